@@ -1,0 +1,98 @@
+"""Paper records and their ids: plain data shared by sources, the store, search and the UIs.
+
+Ids: a paper with an arXiv id is `arxiv:<id without version>` (old-style ids keep their slash);
+one without gets `t:<12 hex>` from its normalised title, the same on every machine and run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+
+from paperreader.text import clean_line, normalise_title
+
+NEW_STYLE = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
+OLD_STYLE = re.compile(r"(?<![\w.-])([a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?!\w)")
+_ARXIV_PREFIX = re.compile(
+    r"^\s*(?:arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE
+)
+
+
+def parse_arxiv_id(text: str | None) -> str | None:
+    """The arXiv id (no version) in `text` — `arXiv:2401.1v2`, an abs/pdf URL or a bare id — or None."""
+    if not text:
+        return None
+    text = _ARXIV_PREFIX.sub("", text.strip())
+    text = re.sub(r"\.pdf$", "", text)
+    match = NEW_STYLE.fullmatch(text) or OLD_STYLE.fullmatch(text)
+    if match is None:
+        stripped = re.sub(r"v\d+$", "", text)
+        match = NEW_STYLE.fullmatch(stripped) or OLD_STYLE.fullmatch(stripped)
+    return match.group(1) if match else None
+
+
+def title_id(title: str) -> str:
+    """The stable id of a paper known only by its title."""
+    digest = hashlib.sha256(normalise_title(title).encode("utf-8")).hexdigest()
+    return f"t:{digest[:12]}"
+
+
+def arxiv_paper_id(arxiv_id: str) -> str:
+    return f"arxiv:{arxiv_id}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL with what it is: abs, pdf, hf, doi, code, project, search."""
+
+    kind: str
+    url: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper as a source describes it; the store merges these into the library."""
+
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    categories: tuple[str, ...] = ()
+    doi: str | None = None
+    comment: str | None = None
+    journal_ref: str | None = None
+    urls: tuple[Link, ...] = ()  # code / project pages the source names
+    source: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def id(self) -> str:
+        return arxiv_paper_id(self.arxiv_id) if self.arxiv_id else title_id(self.title)
+
+    @property
+    def title_key(self) -> str:
+        return normalise_title(self.title)
+
+    @property
+    def year(self) -> int | None:
+        if self.published and re.match(r"\d{4}", self.published):
+            return int(self.published[:4])
+        return None
+
+    def cleaned(self) -> "Paper":
+        """The same paper with every text field made safe and single-line."""
+        return replace(
+            self,
+            title=clean_line(self.title),
+            abstract=clean_line(self.abstract),
+            authors=tuple(a for a in (clean_line(x) for x in self.authors) if a),
+            categories=tuple(c for c in (clean_line(x) for x in self.categories) if c),
+            doi=clean_line(self.doi) or None,
+            comment=clean_line(self.comment) or None,
+            journal_ref=clean_line(self.journal_ref) or None,
+            published=clean_line(self.published) or None,
+            urls=tuple(Link(clean_line(u.kind), clean_line(u.url), clean_line(u.label)) for u in self.urls),
+        )

@@ -1,0 +1,85 @@
+"""Every location on disk, decided in one place.
+
+Precedence: an explicit `--data-dir` beats `PAPERREADER_DATA_DIR`, which beats the per-user
+directories from platformdirs. Nothing here creates a directory; callers that write ask
+`Paths.ensure()` first.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "paperreader"
+DATA_DIR_ENV = "PAPERREADER_DATA_DIR"
+CONFIG_DIR_ENV = "PAPERREADER_CONFIG_DIR"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The resolved locations for one run."""
+
+    data_dir: Path
+    config_dir: Path
+
+    @property
+    def store(self) -> Path:
+        """The SQLite library: the one source of truth."""
+        return self.data_dir / "library.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        """The Whoosh index: a cache of the store, safe to delete."""
+        return self.data_dir / "index"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def config_file(self) -> Path:
+        """User settings (keymap, theme), TOML."""
+        return self.config_dir / "config.toml"
+
+    @property
+    def import_state_dir(self) -> Path:
+        """Checkpoints of long imports, so they can resume."""
+        return self.data_dir / "imports"
+
+    def ensure(self) -> "Paths":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "data_dir": str(self.data_dir),
+            "store": str(self.store),
+            "index": str(self.index_dir),
+            "backups": str(self.backups_dir),
+            "config": str(self.config_file),
+        }
+
+
+def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:
+    """Work out where things live for this run, without touching the disk."""
+    import platformdirs  # imported here: no work at import time
+
+    if data_dir is None:
+        data_dir = os.environ.get(DATA_DIR_ENV) or None
+    if data_dir is not None:
+        base = Path(data_dir).expanduser().absolute()
+        config = os.environ.get(CONFIG_DIR_ENV)
+        return Paths(data_dir=base, config_dir=Path(config).expanduser() if config else base)
+    config = os.environ.get(CONFIG_DIR_ENV)
+    return Paths(
+        data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        config_dir=Path(config).expanduser()
+        if config
+        else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+    )
+
+
+def builtin_corpus() -> Path:
+    """The corpus shipped inside the package."""
+    return Path(__file__).parent / "data" / "trending-papers.txt"

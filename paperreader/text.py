@@ -1,0 +1,61 @@
+"""Hygiene for untrusted text: paper titles, abstracts, authors, notes and tags.
+
+Everything that enters the store passes through here, so nothing read from a file can reach a
+terminal as an escape sequence. (Markup safety is the display layer's job: it always builds
+`rich.text.Text` objects, never markup strings.)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# ANSI CSI / OSC / other ESC sequences, then any C0/C1 control except tab and newline.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    r"|\x1b[@-Z\\-_]?"  # lone ESC / two-char sequences
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_controls(text: str, keep_newlines: bool = False) -> str:
+    """Remove escape sequences and control characters (bidi overrides included)."""
+    text = _ESCAPES.sub("", text)
+    if keep_newlines:  # tab and newline are not in _CONTROLS; carriage returns are
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+        return _CONTROLS.sub("", text)
+    return _CONTROLS.sub(" ", text)
+
+
+def clean_line(text: str | None) -> str:
+    """One line of display text: no controls, entities decoded, whitespace collapsed."""
+    if not text:
+        return ""
+    text = html.unescape(text) if "&" in text else text
+    return _SPACES.sub(" ", strip_controls(text)).strip()
+
+
+def clean_block(text: str | None) -> str:
+    """A multi-line text the user wrote (a note): controls removed, newlines kept."""
+    if not text:
+        return ""
+    return strip_controls(text, keep_newlines=True).strip("\n")
+
+
+def normalise_title(title: str) -> str:
+    """Lowercase, accents folded, punctuation and spaces collapsed: the key for same-title."""
+    folded = unicodedata.normalize("NFKD", title)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.casefold()
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+def clean_tag(tag: str) -> str:
+    """Tags are single lowercase words: spaces become dashes, controls and commas go."""
+    tag = clean_line(tag).lower().replace(",", " ")
+    return "-".join(tag.split())
