@@ -1,0 +1,65 @@
+"""The command line: a stable, scriptable contract (`--json` everywhere papers are printed).
+
+Exit codes: 0 done; 1 not found; 2 bad input or usage, with one line on stderr.
+Without a subcommand, `paperreader` starts the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from paperreader import __version__
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD = 0, 1, 2
+# Each module registers its subcommands with `register(subparsers)`.
+COMMAND_MODULES = ("paperreader.cli.commands", "paperreader.cli.transfer", "paperreader.cli.maintenance")
+
+
+class CliError(Exception):
+    """A failure to report in one line, with its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise CliError(f"{self.prog}: {message}", EXIT_BAD)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = _Parser(prog="paperreader", description="A terminal reader for research-paper abstracts.")
+    parser.add_argument("--version", action="version", version=f"paperreader {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the library and index live (or $PAPERREADER_DATA_DIR)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            from paperreader.tui import run
+
+            return run(data_dir=args.data_dir)
+        return args.handler(args) or EXIT_OK
+    except CliError as exc:
+        print(str(exc).splitlines()[0] if str(exc) else "error", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("paperreader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

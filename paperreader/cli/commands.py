@@ -1,0 +1,231 @@
+"""The everyday commands: search, show, list, star, note, tag, read, similar, stats, index, paths."""
+
+from __future__ import annotations
+
+import sys
+
+from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError
+from paperreader.cli.context import workspace
+from paperreader.cli.render import emit_json, print_paper, print_row, print_search
+
+
+def register(sub) -> None:
+    p = sub.add_parser("search", help="search the library")
+    p.add_argument("query", nargs="*", help="the query (see README: the search language)")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--stdin", action="store_true", help="read one query a line; print one result a line")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("show", help="show one paper")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("list", help="list papers by state")
+    p.add_argument("--starred", action="store_true")
+    p.add_argument("--tag")
+    p.add_argument("--annotated", action="store_true", help="with a note or a tag")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--limit", type=int, default=0, help="at most N (0: all)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    for name, on, what in (("star", True, "star"), ("unstar", False, "unstar"), ("read", True, "mark read"), ("unread", False, "mark unread")):
+        p = sub.add_parser(name, help=f"{what} papers")
+        p.add_argument("ids", nargs="+", metavar="ID")
+        p.set_defaults(handler=cmd_flag, flag="star" if "star" in name else "read", on=on)
+
+    p = sub.add_parser("note", help="print, set or clear a paper's note (Markdown)")
+    p.add_argument("id")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--set", metavar="TEXT", help="the new note ('-' reads standard input)")
+    group.add_argument("--clear", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_note)
+
+    for name in ("tag", "untag"):
+        p = sub.add_parser(name, help=f"{'add' if name == 'tag' else 'remove'} tags")
+        p.add_argument("id")
+        p.add_argument("tags", nargs="+", metavar="TAG")
+        p.set_defaults(handler=cmd_tag, add=name == "tag")
+
+    p = sub.add_parser("similar", help="papers like this one (offline)")
+    p.add_argument("id")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_similar)
+
+    p = sub.add_parser("stats", help="counts of papers, stars, notes, tags")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("index", help="check, catch up or rebuild the search index")
+    p.add_argument("--rebuild", action="store_true")
+    p.set_defaults(handler=cmd_index)
+
+    p = sub.add_parser("paths", help="where the library, index and config live")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_paths)
+
+
+def _positive(value: int, name: str) -> int:
+    if value < 0:
+        raise CliError(f"paperreader: --{name} must be 0 or more, not {value}", EXIT_BAD)
+    return value
+
+
+def cmd_search(args) -> int:
+    from paperreader.search.query import QueryError
+
+    limit = _positive(args.limit, "limit")
+    with workspace(args, index=True) as ws:
+        if args.stdin:
+            failed = 0
+            for line in sys.stdin:
+                query = line.rstrip("\n")
+                try:
+                    out = ws.engine.search(query, limit=limit).json()
+                except QueryError as exc:
+                    failed += 1
+                    out = {"query": query, "error": str(exc), "total": 0, "suggestion": None, "results": []}
+                if args.json:
+                    emit_json(out)
+                else:
+                    print(f"{query}\t{out['total']}\t{out.get('error', '')}")
+                sys.stdout.flush()
+            return EXIT_BAD if failed else 0
+        query = " ".join(args.query)
+        results = ws.engine.search(query, limit=limit)
+        if args.json:
+            emit_json(results.json())
+        else:
+            print_search(results)
+    return 0
+
+
+def _record(ws, pid: str):
+    record = ws.library.get(pid)
+    if record is None:
+        raise CliError(f"paperreader: no paper with id {pid!r}", EXIT_NOT_FOUND)
+    return record
+
+
+def cmd_show(args) -> int:
+    with workspace(args) as ws:
+        record = _record(ws, args.id)
+        if not args.json:
+            print_paper(record)
+            return 0
+        emit_json(record.full_json())
+    return 0
+
+
+def _rows_json(records) -> list[dict]:
+    return [{**r.summary_json(), "score": None, "highlights": []} for r in records]
+
+
+def cmd_list(args) -> int:
+    limit = _positive(args.limit, "limit")
+    with workspace(args) as ws:
+        ids = ws.library.list_ids(starred=args.starred, tag=args.tag, annotated=args.annotated, unread=args.unread)
+        shown = ids[:limit] if limit else ids
+        records = ws.library.get_many(shown)
+        ordered = [records[i] for i in shown if i in records]
+        if args.json:
+            emit_json({"total": len(ids), "results": _rows_json(ordered)})
+        else:
+            print(f"{len(ids)} paper{'s' if len(ids) != 1 else ''}")
+            for rank, record in enumerate(ordered, 1):
+                print_row(rank, record)
+    return 0
+
+
+def cmd_flag(args) -> int:
+    with workspace(args) as ws:
+        for pid in args.ids:
+            record = _record(ws, pid)
+            if args.flag == "star":
+                ws.library.set_star(record.id, args.on)
+            else:
+                ws.library.set_read(record.id, args.on)
+            print(f"{args.command}: {record.id}  {record.title}")
+    return 0
+
+
+def cmd_note(args) -> int:
+    with workspace(args) as ws:
+        record = _record(ws, args.id)
+        if args.set is not None or args.clear:
+            text = sys.stdin.read() if args.set == "-" else (args.set or "")
+            saved = ws.library.set_note(record.id, None if args.clear else text)
+            if not args.json:
+                print(f"note {'saved' if saved else 'cleared'}: {record.id}")
+            note = saved
+        else:
+            note = record.note
+            if not args.json:
+                if note:
+                    print(note)
+                return 0
+        if args.json:
+            emit_json({"id": record.id, "note": note})
+    return 0
+
+
+def cmd_tag(args) -> int:
+    with workspace(args) as ws:
+        record = _record(ws, args.id)
+        tags = ws.library.add_tags(record.id, args.tags) if args.add else ws.library.remove_tags(record.id, args.tags)
+        print(f"{record.id}: {' '.join(tags) if tags else '(no tags)'}")
+    return 0
+
+
+def cmd_similar(args) -> int:
+    limit = _positive(args.limit, "limit")
+    with workspace(args, index=True) as ws:
+        record = _record(ws, args.id)
+        hits = ws.engine.similar(record.id, limit=limit)
+        if args.json:
+            emit_json({"id": record.id, "total": len(hits), "results": [h.json() for h in hits]})
+        else:
+            print(f"papers like: {record.title}")
+            for rank, hit in enumerate(hits, 1):
+                print_row(rank, hit.record, score=hit.score)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    with workspace(args) as ws:
+        stats = ws.library.stats()
+        if args.json:
+            emit_json(stats)
+        else:
+            for key, value in stats.items():
+                print(f"{key:<14} {value}")
+    return 0
+
+
+def cmd_index(args) -> int:
+    from paperreader.cli.context import progress_printer
+
+    with workspace(args) as ws:
+        if args.rebuild:
+            docs = ws.index.rebuild(progress_printer())
+            print(f"index rebuilt: {docs} papers")
+        else:
+            notice = ws.ensure_index(progress_printer())
+            print(notice or f"index up to date: {ws.index.read_stamp().get('docs', 0)} papers")
+    return 0
+
+
+def cmd_paths(args) -> int:
+    from paperreader.paths import resolve
+
+    paths = resolve(args.data_dir).as_dict()
+    if args.json:
+        emit_json(paths)
+    else:
+        for key, value in paths.items():
+            print(f"{key:<10} {value}")
+    return 0

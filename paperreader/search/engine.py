@@ -1,0 +1,152 @@
+"""Running searches: a query string in, ranked hits with highlights and a suggestion out.
+
+Plain data for the CLI to print and the TUI to show. Highlights are computed only for the hits
+asked for (what is on screen), from the store's text.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from paperreader.search.highlight import Highlight, TermMatcher, fragment, spans_in
+from paperreader.search.index import SearchIndex
+from paperreader.search.query import ParsedQuery, QueryError, make_parser, parse
+from paperreader.search.schema import name_analyzer, text_analyzer
+from paperreader.search.suggest import suggest
+from paperreader.store import PaperRecord
+
+FEW = 3  # at or below this many hits, offer "did you mean"
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    record: PaperRecord
+    highlights: list[Highlight] = field(default_factory=list)
+
+    def json(self) -> dict:
+        return {**self.record.summary_json(), "score": round(self.score, 4), "highlights": [h.json() for h in self.highlights]}
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    suggestion: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    parsed: ParsedQuery | None = None
+
+    def json(self) -> dict:
+        out = {"query": self.query, "total": self.total, "suggestion": self.suggestion, "results": [h.json() for h in self.hits]}
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+class SearchEngine:
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self.library = index.library
+        self._parser = None
+        self._analyzers = {"title": text_analyzer(), "abstract": text_analyzer(), "note": text_analyzer(), "author": name_analyzer()}
+
+    @property
+    def parser(self):
+        if self._parser is None:
+            self._parser = make_parser(self.index.schema)
+        return self._parser
+
+    def parse(self, text: str) -> ParsedQuery:
+        return parse(text, self.parser, self.library)
+
+    def search(self, text: str, *, limit: int = 20, highlight: bool = True, filter_query: str = "") -> SearchResults:
+        """Ranked hits for `text` (ANDed with `filter_query`, e.g. "is:starred"); raises QueryError."""
+        start = time.perf_counter()
+        combined = f"({text}) {filter_query}" if text.strip() and filter_query else (text or filter_query)
+        try:
+            parsed = self.parse(combined)
+        except QueryError:
+            raise
+        except Exception as exc:  # Whoosh's parser on input we did not foresee
+            raise QueryError(f"cannot read this query ({type(exc).__name__}: {exc})") from None
+        parsed.text = text
+        from whoosh import query as wq
+
+        with self.index.lock:
+            self.index.catch_up()
+            searcher = self.index.searcher()
+            if isinstance(parsed.whoosh, wq.Every) or parsed.whoosh is wq.NullQuery:
+                return self._browse(parsed, limit, start, empty=parsed.whoosh is wq.NullQuery)
+            try:
+                results = searcher.search(parsed.whoosh, limit=limit)
+            except wq.QueryError as exc:  # e.g. a phrase in a field that has no positions
+                raise QueryError(str(exc)) from None
+            total = results.estimated_length() if not results.has_exact_length() else len(results)
+            scored = [(hit["id"], hit.score) for hit in results]
+        records = self.library.get_many([pid for pid, _ in scored])
+        hits = [Hit(pid, score, records[pid]) for pid, score in scored if pid in records]
+        if highlight:
+            matcher = TermMatcher.from_query(parsed.whoosh)
+            for hit in hits:
+                hit.highlights = self.highlights(hit.record, matcher)
+        out = SearchResults(text, total, hits, parsed=parsed)
+        if total <= FEW and parsed.words:
+            out.suggestion = suggest(text, parsed.words, self.index.vocabulary)
+        out.seconds = time.perf_counter() - start
+        return out
+
+    def _browse(self, parsed: ParsedQuery, limit: int, start: float, empty: bool) -> SearchResults:
+        """An empty query lists the library: starred first, then by title."""
+        if empty:
+            return SearchResults(parsed.text, 0, [], parsed=parsed)
+        ids = self.library.list_ids()
+        records = self.library.get_many(ids[:limit])
+        hits = [Hit(pid, 0.0, records[pid]) for pid in ids[:limit] if pid in records]
+        return SearchResults(parsed.text, len(ids), hits, parsed=parsed, seconds=time.perf_counter() - start)
+
+    def highlights(self, record: PaperRecord, matcher: TermMatcher, width: int = 160) -> list[Highlight]:
+        """Title spans in full, and the best window of the abstract (and note, if it matched)."""
+        out = [Highlight("title", record.title, tuple(spans_in(record.title, "title", matcher, self._analyzers["title"])))]
+        for name, text in (("abstract", record.abstract), ("note", record.note)):
+            spans = spans_in(text, name, matcher, self._analyzers[name])
+            if spans or name == "abstract":
+                snippet, inside = fragment(text, spans, width)
+                out.append(Highlight(name, snippet, inside))
+        author_text = ", ".join(record.authors)
+        spans = spans_in(author_text, "author", matcher, self._analyzers["author"])
+        if spans:
+            out.append(Highlight("author", author_text, tuple(spans)))
+        return out
+
+    def full_highlight(self, record: PaperRecord, query_text: str, name: str = "abstract") -> tuple[tuple[int, int], ...]:
+        """Spans over a whole field (the reader pane shows the entire abstract)."""
+        try:
+            matcher = TermMatcher.from_query(self.parse(query_text).whoosh)
+        except QueryError:
+            return ()
+        text = {"abstract": record.abstract, "title": record.title, "note": record.note}[name]
+        return tuple(spans_in(text, name, matcher, self._analyzers[name]))
+
+    def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
+        """Papers like this one, offline: its most distinctive words, searched in title and abstract."""
+        from whoosh import query as wq
+
+        record = self.library.get(paper_id)
+        if record is None:
+            return []
+        text = f"{record.title} {record.title} {record.abstract}"
+        with self.index.lock:
+            self.index.catch_up()
+            searcher = self.index.searcher()
+            terms = searcher.key_terms_from_text("abstract", text, numterms=12)
+            if not terms:
+                return []
+            q = wq.Or([wq.Term(f, word, boost=weight) for word, weight in terms for f in ("title", "abstract")])
+            results = searcher.search(q, limit=limit + 1)
+            scored = [(hit["id"], hit.score) for hit in results if hit["id"] != record.id][:limit]
+        records = self.library.get_many([pid for pid, _ in scored])
+        return [Hit(pid, score, records[pid]) for pid, score in scored if pid in records]

@@ -1,0 +1,222 @@
+"""The Whoosh index: a cache of the store that any process can build, catch up or throw away.
+
+A stamp file (`paperreader-index.json`) holds the index schema version, the paperreader version
+that wrote it, a build id, and the store change number it has caught up to. A missing, damaged,
+older or newer index is rebuilt from the store into a side directory and swapped in, so a crash
+mid-build leaves the old index (or none) but never a half one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from paperreader import __version__
+from paperreader.search.schema import INDEX_SCHEMA_VERSION, build_schema, document_for
+from paperreader.search.suggest import Vocabulary
+
+STAMP = "paperreader-index.json"
+VOCAB = "vocabulary.json"
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class IndexBusy(Exception):
+    """Another process holds the index's write lock for longer than we wait."""
+
+
+def _whoosh_index():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        from whoosh import index
+    return index
+
+
+class SearchIndex:
+    """Owns the index directory of one data dir; thread-safe (calls are serialised)."""
+
+    def __init__(self, index_dir: Path, library, lock_timeout: float = 10.0) -> None:
+        self.dir = Path(index_dir)
+        self.library = library
+        self.lock_timeout = lock_timeout
+        self._lock = threading.RLock()
+        self._ix = None
+        self._searcher = None
+        self._stamp: dict = {}
+        self.vocabulary = Vocabulary()
+        self.schema = build_schema()
+
+    # -- state -----------------------------------------------------------------------------
+    def read_stamp(self) -> dict | None:
+        try:
+            stamp = json.loads((self.dir / STAMP).read_text(encoding="utf-8"))
+            return stamp if isinstance(stamp, dict) else None
+        except (OSError, ValueError):
+            return None
+
+    def problem(self) -> str | None:
+        """Why the index cannot be used as it is, or None if it can."""
+        stamp = self.read_stamp()
+        if not self.dir.exists():
+            return "the search index is missing"
+        if stamp is None:
+            return "the search index has no valid stamp"
+        if stamp.get("schema") != INDEX_SCHEMA_VERSION:
+            newer = isinstance(stamp.get("schema"), int) and stamp["schema"] > INDEX_SCHEMA_VERSION
+            return f"the search index was built by {'a newer' if newer else 'an older'} paperreader"
+        try:
+            ix = _whoosh_index().open_dir(str(self.dir))
+            with ix.reader() as reader:
+                reader.doc_count()
+            ix.close()
+        except Exception as exc:  # whoosh raises many kinds on damaged files
+            return f"the search index is damaged ({type(exc).__name__})"
+        return None
+
+    def ensure(self, progress: Progress | None = None) -> str | None:
+        """Make the index usable: rebuild if it must be, else catch up. Returns a notice if rebuilt."""
+        with self._lock:
+            if self._ix is None:
+                reason = self.problem()
+                if reason:
+                    self.rebuild(progress)
+                    return f"{reason}; rebuilt it from the library"
+                self._open()
+            self.catch_up()
+            return None
+
+    def _open(self) -> None:
+        self._close()
+        self._ix = _whoosh_index().open_dir(str(self.dir))
+        self._stamp = self.read_stamp() or {}
+        self.vocabulary = Vocabulary.load(self.dir / VOCAB)
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def _close(self) -> None:
+        self._drop_searcher()
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _write_stamp(self, directory: Path, seq: int, build: str, docs: int) -> None:
+        self._stamp = {"schema": INDEX_SCHEMA_VERSION, "paperreader": __version__, "build": build, "seq": seq, "docs": docs}
+        tmp = directory / (STAMP + ".tmp")
+        tmp.write_text(json.dumps(self._stamp), encoding="utf-8")
+        os.replace(tmp, directory / STAMP)
+
+    # -- building ------------------------------------------------------------------------------
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Build a fresh index from the store beside the old one, then swap it in."""
+        with self._lock:
+            self._close()
+            parent = self.dir.parent
+            parent.mkdir(parents=True, exist_ok=True)
+            for stale in parent.glob(self.dir.name + ".building-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            side = parent / f"{self.dir.name}.building-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+            side.mkdir()
+            seq = self.library.change_seq()  # changes after this are caught up next time
+            total = self.library.count()
+            vocabulary = Vocabulary()
+            ix = _whoosh_index().create_in(str(side), self.schema)
+            writer = ix.writer(limitmb=256)
+            done = 0
+            try:
+                for record in self.library.iter_records():
+                    writer.add_document(**document_for(record))
+                    vocabulary.add_text(record.title + " " + record.abstract)
+                    done += 1
+                    if progress and (done % 500 == 0 or done == total):
+                        progress(done, total)
+                writer.commit(optimize=False)
+            except BaseException:
+                writer.cancel()
+                ix.close()
+                shutil.rmtree(side, ignore_errors=True)
+                raise
+            ix.close()
+            vocabulary.save(side / VOCAB)
+            self._write_stamp(side, seq, uuid.uuid4().hex, done)
+            old = parent / f"{self.dir.name}.old-{os.getpid()}"
+            if self.dir.exists():
+                os.replace(self.dir, old)
+            os.replace(side, self.dir)
+            shutil.rmtree(old, ignore_errors=True)
+            self._open()
+            if progress:
+                progress(done, total)
+            return done
+
+    def catch_up(self) -> int:
+        """Apply the store's changes since the stamp; returns how many papers were updated."""
+        with self._lock:
+            if self._ix is None:
+                self.ensure()
+                return 0
+            on_disk = self.read_stamp() or {}
+            if on_disk.get("build") != self._stamp.get("build"):
+                self._open()  # another process rebuilt it
+            elif on_disk.get("seq", 0) > self._stamp.get("seq", 0):
+                self._stamp = on_disk  # another process caught it up
+                self._drop_searcher()
+            seq = self._stamp.get("seq", 0)
+            if self.library.change_seq() <= seq:
+                return 0
+            new_seq, ids = self.library.changes_since(seq)
+            if len(ids) > max(20000, self._stamp.get("docs", 0) // 5):
+                self.rebuild()
+                return len(ids)
+            from whoosh.index import LockError
+
+            try:
+                writer = self._ix.writer(timeout=self.lock_timeout, delay=0.1)
+            except LockError:
+                raise IndexBusy(f"{self.dir}: another paperreader is writing the search index; try again") from None
+            records = {r.id: r for r in self.library.iter_records(ids=ids)}
+            try:
+                for pid in ids:
+                    record = records.get(pid)
+                    if record is None:
+                        writer.delete_by_term("id", pid)
+                    else:
+                        writer.update_document(**document_for(record))
+                        self.vocabulary.add_text(record.title + " " + record.abstract)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            self.vocabulary.save(self.dir / VOCAB)
+            with self._ix.reader() as reader:
+                docs = reader.doc_count()
+            self._write_stamp(self.dir, new_seq, self._stamp.get("build", uuid.uuid4().hex), docs)
+            self._drop_searcher()
+            return len(ids)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def searcher(self):
+        """The shared searcher, refreshed if the index changed; call with the lock held."""
+        if self._ix is None:
+            self.ensure()
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock

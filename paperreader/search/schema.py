@@ -1,0 +1,83 @@
+"""What the index holds: analysed text, the id, and the few fields filters read. Nothing to show:
+the store holds the text, so the index stays lean and rebuildable."""
+
+from __future__ import annotations
+
+INDEX_SCHEMA_VERSION = 1
+
+# Fields a bare word searches, with their query-time weights (BM25F).
+DEFAULT_FIELDS = ("title", "abstract", "author", "note", "tag")
+FIELD_BOOSTS = {"title": 3.0, "abstract": 1.0, "author": 2.0, "note": 1.5, "tag": 2.0}
+# What users type -> the index field.
+FIELD_ALIASES = {"authors": "author", "notes": "note", "tags": "tag", "category": "cat", "summary": "abstract"}
+USER_FIELDS = ("title", "abstract", "author", "note", "tag", "cat", "year", "id", "is", "has")
+
+
+def text_analyzer():
+    """Words, lowercased, accents folded, stop words dropped, Porter-stemmed."""
+    from whoosh.analysis import CharsetFilter, StemmingAnalyzer
+    from whoosh.support.charset import accent_map
+
+    return StemmingAnalyzer() | CharsetFilter(accent_map)
+
+
+def name_analyzer():
+    """Author names: words, lowercased, accents folded, no stemming or stop words."""
+    from whoosh.analysis import CharsetFilter, StandardAnalyzer
+    from whoosh.support.charset import accent_map
+
+    return StandardAnalyzer(stoplist=None, minsize=1) | CharsetFilter(accent_map)
+
+
+def tag_analyzer():
+    """Tags: whole space-separated words, lowercased."""
+    from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
+
+    return SpaceSeparatedTokenizer() | LowercaseFilter()
+
+
+def build_schema():
+    from whoosh import fields
+
+    text = text_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=text, phrase=True),
+        abstract=fields.TEXT(analyzer=text, phrase=True),
+        author=fields.TEXT(analyzer=name_analyzer(), phrase=True),
+        note=fields.TEXT(analyzer=text, phrase=True),
+        # a TEXT field (positions kept) so a bare "phrase", which also searches tags, can run
+        tag=fields.TEXT(analyzer=tag_analyzer(), phrase=True),
+        cat=fields.KEYWORD(lowercase=True, commas=False),
+        year=fields.NUMERIC(int, bits=32, signed=False),
+        has=fields.KEYWORD(lowercase=True, commas=False),
+        # `is:` is answered from the store (stars and reads change without touching the index);
+        # the field exists so the parser accepts the syntax.
+        **{"is": fields.ID()},
+    )
+
+
+def document_for(record) -> dict:
+    """The index document of a store record."""
+    has = []
+    if record.has_code:
+        has.append("code")
+    if record.has_note:
+        has.append("note")
+    if record.tags:
+        has.append("tags")
+    if record.arxiv_id:
+        has.append("arxiv")
+    doc = {
+        "id": record.id,
+        "title": record.title,
+        "abstract": record.abstract,
+        "author": "\n".join(record.authors),
+        "note": record.note,
+        "tag": " ".join(record.tags),
+        "cat": " ".join(c.lower() for c in record.categories),
+        "has": " ".join(has),
+    }
+    if record.year:
+        doc["year"] = record.year
+    return doc

@@ -1,0 +1,121 @@
+"""What the store hands out: a paper with the user's state on it. Plain data, no Textual."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from paperreader.links import links_for, primary_link
+from paperreader.model import Link
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    id: str
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    published: str | None = None
+    year: int | None = None
+    categories: tuple[str, ...] = ()
+    doi: str | None = None
+    comment: str | None = None
+    journal_ref: str | None = None
+    urls: tuple[Link, ...] = ()
+    source: str = ""
+    added_at: str = ""
+    starred_at: str | None = None
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    read_at: str | None = None
+    _links: list[Link] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def starred(self) -> bool:
+        return self.starred_at is not None
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def has_note(self) -> bool:
+        return bool(self.note.strip())
+
+    @property
+    def links(self) -> list[Link]:
+        if not self._links:
+            self._links.extend(
+                links_for(
+                    title=self.title,
+                    abstract=self.abstract,
+                    arxiv_id=self.arxiv_id,
+                    doi=self.doi,
+                    urls=self.urls,
+                )
+            )
+        return self._links
+
+    @property
+    def link(self) -> Link | None:
+        return primary_link(self.links)
+
+    @property
+    def has_code(self) -> bool:
+        return any(link.kind == "code" for link in self.links)
+
+    def summary_json(self) -> dict:
+        """The CLI's row shape (without highlights and score)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "starred": self.starred,
+            "tags": list(self.tags),
+            "has_note": self.has_note,
+        }
+
+    def full_json(self) -> dict:
+        """The CLI's `show --json` shape."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "authors": list(self.authors),
+            "arxiv_id": self.arxiv_id,
+            "published": self.published,
+            "year": self.year,
+            "categories": list(self.categories),
+            "doi": self.doi,
+            "comment": self.comment,
+            "journal_ref": self.journal_ref,
+            "links": [{"kind": link.kind, "url": link.url} for link in self.links],
+            "starred": self.starred,
+            "tags": list(self.tags),
+            "note": self.note,
+            "read": self.read,
+        }
+
+
+def record_from_row(row, note: str = "", tags: tuple[str, ...] = ()) -> PaperRecord:
+    """A PaperRecord from a `papers` row joined with stars/reads (see Library._SELECT)."""
+    return PaperRecord(
+        id=row["id"],
+        title=row["title"],
+        abstract=row["abstract"],
+        authors=tuple(json.loads(row["authors"])),
+        arxiv_id=row["arxiv_id"],
+        published=row["published"],
+        year=row["year"],
+        categories=tuple(json.loads(row["categories"])),
+        doi=row["doi"],
+        comment=row["comment"],
+        journal_ref=row["journal_ref"],
+        urls=tuple(Link(*u) for u in json.loads(row["urls"])),
+        source=row["source"],
+        added_at=row["added_at"],
+        starred_at=row["starred_at"],
+        read_at=row["read_at"],
+        note=note,
+        tags=tags,
+    )

@@ -1,0 +1,90 @@
+"""The store's schema and its migrations.
+
+`user_version` holds the schema version. Each migration runs in the transaction that bumps the
+version, so a crash mid-migration leaves the previous version intact. A store newer than this
+code is never written to.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+
+# Migration N turns a version N-1 store into version N.
+MIGRATIONS: dict[int, str] = {
+    1: """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE papers(
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    title_key TEXT NOT NULL,
+    abstract TEXT NOT NULL DEFAULT '',
+    authors TEXT NOT NULL DEFAULT '[]',
+    arxiv_id TEXT UNIQUE,
+    published TEXT,
+    year INTEGER,
+    categories TEXT NOT NULL DEFAULT '[]',
+    doi TEXT,
+    comment TEXT,
+    journal_ref TEXT,
+    urls TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX papers_title_key ON papers(title_key);
+CREATE TABLE aliases(
+    alias TEXT PRIMARY KEY,
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE
+);
+CREATE TABLE stars(
+    paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    starred_at TEXT NOT NULL
+);
+CREATE TABLE notes(
+    paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE tags(
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY(paper_id, tag)
+);
+CREATE INDEX tags_tag ON tags(tag);
+CREATE TABLE reads(
+    paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    read_at TEXT NOT NULL
+);
+CREATE TABLE drafts(
+    paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE saved_searches(name TEXT PRIMARY KEY, query TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE history(id INTEGER PRIMARY KEY AUTOINCREMENT, query TEXT NOT NULL, at TEXT NOT NULL);
+-- Every change to what the index holds, so any process can catch the index up.
+CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, paper_id TEXT NOT NULL);
+""",
+}
+
+
+def migrate(conn: sqlite3.Connection, current: int) -> None:
+    """Bring a store at version `current` up to SCHEMA_VERSION, one transaction a step."""
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # re-read under the write lock: another process may have migrated meanwhile
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in MIGRATIONS[version].split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
