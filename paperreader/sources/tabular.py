@@ -1,0 +1,279 @@
+"""Generic CSV and JSON: whatever a spreadsheet, a script or another reader exported.
+
+Columns are matched case-insensitively: a title is required; abstract or summary, authors (a list,
+or "A, B and C", or "Last, First; Last, First"), an arXiv id found in id/arxiv_id/url, a year or
+date, a DOI and categories are used when present; anything else (tags, notes) is ignored. JSON is a
+list of objects, an object holding such a list under "papers"/"items"/"data"/"results"/"records", or
+JSON lines. Records keep the line they start on, so an error says where to look.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+from paperreader.links import kind_of_url
+from paperreader.model import Link, Paper, parse_arxiv_id
+from paperreader.sources import SourceError
+from paperreader.sources.arxiv_oai import MAX_RECORD_CHARS, rfc2822_date, split_arxiv_authors
+
+TITLE = ("title",)
+ABSTRACT = ("abstract", "summary")
+AUTHORS = ("authors", "author")
+ID_FIELDS = ("arxiv_id", "arxiv", "eprint", "id", "url", "link", "abs_url", "pdf_url", "doi")
+DATES = ("published", "date", "publication_date", "published_date", "year")
+CATEGORIES = ("categories", "category", "primary_category")
+COMMENT = ("comment", "comments")
+JOURNAL = ("journal_ref", "journal-ref", "journal", "venue")
+CODE = ("code", "code_url", "github", "githubrepo", "repository")
+PROJECT = ("project", "project_page", "projectpage", "homepage")
+LIST_KEYS = ("papers", "items", "data", "results", "records")
+_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_WS = " \t\r\n"
+
+
+def looks_like_json(text: str) -> bool:
+    return text.lstrip("\ufeff" + _WS)[:1] in ("[", "{")
+
+
+def looks_like_csv(text: str) -> bool:
+    """A header line with a delimiter and a title column."""
+    head = text.lstrip("\ufeff" + _WS).split("\n", 1)[0]
+    if head[:1] in ("[", "{", "<", "@") or not any(d in head for d in ",\t;"):
+        return False
+    try:
+        names = next(csv.reader([head], delimiter=_delimiter(head)))
+    except csv.Error:
+        return False
+    return any(n.strip().lower() == "title" for n in names)
+
+
+def looks_like(text: str) -> bool:
+    return looks_like_json(text) or looks_like_csv(text)
+
+
+def parse(text: str, file: str = "") -> list[Paper]:
+    """JSON when the text starts like JSON, CSV otherwise."""
+    return parse_json(text, file) if looks_like_json(text) else parse_csv(text, file)
+
+
+# --- CSV ---------------------------------------------------------------------------------------------
+
+
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def parse_csv(text: str, file: str = "") -> list[Paper]:
+    """Every row of a CSV (or TSV) file with a title column."""
+    text = text.lstrip("\ufeff")
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS + 1))
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first), strict=True)
+    header: list[str] | None = None
+    papers: list[Paper] = []
+    end = 0
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [h.strip().lower() for h in row]
+                if "title" not in header:
+                    found = ", ".join(h for h in header if h) or "none"
+                    raise SourceError(f"no 'title' column; the columns are: {found}", file, start)
+                continue
+            if len(row) > len(header):
+                raise SourceError(f"row has {len(row)} fields but the header has {len(header)}", file, start)
+            record: dict[str, str] = {}
+            for name, value in zip(header, row):
+                if name:
+                    record.setdefault(name, value)
+            papers.append(_paper(record, file, start, "csv"))
+    except csv.Error as exc:
+        raise SourceError(f"not valid CSV: {exc} (in the record starting here)", file, end + 1) from None
+    if header is None:
+        raise SourceError("empty CSV file: no header line with a 'title' column", file, 1)
+    return papers
+
+
+# --- JSON --------------------------------------------------------------------------------------------
+
+
+class _Lines:
+    """Line numbers of increasing offsets without rescanning the text each time."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def __call__(self, pos: int) -> int:
+        if pos < self.pos:
+            self.pos, self.line = 0, 1
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] in _WS:
+        i += 1
+    return i
+
+
+def _decode_at(decoder: json.JSONDecoder, text: str, i: int, line_of: _Lines, file: str) -> tuple[Any, int]:
+    try:
+        return decoder.raw_decode(text, i)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"not valid JSON: {exc.msg}", file, line_of(exc.pos)) from None
+    except (ValueError, RecursionError) as exc:
+        raise SourceError(f"not valid JSON: {exc}", file, line_of(i)) from None
+
+
+def json_items(text: str, file: str = "") -> list[tuple[int | None, Any]]:
+    """(line, value) for each item of a JSON list, of a wrapped list, or of JSON lines."""
+    text = text.lstrip("\ufeff")
+    decoder, line_of = json.JSONDecoder(), _Lines(text)
+    i = _skip(text, 0)
+    if i == len(text):
+        return []
+    if text[i] == "[":
+        items: list[tuple[int | None, Any]] = []
+        i = _skip(text, i + 1)
+        while i < len(text) and text[i] != "]":
+            start = i
+            value, i = _decode_at(decoder, text, i, line_of, file)
+            items.append((line_of(start), value))
+            i = _skip(text, i)
+            if i < len(text) and text[i] == ",":
+                i = _skip(text, i + 1)
+            elif i < len(text) and text[i] != "]":
+                raise SourceError("expected ',' or ']' between list items", file, line_of(i))
+        if i >= len(text):
+            raise SourceError("the JSON list is not closed with ']'", file, line_of(len(text)))
+        if _skip(text, i + 1) != len(text):
+            raise SourceError("extra data after the JSON list", file, line_of(_skip(text, i + 1)))
+        return items
+    value, end = _decode_at(decoder, text, i, line_of, file)
+    if _skip(text, end) == len(text):  # one JSON value
+        if isinstance(value, dict):
+            for key in LIST_KEYS:
+                if isinstance(value.get(key), list):
+                    return [(None, item) for item in value[key]]
+        return [(line_of(i), value)]
+    items = []  # JSON lines
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            try:
+                items.append((number, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", file, number) from None
+            except (ValueError, RecursionError) as exc:
+                raise SourceError(f"not valid JSON: {exc}", file, number) from None
+    return items
+
+
+def parse_json(text: str, file: str = "") -> list[Paper]:
+    """Every object of a JSON list, wrapped list or JSON-lines file that has a title."""
+    papers = []
+    for number, (line, item) in enumerate(json_items(text, file), 1):
+        if not isinstance(item, dict):
+            raise SourceError(f"record {number} is not an object (found {type(item).__name__})", file, line)
+        record = {str(k).strip().lower(): v for k, v in item.items()}
+        if "title" not in record:
+            found = ", ".join(sorted(record)[:20]) or "none"
+            raise SourceError(f"record {number} has no 'title' field; its fields are: {found}", file, line)
+        papers.append(_paper(record, file, line, "json", number))
+    return papers
+
+
+# --- one record --------------------------------------------------------------------------------------
+
+
+def _text(record: dict, keys: tuple[str, ...], file: str, line: int | None, number: int | None) -> str:
+    for key in keys:
+        value = record.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            where = f"record {number}: " if number else ""
+            raise SourceError(f"{where}field {key!r} should be text, not {type(value).__name__}", file, line)
+        return str(value)
+    return ""
+
+
+def _authors(value: Any) -> list[str]:
+    if isinstance(value, list):
+        names = []
+        for item in value:
+            if isinstance(item, dict):
+                item = item.get("name") or item.get("fullname") or ""
+            if isinstance(item, str) and item.strip():
+                names.append(item)
+        return names
+    if not isinstance(value, str):
+        return []
+    if ";" in value:  # "Last, First; Last, First"
+        return [" ".join(reversed(n.split(",", 1))) if n.count(",") == 1 else n for n in value.split(";") if n.strip()]
+    return split_arxiv_authors(value)
+
+
+def _date(value: str) -> str | None:
+    value = value.strip()
+    if m := re.match(r"(\d{4})-(\d{2})-(\d{2})", value):
+        return m.group(0)
+    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})", value):
+        return f"{m.group(1)}-{int(m.group(2)):02d}-01"
+    if re.fullmatch(r"\d{4}(?:\.0)?", value):
+        return value[:4]
+    return rfc2822_date(value)
+
+
+def _url(value: str) -> str | None:
+    value = value.strip()
+    return value if re.match(r"https?://\S+$", value, re.IGNORECASE) else None
+
+
+def _paper(record: dict, file: str, line: int | None, source: str, number: int | None = None) -> Paper:
+    title = _text(record, TITLE, file, line, number)
+    if not title.strip():
+        raise SourceError(f"record {number} has an empty title" if number else "row has an empty title", file, line)
+    arxiv_id = None
+    for key in ID_FIELDS:
+        raw = record.get(key)
+        if isinstance(raw, str) and raw.strip():
+            m = _ARXIV_DOI.match(_DOI.sub("", raw.strip()))
+            arxiv_id = parse_arxiv_id(m.group(1) if m else raw)
+            if arxiv_id:
+                break
+    doi = _DOI.sub("", _text(record, ("doi",), file, line, number)).strip() or None
+    if doi and _ARXIV_DOI.match(doi):
+        doi = None
+    cats = record.get(next((k for k in CATEGORIES if record.get(k)), ""), "")
+    categories = [c for c in (cats if isinstance(cats, list) else re.split(r"[\s,;]+", str(cats))) if isinstance(c, str)]
+    urls: list[Link] = []
+    for keys, kind in ((CODE, "code"), (PROJECT, "project"), (("url", "link"), None)):
+        for key in keys:
+            url = _url(record[key]) if isinstance(record.get(key), str) else None
+            if url and parse_arxiv_id(url) is None and "doi.org/" not in url:
+                urls.append(Link(kind or kind_of_url(url), url, key))
+    return Paper(
+        title=title,
+        abstract=_text(record, ABSTRACT, file, line, number),
+        authors=tuple(_authors(next((record[k] for k in AUTHORS if record.get(k)), ""))),
+        arxiv_id=arxiv_id,
+        published=_date(_text(record, DATES, file, line, number)),
+        categories=tuple(categories),
+        doi=doi,
+        comment=_text(record, COMMENT, file, line, number) or None,
+        journal_ref=_text(record, JOURNAL, file, line, number) or None,
+        urls=tuple(urls),
+        source=source,
+        extra={"line": line} if line else {},
+    ).cleaned()
