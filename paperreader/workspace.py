@@ -20,6 +20,7 @@ class Workspace:
         self.library = Library(paths.store)
         self.index = SearchIndex(paths.index_dir, self.library)
         self.engine = SearchEngine(self.index)
+        self.first_run = False  # the library was empty and has just been seeded
 
     @classmethod
     def open(cls, paths: Paths, *, seed: bool = True) -> "Workspace":
@@ -37,11 +38,13 @@ class Workspace:
         papers = pagedump.parse(builtin_corpus().read_text(encoding="utf-8"), file=str(builtin_corpus()))
         result = self.library.upsert(papers)
         self.library.set_meta(SEEDED, "1")
+        self.first_run = True
         return result
 
     def ensure_index(self, progress: Progress | None = None) -> str | None:
-        """Build or catch up the index; a notice when it had to be rebuilt."""
-        return self.index.ensure(progress)
+        """Build or catch up the index; a notice when it had to be rebuilt (none on the first run)."""
+        notice = self.index.ensure(progress)
+        return None if self.first_run and notice and "missing" in notice else notice
 
     def close(self) -> None:
         self.index.close()

@@ -85,7 +85,7 @@ class SearchEngine:
                 results = searcher.search(parsed.whoosh, limit=limit)
             except wq.QueryError as exc:  # e.g. a phrase in a field that has no positions
                 raise QueryError(str(exc)) from None
-            total = results.estimated_length() if not results.has_exact_length() else len(results)
+            total = len(results)
             scored = [(hit["id"], hit.score) for hit in results]
         records = self.library.get_many([pid for pid, _ in scored])
         hits = [Hit(pid, score, records[pid]) for pid, score in scored if pid in records]
