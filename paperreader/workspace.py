@@ -12,6 +12,7 @@ from paperreader.search.index import Progress, SearchIndex
 from paperreader.store import Library, UpsertResult
 
 SEEDED = "builtin_corpus_imported"
+INDEXED = "index_built_once"
 
 
 class Workspace:
@@ -20,7 +21,6 @@ class Workspace:
         self.library = Library(paths.store)
         self.index = SearchIndex(paths.index_dir, self.library)
         self.engine = SearchEngine(self.index)
-        self.first_run = False  # the library was empty and has just been seeded
 
     @classmethod
     def open(cls, paths: Paths, *, seed: bool = True) -> "Workspace":
@@ -38,13 +38,16 @@ class Workspace:
         papers = pagedump.parse(builtin_corpus().read_text(encoding="utf-8"), file=str(builtin_corpus()))
         result = self.library.upsert(papers)
         self.library.set_meta(SEEDED, "1")
-        self.first_run = True
         return result
 
     def ensure_index(self, progress: Progress | None = None) -> str | None:
-        """Build or catch up the index; a notice when it had to be rebuilt (none on the first run)."""
+        """Build or catch up the index; a notice when an index we had built had to be rebuilt."""
         notice = self.index.ensure(progress)
-        return None if self.first_run and notice and "missing" in notice else notice
+        if not self.library.get_meta(INDEXED):
+            self.library.set_meta(INDEXED, "1")
+            if notice and "missing" in notice:
+                return None  # never built for this library: nothing to report
+        return notice
 
     def close(self) -> None:
         self.index.close()
