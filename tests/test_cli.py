@@ -140,3 +140,16 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--version"])
     assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"paperreader {__version__}"
+
+
+def test_state_commands_print_json(cli):
+    pid = cli("search", "mamba", "--json").json["results"][0]["id"]
+    assert cli("star", pid, "--json").json == {"id": pid, "title": cli("show", pid, "--json").json["title"], "starred": True}
+    assert cli("tag", pid, "b", "a", "--json").json == {"id": pid, "tags": ["a", "b"]}
+    assert cli("read", pid, "--json").json["read"] is True
+
+
+def test_star_of_several_ids_changes_nothing_if_one_is_unknown(cli):
+    pid = cli("search", "mamba", "--json").json["results"][0]["id"]
+    assert cli("star", pid, "nope").code == 1
+    assert cli("stats", "--json").json["starred"] == 0

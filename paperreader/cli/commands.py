@@ -34,6 +34,7 @@ def register(sub) -> None:
     for name, on, what in (("star", True, "star"), ("unstar", False, "unstar"), ("read", True, "mark read"), ("unread", False, "mark unread")):
         p = sub.add_parser(name, help=f"{what} papers")
         p.add_argument("ids", nargs="+", metavar="ID")
+        p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_flag, flag="star" if "star" in name else "read", on=on)
 
     p = sub.add_parser("note", help="print, set or clear a paper's note (Markdown)")
@@ -48,6 +49,7 @@ def register(sub) -> None:
         p = sub.add_parser(name, help=f"{'add' if name == 'tag' else 'remove'} tags")
         p.add_argument("id")
         p.add_argument("tags", nargs="+", metavar="TAG")
+        p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_tag, add=name == "tag")
 
     p = sub.add_parser("similar", help="papers like this one (offline)")
@@ -143,13 +145,16 @@ def cmd_list(args) -> int:
 
 def cmd_flag(args) -> int:
     with workspace(args) as ws:
-        for pid in args.ids:
-            record = _record(ws, pid)
+        records = [_record(ws, pid) for pid in args.ids]  # all known, or nothing changes
+        for record in records:
             if args.flag == "star":
                 ws.library.set_star(record.id, args.on)
             else:
                 ws.library.set_read(record.id, args.on)
-            print(f"{args.command}: {record.id}  {record.title}")
+            if args.json:
+                emit_json({"id": record.id, "title": record.title, "starred" if args.flag == "star" else "read": args.on})
+            else:
+                print(f"{args.command}: {record.id}  {record.title}")
     return 0
 
 
@@ -177,7 +182,10 @@ def cmd_tag(args) -> int:
     with workspace(args) as ws:
         record = _record(ws, args.id)
         tags = ws.library.add_tags(record.id, args.tags) if args.add else ws.library.remove_tags(record.id, args.tags)
-        print(f"{record.id}: {' '.join(tags) if tags else '(no tags)'}")
+        if args.json:
+            emit_json({"id": record.id, "tags": list(tags)})
+        else:
+            print(f"{record.id}: {' '.join(tags) if tags else '(no tags)'}")
     return 0
 
 
