@@ -1,0 +1,85 @@
+"""The readable table of a run: one Markdown table per corpus size, engines side by side.
+
+Kept apart from run.py so a saved JSON can be printed again: `python bench/report.py FILE`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def _ms(v) -> str:
+    if v is None:
+        return "–"
+    return f"{v:,.0f} ms" if v >= 10 else f"{v:.1f} ms"
+
+
+def _trio(s: dict | None) -> str:
+    if not s:
+        return "–"
+    return " / ".join(_ms(s.get(k)).replace(" ms", "") for k in ("p50", "p95", "p99")) + " ms"
+
+
+def _mb(v) -> str:
+    return "–" if v is None else f"{v:,.1f} MB" if v < 100 else f"{v:,.0f} MB"
+
+
+def _rows(r: dict) -> dict:
+    b, q, c = r.get("build") or {}, r.get("query") or {}, r.get("cold") or {}
+    kinds = q.get("mix_by_kind") or {}
+    timeouts = (q.get("mix_timeouts") or 0, q.get("typing_timeouts") or 0)
+    return {
+        "import": f"{b['docs_per_s']:,.0f} papers/s" if b.get("docs_per_s") else "–",
+        "index size (index / all on disk)": f"{_mb(b.get('index_mb'))} / {_mb(b.get('total_mb'))}" if b else "–",
+        "query mix p50 / p95 / p99": _trio(q.get("mix")),
+        "prefix (`transf*`-like) p95": _ms((kinds.get("prefix") or {}).get("p95")),
+        "fuzzy (`transfomer~`-like) p95": _ms((kinds.get("fuzzy") or {}).get("p95")),
+        "as-you-type p50 / p95 / p99": _trio(q.get("typing")),
+        "cold start to first results": _ms(c.get("median_ms")),
+        "peak memory: import / queries": f"{_mb(b.get('peak_rss_mb'))} / {_mb(q.get('peak_rss_mb'))}" if b else "–",
+        "memory after the query mix": _mb(q.get("rss_after_mix_mb")),
+        "queries stopped at the time limit": f"{timeouts[0]} mix, {timeouts[1]} typing" if q else "–",
+        "error": r.get("error", ""),
+    }
+
+
+def table(data: dict) -> str:
+    out = []
+    m = data.get("machine", {})
+    out.append(f"{m.get('date', '')} · {m.get('nproc')} cores · {m.get('cpu', '')} · Python {m.get('python')} "
+               f"· SQLite {m.get('sqlite')} · Whoosh {m.get('whoosh')} · Textual {m.get('textual')} · git {m.get('git')}")  # fmt: skip
+    out.append(f"command: `{m.get('command', '')}`")
+    for name, why in (data.get("skipped") or {}).items():
+        out.append(f"skipped {name}: {why}")
+    for n, per_engine in (data.get("sizes") or {}).items():
+        names = list(per_engine)
+        rows = {name: _rows(per_engine[name]) for name in names}
+        out.append("")
+        out.append(f"| {int(n):,} papers | " + " | ".join(names) + " |")
+        out.append("|---|" + "---|" * len(names))
+        for label in next(iter(rows.values()), {}):
+            cells = [rows[name][label] for name in names]
+            if label == "error" and not any(cells):
+                continue
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+    notes = data.get("notes") or {}
+    if notes:
+        out.append("")
+        out.extend(f"- {name}: {note}" for name, note in notes.items() if note)
+    tui = data.get("tui")
+    if tui:
+        out.append("")
+        out.append("| TUI (Pilot, headless) | launch to first paint / results | keystroke to results painted p50 / p95 |")
+        out.append("|---|---|---|")
+        for name, r in tui.items():
+            if r.get("skipped"):
+                out.append(f"| {name} | skipped: {r['skipped']} | |")
+                continue
+            key = r.get("keystroke") or {}
+            out.append(f"| {name} | {_ms(r.get('launch_median_ms'))} | {_ms(key.get('p50'))} / {_ms(key.get('p95'))} |")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(table(json.loads(open(sys.argv[1]).read())))

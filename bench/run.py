@@ -1,0 +1,196 @@
+"""The benchmark: every engine on the same corpus and queries, one size after another, one run.
+
+    python bench/run.py                      # 1k, 10k, 100k; every available engine; TUI timings
+    python bench/run.py --full               # and 1M
+    python bench/run.py --sizes 1k,10k --engines fts5,paperreader --json bench/work/run.json
+
+Each step (build, query mix + typing, each cold start) runs in a fresh worker process; the raw
+figures go to --json (default bench/work/last-run.json, rewritten after every step), the table to
+stdout. See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import common
+import engines
+import generate
+import report
+
+PY = sys.executable
+COLD_QUERY = "language models"
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower().replace("_", "")
+    mult = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
+    return int(float(text.rstrip("km")) * mult)
+
+
+def machine() -> dict:
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
+        except OSError:
+            return ""
+
+    versions = {}
+    for mod in ("whoosh", "textual"):
+        try:
+            from importlib.metadata import version
+
+            versions[mod] = version(mod)
+        except Exception:  # noqa: BLE001
+            versions[mod] = None
+    return {
+        "date": sh(["date"]),
+        "utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "mem": sh(["free", "-g"]).splitlines()[1:2],
+        "cpu": next((ln.split(":", 1)[1].strip() for ln in sh(["cat", "/proc/cpuinfo"]).splitlines()
+                     if ln.startswith("model name")), platform.processor()),  # fmt: skip
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        **versions,
+        "git": sh(["git", "-C", str(common.ROOT), "rev-parse", "--short", "HEAD"]),
+        "command": " ".join(["python"] + [os.path.relpath(sys.argv[0], common.ROOT)] + sys.argv[1:]),
+        "generator_version": generate.VERSION,
+    }
+
+
+def worker(*args: str, timeout: float | None = None) -> dict:
+    """Run bench/worker.py; its progress goes to our stderr, its last stdout line is the result."""
+    cmd = [PY, str(common.BENCH / "worker.py"), *args]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {' '.join(args[:2])} failed with code {proc.returncode}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cold_start(engine: str, workdir: Path, runs: int) -> dict:
+    """Spawn-to-first-results wall time, measured by this process, median of `runs` fresh processes."""
+    walls, inner = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [PY, str(common.BENCH / "worker.py"), "cold", engine, str(workdir), COLD_QUERY],
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        first = proc.stdout.readline()
+        walls.append(time.perf_counter() - started)
+        rest = proc.stdout.read()
+        proc.wait()
+        if proc.returncode != 0 or '"ready"' not in first:
+            raise RuntimeError(f"cold start of {engine} failed")
+        inner.append(json.loads(rest.strip().splitlines()[-1]))
+    return {
+        "median_ms": statistics.median(walls) * 1000,
+        "runs_ms": [w * 1000 for w in walls],
+        "in_process_ms": statistics.median(r["in_process_ms"] for r in inner),
+        "import_ms": statistics.median(r["import_ms"] for r in inner),
+        "open_ms": statistics.median(r["open_ms"] for r in inner),
+        "search_ms": statistics.median(r["search_ms"] for r in inner),
+        "hits": inner[0]["hits"],
+    }
+
+
+def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
+    workdir = common.WORK / "index" / f"{engine}-{n}"
+    built = workdir / ".bench-build.json"
+    out: dict = {}
+    if args.reuse and built.exists():
+        out["build"] = json.loads(built.read_text())
+        say(f"{engine} @ {n:,}: reusing the index built {out['build'].get('when', '?')}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+        workdir.mkdir(parents=True)
+        say(f"{engine} @ {n:,}: building")
+        out["build"] = worker("build", engine, str(corpus), str(workdir))
+        out["build"]["when"] = datetime.now().isoformat(timespec="seconds")
+        built.write_text(json.dumps(out["build"]))
+    record(out)
+    say(f"{engine} @ {n:,}: {out['build']['docs_per_s']:,.0f} papers/s; querying")
+    limit = [] if args.time_limit <= 0 else ["--time-limit", str(args.time_limit)]
+    out["query"] = worker("query", engine, str(workdir), *limit)
+    record(out)
+    say(f"{engine} @ {n:,}: cold starts")
+    out["cold"] = cold_start(engine, workdir, args.cold_runs)
+    record(out)
+    return out
+
+
+def say(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark paperreader's search beside SQLite FTS5.")
+    ap.add_argument("--sizes", default="1k,10k,100k", help="comma-separated, e.g. 1k,10k,100k,1m")
+    ap.add_argument("--full", action="store_true", help="add 1M to the sizes")
+    ap.add_argument("--engines", default="paperreader,fts5,whoosh-plain")
+    ap.add_argument("--json", type=Path, default=common.WORK / "last-run.json", help="raw results file")
+    ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per query where the engine can stop (0: none)")
+    ap.add_argument("--cold-runs", type=int, default=5)
+    ap.add_argument("--reuse", action="store_true", help="reuse indexes a previous run built (skips import)")
+    ap.add_argument("--no-tui", dest="tui", action="store_false", help="skip the TUI timings")
+    ap.add_argument("--tui-runs", type=int, default=5)
+    args = ap.parse_args(argv)
+
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    if args.full and 1_000_000 not in sizes:
+        sizes.append(1_000_000)
+    names = [e.strip() for e in args.engines.split(",") if e.strip()]
+    data = {"machine": machine(), "sizes": {}, "skipped": {}, "notes": {}, "tui": None}
+    for name in names:
+        why = engines.availability(name)
+        if why:
+            data["skipped"][name] = why
+            say(f"skipping {name}: {why}")
+        else:
+            data["notes"][name] = engines.load(name).note
+    running = [n for n in names if n not in data["skipped"]]
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+
+    def save():
+        args.json.write_text(json.dumps(data, indent=1))
+
+    for n in sizes:
+        say(f"corpus of {n:,} papers")
+        corpus = generate.ensure_corpus(n, progress=lambda k, total: say(f"  generated {k:,}/{total:,}"))
+        per_size = data["sizes"].setdefault(str(n), {})
+        for name in running:
+            def record(partial, name=name):
+                per_size[name] = partial
+                save()
+
+            try:
+                measure(name, n, corpus, args, record)
+            except Exception as exc:  # noqa: BLE001 - one engine failing must not lose the others
+                per_size.setdefault(name, {})["error"] = str(exc)
+                say(f"{name} @ {n:,} failed: {exc}")
+                save()
+    if args.tui:
+        import tui
+
+        say("TUI timings")
+        data["tui"] = tui.measure_all(runs=args.tui_runs, sizes=sizes, say=say)
+        save()
+    print(report.table(data))
+    say(f"raw figures in {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

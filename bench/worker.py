@@ -1,0 +1,148 @@
+"""One measurement in a process of its own; prints one JSON line (the last line of stdout).
+
+    worker.py build ENGINE CORPUS.jsonl WORKDIR
+    worker.py query ENGINE WORKDIR [--time-limit S]
+    worker.py cold ENGINE WORKDIR QUERY
+
+Separate processes keep one engine's imports, caches and memory out of another's figures, and
+make "peak memory" mean the peak of this step alone.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+T0 = time.perf_counter()  # before any import of ours: cold start counts the engine's imports
+
+import argparse  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import common  # noqa: E402
+
+
+def _emit(payload: dict) -> None:
+    sys.stdout.write(json.dumps(payload) + "\n")
+    sys.stdout.flush()
+
+
+def do_build(engine_name: str, corpus: Path, workdir: Path) -> dict:
+    import engines
+    import generate
+
+    engine = engines.load(engine_name)()
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    last = [started]
+
+    def progress(done: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= 5:
+            last[0] = now
+            rate = done / (now - started)
+            print(f"  [{engine_name}] {done:,} papers, {rate:,.0f}/s, rss {common.rss_mb():,.0f} MB",
+                  file=sys.stderr, flush=True)  # fmt: skip
+
+    extra = engine.build(generate.read_jsonl(corpus), workdir, progress) or {}
+    seconds = time.perf_counter() - started
+    engine.close()
+    docs = extra.get("docs", 0)
+    return {
+        "docs": docs,
+        "seconds": seconds,
+        "docs_per_s": docs / seconds if seconds else None,
+        "peak_rss_mb": common.peak_rss_mb(),
+        "children_peak_rss_mb": common.children_peak_rss_mb(),
+        **engine.sizes(workdir),
+        "extra": extra,
+    }
+
+
+def _timed(engine, query: str) -> tuple[float, int, str | None]:
+    started = time.perf_counter()
+    try:
+        hits = engine.search(query, limit=20, highlight=True)
+        error = None
+    except Exception as exc:  # a query an engine cannot read is recorded, not fatal
+        hits, error = [], f"{type(exc).__name__}: {exc}"
+    return time.perf_counter() - started, len(hits), error
+
+
+def do_query(engine_name: str, workdir: Path, time_limit: float | None) -> dict:
+    import engines
+    import queries
+
+    mix, strokes = queries.query_mix(), queries.keystrokes()
+    engine = engines.load(engine_name)(time_limit=time_limit)
+    engine.open(workdir)
+    rss_open = common.rss_mb()
+    engine.search("neural", limit=20)  # warm-up, not counted: the first query pays for opening
+    per_query, by_kind = [], {}
+    for kind, q in mix:
+        seconds, n, error = _timed(engine, q)
+        per_query.append({"kind": kind, "query": q, "ms": seconds * 1000, "hits": n, "error": error})
+        by_kind.setdefault(kind, []).append(seconds)
+    mix_timeouts = engine.timeouts
+    rss_after_mix = common.rss_mb()
+    typing, typing_rows = [], []
+    for text, q in strokes:
+        seconds, n, error = _timed(engine, q)
+        typing.append(seconds)
+        typing_rows.append({"typed": text, "query": q, "ms": seconds * 1000, "hits": n, "error": error})
+    engine.close()
+    return {
+        "mix": common.summary_ms([r["ms"] / 1000 for r in per_query]),
+        "mix_by_kind": {k: common.summary_ms(v) for k, v in by_kind.items()},
+        "mix_timeouts": mix_timeouts,
+        "typing": common.summary_ms(typing),
+        "typing_timeouts": engine.timeouts - mix_timeouts,
+        "errors": sum(1 for r in per_query + typing_rows if r["error"]),
+        "rss_after_open_mb": rss_open,
+        "rss_after_mix_mb": rss_after_mix,
+        "rss_after_typing_mb": common.rss_mb(),
+        "peak_rss_mb": common.peak_rss_mb(),
+        "queries": per_query,
+        "keystrokes": typing_rows,
+    }
+
+
+def do_cold(engine_name: str, workdir: Path, query: str) -> dict:
+    import engines
+
+    engine = engines.load(engine_name)()
+    t_import = time.perf_counter()
+    engine.open(workdir)
+    t_open = time.perf_counter()
+    hits = engine.search(query, limit=20, highlight=True)
+    t_done = time.perf_counter()
+    _emit({"ready": True})  # the parent stops its clock here
+    engine.close()
+    return {
+        "hits": len(hits),
+        "import_ms": (t_import - T0) * 1000,
+        "open_ms": (t_open - t_import) * 1000,
+        "search_ms": (t_done - t_open) * 1000,
+        "in_process_ms": (t_done - T0) * 1000,
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=("build", "query", "cold"))
+    ap.add_argument("engine")
+    ap.add_argument("paths", nargs="+")
+    ap.add_argument("--time-limit", type=float, default=None)
+    args = ap.parse_args(argv)
+    if args.mode == "build":
+        out = do_build(args.engine, Path(args.paths[0]), Path(args.paths[1]))
+    elif args.mode == "query":
+        out = do_query(args.engine, Path(args.paths[0]), args.time_limit)
+    else:
+        out = do_cold(args.engine, Path(args.paths[0]), args.paths[1])
+    _emit(out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
