@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paperreader.model import Link
 from paperreader.sources import SourceError, arxiv_atom
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "arxiv-atom"
@@ -42,6 +43,7 @@ def test_2016_layout_every_entry() -> None:
     assert first.abstract.endswith("intriguing low dimensional state of matter.")
     assert "\n" not in first.abstract and "  " not in first.abstract
     assert first.source == "arxiv-atom"
+    assert first.urls == ()
     assert first.extra["line"] == 10  # the <entry> line
 
     # hard-wrapped titles and comments come out as one line
@@ -101,6 +103,9 @@ def test_old_style_ids_keep_their_slash() -> None:
     assert astro.categories == ("astro-ph",)
     assert astro.journal_ref == "ActaAstron.56:1-50,2006"
     assert astro.doi is None
+    assert astro.urls == (
+        Link("project", "http://www.astronomy.ohio-state.edu/~gould/ogle_hot_jupiters.ps.gz", "from the arXiv comments"),
+    )
     assert "Gould & Morgan (2003)" in astro.abstract and "V_max<17.5" in astro.abstract  # entities decoded once
 
     (quant,) = load("arxivpy_2026_id_quant-ph_0201082v1.xml")

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paperreader.model import Link
 from paperreader.sources import SourceError, arxiv_oai
 
 FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "arxiv-oai" / "kaggle_oai_snapshot_first100.jsonl"
@@ -77,6 +78,15 @@ def test_authors_with_affiliations_and_suffixes(papers: list) -> None:
     assert by_id(papers, "0704.0044").authors[:2] == ("A. A. Schekochihin", "S. C. Cowley")
     assert by_id(papers, "0704.0009").authors[5] == "Neal J. Evans II"
     assert by_id(papers, "0704.0020").authors == ("The BABAR Collaboration", "B. Aubert")
+
+
+def test_links_from_comments(papers: list) -> None:
+    assert by_id(papers, "0704.0024").urls == (
+        Link("project", "http://www.physik.uni-kl.de/w_hilleb/ann05.html", "from the arXiv comments"),
+    )
+    # a DOI URL in the comments is not a project page
+    assert [link.url for link in by_id(papers, "0704.0086").urls] == ["http://www.imstat.org/aap/", "http://www.imstat.org"]
+    assert papers[0].urls == ()
 
 
 def test_two_dois_keep_the_first(papers: list) -> None:

@@ -18,6 +18,7 @@ from defusedxml.ElementTree import fromstring
 
 from paperreader.model import Paper, parse_arxiv_id
 from paperreader.sources import SourceError
+from paperreader.sources.arxiv_oai import comment_links
 from paperreader.sources.latex import decode_accents
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -85,6 +86,7 @@ def _paper(entry: ET.Element, number: int, line: int | None, file: str) -> Paper
         if term and term not in categories:
             categories.append(term)
     doi = _text(entry.find(f"{ARXIV}doi")).split()
+    comment = _text(entry.find(f"{ARXIV}comment"))
     return Paper(
         title=decode_accents(title),
         abstract=decode_accents(summary),
@@ -93,7 +95,8 @@ def _paper(entry: ET.Element, number: int, line: int | None, file: str) -> Paper
         published=published[:10] if _DATE.match(published) else None,
         categories=tuple(categories),
         doi=doi[0] if doi else None,
-        comment=_text(entry.find(f"{ARXIV}comment")) or None,
+        comment=comment or None,
+        urls=comment_links(comment),
         journal_ref=_text(entry.find(f"{ARXIV}journal_ref")) or None,
         source="arxiv-atom",
         extra={"line": line} if line else {},

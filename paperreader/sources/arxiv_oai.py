@@ -13,7 +13,8 @@ import re
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable, Iterator
 
-from paperreader.model import Paper, parse_arxiv_id
+from paperreader.links import kind_of_url, urls_in
+from paperreader.model import Link, Paper, parse_arxiv_id
 from paperreader.sources import SourceError
 from paperreader.sources.latex import decode_accents
 
@@ -38,6 +39,12 @@ def rfc2822_date(value: str | None) -> str | None:
         return parsedate_to_datetime(value.strip()).date().isoformat()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+def comment_links(comment: str | None) -> tuple[Link, ...]:
+    """Code and project pages that authors put in arXiv's comments field ("code at https://...")."""
+    urls = [u for u in urls_in(comment or "") if "doi.org/" not in u and parse_arxiv_id(u) is None]
+    return tuple(Link(kind_of_url(u), u, "from the arXiv comments") for u in urls)
 
 
 def _without_parentheses(text: str) -> str:
@@ -114,6 +121,7 @@ def record_to_paper(record: Any, file: str = "", line: int = 0) -> Paper:
         published = updated[:10]
 
     doi = (_string(record, "doi", file, line) or "").split()
+    comment = _string(record, "comments", file, line)
     return Paper(
         title=decode_accents(title),
         abstract=decode_accents(_string(record, "abstract", file, line) or ""),
@@ -122,8 +130,9 @@ def record_to_paper(record: Any, file: str = "", line: int = 0) -> Paper:
         published=published,
         categories=tuple((_string(record, "categories", file, line) or "").split()),
         doi=doi[0] if doi else None,
-        comment=_string(record, "comments", file, line),
+        comment=comment,
         journal_ref=_string(record, "journal-ref", file, line),
+        urls=comment_links(comment),
         source="arxiv-oai",
         extra={"line": line} if line else {},
     ).cleaned()
