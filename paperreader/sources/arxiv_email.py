@@ -1,0 +1,117 @@
+"""The arXiv daily listing e-mail, as plain text, one e-mail a file.
+
+After the mail headers and arXiv's preamble, each entry opens with a `\\\\` line and `arXiv:ID`
+(older mails: `Paper: ID`), an optional `(*cross-listing*)`, then `Date: ... (NNkb)` or, in the
+replacements section, `replaced with revised version ...`; then `Title:`, `Authors:`,
+`Categories:`, `Comments:`, `Journal-ref:`, `DOI:` and other fields that wrap with indented lines;
+then `\\\\`, the wrapped abstract, and `\\\\ ( https://arxiv.org/abs/ID , NNkb)`. Replacements have
+no abstract. Rule lines (`----`, `%-%-` crosses, `%%--%%` replacements, `%%%---` end) separate
+entries. An e-mail cut off inside an entry is refused, not half-read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from paperreader.model import Paper, parse_arxiv_id
+from paperreader.sources import SourceError
+from paperreader.sources.arxiv_oai import comment_links, rfc2822_date, split_arxiv_authors
+from paperreader.sources.latex import decode_accents
+
+_ID_LINE = re.compile(r"^(?:arXiv:\s*|Paper(?:\s*\(\*cross-listing\*\))?:\s*)(\S+)(.*)$")
+_FIELD = re.compile(r"^([A-Za-z][A-Za-z-]*(?: \([^)]*\))?):\s?(.*)$")
+_KNOWN = {"title", "authors", "author", "categories", "comments", "journal-ref", "doi", "report-no",
+          "msc-class", "acm-class", "license", "date", "from", "proxy"}  # fmt: skip
+_RULE = re.compile(r"^(?:-{10,}|(?:%-){6,}|(?:%%--){3,}|(?:%%%---){3,})")
+_CLOSING = re.compile(r"^\\\\\s*\(\s*(\S+)\s*,\s*(\d+kb)?")
+_SNIFF = re.compile(r"(?m)^\\\\[ \t]*\r?\n(?:arXiv:|Paper[ :(])")
+
+
+def looks_like(text: str) -> bool:
+    """A `\\\\` line followed by an `arXiv:` (or `Paper:`) line."""
+    return bool(_SNIFF.search(text))
+
+
+def parse(text: str, file: str = "") -> list[Paper]:
+    """Every entry of the listing (new, cross-listed, replaced), or a SourceError at the bad entry."""
+    lines = [line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n")]
+    papers: list[Paper] = []
+    section = "new"
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("%-%-%-"):
+            section = "cross"
+        elif line.startswith("%%--%%--"):
+            section = "replaced"
+        if line.strip() == "\\\\" and i + 1 < len(lines) and _ID_LINE.match(lines[i + 1]):
+            paper, i = _entry(lines, i + 1, section, file)
+            papers.append(paper)
+            continue
+        i += 1
+    if not papers:
+        raise SourceError("no arXiv listing entries found (expected a '\\\\' line, then 'arXiv:ID')", file, 1)
+    return papers
+
+
+def _entry(lines: list[str], i: int, section: str, file: str) -> tuple[Paper, int]:
+    """The entry whose id line is lines[i]; returns the paper and the index after the entry."""
+    start = i + 1  # 1-based line of the id line
+    id_match = _ID_LINE.match(lines[i])
+    raw_id, rest = id_match.group(1), id_match.group(2)
+    arxiv_id = parse_arxiv_id(raw_id)
+    if arxiv_id is None:
+        raise SourceError(f"{raw_id[:60]!r} is not an arXiv id", file, start)
+    listing = "cross" if "cross-list" in rest or "cross-list" in lines[i] else section
+    fields: dict[str, str] = {}
+    last = ""
+    i += 1
+    # header: Date/replaced line and fields, up to the line that starts with \\
+    while i < len(lines) and not lines[i].startswith("\\\\"):
+        line = lines[i]
+        if _RULE.match(line):
+            raise SourceError(f"entry {arxiv_id} ends before its '\\\\' line", file, start)
+        field = _FIELD.match(line)
+        if field and field.group(1).split(" ")[0].lower() in _KNOWN and not line[:1].isspace():
+            last = field.group(1).split(" ")[0].lower()
+            fields.setdefault(last, field.group(2))
+        elif line.lower().startswith("replaced with revised version"):
+            listing, last = "replaced", ""
+        elif line.strip() and last:
+            fields[last] += " " + line.strip()
+        i += 1
+    if i >= len(lines):
+        raise SourceError(f"entry {arxiv_id} is cut short: the e-mail ends inside it", file, start)
+    abstract: list[str] = []
+    if not _CLOSING.match(lines[i]):  # a bare \\: the abstract follows
+        i += 1
+        while i < len(lines) and not _CLOSING.match(lines[i]) and not _RULE.match(lines[i]):
+            if lines[i].strip() == "\\\\" and i + 1 < len(lines) and _ID_LINE.match(lines[i + 1]):
+                break
+            abstract.append(lines[i])
+            i += 1
+        if i >= len(lines):
+            raise SourceError(f"entry {arxiv_id} is cut short: the e-mail ends inside its abstract", file, start)
+    if _CLOSING.match(lines[i]):
+        i += 1
+    title = fields.get("title", "")
+    if not title.strip():
+        raise SourceError(f"entry {arxiv_id} has no Title:", file, start)
+    comment = fields.get("comments")
+    doi = fields.get("doi", "").split()
+    published = None if listing == "replaced" else rfc2822_date(re.sub(r"\(\d+kb.*$", "", fields.get("date", "")))
+    paper = Paper(
+        title=decode_accents(title),
+        abstract=decode_accents("\n".join(abstract)),
+        authors=tuple(split_arxiv_authors(fields.get("authors", fields.get("author", "")))),
+        arxiv_id=arxiv_id,
+        published=published,
+        categories=tuple(fields.get("categories", "").split()),
+        doi=doi[0] if doi else None,
+        comment=comment,
+        journal_ref=fields.get("journal-ref"),
+        urls=comment_links(comment),
+        source="arxiv-email",
+        extra={"line": start, "listing": listing},
+    ).cleaned()
+    return paper, i
