@@ -196,3 +196,12 @@ def test_detect_gives_a_format_or_source_error(text: str, filename: str) -> None
         assert isinstance(FORMATS[fmt].parse(text, filename), list)
     except SourceError:
         pass
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300) | st.lists(st.sampled_from(["Subscribe", "Trending Papers", "A title", "An abstract.", ""]), max_size=8).map("\n".join))
+def test_pagedump_gives_papers_or_source_error(text: str) -> None:
+    try:
+        assert isinstance(FORMATS["pagedump"].parse(text, "p.txt"), list)
+    except SourceError:
+        pass
