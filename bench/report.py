@@ -36,6 +36,7 @@ def _rows(r: dict) -> dict:
         "prefix (`transf*`-like) p95": _ms((kinds.get("prefix") or {}).get("p95")),
         "fuzzy (`transfomer~`-like) p95": _ms((kinds.get("fuzzy") or {}).get("p95")),
         "as-you-type p50 / p95 / p99": _trio(q.get("typing")),
+        "CPU time only: mix p95 / typing p99": f"{_ms((q.get('mix_cpu') or {}).get('p95'))} / {_ms((q.get('typing_cpu') or {}).get('p99'))}" if q.get("mix_cpu") else "–",
         "cold start to first results": _ms(c.get("median_ms")),
         "peak memory: import / queries": f"{_mb(b.get('peak_rss_mb'))} / {_mb(q.get('peak_rss_mb'))}" if b else "–",
         "memory after the query mix": _mb(q.get("rss_after_mix_mb")),
@@ -50,6 +51,9 @@ def table(data: dict) -> str:
     out.append(f"{m.get('date', '')} · {m.get('nproc')} cores · {m.get('cpu', '')} · Python {m.get('python')} "
                f"· SQLite {m.get('sqlite')} · Whoosh {m.get('whoosh')} · Textual {m.get('textual')} · git {m.get('git')}")  # fmt: skip
     out.append(f"command: `{m.get('command', '')}`")
+    load = [m.get("loadavg_at_start"), m.get("loadavg_at_end")]
+    if all(load):
+        out.append(f"load average (1/5/15 min) at start {load[0]}, at end {load[1]} (other work shares the machine)")
     for name, why in (data.get("skipped") or {}).items():
         out.append(f"skipped {name}: {why}")
     for n, per_engine in (data.get("sizes") or {}).items():

@@ -67,6 +67,7 @@ def machine() -> dict:
         "git": sh(["git", "-C", str(common.ROOT), "rev-parse", "--short", "HEAD"]),
         "command": " ".join(["python"] + [os.path.relpath(sys.argv[0], common.ROOT)] + sys.argv[1:]),
         "generator_version": generate.VERSION,
+        "loadavg_at_start": os.getloadavg(),
     }
 
 
@@ -187,6 +188,8 @@ def main(argv=None) -> int:
         say("TUI timings")
         data["tui"] = tui.measure_all(runs=args.tui_runs, sizes=sizes, say=say)
         save()
+    data["machine"]["loadavg_at_end"] = os.getloadavg()
+    save()
     print(report.table(data))
     say(f"raw figures in {args.json}")
     return 0
