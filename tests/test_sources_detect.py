@@ -178,7 +178,7 @@ def test_check_sizes_with_a_small_limit() -> None:
 
 
 def test_formats_have_the_same_interface() -> None:
-    assert set(FORMATS) == {"pagedump", "arxiv-atom", "arxiv-oai", "hf", "bibtex", "arxiv-email", "csv", "json"}
+    assert set(FORMATS) == {"backup", "pagedump", "arxiv-atom", "arxiv-oai", "hf", "bibtex", "arxiv-email", "csv", "json"}
     for module in FORMATS.values():
         assert callable(module.looks_like) and callable(module.parse)
     assert detect_module.ORDER[-2:] == ("csv", "json")

@@ -18,3 +18,10 @@ class SourceError(Exception):
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.reason}"
+
+
+def skip_or_raise(errors: list[SourceError] | None, exc: SourceError) -> None:
+    """A bad record stops the file, unless the caller collects them (`import --skip-bad`)."""
+    if errors is None:
+        raise exc
+    errors.append(exc)

@@ -17,7 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from paperreader.model import Paper, parse_arxiv_id
-from paperreader.sources import SourceError
+from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.arxiv_oai import comment_links
 from paperreader.sources.latex import decode_accents
 
@@ -42,8 +42,12 @@ def _text(elem: ET.Element | None) -> str:
     return (elem.text or "") if elem is not None else ""
 
 
-def parse(text: str, file: str = "") -> list[Paper]:
-    """Every entry of the feed as a Paper; `[]` for an empty feed; SourceError for arXiv's error feed."""
+def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
+    """Every entry of the feed as a Paper; `[]` for an empty feed; SourceError for arXiv's error feed.
+
+    With an `errors` list, a bad entry is noted there and skipped; the error feed and XML that is
+    not well formed still stop the whole file.
+    """
     text = text.lstrip("\ufeff")
     try:
         root = fromstring(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -62,16 +66,30 @@ def parse(text: str, file: str = "") -> list[Paper]:
     entries = root.findall(f"{ATOM}entry")
     starts = [_line_of(text, m.start()) for m in _ENTRY_TAG.finditer(text)]
     lines: list[int | None] = starts if len(starts) == len(entries) else [None] * len(entries)
-    return [_paper(entry, k, line, file) for k, (entry, line) in enumerate(zip(entries, lines), 1)]
+    for entry, line in zip(entries, lines):
+        _refuse_error_entry(entry, line, file)
+    papers = []
+    for k, (entry, line) in enumerate(zip(entries, lines), 1):
+        try:
+            papers.append(_paper(entry, k, line, file))
+        except SourceError as exc:
+            skip_or_raise(errors, exc)
+    return papers
+
+
+def _refuse_error_entry(entry: ET.Element, line: int | None, file: str) -> None:
+    """arXiv's error feed is one entry titled "Error" whose id is an /api/errors URL."""
+    raw_id = _text(entry.find(f"{ATOM}id")).strip()
+    title = _text(entry.find(f"{ATOM}title"))
+    if "/api/errors" in raw_id or (title.strip() == "Error" and parse_arxiv_id(raw_id) is None):
+        message = " ".join(_text(entry.find(f"{ATOM}summary")).split()) or raw_id or "no message"
+        raise SourceError(f"arXiv answered with an error: {message}", file, line)
 
 
 def _paper(entry: ET.Element, number: int, line: int | None, file: str) -> Paper:
     raw_id = _text(entry.find(f"{ATOM}id")).strip()
     title = _text(entry.find(f"{ATOM}title"))
     summary = _text(entry.find(f"{ATOM}summary"))
-    if "/api/errors" in raw_id or (title.strip() == "Error" and parse_arxiv_id(raw_id) is None):
-        message = " ".join(summary.split()) or raw_id or "no message"
-        raise SourceError(f"arXiv answered with an error: {message}", file, line)
     arxiv_id = parse_arxiv_id(raw_id)
     if arxiv_id is None:
         raise SourceError(f"entry {number}: id {raw_id[:100]!r} is not an arXiv abstract URL", file, line)

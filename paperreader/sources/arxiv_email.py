@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from paperreader.model import Paper, parse_arxiv_id
-from paperreader.sources import SourceError
+from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.arxiv_oai import comment_links, rfc2822_date, split_arxiv_authors
 from paperreader.sources.latex import decode_accents
 
@@ -32,8 +32,9 @@ def looks_like(text: str) -> bool:
     return bool(_SNIFF.search(text))
 
 
-def parse(text: str, file: str = "") -> list[Paper]:
-    """Every entry of the listing (new, cross-listed, replaced), or a SourceError at the bad entry."""
+def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
+    """Every entry of the listing (new, cross-listed, replaced), or a SourceError at the bad entry
+    (with an `errors` list, bad entries are noted there and skipped)."""
     lines = [line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n")]
     papers: list[Paper] = []
     section = "new"
@@ -45,11 +46,16 @@ def parse(text: str, file: str = "") -> list[Paper]:
         elif line.startswith("%%--%%--"):
             section = "replaced"
         if line.strip() == "\\\\" and i + 1 < len(lines) and _ID_LINE.match(lines[i + 1]):
-            paper, i = _entry(lines, i + 1, section, file)
+            try:
+                paper, i = _entry(lines, i + 1, section, file)
+            except SourceError as exc:
+                skip_or_raise(errors, exc)
+                i += 2
+                continue
             papers.append(paper)
             continue
         i += 1
-    if not papers:
+    if not papers and not errors:
         raise SourceError("no arXiv listing entries found (expected a '\\\\' line, then 'arXiv:ID')", file, 1)
     return papers
 

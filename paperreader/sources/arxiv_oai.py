@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from paperreader.links import kind_of_url, urls_in
 from paperreader.model import Link, Paper, parse_arxiv_id
-from paperreader.sources import SourceError
+from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.latex import decode_accents
 
 MAX_RECORD_CHARS = 8 * 1024 * 1024  # one paper's record; a bigger one is an attack or a broken file
@@ -138,25 +138,39 @@ def record_to_paper(record: Any, file: str = "", line: int = 0) -> Paper:
     ).cleaned()
 
 
-def iter_records(lines: Iterable[str], file: str = "") -> Iterator[tuple[int, Paper]]:
-    """(line number, paper) for each non-blank line, streaming; SourceError at the first bad line."""
-    for number, line in enumerate(lines, 1):
-        if len(line) > MAX_RECORD_CHARS:
-            raise SourceError(f"record is {len(line):,} characters long; the limit is {MAX_RECORD_CHARS:,}", file, number)
-        if number == 1:
-            line = line.lstrip("\ufeff")
-        if not line.strip():
-            continue
+def paper_of_line(line: str, file: str = "", number: int = 0) -> Paper | None:
+    """One snapshot line as a Paper (None when blank), or a SourceError naming the line."""
+    if len(line) > MAX_RECORD_CHARS:
+        raise SourceError(f"record is {len(line):,} characters long; the limit is {MAX_RECORD_CHARS:,}", file, number)
+    if number == 1:
+        line = line.lstrip("\ufeff")
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", file, number) from None
+    except (ValueError, RecursionError) as exc:
+        raise SourceError(f"not valid JSON: {exc}", file, number) from None
+    return record_to_paper(record, file, number)
+
+
+def iter_records(
+    lines: Iterable[str], file: str = "", errors: list[SourceError] | None = None, first_line: int = 1
+) -> Iterator[tuple[int, Paper]]:
+    """(line number, paper) for each non-blank line, streaming; SourceError at the first bad line
+    (with an `errors` list, bad lines are noted there and skipped)."""
+    for number, line in enumerate(lines, first_line):
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", file, number) from None
-        except (ValueError, RecursionError) as exc:
-            raise SourceError(f"not valid JSON: {exc}", file, number) from None
-        yield number, record_to_paper(record, file, number)
+            paper = paper_of_line(line, file, number)
+        except SourceError as exc:
+            skip_or_raise(errors, exc)
+            continue
+        if paper is not None:
+            yield number, paper
 
 
-def parse(text: str, file: str = "") -> list[Paper]:
+def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
     """Every record of a snapshot excerpt, or a SourceError naming the first bad line."""
     # split on \n only: JSON strings may hold U+2028 and friends, which str.splitlines would break on
-    return [paper for _, paper in iter_records(text.split("\n"), file)]
+    return [paper for _, paper in iter_records(text.split("\n"), file, errors)]

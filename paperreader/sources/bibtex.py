@@ -16,7 +16,7 @@ import re
 
 from paperreader.links import kind_of_url
 from paperreader.model import Link, Paper, parse_arxiv_id
-from paperreader.sources import SourceError
+from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.latex import tex_to_text
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -141,8 +141,12 @@ class _Reader:
                 raise _Syntax(f"expected ',' or '{closer}' after field {m.group()!r}", i)
 
 
-def parse(text: str, file: str = "") -> list[Paper]:
-    """Every entry with a title, or a SourceError at the line where a bad entry starts."""
+def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
+    """Every entry with a title, or a SourceError at the line where a bad entry starts.
+
+    With an `errors` list, a bad entry is noted there and reading resumes at the next line that
+    starts an entry.
+    """
     text = text.lstrip("\ufeff")
     reader = _Reader(text)
     papers: list[Paper] = []
@@ -170,8 +174,15 @@ def parse(text: str, file: str = "") -> list[Paper]:
             fields, pos = reader.fields(start, closer)
         except _Syntax as err:
             where = f"entry '{key_of(text, m.end())}'" if kind not in ("comment", "preamble", "string") else f"@{kind}"
-            raise SourceError(f"{where} is not closed properly: {err.problem} (line {reader.line(err.pos)})", file, line) from None
-        papers.append(_paper(kind, key, fields, file, line))
+            problem = SourceError(f"{where} is not closed properly: {err.problem} (line {reader.line(err.pos)})", file, line)
+            skip_or_raise(errors, problem)
+            following = _LINE_ENTRY.search(text, m.end())
+            pos = following.start() + 1 if following else len(text)
+            continue
+        try:
+            papers.append(_paper(kind, key, fields, file, line))
+        except SourceError as exc:
+            skip_or_raise(errors, exc)
     if not papers and not seen_entry and text.strip():
         raise SourceError("no BibTeX entries found (expected lines like '@article{key,')", file, 1)
     return papers

@@ -20,14 +20,17 @@ from paperreader.sources import (
     arxiv_atom,
     arxiv_email,
     arxiv_oai,
+    backup,
     bibtex,
     hf,
     pagedump,
+    skip_or_raise,
     tabular,
 )
 from paperreader.sources.arxiv_oai import MAX_RECORD_CHARS
 
 FORMATS: dict[str, Any] = {
+    "backup": backup,
     "pagedump": pagedump,
     "arxiv-atom": arxiv_atom,
     "arxiv-oai": arxiv_oai,
@@ -38,10 +41,10 @@ FORMATS: dict[str, Any] = {
     "json": SimpleNamespace(looks_like=tabular.looks_like_json, parse=tabular.parse_json),
 }
 # most specific first: generic CSV/JSON only when nothing more particular matches
-ORDER = ("arxiv-atom", "hf", "arxiv-oai", "arxiv-email", "bibtex", "pagedump", "csv", "json")
+ORDER = ("backup", "arxiv-atom", "hf", "arxiv-oai", "arxiv-email", "bibtex", "pagedump", "csv", "json")
 TIE_BREAK = {
     ".xml": ("arxiv-atom",), ".atom": ("arxiv-atom",),
-    ".json": ("hf", "arxiv-oai", "json"), ".jsonl": ("arxiv-oai", "json"), ".ndjson": ("arxiv-oai", "json"),
+    ".json": ("backup", "hf", "arxiv-oai", "json"), ".jsonl": ("arxiv-oai", "json"), ".ndjson": ("arxiv-oai", "json"),
     ".bib": ("bibtex",), ".bibtex": ("bibtex",),
     ".eml": ("arxiv-email",), ".txt": ("arxiv-email", "pagedump"),
     ".csv": ("csv",), ".tsv": ("csv",),
@@ -83,16 +86,22 @@ def decode(data: bytes, file: str = "") -> str:
         raise SourceError(f"not UTF-8: byte 0x{data[offset]:02x} at offset {offset} cannot be decoded", file, line) from None
 
 
-def check_sizes(papers: list[Paper], file: str = "", limit: int | None = None) -> None:
-    """Refuse the whole file when one record is larger than the limit."""
+def check_sizes(
+    papers: list[Paper], file: str = "", limit: int | None = None, errors: list[SourceError] | None = None
+) -> list[Paper]:
+    """The papers, or a SourceError refusing the whole file when one record is larger than the
+    limit (with an `errors` list, such records are noted there and left out)."""
     limit = MAX_RECORD_CHARS if limit is None else limit
+    kept = []
     for number, paper in enumerate(papers, 1):
         size = len(paper.title) + len(paper.abstract) + sum(map(len, paper.authors))
         size += len(paper.comment or "") + len(paper.journal_ref or "")
         if size > limit:
-            raise SourceError(
-                f"record {number} is {size:,} characters long; the limit is {limit:,}", file, paper.extra.get("line")
-            )
+            line = paper.extra.get("line")
+            skip_or_raise(errors, SourceError(f"record {number} is {size:,} characters long; the limit is {limit:,}", file, line))
+        else:
+            kept.append(paper)
+    return kept
 
 
 def read_text(path: str | Path) -> str:
@@ -119,14 +128,17 @@ def detect_file(path: str | Path, head_bytes: int = 1 << 20) -> str:
     return detect(text, str(path))
 
 
-def parse_file(path: str | Path, fmt: str = "auto") -> list[Paper]:
-    """All papers of one file, checked whole: a SourceError (FILE:LINE: reason) means none are taken."""
+def parse_file(path: str | Path, fmt: str = "auto", errors: list[SourceError] | None = None) -> list[Paper]:
+    """All papers of one file, checked whole: a SourceError (FILE:LINE: reason) means none are taken.
+
+    With an `errors` list, bad records are noted there and the good ones returned; a file that
+    cannot be read at all (not UTF-8, not well-formed, no records) still raises.
+    """
     name = str(path)
     if fmt != "auto" and fmt not in FORMATS:
         raise SourceError(f"unknown format {fmt!r}; use auto or one of: {', '.join(FORMATS)}", name, None)
     text = read_text(path)
     if fmt == "auto":
         fmt = detect(text, name)
-    papers = FORMATS[fmt].parse(text, name)
-    check_sizes(papers, name)
-    return papers
+    papers = FORMATS[fmt].parse(text, name, errors)
+    return check_sizes(papers, name, errors=errors)

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from paperreader.model import Link, Paper, parse_arxiv_id
-from paperreader.sources import SourceError
+from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.tabular import json_items
 
 _SNIFF = re.compile(r'"paper"\s*:\s*\{')
@@ -76,8 +76,9 @@ def _paper_of(item: Any, number: int, line: int | None, file: str) -> Paper:
     ).cleaned()
 
 
-def parse(text: str, file: str = "") -> list[Paper]:
-    """Every paper of a daily_papers or papers/search response, or a SourceError naming the item."""
+def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
+    """Every paper of a daily_papers or papers/search response, or a SourceError naming the item
+    (with an `errors` list, bad items are noted there and skipped)."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         return []
@@ -86,4 +87,10 @@ def parse(text: str, file: str = "") -> list[Paper]:
     items = json_items(text, file)
     if stripped[0] == "{" and len(items) == 1:  # one bare object: a single item or paper
         return [_paper_of(items[0][1], 1, items[0][0], file)]
-    return [_paper_of(item, k, line, file) for k, (line, item) in enumerate(items, 1)]
+    papers = []
+    for k, (line, item) in enumerate(items, 1):
+        try:
+            papers.append(_paper_of(item, k, line, file))
+        except SourceError as exc:
+            skip_or_raise(errors, exc)
+    return papers

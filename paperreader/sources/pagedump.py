@@ -26,8 +26,12 @@ def looks_like(text: str) -> bool:
     return bool(head) and any(CHROME.match(line.strip()) for line in head[:3])
 
 
-def parse(text: str, file: str = "") -> list[Paper]:
-    """All papers of a dump, or a SourceError naming the line that breaks the pattern."""
+def parse(text: str, file: str = "", errors: list | None = None) -> list[Paper]:
+    """All papers of a dump, or a SourceError naming the line that breaks the pattern.
+
+    `errors` is accepted for a uniform interface, but a dump has no record boundaries to resume
+    at (a missing line shifts every pair after it), so a bad dump always stops the whole file.
+    """
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     numbered = [(i + 1, line.strip()) for i, line in enumerate(lines) if line.strip()]
     start = 0

@@ -17,7 +17,7 @@ from typing import Any
 
 from paperreader.links import kind_of_url
 from paperreader.model import Link, Paper, parse_arxiv_id
-from paperreader.sources import SourceError
+from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.arxiv_oai import MAX_RECORD_CHARS, rfc2822_date, split_arxiv_authors
 
 TITLE = ("title",)
@@ -56,9 +56,9 @@ def looks_like(text: str) -> bool:
     return looks_like_json(text) or looks_like_csv(text)
 
 
-def parse(text: str, file: str = "") -> list[Paper]:
+def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
     """JSON when the text starts like JSON, CSV otherwise."""
-    return parse_json(text, file) if looks_like_json(text) else parse_csv(text, file)
+    return parse_json(text, file, errors) if looks_like_json(text) else parse_csv(text, file, errors)
 
 
 # --- CSV ---------------------------------------------------------------------------------------------
@@ -70,8 +70,9 @@ def _delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def parse_csv(text: str, file: str = "") -> list[Paper]:
-    """Every row of a CSV (or TSV) file with a title column."""
+def parse_csv(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
+    """Every row of a CSV (or TSV) file with a title column (with an `errors` list, bad rows are
+    noted there and skipped; CSV that cannot be split into rows still stops the file)."""
     text = text.lstrip("\ufeff")
     csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS + 1))
     first = next((line for line in text.split("\n") if line.strip()), "")
@@ -90,13 +91,16 @@ def parse_csv(text: str, file: str = "") -> list[Paper]:
                     found = ", ".join(h for h in header if h) or "none"
                     raise SourceError(f"no 'title' column; the columns are: {found}", file, start)
                 continue
-            if len(row) > len(header):
-                raise SourceError(f"row has {len(row)} fields but the header has {len(header)}", file, start)
-            record: dict[str, str] = {}
-            for name, value in zip(header, row):
-                if name:
-                    record.setdefault(name, value)
-            papers.append(_paper(record, file, start, "csv"))
+            try:
+                if len(row) > len(header):
+                    raise SourceError(f"row has {len(row)} fields but the header has {len(header)}", file, start)
+                record: dict[str, str] = {}
+                for name, value in zip(header, row):
+                    if name:
+                        record.setdefault(name, value)
+                papers.append(_paper(record, file, start, "csv"))
+            except SourceError as exc:
+                skip_or_raise(errors, exc)
     except csv.Error as exc:
         raise SourceError(f"not valid CSV: {exc} (in the record starting here)", file, end + 1) from None
     if header is None:
@@ -179,17 +183,21 @@ def json_items(text: str, file: str = "") -> list[tuple[int | None, Any]]:
     return items
 
 
-def parse_json(text: str, file: str = "") -> list[Paper]:
-    """Every object of a JSON list, wrapped list or JSON-lines file that has a title."""
+def parse_json(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
+    """Every object of a JSON list, wrapped list or JSON-lines file that has a title (with an
+    `errors` list, bad records are noted there and skipped; JSON that does not parse stops the file)."""
     papers = []
     for number, (line, item) in enumerate(json_items(text, file), 1):
-        if not isinstance(item, dict):
-            raise SourceError(f"record {number} is not an object (found {type(item).__name__})", file, line)
-        record = {str(k).strip().lower(): v for k, v in item.items()}
-        if "title" not in record:
-            found = ", ".join(sorted(record)[:20]) or "none"
-            raise SourceError(f"record {number} has no 'title' field; its fields are: {found}", file, line)
-        papers.append(_paper(record, file, line, "json", number))
+        try:
+            if not isinstance(item, dict):
+                raise SourceError(f"record {number} is not an object (found {type(item).__name__})", file, line)
+            record = {str(k).strip().lower(): v for k, v in item.items()}
+            if "title" not in record:
+                found = ", ".join(sorted(record)[:20]) or "none"
+                raise SourceError(f"record {number} has no 'title' field; its fields are: {found}", file, line)
+            papers.append(_paper(record, file, line, "json", number))
+        except SourceError as exc:
+            skip_or_raise(errors, exc)
     return papers
 
 

@@ -1,0 +1,142 @@
+"""paperreader's own JSON backup (`paperreader export --format json`): papers with the user's state.
+
+Recognised by its `"format": "paperreader-backup"` key, written first so the sniff needs only the
+head of the file. Each paper carries its metadata and, in `extra["state"]`, what the user did to it
+(starred_at, read_at, note, tags), so `paperreader import` can merge it into any library. The
+papers are one a line, so an error names the line of the bad paper.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from paperreader.model import Link, Paper, parse_arxiv_id
+from paperreader.sources import SourceError, skip_or_raise
+
+FORMAT = "paperreader-backup"
+VERSION = 1
+_SNIFF = re.compile(r'"format"\s*:\s*"' + FORMAT + '"')
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+@dataclass
+class Backup:
+    papers: list[Paper] = field(default_factory=list)
+    saved_searches: list[tuple[str, str]] = field(default_factory=list)
+
+
+def looks_like(text: str) -> bool:
+    head = text.lstrip("\ufeff \t\r\n")
+    return head[:1] == "{" and bool(_SNIFF.search(head[:2000]))
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def _strings(value: Any, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ValueError(f"{what} should be a list of strings")
+    return tuple(value)
+
+
+def _text(obj: dict, key: str) -> str | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"{key!r} should be a string, not {type(value).__name__}")
+
+
+def _time(obj: dict, key: str) -> str | None:
+    value = _text(obj, key)
+    if value is not None and not _TIME.match(value.strip()):
+        raise ValueError(f"{key!r} is not a date and time: {value[:40]!r}")
+    return value
+
+
+def _link(value: Any) -> Link:
+    if isinstance(value, dict) and isinstance(value.get("kind"), str) and isinstance(value.get("url"), str):
+        label = value.get("label")
+        return Link(value["kind"], value["url"], label if isinstance(label, str) else "")
+    raise ValueError("each of 'urls' should be an object with 'kind' and 'url'")
+
+
+def paper_of(item: Any) -> Paper:
+    """One backup record as a Paper with its user state in `extra["state"]`; ValueError if malformed."""
+    if not isinstance(item, dict):
+        raise ValueError(f"a paper should be an object, not {type(item).__name__}")
+    title = _text(item, "title")
+    if not title or not title.strip():
+        raise ValueError("the paper has no title")
+    raw_arxiv = _text(item, "arxiv_id")
+    arxiv_id = parse_arxiv_id(raw_arxiv) if raw_arxiv else None
+    if raw_arxiv and arxiv_id is None:
+        raise ValueError(f"'arxiv_id' {raw_arxiv[:40]!r} is not an arXiv id")
+    urls = item.get("urls") or []
+    if not isinstance(urls, list):
+        raise ValueError("'urls' should be a list")
+    state = {
+        "starred_at": _time(item, "starred_at"),
+        "read_at": _time(item, "read_at"),
+        "note": _text(item, "note") or "",
+        "tags": _strings(item.get("tags"), "'tags'"),
+    }
+    return Paper(
+        title=title,
+        abstract=_text(item, "abstract") or "",
+        authors=_strings(item.get("authors"), "'authors'"),
+        arxiv_id=arxiv_id,
+        published=_text(item, "published"),
+        categories=_strings(item.get("categories"), "'categories'"),
+        doi=_text(item, "doi"),
+        comment=_text(item, "comment"),
+        journal_ref=_text(item, "journal_ref"),
+        urls=tuple(_link(u) for u in urls),
+        source=_text(item, "source") or "backup",
+        extra={"state": state},
+    ).cleaned()
+
+
+def parse_backup(text: str, file: str = "", errors: list[SourceError] | None = None) -> Backup:
+    """The papers and saved searches of a backup, or a SourceError naming the bad paper's line."""
+    try:
+        data = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"not valid JSON: {exc.msg}", file, exc.lineno) from None
+    except (ValueError, RecursionError) as exc:
+        raise SourceError(f"not valid JSON: {exc}", file, None) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SourceError(f"not a paperreader backup (no \"format\": \"{FORMAT}\")", file, 1)
+    version = data.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise SourceError(f"backup version {version!r} is not one this paperreader reads (up to {VERSION})", file, 1)
+    items = data.get("papers")
+    if not isinstance(items, list):
+        raise SourceError("the backup has no 'papers' list", file, 1)
+    out = Backup()
+    for number, item in enumerate(items, 1):
+        try:
+            paper = paper_of(item)
+        except ValueError as exc:
+            pid = item.get("id") if isinstance(item, dict) else None
+            line = _line_of(text, json.dumps(pid, ensure_ascii=False)) if isinstance(pid, str) else None
+            skip_or_raise(errors, SourceError(f"paper {number}: {exc}", file, line))
+            continue
+        out.papers.append(paper)
+    for entry in data.get("saved_searches") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("query"), str):
+            out.saved_searches.append((entry["name"], entry["query"]))
+        else:
+            skip_or_raise(errors, SourceError("a saved search should be an object with 'name' and 'query'", file, None))
+    return out
+
+
+def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
+    """The papers of a backup (their state in `extra["state"]`); saved searches: see parse_backup."""
+    return parse_backup(text, file, errors).papers
