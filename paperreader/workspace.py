@@ -2,6 +2,10 @@
 
 The first open of an empty library imports the built-in corpus, so paperreader is useful the
 moment it is installed. Both the CLI and the TUI start here.
+
+Opening also keeps the rolling daily backup (see `paperreader.store.backup`) and backs an older
+store up before upgrading it. What went wrong on the way without stopping the open (a backup that
+could not be written) is kept in `notices` for the UI to show.
 """
 
 from __future__ import annotations
@@ -9,25 +13,46 @@ from __future__ import annotations
 from paperreader.paths import Paths, builtin_corpus
 from paperreader.search.engine import SearchEngine
 from paperreader.search.index import Progress, SearchIndex
-from paperreader.store import Library, UpsertResult
+from paperreader.store import Library, StoreError, UpsertResult
 
 SEEDED = "builtin_corpus_imported"
 INDEXED = "index_built_once"
 
 
+class DataDirError(StoreError):
+    """The data dir cannot be written (read-only, disk full): one line naming the path."""
+
+
 class Workspace:
     def __init__(self, paths: Paths) -> None:
         self.paths = paths
-        self.library = Library(paths.store)
+        self.notices: list[str] = []
+        self.library = Library(paths.store, before_migrate=self._backup_before_upgrade)
         self.index = SearchIndex(paths.index_dir, self.library)
         self.engine = SearchEngine(self.index)
 
     @classmethod
-    def open(cls, paths: Paths, *, seed: bool = True) -> "Workspace":
+    def open(cls, paths: Paths, *, seed: bool = True, backup: bool = True) -> "Workspace":
         workspace = cls(paths)
-        if seed:
-            workspace.seed()
+        seeded = workspace.seed() if seed else None
+        if backup and seeded is None:
+            workspace.auto_backup()
         return workspace
+
+    def auto_backup(self) -> None:
+        """Today's rolling backup, if not made yet; a failure is a notice, never a failed open."""
+        from paperreader.store import backup
+
+        try:
+            if self.library.count():
+                backup.auto_backup(self.library, self.paths.backups_dir)
+        except StoreError as exc:
+            self.notices.append(f"the daily backup was not made: {exc}")
+
+    def _backup_before_upgrade(self, conn, version: int) -> None:
+        from paperreader.store import backup
+
+        backup.backup_connection(conn, self.paths.backups_dir, f"{backup.PREFIX}before-upgrade-v{version}-{backup.stamp()}")
 
     def seed(self) -> UpsertResult | None:
         """Import the built-in corpus once, on the first run with an empty library."""
@@ -42,7 +67,10 @@ class Workspace:
 
     def ensure_index(self, progress: Progress | None = None) -> str | None:
         """Build or catch up the index; a notice when an index we had built had to be rebuilt."""
-        notice = self.index.ensure(progress)
+        try:
+            notice = self.index.ensure(progress)
+        except OSError as exc:  # a read-only data dir, a full disk
+            raise DataDirError(f"{self.paths.index_dir}: cannot write the search index: {exc.strerror or exc}") from None
         if not self.library.get_meta(INDEXED):
             self.library.set_meta(INDEXED, "1")
             if notice and "missing" in notice:

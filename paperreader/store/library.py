@@ -9,9 +9,10 @@ holds the index next can catch it up.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,7 +21,7 @@ from pathlib import Path
 from paperreader.model import Paper, arxiv_paper_id, parse_arxiv_id, title_id
 from paperreader.store.records import PaperRecord, record_from_row
 from paperreader.store.schema import SCHEMA_VERSION, migrate
-from paperreader.text import clean_block, clean_line, clean_tag, normalise_title
+from paperreader.text import clean_block, clean_line, clean_tag, normalise_title, strip_controls
 
 
 class StoreError(Exception):
@@ -46,30 +47,139 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 _SELECT = """SELECT p.*, s.starred_at, r.read_at FROM papers p
     LEFT JOIN stars s ON s.paper_id = p.id LEFT JOIN reads r ON r.paper_id = p.id"""
 _MERGED = ("abstract", "authors", "published", "year", "categories", "doi", "comment", "journal_ref")
 
 
+# What SQLite says when the file, the disk or the lock is the problem (not our SQL): primary codes.
+_STORE_PROBLEMS = {
+    3: "permission denied",  # SQLITE_PERM
+    5: "the library is busy (another paperreader holds a write lock)",  # SQLITE_BUSY
+    6: "the library is locked",  # SQLITE_LOCKED
+    8: "the library or its folder is read-only",  # SQLITE_READONLY
+    10: "disk I/O error",  # SQLITE_IOERR
+    11: "the library file is damaged",  # SQLITE_CORRUPT
+    13: "the disk is full",  # SQLITE_FULL
+    14: "cannot open the library file",  # SQLITE_CANTOPEN
+    26: "not an SQLite database",  # SQLITE_NOTADB
+}
+# Tables every paperreader store has had since version 1.
+REQUIRED_TABLES = frozenset({"meta", "papers", "aliases", "stars", "notes", "tags", "changes"})
+
+
+def _store_problem(exc: sqlite3.Error) -> str | None:
+    """A plain reason if `exc` is about the file, disk or lock; None for a bug in our SQL."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and (code & 0xFF) in _STORE_PROBLEMS:
+        return f"{_STORE_PROBLEMS[code & 0xFF]} ({exc})"
+    if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "malformed", without a code
+        return str(exc)
+    return None
+
+
+def _readonly_uri(path: Path, immutable: bool = False) -> str:
+    return Path(path).absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def inspect_store(path: Path, *, thorough: bool = False) -> int:
+    """The schema version of the store at `path`, read without writing a byte; else StoreError.
+
+    Opened read-only, so a newer or damaged store is never switched to WAL, checkpointed, rolled
+    back or migrated. `thorough` runs SQLite's full `integrity_check` (used for backups and
+    restores; opening runs only the cheap checks).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such library file")
+    if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
+        raise StoreError(f"{path}: the library file is empty (0 bytes); restore a backup or delete it to start afresh")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the library: {exc.strerror or exc}") from None
+    if header and not header.startswith(b"SQLite format 3\x00"):
+        raise StoreError(f"{path}: not a paperreader library (not an SQLite database); it was left as it was")
+    # With no WAL beside it, read the file as immutable: no lock, no -wal or -shm file is created.
+    quiet = not any(Path(f"{path}{side}").exists() for side in ("-wal", "-shm", "-journal"))
+    try:
+        conn = sqlite3.connect(_readonly_uri(path, immutable=quiet), uri=True, timeout=15, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the library ({exc}); it was left as it was") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: this library was written by a newer paperreader "
+                f"(schema {version}, this version reads {SCHEMA_VERSION}); it was left as it was"
+            )
+        if (version == 0 and tables) or (version > 0 and not REQUIRED_TABLES <= tables):
+            raise StoreError(f"{path}: not a paperreader library (unexpected tables); it was left as it was")
+        if thorough:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+            if problems != ["ok"]:
+                detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())[:160]
+                raise StoreError(f"{path}: the library is damaged ({detail}); it was left as it was")
+        elif version > 0:
+            conn.execute("SELECT count(*) FROM meta").fetchone()
+        return version
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: not a readable paperreader library ({exc}); it was left as it was") from None
+    finally:
+        conn.close()
+
+
 class Library:
     """One connection to the store, safe to share between threads (calls are serialised)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, before_migrate: Callable[[sqlite3.Connection, int], None] | None = None) -> None:
+        """Open (or create) the store. `before_migrate(read_only_conn, version)` runs before an
+        older store is upgraded: the workspace backs it up there."""
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._before_migrate = before_migrate
         self._conn = self._connect()
 
     # -- opening ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        """Validate read-only first; only a store we can read is opened for writing."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                self._create()
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the library: {exc.strerror or exc}") from None
+        version = inspect_store(self.path)
+        if 0 < version < SCHEMA_VERSION and self._before_migrate is not None:
+            ro = sqlite3.connect(_readonly_uri(self.path), uri=True, timeout=15, isolation_level=None)
+            try:
+                self._before_migrate(ro, version)
+            finally:
+                ro.close()
+        try:
             conn = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"{self.path}: cannot open the library: {exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the library ({self._why(exc)})") from None
         conn.row_factory = sqlite3.Row
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
+            if version > SCHEMA_VERSION:  # upgraded by a newer paperreader since we looked
                 raise StoreError(
                     f"{self.path}: this library was written by a newer paperreader "
                     f"(schema {version}, this version reads {SCHEMA_VERSION}); it was left as it was"
@@ -80,14 +190,53 @@ class Library:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             if version < SCHEMA_VERSION:
-                migrate(conn, version)
-        except sqlite3.DatabaseError as exc:
+                try:
+                    migrate(conn, version)
+                except sqlite3.Error as exc:
+                    raise StoreError(
+                        f"{self.path}: cannot upgrade the library from schema {version} ({exc}); it was left at schema {version}"
+                    ) from None
+        except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(f"{self.path}: not a readable paperreader library ({exc}); it was left as it was") from None
+            raise StoreError(f"{self.path}: cannot use the library ({self._why(exc)}); it was left as it was") from None
         except StoreError:
             conn.close()
             raise
         return conn
+
+    def _why(self, exc: sqlite3.Error) -> str:
+        if not (os.access(self.path.parent, os.W_OK) and os.access(self.path, os.W_OK)):
+            return "the library or its folder is read-only; paperreader needs to write there"
+        return _store_problem(exc) or str(exc)
+
+    def _create(self) -> None:
+        """A new, empty store, built beside and linked into place whole: never a half-made file."""
+        tmp = self.path.with_name(f"{self.path.name}.new-{os.getpid()}-{threading.get_ident()}")
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+                migrate(conn, 0)
+            finally:
+                conn.close()
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, self.path)  # fails if another process created it meanwhile: use theirs
+            except FileExistsError:
+                pass
+            except OSError:  # no hard links here (some network/FUSE file systems)
+                if not self.path.exists():
+                    os.replace(tmp, self.path)
+            _fsync_dir(self.path.parent)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot create the library ({_store_problem(exc) or exc})") from None
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
 
     def close(self) -> None:
         with self._lock:
@@ -99,21 +248,71 @@ class Library:
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"{self.path}: cannot write the library: {exc}") from None
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: cannot write the library: {_store_problem(exc) or exc}") from None
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                self._conn.execute("ROLLBACK")
-                raise StoreError(f"{self.path}: the change was not saved: {exc}") from None
+            except sqlite3.Error as exc:
+                self._rollback()
+                reason = _store_problem(exc)
+                if reason is None and not isinstance(exc, sqlite3.OperationalError):
+                    raise
+                raise StoreError(f"{self.path}: the change was not saved: {reason or exc}") from None
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def _rollback(self) -> None:
+        # SQLite rolls back by itself on some errors (a full disk at COMMIT): then there is nothing to undo
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, tuple(params)).fetchall()
+            try:
+                return self._conn.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as exc:
+                reason = _store_problem(exc)
+                if reason is None:
+                    raise
+                raise StoreError(f"{self.path}: cannot read the library: {reason}") from None
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's full check of the store: `["ok"]` or the problems found (at most 20)."""
+        return [r[0] for r in self._query("PRAGMA integrity_check(20)")]
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the store at `target` (SQLite's online backup API; readers and
+        writers carry on meanwhile). Written beside and renamed, so `target` is whole or absent."""
+        target = Path(target)
+        tmp = target.with_name(f"{target.name}.part-{os.getpid()}-{threading.get_ident()}")
+        try:
+            tmp.unlink(missing_ok=True)
+            dest = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                with self._lock:
+                    self._conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                dest.close()
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{target}: the backup failed: {_store_problem(exc) or exc}") from None
+        except OSError as exc:
+            raise StoreError(f"{target}: the backup failed: {exc.strerror or exc}") from None
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                try:
+                    leftover.unlink(missing_ok=True)
+                except OSError:
+                    pass
 
     def data_version(self) -> int:
         """Changes when any other connection commits: a cheap "has anything changed?" poll."""
@@ -274,28 +473,36 @@ class Library:
     def set_star(self, paper_id: str, on: bool = True) -> bool:
         pid = self._must(paper_id)
         with self.transaction() as conn:
-            if on:
-                conn.execute("INSERT OR IGNORE INTO stars(paper_id, starred_at) VALUES (?, ?)", (pid, now()))
-            else:
-                conn.execute("DELETE FROM stars WHERE paper_id = ?", (pid,))
+            self._flag(conn, "stars", "starred_at", pid, on)
         return on
 
     def toggle_star(self, paper_id: str) -> bool:
+        """Flip the star; read and written in one transaction, so two processes never lose a flip."""
         pid = self._must(paper_id)
-        return self.set_star(pid, not self._query("SELECT 1 FROM stars WHERE paper_id = ?", (pid,)))
+        with self.transaction() as conn:
+            on = conn.execute("SELECT 1 FROM stars WHERE paper_id = ?", (pid,)).fetchone() is None
+            self._flag(conn, "stars", "starred_at", pid, on)
+        return on
 
     def set_read(self, paper_id: str, on: bool = True) -> bool:
         pid = self._must(paper_id)
         with self.transaction() as conn:
-            if on:
-                conn.execute("INSERT OR IGNORE INTO reads(paper_id, read_at) VALUES (?, ?)", (pid, now()))
-            else:
-                conn.execute("DELETE FROM reads WHERE paper_id = ?", (pid,))
+            self._flag(conn, "reads", "read_at", pid, on)
         return on
 
     def toggle_read(self, paper_id: str) -> bool:
         pid = self._must(paper_id)
-        return self.set_read(pid, not self._query("SELECT 1 FROM reads WHERE paper_id = ?", (pid,)))
+        with self.transaction() as conn:
+            on = conn.execute("SELECT 1 FROM reads WHERE paper_id = ?", (pid,)).fetchone() is None
+            self._flag(conn, "reads", "read_at", pid, on)
+        return on
+
+    @staticmethod
+    def _flag(conn: sqlite3.Connection, table: str, column: str, pid: str, on: bool) -> None:
+        if on:
+            conn.execute(f"INSERT OR IGNORE INTO {table}(paper_id, {column}) VALUES (?, ?)", (pid, now()))
+        else:
+            conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (pid,))
 
     def set_note(self, paper_id: str, body: str | None) -> str:
         """Save (or with None/blank, clear) a note; the draft, now saved, is dropped with it."""
@@ -311,7 +518,9 @@ class Library:
         return body
 
     def save_draft(self, paper_id: str, body: str) -> None:
+        """Keep the note being written (as typed, less control characters) until saved or discarded."""
         pid = self._must(paper_id)
+        body = strip_controls(body or "", keep_newlines=True)
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO drafts(paper_id, body, updated_at) VALUES (?, ?, ?)", (pid, body, now()))
 
@@ -336,13 +545,27 @@ class Library:
         return tuple(wanted)
 
     def add_tags(self, paper_id: str, tags: Iterable[str]) -> tuple[str, ...]:
-        record = self.get(self._must(paper_id))
-        return self.set_tags(record.id, [*record.tags, *tags])
+        """Add tags, keeping the others; one transaction, so concurrent taggers never lose a tag."""
+        pid = self._must(paper_id)
+        new = sorted({t for t in (clean_tag(x) for x in tags) if t})
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, now()) for t in new]
+            )
+            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+            return self._tags_of(conn, pid)
 
     def remove_tags(self, paper_id: str, tags: Iterable[str]) -> tuple[str, ...]:
-        record = self.get(self._must(paper_id))
-        gone = {clean_tag(t) for t in tags}
-        return self.set_tags(record.id, [t for t in record.tags if t not in gone])
+        pid = self._must(paper_id)
+        gone = sorted({clean_tag(t) for t in tags})
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(pid, t) for t in gone])
+            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+            return self._tags_of(conn, pid)
+
+    @staticmethod
+    def _tags_of(conn: sqlite3.Connection, pid: str) -> tuple[str, ...]:
+        return tuple(r[0] for r in conn.execute("SELECT tag FROM tags WHERE paper_id = ? ORDER BY tag", (pid,)))
 
     # -- sets for search filters and lists -----------------------------------------------------
     def starred_ids(self) -> set[str]:

@@ -1,0 +1,152 @@
+"""Every older store version upgrades with its data intact; a failed upgrade leaves the store as it was.
+
+`store_at(path, n)` builds a real store of version n from the MIGRATIONS (as that version of
+paperreader would have made it) and FILL[n] writes the same library into it in that version's
+tables. Adding migration N+1 means adding FILL[N+1] (a test below insists), and every older version
+keeps being upgraded and checked here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from paperreader.paths import resolve
+from paperreader.store import Library, StoreError
+from paperreader.store import library as library_module
+from paperreader.store import schema
+from paperreader.workspace import Workspace
+
+T = "2024-01-02T03:04:05+00:00"
+PAPERS = [
+    # id, title, abstract, authors (json), arxiv_id
+    ("arxiv:1706.03762", "Attention Is All You Need", "Transformers.", '["A. Vaswani"]', "1706.03762"),
+    ("t:0123456789ab", "A paper without an id", "Only a title and this.", "[]", None),
+]
+
+
+def fill_v1(conn: sqlite3.Connection) -> None:
+    for pid, title, abstract, authors, arxiv in PAPERS:
+        conn.execute(
+            "INSERT INTO papers(id, title, title_key, abstract, authors, arxiv_id, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+            (pid, title, title.lower(), abstract, authors, arxiv, T, T),
+        )
+        conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+    conn.execute("INSERT INTO aliases(alias, paper_id) VALUES ('t:aaaaaaaaaaaa', 'arxiv:1706.03762')")
+    conn.execute("INSERT INTO stars VALUES ('arxiv:1706.03762', ?)", (T,))
+    conn.execute("INSERT INTO notes VALUES ('arxiv:1706.03762', 'years of notes\nline two', ?)", (T,))
+    conn.execute("INSERT INTO tags VALUES ('arxiv:1706.03762', 'nlp', ?), ('t:0123456789ab', 'todo', ?)", (T, T))
+    conn.execute("INSERT INTO reads VALUES ('t:0123456789ab', ?)", (T,))
+    conn.execute("INSERT INTO drafts VALUES ('t:0123456789ab', 'half a thought', ?)", (T,))
+    conn.execute("INSERT INTO saved_searches VALUES ('mine', 'is:starred', ?)", (T,))
+    conn.execute("INSERT INTO history(query, at) VALUES ('attention', ?)", (T,))
+    conn.execute("INSERT INTO meta VALUES ('builtin_corpus_imported', '1')")
+
+
+FILL = {1: fill_v1}
+
+
+def store_at(path: Path, version: int) -> Path:
+    """A store of schema `version`, made by applying the migrations up to it, with FILL's data."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    for step in range(1, version + 1):
+        conn.executescript(schema.MIGRATIONS[step])
+        conn.execute(f"PRAGMA user_version = {step}")
+    conn.execute("BEGIN")
+    FILL[version](conn)
+    conn.execute("COMMIT")
+    conn.close()
+    return path
+
+
+def check_library(library: Library) -> None:
+    """The data FILL wrote, read through today's API."""
+    assert library.count() == 2
+    a = library.get("arxiv:1706.03762")
+    assert a.title == "Attention Is All You Need" and a.authors == ("A. Vaswani",) and a.starred
+    assert a.note == "years of notes\nline two" and a.tags == ("nlp",)
+    assert library.get("t:aaaaaaaaaaaa").id == a.id  # the alias still resolves
+    b = library.get("t:0123456789ab")
+    assert b.read and b.tags == ("todo",) and not b.starred
+    assert library.get_draft(b.id) == "half a thought"
+    assert library.saved_searches() == [("mine", "is:starred")]
+    assert library.history() == ["attention"]
+    assert library.change_seq() >= 2
+
+
+def test_every_version_has_a_filler():
+    assert sorted(FILL) == list(range(1, schema.SCHEMA_VERSION + 1)), "add FILL[n] for the new schema version"
+    assert sorted(schema.MIGRATIONS) == list(range(1, schema.SCHEMA_VERSION + 1))
+
+
+@pytest.mark.parametrize("version", range(1, schema.SCHEMA_VERSION + 1))
+def test_a_store_of_every_version_opens_with_its_data(tmp_path, version):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    store_at(resolve(data_dir).store, version)
+    ws = Workspace.open(resolve(data_dir))
+    try:
+        assert ws.library._query("PRAGMA user_version")[0][0] == schema.SCHEMA_VERSION
+        check_library(ws.library)
+        assert ws.library.integrity_check() == ["ok"]
+        ws.ensure_index()
+        assert [h.id for h in ws.engine.search("note:years").hits] == ["arxiv:1706.03762"]
+        assert [h.id for h in ws.engine.search("tag:todo").hits] == ["t:0123456789ab"]
+    finally:
+        ws.close()
+
+
+@pytest.fixture
+def next_version(monkeypatch):
+    """Pretend this paperreader has one migration more (given as SQL)."""
+
+    def install(sql: str) -> int:
+        new = schema.SCHEMA_VERSION + 1
+        monkeypatch.setitem(schema.MIGRATIONS, new, sql)
+        monkeypatch.setattr(schema, "SCHEMA_VERSION", new)
+        monkeypatch.setattr(library_module, "SCHEMA_VERSION", new)
+        return new
+
+    return install
+
+
+def test_an_upgrade_backs_the_store_up_first_and_keeps_the_data(tmp_path, next_version):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    old = schema.SCHEMA_VERSION
+    store_at(resolve(data_dir).store, old)
+    new = next_version("CREATE TABLE shiny(x TEXT);\nALTER TABLE papers ADD COLUMN venue TEXT;\n")
+    ws = Workspace.open(resolve(data_dir))
+    try:
+        assert ws.library._query("PRAGMA user_version")[0][0] == new
+        check_library(ws.library)
+    finally:
+        ws.close()
+    backups = list(resolve(data_dir).backups_dir.glob(f"library-before-upgrade-v{old}-*.sqlite3"))
+    assert len(backups) == 1
+    conn = sqlite3.connect(backups[0])
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == old
+    assert conn.execute("SELECT body FROM notes").fetchone()[0] == "years of notes\nline two"
+    conn.close()
+
+
+def test_a_failed_upgrade_leaves_the_store_as_it_was(tmp_path, next_version):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    store = store_at(resolve(data_dir).store, schema.SCHEMA_VERSION)
+    old = schema.SCHEMA_VERSION
+    before = hashlib.sha256(store.read_bytes()).hexdigest()
+    # half of it would work; the second statement fails: the step is one transaction
+    next_version("CREATE TABLE shiny(x TEXT);\nALTER TABLE no_such_table ADD COLUMN y TEXT;\n")
+    with pytest.raises(StoreError) as caught:
+        Library(store)
+    assert str(store) in str(caught.value) and f"schema {old}" in str(caught.value)
+    conn = sqlite3.connect(store)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == old
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'shiny'").fetchone()
+    conn.close()
+    assert hashlib.sha256(store.read_bytes()).hexdigest() == before
