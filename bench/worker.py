@@ -22,6 +22,10 @@ from pathlib import Path  # noqa: E402
 import common  # noqa: E402
 
 
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def _emit(payload: dict) -> None:
     sys.stdout.write(json.dumps(payload) + "\n")
     sys.stdout.flush()
@@ -87,8 +91,11 @@ def do_query(engine_name: str, workdir: Path, time_limit: float | None) -> dict:
         by_kind.setdefault(kind, []).append(seconds)
     mix_timeouts = engine.timeouts
     rss_after_mix = common.rss_mb()
+    say(f"  [{engine_name}] query mix done; {len(strokes)} keystrokes next")
     typing, typing_rows = [], []
-    for text, q in strokes:
+    for k, (text, q) in enumerate(strokes, 1):
+        if k % 100 == 0:
+            say(f"  [{engine_name}] {k}/{len(strokes)} keystrokes")
         seconds, cpu, n, error = _timed(engine, q)
         typing.append(seconds)
         typing_rows.append({"typed": text, "query": q, "ms": seconds * 1000, "cpu_ms": cpu * 1000, "hits": n, "error": error})
