@@ -27,9 +27,20 @@ def urls_in(text: str) -> list[str]:
     return found
 
 
-def kind_of_url(url: str) -> str:
+_SEARCH_PAGES = ("arxiv.org/search", "scholar.google.com/scholar", "semanticscholar.org/search")
+
+
+def is_search_link(url: str) -> bool:
+    """A search page (as `links_for` builds for papers without an id), not a page of the paper."""
+    rest = url.split("//", 1)[-1].lower()
+    return any(rest.startswith(page) or rest.startswith("www." + page) for page in _SEARCH_PAGES)
+
+
+def kind_of_url(url: str, default: str = "project") -> str:
+    """"code" on a code host; otherwise `default`: "project" for a URL the authors wrote, "page"
+    for the paper's own page that a bibliography names (Semantic Scholar, a publisher, DBLP)."""
     host = url.split("//", 1)[-1].split("/", 1)[0].lower()
-    return "code" if any(host == h or host.endswith("." + h) for h in _CODE_HOSTS) else "project"
+    return "code" if any(host == h or host.endswith("." + h) for h in _CODE_HOSTS) else default
 
 
 def links_for(
@@ -70,7 +81,7 @@ def links_for(
 
 def primary_link(links: list[Link]) -> Link | None:
     """The link `Y` copies and `o` opens: the abstract page, else the first known page."""
-    for kind in ("abs", "doi", "project", "code", "hf", "search"):
+    for kind in ("abs", "doi", "page", "project", "code", "hf", "search"):
         for link in links:
             if link.kind == kind:
                 return link

@@ -55,7 +55,7 @@ def test_semantic_scholar_export_every_entry() -> None:
     assert goodfellow.authors == ("Ian J. Goodfellow",)
     assert goodfellow.published == "2016"
     assert goodfellow.journal_ref is None  # "ArXiv" is not a venue
-    assert goodfellow.urls == (Link("project", "https://api.semanticscholar.org/CorpusID:5216145", "Semantic Scholar"),)
+    assert goodfellow.urls == (Link("page", "https://api.semanticscholar.org/CorpusID:5216145", "Semantic Scholar"),)
     llama = papers[1]
     assert llama.title == "LLaMA: Open and Efficient Foundation Language Models"
     assert "Timothée Lacroix" in llama.authors and "Baptiste Rozière" in llama.authors

@@ -35,7 +35,7 @@ def test_csv_rows_field_by_field() -> None:
     assert attention.arxiv_id is None
     assert attention.published == "2017-12-01"
     assert attention.doi == "10.5555/3295222.3295349"
-    assert attention.urls == (Link("project", "https://papers.nips.cc/paper/7181", "url"),)
+    assert attention.urls == (Link("page", "https://papers.nips.cc/paper/7181", "url"),)
     assert attention.extra["line"] == 5
 
 

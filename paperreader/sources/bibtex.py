@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from paperreader.links import kind_of_url
+from paperreader.links import is_search_link, kind_of_url
 from paperreader.model import Link, Paper, parse_arxiv_id
 from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.latex import tex_to_text
@@ -280,9 +280,9 @@ def _paper(kind: str, key: str, fields: dict[str, str], file: str, line: int) ->
         venue = ""
     urls = []
     url = fields.get("url", "").strip()
-    if re.match(r"https?://\S+$", url, re.IGNORECASE) and parse_arxiv_id(url) is None and "doi.org/" not in url:
+    if re.match(r"https?://\S+$", url, re.IGNORECASE) and parse_arxiv_id(url) is None and "doi.org/" not in url and not is_search_link(url):
         label = "Semantic Scholar" if "semanticscholar.org" in url else "URL from BibTeX"
-        urls.append(Link(kind_of_url(url), url, label))
+        urls.append(Link(kind_of_url(url, "page"), url, label))
     note = tex_to_text(fields.get("note", ""))
     return Paper(
         title=title,

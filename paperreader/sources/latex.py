@@ -43,6 +43,10 @@ _SPECIAL_RE = re.compile(
     r"|\\(" + "|".join(sorted(_SPECIAL, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|[ \t]+)?"
 )
 _ESCAPED_RE = re.compile(r"\\([&%$#_{}])")
+# what exporters (ours too) write for characters that are special in TeX
+_TEXT_SYMBOLS = {"textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^"}
+_HELD = {name: chr(0xE000 + k) for k, name in enumerate(_TEXT_SYMBOLS)}  # held out of brace/tie removal
+_TEXT_SYMBOL_RE = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum)(?![A-Za-z])(?:\{\})?")
 _FORMAT = re.compile(r"\\(?:emph|textit|textbf|textrm|textsf|textsc|texttt|textup|textmd|textsl|mbox|text)\s*\{([^{}]*)\}")
 _SWITCH = re.compile(r"\{\\(?:em|it|bf|sc|rm|tt|sl|sf|up|md)(?![A-Za-z])\s*")
 _MATH = re.compile(r"(?<!\\)\$\$?.*?(?<!\\)\$\$?", re.DOTALL)
@@ -89,6 +93,9 @@ def tex_to_text(text: str) -> str:
     """
     if not text:
         return ""
+    held = "\\text" in text
+    if held:
+        text = _TEXT_SYMBOL_RE.sub(lambda m: _HELD[m.group(1)], text)
     text = _SWITCH.sub("{", _letters(text))
     for _ in range(4):  # nested \emph{\textbf{x}}
         new = _FORMAT.sub(r"\1", text)
@@ -101,7 +108,11 @@ def tex_to_text(text: str) -> str:
         out.append(m.group(0))
         pos = m.end()
     out.append(_plain(text[pos:]))
-    return _unescape("".join(out))
+    text = _unescape("".join(out))
+    if held:
+        for name, mark in _HELD.items():
+            text = text.replace(mark, _TEXT_SYMBOLS[name])
+    return text
 
 
 def _plain(chunk: str) -> str:

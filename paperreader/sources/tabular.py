@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from paperreader.links import kind_of_url
+from paperreader.links import is_search_link, kind_of_url
 from paperreader.model import Link, Paper, parse_arxiv_id
 from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.arxiv_oai import MAX_RECORD_CHARS, rfc2822_date, split_arxiv_authors
@@ -269,8 +269,8 @@ def _paper(record: dict, file: str, line: int | None, source: str, number: int |
     for keys, kind in ((CODE, "code"), (PROJECT, "project"), (("url", "link"), None)):
         for key in keys:
             url = _url(record[key]) if isinstance(record.get(key), str) else None
-            if url and parse_arxiv_id(url) is None and "doi.org/" not in url:
-                urls.append(Link(kind or kind_of_url(url), url, key))
+            if url and parse_arxiv_id(url) is None and "doi.org/" not in url and not is_search_link(url):
+                urls.append(Link(kind or kind_of_url(url, "page"), url, key))
     return Paper(
         title=title,
         abstract=_text(record, ABSTRACT, file, line, number),
