@@ -114,7 +114,7 @@ class SearchIndex:
 
     def _write_stamp(self, directory: Path, seq: int, build: str, docs: int) -> None:
         self._stamp = {"schema": INDEX_SCHEMA_VERSION, "paperreader": __version__, "build": build, "seq": seq, "docs": docs}
-        tmp = directory / (STAMP + ".tmp")
+        tmp = directory / f"{STAMP}.{os.getpid()}-{threading.get_ident()}.tmp"  # one per writer
         tmp.write_text(json.dumps(self._stamp), encoding="utf-8")
         os.replace(tmp, directory / STAMP)
 

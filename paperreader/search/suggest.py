@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -71,7 +72,7 @@ class Vocabulary:
         return best if word.islower() else (best.capitalize() if word[:1].isupper() else best)
 
     def save(self, path: Path) -> None:
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # one per writer
         tmp.write_text(json.dumps(self.counts, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, path)
 
