@@ -241,3 +241,73 @@ def test_the_cli_reports_a_busy_index_in_one_line(data_dir, cli, monkeypatch):
         holder.stdin.close()
         holder.wait(timeout=30)
     assert cli("search", "platypus", "--json").json["total"] == 1
+
+
+CATCHER = textwrap.dedent(
+    """
+    import sys
+    from paperreader.paths import resolve
+    from paperreader.workspace import Workspace
+    ws = Workspace.open(resolve({data_dir!r}), seed=False, backup=False)
+    ids = sorted(ws.library.list_ids())
+    for i in range(60):
+        ws.library.set_note(ids[i % len(ids)], sys.argv[1] + " " + str(i))
+        ws.index.catch_up()                 # each process writes the index, its stamp and vocabulary
+    ws.close()
+    """
+)
+
+
+def test_three_processes_catching_the_index_up_at_once(data_dir, tmp_path):
+    """Several processes catch the index up (and replace its stamp and vocabulary) at once."""
+    script = tmp_path / "catcher.py"
+    script.write_text(CATCHER.format(data_dir=str(data_dir)))
+    procs = [subprocess.Popen([sys.executable, str(script), name], stderr=subprocess.PIPE, text=True) for name in ("a", "b", "c")]
+    for proc in procs:
+        _, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err
+    ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
+    try:
+        ws.ensure_index()
+        assert ws.index.read_stamp()["seq"] == ws.library.change_seq()
+        for pid in ws.library.list_ids():
+            note = ws.library.get(pid).note
+            if note:
+                assert pid in [h.id for h in ws.engine.search(f'note:"{note}"', limit=100).hits]
+        assert not [p.name for p in resolve(data_dir).index_dir.iterdir() if p.name.endswith(".tmp")]
+    finally:
+        ws.close()
+
+
+REPLACER = textwrap.dedent(
+    """
+    import sys
+    from collections import Counter
+    from pathlib import Path
+    from paperreader.search.index import SearchIndex
+    from paperreader.search.suggest import Vocabulary
+    index_dir = Path({index_dir!r})
+    vocabulary = Vocabulary(Counter({{f"word{{i}}": i for i in range(20000)}}))
+    index = SearchIndex(index_dir, library=None)
+    for i in range(150):
+        vocabulary.save(index_dir / "vocabulary.json")
+        index._write_stamp(index_dir, i, "build", 0)
+    """
+)
+
+
+def test_the_stamp_and_vocabulary_are_replaced_safely_by_several_processes(tmp_path):
+    """Each process writes its own temporary file before the rename. With one shared name
+    (`vocabulary.tmp`), one process renamed the other's half-written file away and the other
+    failed with FileNotFoundError in the middle of a search."""
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    script = tmp_path / "replacer.py"
+    script.write_text(REPLACER.format(index_dir=str(index_dir)))
+    procs = [subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    assert len(json.loads((index_dir / "vocabulary.json").read_text())) == 20000
+    assert json.loads((index_dir / "paperreader-index.json").read_text())["seq"] == 149
+    assert not [p.name for p in index_dir.iterdir() if p.name.endswith(".tmp")]
