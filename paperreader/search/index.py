@@ -162,7 +162,21 @@ class SearchIndex:
             return done
 
     def catch_up(self) -> int:
-        """Apply the store's changes since the stamp; returns how many papers were updated."""
+        """Apply the store's changes since the stamp; returns how many papers were updated.
+
+        An index deleted or damaged since it was opened (by the user, under a running TUI) is
+        rebuilt from the store rather than failing the search that needed it."""
+        with self._lock:
+            try:
+                return self._catch_up()
+            except IndexBusy:
+                raise
+            except Exception:
+                if self.problem() is None:
+                    raise
+                return self.rebuild()
+
+    def _catch_up(self) -> int:
         with self._lock:
             if self._ix is None:
                 self.ensure()
