@@ -96,9 +96,11 @@ def check_sizes(
     for number, paper in enumerate(papers, 1):
         size = len(paper.title) + len(paper.abstract) + sum(map(len, paper.authors))
         size += len(paper.comment or "") + len(paper.journal_ref or "")
+        line = paper.extra.get("line")
         if size > limit:
-            line = paper.extra.get("line")
             skip_or_raise(errors, SourceError(f"record {number} is {size:,} characters long; the limit is {limit:,}", file, line))
+        elif not paper.title.strip():  # e.g. a title of control characters only, removed by cleaning
+            skip_or_raise(errors, SourceError(f"record {number} has no title", file, line))
         else:
             kept.append(paper)
     return kept

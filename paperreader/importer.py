@@ -1,0 +1,117 @@
+"""Importing files into the library: everything is read and checked before anything is written.
+
+`plan` reads every file of one command (the format detected by content unless given), and
+`apply` writes all their papers in a single transaction, so a command either imports all of its
+files or none. A bad record stops the command with `FILE:LINE: reason`, unless `skip_bad` is set:
+then the good records go in and the bad ones are listed. arXiv OAI snapshots are the exception in
+size, not in rule: they are checked whole in a streaming first pass and written in batches (see
+`paperreader.snapshot`), because a 4 GB file cannot be held in one transaction or in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paperreader.model import Paper
+from paperreader.sources import SourceError
+from paperreader.store import Library, UpsertResult
+
+STREAMED = "arxiv-oai"  # formats read line by line, in batches, resumable
+
+
+class ImportFailed(Exception):
+    """One or more files (or records) are bad; nothing was written. Holds every error found."""
+
+    def __init__(self, errors: list[SourceError]) -> None:
+        super().__init__(str(errors[0]) if errors else "import failed")
+        self.errors = errors
+
+
+@dataclass
+class FileLoad:
+    """One file read and checked: its papers, and the records left out (with skip_bad)."""
+
+    path: Path
+    format: str
+    papers: list[Paper] = field(default_factory=list)
+    saved_searches: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[SourceError] = field(default_factory=list)
+    failed: SourceError | None = None  # the whole file could not be read (skip_bad only)
+
+    def json(self) -> dict:
+        return {
+            "file": str(self.path),
+            "format": self.format,
+            "papers": len(self.papers),
+            "skipped": [str(e) for e in self.skipped] + ([str(self.failed)] if self.failed else []),
+        }
+
+
+def detect_format(path: Path, fmt: str = "auto") -> str:
+    from paperreader.sources.detect import FORMATS, detect_file
+
+    if fmt != "auto" and fmt not in FORMATS:
+        raise SourceError(f"unknown format {fmt!r}; use auto or one of: {', '.join(FORMATS)}", str(path), None)
+    if not path.exists():
+        raise SourceError("no such file", str(path), None)
+    if path.is_dir():
+        raise SourceError("is a folder; name the files to import", str(path), None)
+    return detect_file(path) if fmt == "auto" else fmt
+
+
+def load_file(path: Path, fmt: str = "auto", skip_bad: bool = False) -> FileLoad:
+    """Read and check one (non-streamed) file whole; SourceError unless skip_bad."""
+    from paperreader.sources import backup
+    from paperreader.sources.detect import check_sizes, parse_file, read_text
+
+    fmt = detect_format(path, fmt)
+    errors: list[SourceError] | None = [] if skip_bad else None
+    load = FileLoad(path, fmt)
+    if fmt == "backup":  # papers and state, plus the saved searches
+        parsed = backup.parse_backup(read_text(path), str(path), errors)
+        load.papers = check_sizes(parsed.papers, str(path), errors=errors)
+        load.saved_searches = parsed.saved_searches
+    else:
+        load.papers = parse_file(path, fmt, errors)
+    load.skipped = errors or []
+    return load
+
+
+def plan(paths: list[Path], fmt: str = "auto", skip_bad: bool = False) -> tuple[list[FileLoad], list[Path]]:
+    """Read and check every non-streamed file; list the streamed ones (checked by `snapshot`).
+
+    Without skip_bad, any bad file raises ImportFailed naming every bad file (nothing is written);
+    with it, a file that cannot be read at all is kept as a FileLoad with `failed` set.
+    """
+    loads: list[FileLoad] = []
+    streamed: list[Path] = []
+    errors: list[SourceError] = []
+    for path in paths:
+        try:
+            detected = detect_format(path, fmt)
+            if detected == STREAMED:
+                streamed.append(path)
+                continue
+            loads.append(load_file(path, detected, skip_bad))
+        except SourceError as exc:
+            if not skip_bad:
+                errors.append(exc)
+            else:
+                loads.append(FileLoad(path, fmt, failed=exc))
+    if errors:
+        raise ImportFailed(errors)
+    return loads, streamed
+
+
+def apply(library: Library, loads: list[FileLoad]) -> UpsertResult:
+    """Write the papers of every load in one transaction (state and saved searches too)."""
+    papers = [p for load in loads for p in load.papers]
+    searches = [s for load in loads for s in load.saved_searches]
+    if not papers and not searches:
+        return UpsertResult()
+    if searches or any(p.extra.get("state") for p in papers):
+        from paperreader.store.merge import upsert_with_state
+
+        return upsert_with_state(library, papers, searches)
+    return library.upsert(papers)
