@@ -222,19 +222,28 @@ def cmd_export(args) -> int:
 
     with workspace(args, index=args.query is not None) as ws:
         ids = _selected_ids(ws, args)
-        with _output(args.output) as out:
-            if args.format == "markdown":
-                count = export.write_markdown(_records(ws, ids), out, title=_title(args))
-            elif args.format == "bibtex":
-                keys = export.assign_keys(_records(ws, ids))
-                count = export.write_bibtex(_records(ws, ids), out, keys)
-            elif args.format == "csv":
-                count = export.write_csv(_records(ws, ids), out)
-            else:
-                count = export.write_backup(_records(ws, ids), out, ws.library.saved_searches())
+        try:
+            count = _write(export, args, ws, ids)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            where = args.output or "standard output"
+            raise CliError(f"paperreader: cannot write {where}: {exc.strerror or exc}", EXIT_BAD) from None
     if args.output:
         print(f"exported {count} paper{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
     return 0
+
+
+def _write(export, args, ws, ids: list[str]) -> int:
+    with _output(args.output) as out:
+        if args.format == "markdown":
+            return export.write_markdown(_records(ws, ids), out, title=_title(args))
+        if args.format == "bibtex":
+            keys = export.assign_keys(_records(ws, ids))
+            return export.write_bibtex(_records(ws, ids), out, keys)
+        if args.format == "csv":
+            return export.write_csv(_records(ws, ids), out)
+        return export.write_backup(_records(ws, ids), out, ws.library.saved_searches())
 
 
 def _title(args) -> str:

@@ -44,9 +44,10 @@ _SPECIAL_RE = re.compile(
 )
 _ESCAPED_RE = re.compile(r"\\([&%$#_{}])")
 # what exporters (ours too) write for characters that are special in TeX
-_TEXT_SYMBOLS = {"textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^"}
+_TEXT_SYMBOLS = {"textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^", "textbraceleft": "{",
+                 "textbraceright": "}"}  # fmt: skip
 _HELD = {name: chr(0xE000 + k) for k, name in enumerate(_TEXT_SYMBOLS)}  # held out of brace/tie removal
-_TEXT_SYMBOL_RE = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum)(?![A-Za-z])(?:\{\})?")
+_TEXT_SYMBOL_RE = re.compile(r"\\(" + "|".join(_TEXT_SYMBOLS) + r")(?![A-Za-z])(?:\{\})?")
 _FORMAT = re.compile(r"\\(?:emph|textit|textbf|textrm|textsf|textsc|texttt|textup|textmd|textsl|mbox|text)\s*\{([^{}]*)\}")
 _SWITCH = re.compile(r"\{\\(?:em|it|bf|sc|rm|tt|sl|sf|up|md)(?![A-Za-z])\s*")
 _MATH = re.compile(r"(?<!\\)\$\$?.*?(?<!\\)\$\$?", re.DOTALL)

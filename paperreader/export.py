@@ -1,0 +1,257 @@
+"""Papers out of the library: BibTeX, Markdown, CSV and the JSON backup.
+
+`bibtex_entry` and `markdown_link` are public because the TUI's copy menu uses them too. BibTeX
+follows arXiv's own export (an `@misc` with eprint, archivePrefix, primaryClass and url) so it
+pastes beside what arXiv gives; our importer reads it back to the same papers. The JSON backup
+carries every paper with the user's state and is what `paperreader import` restores.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import TextIO
+
+FORMATS = ("markdown", "bibtex", "json", "csv")
+_STOPWORDS = frozenset(
+    "a an the of on in for to and or with by from at as is are via towards toward into its it be we our "
+    "do does can how what when why which not no all you your this that these those".split()
+)
+_BIB_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
+    "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}  # fmt: skip
+_BIB_RE = re.compile("|".join(re.escape(c) for c in _BIB_SPECIAL))
+_MATH = re.compile(r"(?<!\\)\$[^$\n]+?(?<!\\)\$")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_CSV_FORMULA = ("=", "+", "@", "\t", "\r")
+
+
+# --- BibTeX ------------------------------------------------------------------------------------------
+
+
+def _ascii_word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]", "", folded.encode("ascii", "ignore").decode().lower())
+
+
+def bibtex_key(record) -> str:
+    """arXiv's key shape: first author's last name, year, first significant title word."""
+    last = _ascii_word(record.authors[0].split()[-1]) if record.authors and record.authors[0].split() else ""
+    year = str(record.year) if record.year else ""
+    words = [w for w in (_ascii_word(x) for x in re.split(r"[\s\-–—:/]+", record.title)) if w]
+    word = next((w for w in words if w not in _STOPWORDS), words[0] if words else "")
+    return (last + year + word) or "paper"
+
+
+def bibtex_escape(text: str) -> str:
+    """Plain text as a braced BibTeX value: specials escaped, `$math$` kept as TeX when balanced.
+
+    BibTeX counts every brace, escaped or not, so `\\{` and `\\}` are used only where they pair up;
+    a lone brace becomes `\\textbraceleft{}` or `\\textbraceright{}`.
+    """
+    out, pos = [], 0
+    for m in _MATH.finditer(text):
+        if _balanced(m.group(0)):
+            out += [_escape_text(text[pos : m.start()]), m.group(0)]
+            pos = m.end()
+    out.append(_escape_text(text[pos:]))
+    return "".join(out)
+
+
+def _escape_text(chunk: str) -> str:
+    escaped = _BIB_RE.sub(lambda c: _BIB_SPECIAL[c.group()], chunk)
+    if not _balanced(chunk.replace("\\", "")):
+        escaped = escaped.replace("\\{", "\\textbraceleft{}").replace("\\}", "\\textbraceright{}")
+    return escaped
+
+
+def _verbatim(text: str) -> str:
+    """A url or doi as BibTeX tools read them (verbatim): only braces need care."""
+    return text.replace("{", "%7B").replace("}", "%7D") if "://" in text else text.replace("{", "(").replace("}", ")")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _bib_name(name: str) -> str:
+    """A display name; braced when it holds ' and ' or a comma, which BibTeX would split on."""
+    escaped = bibtex_escape(name)
+    return "{" + escaped + "}" if re.search(r"\sand\s|,", name, re.IGNORECASE) else escaped
+
+
+def bibtex_entry(record, key: str | None = None) -> str:
+    """One paper as an `@misc` in arXiv's style; without an arXiv id, title, authors, year, DOI and url."""
+    fields = [("title", bibtex_escape(record.title))]
+    if record.authors:
+        fields.append(("author", " and ".join(_bib_name(a) for a in record.authors)))
+    if record.year:
+        fields.append(("year", str(record.year)))
+    if record.arxiv_id:
+        fields += [("eprint", record.arxiv_id), ("archivePrefix", "arXiv")]
+        if record.categories:
+            fields.append(("primaryClass", bibtex_escape(record.categories[0])))
+    if record.doi:
+        fields.append(("doi", _verbatim(record.doi)))
+    link = record.link
+    if link is not None and link.kind != "search":  # a search page is not the paper's address
+        fields.append(("url", _verbatim(link.url)))
+    body = "".join(f"      {name}={{{value}}},\n" for name, value in fields)
+    return f"@misc{{{key or bibtex_key(record)},\n{body}}}\n"
+
+
+def assign_keys(records: Iterable) -> dict[str, str]:
+    """Unique keys for an export: a clash keeps the base key for the smallest id, then b, c, ... by id."""
+    groups: dict[str, list[str]] = {}
+    for record in records:
+        groups.setdefault(bibtex_key(record), []).append(record.id)
+    keys = {}
+    for base, ids in groups.items():
+        for n, pid in enumerate(sorted(ids)):
+            keys[pid] = base if n == 0 else base + _suffix(n)
+    return keys
+
+
+def _suffix(n: int) -> str:
+    letters = ""
+    n += 1  # 1 -> "b"
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(97 + r) + letters
+    return letters
+
+
+# --- Markdown ----------------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_link(record) -> str:
+    """`[Title](url)`: the paper's abstract page (or best known link); the plain title if none."""
+    link = record.link
+    if link is None:
+        return _md(record.title)
+    url = link.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{_md(record.title)}]({url})"
+
+
+def markdown_item(record) -> str:
+    """A list item: the linked title, then authors and year, tags, and the note indented under it."""
+    lines = [f"- {markdown_link(record)}" + ("  ★" if record.starred else "")]
+    meta = []
+    if record.authors:
+        shown = record.authors[:8]
+        meta.append(_md(", ".join(shown) + (" et al." if len(record.authors) > len(shown) else "")))
+    if record.year:
+        meta.append(str(record.year))
+    if record.arxiv_id:
+        meta.append(f"arXiv:{record.arxiv_id}")
+    if meta:
+        lines.append("  " + " · ".join(meta))
+    if record.tags:
+        lines.append("  Tags: " + " ".join(f"`{t}`" for t in record.tags))
+    if record.has_note:
+        lines.append("")
+        lines += [("  " + line).rstrip() for line in record.note.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(records: Iterable, out: TextIO, title: str = "Papers") -> int:
+    out.write(f"# {_md(title)}\n\n")
+    count = 0
+    for record in records:
+        out.write(("\n" if count else "") + markdown_item(record))
+        count += 1
+    return count
+
+
+def write_bibtex(records: Iterable, out: TextIO, keys: dict[str, str] | None = None) -> int:
+    """Entries separated by blank lines; `keys` from `assign_keys` (computed here if not given)."""
+    if keys is None:
+        records = list(records)
+        keys = assign_keys(records)
+    count = 0
+    for record in records:
+        out.write(("\n" if count else "") + bibtex_entry(record, keys.get(record.id)))
+        count += 1
+    return count
+
+
+# --- CSV ---------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags", "starred", "note")
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet will not run: a cell starting like a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_CSV_FORMULA) else text
+
+
+def write_csv(records: Iterable, out: TextIO) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for r in records:
+        link = r.link
+        row = (r.id, r.title, "; ".join(r.authors), r.year, r.arxiv_id, r.doi, link.url if link else "",
+               " ".join(r.tags), "true" if r.starred else "false", r.note)  # fmt: skip
+        writer.writerow([_cell(v) for v in row])
+        count += 1
+    return count
+
+
+# --- JSON backup -------------------------------------------------------------------------------------
+
+
+def backup_record(record) -> dict:
+    return {
+        "id": record.id,
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": list(record.authors),
+        "arxiv_id": record.arxiv_id,
+        "published": record.published,
+        "categories": list(record.categories),
+        "doi": record.doi,
+        "comment": record.comment,
+        "journal_ref": record.journal_ref,
+        "urls": [{"kind": u.kind, "url": u.url, "label": u.label} for u in record.urls],
+        "source": record.source,
+        "added_at": record.added_at,
+        "starred_at": record.starred_at,
+        "read_at": record.read_at,
+        "note": record.note,
+        "tags": list(record.tags),
+    }
+
+
+def write_backup(records: Iterable, out: TextIO, saved_searches: Iterable[tuple[str, str]] = ()) -> int:
+    """The backup, one paper a line (so an import error names a line), streamed: no size limit here."""
+    from paperreader.sources.backup import FORMAT, VERSION
+
+    head = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "saved_searches": [{"name": n, "query": q} for n, q in saved_searches],
+    }
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',\n"papers": [\n')
+    count = 0
+    for record in records:
+        out.write((",\n" if count else "") + json.dumps(backup_record(record), ensure_ascii=False))
+        count += 1
+    out.write("\n]}\n")
+    return count
