@@ -1,19 +1,120 @@
-"""Placeholder app until the TUI lands: starts, says so, quits with q."""
+"""The paperreader app: settings, keymap, theme, clipboard and browser seams; the main screen does the rest."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+import os
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual import work
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.screen import ModalScreen
+
+from paperreader.tui.browser import Opener, open_in_browser
+from paperreader.tui.clipboard import SystemCopy, pyperclip_copy
+from paperreader.tui.providers import ActionsProvider, PapersProvider
+
+_DEFAULT = object()
 
 
-class PaperReaderApp(App):
-    BINDINGS = [Binding("q", "quit", "Quit", id="app.quit")]
+class PaperReaderApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "paperreader"
+    COMMANDS = App.COMMANDS | {ActionsProvider, PapersProvider}
+    BINDINGS = [
+        Binding("q", "quit_or_close", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.command_palette"),
+        Binding("T", "change_theme", "Theme", show=False, id="app.theme"),
+    ]
 
-    def __init__(self, data_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str | None = None,
+        *,
+        system_copy: SystemCopy | None | object = _DEFAULT,
+        url_opener: Opener | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        from paperreader.config import load
+        from paperreader.paths import resolve
+
         super().__init__()
-        self.data_dir = data_dir
+        self.paths = resolve(data_dir)
+        self.settings = load(self.paths.config_file)
+        self.workspace = None
+        self.closing = False
+        self.system_copy: SystemCopy | None = pyperclip_copy if system_copy is _DEFAULT else system_copy
+        self.url_opener: Opener = url_opener or open_in_browser
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
 
-    def compose(self) -> ComposeResult:
-        yield Static("paperreader: the reader is on its way. Meanwhile: paperreader search QUERY")
-        yield Footer()
+    def on_mount(self) -> None:
+        from paperreader.tui.keys import all_binding_ids
+        from paperreader.tui.screens.main import MainScreen
+
+        problems = list(self.settings.problems)
+        known = all_binding_ids(self)
+        unknown = sorted(set(self.settings.keymap) - known)
+        if unknown:
+            problems.append(f"{self.paths.config_file}: unknown binding ids in [keymap]: {', '.join(unknown)} (see ? for the ids)")
+        self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
+        if self.settings.theme:
+            if self.settings.theme in self.available_themes:
+                self.theme = self.settings.theme
+            else:
+                problems.append(f"{self.paths.config_file}: no theme called {self.settings.theme!r}; using {self.theme}")
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.push_screen(MainScreen())
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
+
+    def keys_for(self, binding: Binding) -> str:
+        """The keys a binding answers to now, after the user's keymap."""
+        return self.settings.keymap.get(binding.id or "", binding.key) if binding.id else binding.key
+
+    # -- the theme, remembered -----------------------------------------------------------------------
+    def _theme_changed(self, theme) -> None:
+        if theme.name != self.settings.theme:
+            self.settings.theme = theme.name
+            self._save_theme(theme.name)
+
+    @work(thread=True, exclusive=True, group="settings")
+    def _save_theme(self, name: str) -> None:
+        from paperreader.config import save_theme
+
+        try:
+            save_theme(self.paths.config_file, name)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"Could not remember the theme: {exc}", severity="warning", markup=False)
+
+    def action_change_theme(self) -> None:
+        self.search_themes()
+
+    # -- help, quit ---------------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from paperreader.tui.keys import binding_groups
+        from paperreader.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(binding_groups(self), self.settings.keymap, str(self.paths.config_file)))
+
+    async def action_quit_or_close(self) -> None:
+        """`q` closes a dialog if one is open, else quits."""
+        if isinstance(self.screen, ModalScreen):
+            self.screen.dismiss(None)
+        else:
+            await self.action_quit()
+
+    async def action_quit(self) -> None:
+        self.closing = True
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.closing = True
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
+
+    def fail(self, error: str) -> None:
+        self.exit(return_code=2, message=Text(error))

@@ -1,0 +1,101 @@
+"""User settings: the theme and the keymap, from `config.toml` in the user's config dir.
+
+A broken file never stops the app: what can be read is used, and each problem is reported as
+one line for the UI to show. Saving the theme edits only the `theme = ...` line, so the user's
+comments and the rest of the file stay as they wrote them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EXAMPLE = """\
+# paperreader settings. Keys are Textual key names; several keys for one action are
+# separated by commas. Binding ids are listed on the help screen (press ?).
+# theme = "nord"
+#
+# [keymap]
+# "paper.star" = "s,*"
+# "results.down" = ["j", "down", "ctrl+n"]
+"""
+
+_THEME_LINE = re.compile(r"^[ \t]*theme[ \t]*=.*$", re.MULTILINE)
+_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+
+
+@dataclass
+class Settings:
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _keys(value) -> str | None:
+    """A keymap value as Textual wants it: one comma-separated string."""
+    if isinstance(value, str) and value.strip():
+        return ",".join(k.strip() for k in value.split(",") if k.strip())
+    if isinstance(value, list) and value and all(isinstance(k, str) and k.strip() for k in value):
+        return ",".join(k.strip() for k in value)
+    return None
+
+
+def load(path: Path) -> Settings:
+    """The settings in `path`; defaults (and a problem line) where the file is missing parts or wrong."""
+    import tomllib
+
+    settings = Settings()
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return settings
+    except (OSError, UnicodeDecodeError) as exc:
+        settings.problems.append(f"{path}: cannot read the settings ({exc}); using the defaults")
+        return settings
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        settings.problems.append(f"{path}: not valid TOML ({exc}); using the defaults")
+        return settings
+    theme = data.get("theme")
+    if isinstance(theme, str) and theme.strip():
+        settings.theme = theme.strip()
+    elif theme is not None:
+        settings.problems.append(f"{path}: theme must be a name in quotes; ignored")
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict):
+        settings.problems.append(f"{path}: [keymap] must be a table of binding id = \"keys\"; ignored")
+        keymap = {}
+    for binding_id, value in keymap.items():
+        keys = _keys(value)
+        if keys is None:
+            settings.problems.append(f"{path}: keymap {binding_id!r} needs a key string or a list of keys; ignored")
+        else:
+            settings.keymap[str(binding_id)] = keys
+    return settings
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Remember the theme, leaving every other line of the file alone."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raw = EXAMPLE
+    line = f"theme = {json.dumps(theme)}"
+    table = _TABLE.search(raw)
+    top = raw[: table.start()] if table else raw
+    match = _THEME_LINE.search(top)
+    if match:
+        raw = raw[: match.start()] + line + raw[match.end() :]
+    elif table:
+        raw = raw[: table.start()] + line + "\n\n" + raw[table.start() :]
+    else:
+        raw = raw.rstrip("\n") + ("\n" if raw.strip() else "") + line + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(raw, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,47 @@
+"""Copying text out of the app: the system clipboard where it works, the terminal's OSC 52 always.
+
+pyperclip raises on a headless Linux box and copies to the wrong machine over SSH, so the terminal
+route (Textual's `App.copy_to_clipboard`, which also fills the app's own clipboard for pasting into
+its inputs) is always taken, and the system route only when we are local. The system backend is
+pluggable, so tests (and odd platforms) can replace or disable it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+
+SystemCopy = Callable[[str], None]
+
+
+def over_ssh(environ: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return bool(env.get("SSH_TTY") or env.get("SSH_CONNECTION") or env.get("SSH_CLIENT"))
+
+
+def pyperclip_copy(text: str) -> None:
+    """The default system backend; raises whatever pyperclip raises when it has no mechanism."""
+    import pyperclip
+
+    pyperclip.copy(text)
+
+
+def copy_with_system(text: str, backend: SystemCopy | None, environ: Mapping[str, str] | None = None) -> bool:
+    """Try the system clipboard (never over SSH); True if it took the text. Never raises.
+
+    Blocking (pyperclip may spawn xclip or wl-copy), so call it from a worker thread.
+    """
+    if backend is None or over_ssh(environ):
+        return False
+    try:
+        backend(text)
+    except Exception:  # pyperclip.PyperclipException, OSError from a helper, anything: fall back
+        return False
+    return True
+
+
+def describe(what: str, text: str, system: bool) -> str:
+    """The notification after a copy: what was copied and which way it went."""
+    shown = text if len(text) <= 90 and "\n" not in text else text.splitlines()[0][:80] + " …"
+    route = "to the clipboard" if system else "to the clipboard via the terminal (OSC 52)"
+    return f"Copied the {what} {route}:\n{shown}"

@@ -1,0 +1,64 @@
+"""The catalogue of bindings: grouped for the help screen, and as commands for the palette.
+
+One place that knows every binding class, so help, palette and the keymap check never disagree.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.binding import Binding
+
+
+def binding_groups(app) -> list[tuple[str, list[Binding]]]:
+    from paperreader.tui.screens.help import HelpScreen
+    from paperreader.tui.screens.main import MainScreen
+    from paperreader.tui.screens.note_editor import NoteEditor
+    from paperreader.tui.screens.paper_actions import PAPER_BINDINGS
+    from paperreader.tui.screens.pick import CopyMenu, LinksMenu, Picker, SavedSearches
+    from paperreader.tui.screens.tags import TagEditor
+    from paperreader.tui.widgets.reader import ReaderPane
+    from paperreader.tui.widgets.results_list import ResultsList
+    from paperreader.tui.widgets.search_box import SearchBox
+
+    paper_ids = {b.id for b in PAPER_BINDINGS}
+    return [
+        ("Anywhere", [b for b in type(app).BINDINGS if isinstance(b, Binding)]),
+        ("Searching", [b for b in MainScreen.BINDINGS if b.id not in paper_ids]),
+        ("In the search box", list(SearchBox.BINDINGS)),
+        ("The results", list(ResultsList.BINDINGS)),
+        ("The paper under the cursor (list or reader)", list(PAPER_BINDINGS)),
+        ("The reader", list(ReaderPane.BINDINGS)),
+        ("Note editor", list(NoteEditor.BINDINGS)),
+        ("Copy menu", list(CopyMenu.BINDINGS)),
+        ("Links", list(LinksMenu.BINDINGS)),
+        ("Saved searches", list(SavedSearches.BINDINGS)),
+        ("Tags, menus and help", [*TagEditor.BINDINGS, *Picker.BINDINGS, *HelpScreen.BINDINGS]),
+    ]
+
+
+def all_binding_ids(app) -> set[str]:
+    return {b.id for _, bindings in binding_groups(app) for b in bindings if b.id}
+
+
+def palette_entries(screen):
+    """(name, help, callback) for the command palette: every action on the main screen, and more."""
+    from paperreader.tui.results import Filter
+    from paperreader.tui.screens.main import MainScreen
+
+    app = screen.app
+    skip = {"app.command_palette", "main.back"}
+    for binding in MainScreen.BINDINGS:
+        if binding.id not in skip:
+            yield binding.description, f"key: {app.keys_for(binding)}", partial(screen.run_action, binding.action)
+    for action, name in (("first", "First paper"), ("last", "Last paper"), ("open", "Open the reader")):
+        yield name, "the results list", partial(screen.results.run_action, action)
+    for binding in type(app).BINDINGS:
+        if isinstance(binding, Binding) and binding.id not in skip:
+            yield binding.description, f"key: {app.keys_for(binding)}", partial(app.run_action, binding.action)
+    for value in Filter:
+        yield f"Filter: {value.label}", "show only these papers", partial(setattr, screen, "filter", value)
+    if screen.result is not None and screen.result.suggestion:
+        yield "Use the suggestion", f"search for {screen.result.suggestion}", screen.action_use_suggestion
+    for name, query in getattr(screen, "saved_cache", []):
+        yield f"Saved search: {name}", query, partial(screen.run_query, query)

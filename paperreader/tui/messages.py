@@ -1,0 +1,106 @@
+"""Messages that workers and widgets post up to the screen, which owns the state.
+
+Workers finish by posting one of these (posting is thread-safe), so the UI thread never waits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from paperreader.store import PaperRecord
+from paperreader.tui.results import ResultSet, Row
+
+
+# -- the workspace and its index ---------------------------------------------------------------
+@dataclass
+class WorkspaceReady(Message):
+    """The library is open: browsing works; the index may still be building."""
+
+    workspace: object
+    notice: str | None = None
+
+
+@dataclass
+class WorkspaceFailed(Message):
+    error: str
+
+
+@dataclass
+class IndexProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
+class IndexReady(Message):
+    notice: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class LibraryChanged(Message):
+    """Another process committed to the store: what we show may be stale."""
+
+
+# -- searching -------------------------------------------------------------------------------------
+@dataclass
+class SearchFinished(Message):
+    generation: int
+    result: ResultSet
+    keep_id: str | None = None  # after a refresh, put the cursor back on this paper
+    keep_index: int = 0
+
+
+@dataclass
+class SearchFailed(Message):
+    generation: int
+    query: str
+    error: str
+
+
+@dataclass
+class PageLoaded(Message):
+    generation: int
+    rows: dict[int, Row]
+
+
+@dataclass
+class HistoryLoaded(Message):
+    history: list[str]
+    saved: list[tuple[str, str]]
+
+
+# -- the results list --------------------------------------------------------------------------------
+@dataclass
+class RowHighlighted(Message):
+    index: int
+    row: Row | None
+
+
+@dataclass
+class RowOpened(Message):
+    index: int
+    row: Row
+
+
+@dataclass
+class RowsWanted(Message):
+    """The list is about to show rows it does not have."""
+
+    offset: int
+
+
+# -- the user's changes ------------------------------------------------------------------------------
+@dataclass
+class PaperUpdated(Message):
+    """A paper changed in the store (by us); `what` says how, for the notification."""
+
+    record: PaperRecord
+    what: str = ""
+
+
+@dataclass
+class ActionFailed(Message):
+    error: str

@@ -1,0 +1,88 @@
+"""Paper text as `rich.text.Text`, never as markup: titles, abstracts and notes are untrusted.
+
+Every function here builds Text objects from plain strings and styles spans by position, so a
+title like `[bold]x[/]` or `[@click=app.quit]` is shown as the characters it is.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from paperreader.store import PaperRecord
+from paperreader.tui.results import Row, Spans
+
+STAR = "★"
+NOTE = "✎"
+CODE = "⌨"
+
+
+def highlighted(text: str, spans: Spans, style: Style | str, base: Style | str = "") -> Text:
+    """`text` with each span styled; spans out of range are ignored."""
+    out = Text(text, style=base, no_wrap=False, end="")
+    for start, end in spans:
+        if 0 <= start < end <= len(text):
+            out.stylize(style, start, end)
+    return out
+
+
+def tags_text(tags: tuple[str, ...], style: Style | str) -> Text:
+    return Text(" ".join(f"#{tag}" for tag in tags), style=style, end="")
+
+
+def dateline(record: PaperRecord) -> str:
+    parts = []
+    if record.published:
+        parts.append(record.published)
+    elif record.year:
+        parts.append(str(record.year))
+    if record.categories:
+        parts.append(" ".join(record.categories))
+    if record.arxiv_id:
+        parts.append(f"arXiv:{record.arxiv_id}")
+    elif record.doi:
+        parts.append(f"doi:{record.doi}")
+    return "  ·  ".join(parts)
+
+
+def status_marks(record: PaperRecord) -> Text:
+    """The reader's one-line state: starred, read, note, code."""
+    out = Text(end="")
+    out.append(f"{STAR} starred" if record.starred else "☆ not starred", style="bold" if record.starred else "dim")
+    out.append("   ")
+    out.append("✓ read" if record.read else "● unread", style="dim" if record.read else "bold")
+    if record.has_note:
+        out.append(f"   {NOTE} note")
+    if record.has_code:
+        out.append(f"   {CODE} code")
+    out.append("   ")
+    if record.tags:
+        out.append_text(tags_text(record.tags, "bold"))
+    else:
+        out.append("no tags (t adds)", style="dim")
+    return out
+
+
+def reader_title(row: Row, match: Style) -> Text:
+    return highlighted(row.record.title, row.title_spans, match, base="bold")
+
+
+def reader_authors(row: Row, match: Style) -> Text:
+    authors = ", ".join(row.record.authors) or "Authors unknown"
+    return highlighted(authors, row.author_spans, match, base="" if row.record.authors else "dim italic")
+
+
+def reader_abstract(row: Row, match: Style) -> Text:
+    if not row.record.abstract:
+        return Text("No abstract.", style="dim italic")
+    return highlighted(row.record.abstract, row.abstract_spans, match)
+
+
+def links_text(record: PaperRecord, label_style: Style | str) -> Text:
+    out = Text(end="")
+    for i, link in enumerate(record.links):
+        if i:
+            out.append("\n")
+        out.append(f"{link.kind:<8}", style=label_style)
+        out.append(link.url)
+    return out

@@ -1,0 +1,170 @@
+"""Result sets for the list: the first page from the engine, more pages on demand, rows ready to draw.
+
+Everything here blocks (store, index, search) and runs in worker threads. The engine answers top-N;
+a list of 100k hits is paged: the first page comes from `SearchEngine.search` (total, suggestion,
+errors), later pages re-run the same parsed query with a larger limit and read ids only for the
+slice asked for, so jumping to the end of 100k hits costs one search, not 100k records.
+An empty query browses the store directly (starred first, then by title), which needs no index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from paperreader.search.highlight import TermMatcher, fragment, spans_in
+from paperreader.search.schema import name_analyzer, text_analyzer
+from paperreader.store import PaperRecord
+
+Spans = tuple[tuple[int, int], ...]
+PAGE = 100
+SNIPPET_WIDTH = 120
+
+
+class Filter(Enum):
+    """What `f` cycles through, as the engine's filter query and the store's list flags."""
+
+    ALL = ("All", "")
+    STARRED = ("Starred", "is:starred")
+    ANNOTATED = ("Annotated", "is:annotated")
+    UNREAD = ("Unread", "is:unread")
+
+    @property
+    def label(self) -> str:
+        return self.value[0]
+
+    @property
+    def query(self) -> str:
+        return self.value[1]
+
+    def next(self) -> "Filter":
+        members = list(Filter)
+        return members[(members.index(self) + 1) % len(members)]
+
+    def list_flags(self) -> dict[str, bool]:
+        return {"starred": self is Filter.STARRED, "annotated": self is Filter.ANNOTATED, "unread": self is Filter.UNREAD}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One paper as the list and the reader show it, with where the query matched."""
+
+    record: PaperRecord
+    title_spans: Spans = ()
+    snippet: str = ""
+    snippet_spans: Spans = ()
+    snippet_field: str = "abstract"
+    abstract_spans: Spans = ()
+    author_spans: Spans = ()
+    note_spans: Spans = ()
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    def with_record(self, record: PaperRecord) -> "Row":
+        return replace(self, record=record)
+
+
+@dataclass
+class ResultSet:
+    """What one search answered: the total, the rows fetched so far and how to fetch more."""
+
+    query: str
+    filter: Filter
+    total: int
+    rows: dict[int, Row] = field(default_factory=dict)
+    suggestion: str | None = None
+    seconds: float = 0.0
+    mode: str = "search"  # "browse" (empty query), "search", "similar"
+    similar_to: PaperRecord | None = None
+    parsed: object | None = None  # the engine's ParsedQuery, to fetch more of the same
+    ids: list[str] | None = None  # browse mode: every id, in order
+
+
+class RowMaker:
+    """Turns records into rows, with highlights when there is a query."""
+
+    def __init__(self, parsed=None) -> None:
+        self.matcher = TermMatcher.from_query(parsed.whoosh) if parsed is not None else None
+        self._text = text_analyzer() if self.matcher else None
+        self._names = name_analyzer() if self.matcher else None
+
+    def spans(self, text: str, name: str) -> Spans:
+        if self.matcher is None or not text:
+            return ()
+        analyzer = self._names if name == "author" else self._text
+        return tuple(spans_in(text, name, self.matcher, analyzer))
+
+    def row(self, record: PaperRecord) -> Row:
+        abstract_spans = self.spans(record.abstract, "abstract")
+        note_spans = self.spans(record.note, "note")
+        if note_spans and not abstract_spans:
+            snippet, inside = fragment(record.note.replace("\n", " "), list(note_spans), SNIPPET_WIDTH)
+            where = "note"
+        else:
+            snippet, inside = fragment(record.abstract, list(abstract_spans), SNIPPET_WIDTH)
+            where = "abstract"
+        return Row(
+            record=record,
+            title_spans=self.spans(record.title, "title"),
+            snippet=snippet,
+            snippet_spans=tuple(inside),
+            snippet_field=where,
+            abstract_spans=abstract_spans,
+            author_spans=self.spans(", ".join(record.authors), "author"),
+            note_spans=note_spans,
+        )
+
+
+class Fetcher:
+    """Runs searches for the TUI against one workspace. Blocking: call from worker threads."""
+
+    def __init__(self, workspace) -> None:
+        self.ws = workspace
+
+    def first(self, query: str, filter: Filter, count: int = PAGE) -> ResultSet:
+        """The first page of a search (or of the library, for an empty query); raises QueryError."""
+        if not query.strip():
+            ids = self.ws.library.list_ids(**filter.list_flags())
+            result = ResultSet(query, filter, len(ids), mode="browse", ids=ids)
+        else:
+            found = self.ws.engine.search(query, limit=count, highlight=False, filter_query=filter.query)
+            result = ResultSet(query, filter, found.total, suggestion=found.suggestion, seconds=found.seconds, parsed=found.parsed)
+            maker = RowMaker(found.parsed)
+            result.rows = {i: maker.row(hit.record) for i, hit in enumerate(found.hits)}
+            result.total = max(result.total, len(result.rows))
+            return result
+        result.rows = self.page(result, 0, count)
+        return result
+
+    def page(self, result: ResultSet, offset: int, count: int = PAGE) -> dict[int, Row]:
+        """Rows offset..offset+count of a result set."""
+        if result.mode == "browse":
+            ids = (result.ids or [])[offset : offset + count]
+        elif result.mode == "search" and result.parsed is not None:
+            ids = self._ranked_ids(result.parsed, offset, count)
+        else:
+            return {}
+        records = self.ws.library.get_many(ids)
+        maker = RowMaker(result.parsed if result.mode == "search" else None)
+        return {offset + i: maker.row(records[pid]) for i, pid in enumerate(ids) if pid in records}
+
+    def _ranked_ids(self, parsed, offset: int, count: int) -> list[str]:
+        index = self.ws.index
+        with index.lock:
+            index.catch_up()
+            searcher = index.searcher()
+            results = searcher.search(parsed.whoosh, limit=offset + count)
+            end = min(offset + count, results.scored_length())
+            return [results[i]["id"] for i in range(offset, end)]
+
+    def similar(self, paper_id: str, limit: int = 100) -> ResultSet:
+        record = self.ws.library.get(paper_id)
+        hits = self.ws.engine.similar(paper_id, limit=limit)
+        maker = RowMaker(None)
+        rows = {i: maker.row(hit.record) for i, hit in enumerate(hits)}
+        return ResultSet("", Filter.ALL, len(rows), rows=rows, mode="similar", similar_to=record)
+
+    def reload(self, paper_id: str) -> PaperRecord | None:
+        return self.ws.library.get(paper_id)

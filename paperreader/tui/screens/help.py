@@ -1,0 +1,69 @@
+"""The help screen (`?`): every binding, with the keys in use after the user's keymap, and its id."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+Section = tuple[str, list[Binding]]
+
+ABOUT = (
+    "Search as you type: words are ANDed; \"a phrase\", OR, NOT or -word, ( ), title: author: "
+    "abstract: note: tag: cat: year:2020..2024, prefix transf*, fuzzy transfomer~, "
+    "is:starred|unread|read|annotated, has:note|code|tags."
+)
+
+
+def key_names(app, binding: Binding, keymap: dict[str, str]) -> str:
+    keys = keymap.get(binding.id or "", binding.key) if binding.id else binding.key
+    shown = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key:
+            shown.append(app.get_key_display(Binding(key, binding.action, key_display=None)))
+    return " ".join(dict.fromkeys(shown))
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+        Binding("down,j", "scroll(1)", "Scroll down", show=False, id="help.down"),
+        Binding("up,k", "scroll(-1)", "Scroll up", show=False, id="help.up"),
+    ]
+
+    def __init__(self, sections: list[Section], keymap: dict[str, str], config_file: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.sections, self.keymap, self.config_file = sections, keymap, config_file
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help", id="help-body"):
+            yield Static(Text("paperreader — keys", style="bold"), classes="dialog-title")
+            yield Static(Text(ABOUT, style="dim"), markup=False)
+            for title, bindings in self.sections:
+                yield Static(self._table(title, bindings), markup=False, classes="help-section")
+            footer = Text("Change any key in ", style="dim")
+            footer.append(self.config_file, style="bold")
+            footer.append(' under [keymap], e.g.  "paper.star" = "s,*"   (escape closes this)', style="dim")
+            yield Static(footer, markup=False)
+
+    def _table(self, title: str, bindings: list[Binding]) -> Text:
+        out = Text(title, style="bold underline", end="")
+        for binding in bindings:
+            out.append("\n")
+            out.append(f"{key_names(self.app, binding, self.keymap):>14}  ", style="bold")
+            out.append(f"{binding.description or binding.action:<30}")
+            out.append(f" {binding.id or ''}", style="dim")
+        return out
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help-body").scroll_relative(y=lines, animate=False)

@@ -1,0 +1,453 @@
+"""The main screen: search box, status line, results, reader. It owns the state and hands it down.
+
+Search runs as you type in a thread worker; a newer query makes older ones moot (each carries a
+generation number, and a gate lets only the newest waiting search run). Nothing here blocks the
+UI thread: the library is opened, indexed, searched and written from workers.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from paperreader.tui import messages as msg
+from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
+from paperreader.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
+from paperreader.tui.screens.pick import NamePrompt, SavedSearches
+from paperreader.tui.widgets.reader import ReaderPane
+from paperreader.tui.widgets.results_list import ResultsList
+from paperreader.tui.widgets.search_box import SearchBox
+from paperreader.tui.widgets.status_line import StatusLine
+
+POLL_SECONDS = 2.0
+
+
+class BuildStopped(Exception):
+    """Raised from the index build's progress callback when the app is quitting."""
+
+
+class MainScreen(PaperActions, Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="search.focus"),
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("f", "cycle_filter", "Filter", id="filter.cycle"),
+        Binding("S", "save_search", "Save search", show=False, id="search.save"),
+        Binding("b", "saved_searches", "Saved searches", show=False, id="search.saved"),
+        *PAPER_BINDINGS,
+    ]
+
+    filter: reactive[Filter] = reactive(Filter.ALL, init=False)
+    reading: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetcher: Fetcher | None = None
+        self.result: ResultSet | None = None
+        self.index_ready = False
+        self._generation = 0
+        self._search_gate = threading.Lock()
+        self._page_gate = threading.Lock()
+        self._data_version: int | None = None
+        self._error: str | None = None
+        self.saved_cache: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(id="search")
+        yield StatusLine(id="status")
+        with Horizontal(id="panes"):
+            yield ResultsList(id="results")
+            yield ReaderPane(id="reader")
+        yield Footer()
+
+    @property
+    def results(self) -> ResultsList:
+        return self.query_one(ResultsList)
+
+    @property
+    def reader(self) -> ReaderPane:
+        return self.query_one(ReaderPane)
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one(SearchBox)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.status.show(None, self.filter)
+        self.reader.show(None, "Opening the library…")
+        self.results.focus()
+        self._open_workspace()
+
+    # -- opening the library and its index ----------------------------------------------------------
+    @work(thread=True, exclusive=True, group="open")
+    def _open_workspace(self) -> None:
+        from paperreader.store import StoreError
+        from paperreader.workspace import Workspace
+
+        try:
+            workspace = Workspace.open(self.app.paths)
+        except StoreError as exc:
+            self.post_message(msg.WorkspaceFailed(str(exc)))
+            return
+        except OSError as exc:
+            self.post_message(msg.WorkspaceFailed(f"{self.app.paths.data_dir}: cannot open the library: {exc}"))
+            return
+        self.post_message(msg.WorkspaceReady(workspace))
+
+        def progress(done: int, total: int) -> None:
+            if self.app.closing:
+                raise BuildStopped  # the index build cleans up after itself; the next run starts again
+            self.post_message(msg.IndexProgress(done, total))
+
+        try:
+            notice = workspace.ensure_index(progress)
+        except BuildStopped:
+            return
+        except Exception as exc:  # IndexBusy, a damaged index that would not rebuild: browsing still works
+            self.post_message(msg.IndexReady(error=f"The search index is not available: {exc}"))
+            return
+        self.post_message(msg.IndexReady(notice=notice))
+
+    def on_workspace_failed(self, message: msg.WorkspaceFailed) -> None:
+        self.app.exit(return_code=2, message=Text(message.error))
+
+    def on_workspace_ready(self, message: msg.WorkspaceReady) -> None:
+        self.app.workspace = message.workspace
+        self.fetcher = Fetcher(message.workspace)
+        self.search()
+        self._load_history()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_index_progress(self, message: msg.IndexProgress) -> None:
+        self.status.indexing(message.done, message.total)
+
+    def on_index_ready(self, message: msg.IndexReady) -> None:
+        self.index_ready = message.error is None
+        self.status.indexed()
+        if message.error:
+            self.notify(message.error, severity="error", timeout=10, markup=False)
+        elif message.notice:
+            self.notify(message.notice[:1].upper() + message.notice[1:] + ".", markup=False)
+        if self.search_box.value.strip():
+            self.search()
+
+    # -- searching ---------------------------------------------------------------------------------------
+    def search(self, keep_id: str | None = None, keep_index: int = 0) -> None:
+        """Run the box's query with the filter; results arrive as SearchFinished."""
+        self._generation += 1
+        if self.fetcher is None:
+            return
+        query = self.search_box.value
+        if query.strip() and not self.index_ready:
+            self._error = "building the search index: results as soon as it is ready"
+            self.status.show(self.result, self.filter, error=self._error)
+            return
+        self._run_search(self._generation, query, self.filter, keep_id, keep_index)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run_search(self, generation: int, query: str, filter: Filter, keep_id: str | None, keep_index: int) -> None:
+        from paperreader.search.query import QueryError
+
+        with self._search_gate:
+            if generation != self._generation:
+                return  # a newer query was typed while this one waited
+            try:
+                result = self.fetcher.first(query, filter)
+            except QueryError as exc:
+                self.post_message(msg.SearchFailed(generation, query, str(exc)))
+                return
+            except Exception as exc:  # IndexBusy, StoreError: one line, keep the old results
+                self.post_message(msg.SearchFailed(generation, query, str(exc)))
+                return
+        self.post_message(msg.SearchFinished(generation, result, keep_id, keep_index))
+
+    def on_search_finished(self, message: msg.SearchFinished) -> None:
+        if message.generation != self._generation:
+            return
+        self.result = message.result
+        self._error = None
+        cursor = message.keep_index
+        if message.keep_id is not None:
+            cursor = next((i for i, row in message.result.rows.items() if row.id == message.keep_id), cursor)
+        self.results.show(message.result, cursor, self._empty_message(message.result))
+        self.status.show(message.result, self.filter)
+        if not message.result.total:
+            self.reader.show(None, "Nothing to show.")
+
+    def _empty_message(self, result: ResultSet) -> Text:
+        if result.mode == "browse" and self.filter is Filter.ALL:
+            return Text("   The library is empty. Import papers with: paperreader import FILE", style="dim")
+        text = Text("   No papers match", style="dim")
+        if self.filter is not Filter.ALL:
+            text.append(f" with the filter {self.filter.label} (f changes it)", style="dim")
+        if result.suggestion:
+            text.append(". Did you mean ", style="dim")
+            text.append(result.suggestion, style="bold")
+            text.append("? (ctrl+t)", style="dim")
+        return text
+
+    def on_search_failed(self, message: msg.SearchFailed) -> None:
+        if message.generation != self._generation:
+            return
+        self._error = message.error
+        self.status.show(self.result, self.filter, error=message.error)
+
+    def on_rows_wanted(self, message: msg.RowsWanted) -> None:
+        if self.result is not None and self.fetcher is not None:
+            self._fetch_page(self._generation, self.result, message.offset)
+
+    @work(thread=True, exclusive=True, group="pages")
+    def _fetch_page(self, generation: int, result: ResultSet, offset: int) -> None:
+        with self._page_gate:
+            if get_current_worker().is_cancelled or generation != self._generation:
+                self.app.call_from_thread(self.results.forget_page, offset)
+                return
+            try:
+                rows = self.fetcher.page(result, offset)
+            except Exception:
+                self.app.call_from_thread(self.results.forget_page, offset)
+                return
+        self.post_message(msg.PageLoaded(generation, rows))
+
+    def on_page_loaded(self, message: msg.PageLoaded) -> None:
+        if message.generation == self._generation:
+            self.results.add_rows(message.rows)
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.search()
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        self._remember_query(event.value)
+        self.results.focus()
+        self.results.cursor = 0
+
+    def on_search_box_left(self, message: SearchBox.Left) -> None:
+        self.results.focus()
+
+    def on_search_box_suggestion_wanted(self, message: SearchBox.SuggestionWanted) -> None:
+        self.action_use_suggestion()
+
+    def on_status_line_suggestion_clicked(self, message: StatusLine.SuggestionClicked) -> None:
+        self.action_use_suggestion()
+
+    def action_use_suggestion(self) -> None:
+        if self.result is not None and self.result.suggestion:
+            self.search_box.value = self.result.suggestion
+            self.search_box.cursor_position = len(self.search_box.value)
+        else:
+            self.app.bell()
+
+    # -- history and saved searches ---------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="history")
+    def _load_history(self, add: str | None = None) -> None:
+        try:
+            if add and add.strip():
+                self.fetcher.ws.library.add_history(add)
+            history = self.fetcher.ws.library.history()
+            saved = self.fetcher.ws.library.saved_searches()
+        except Exception:
+            return
+        self.post_message(msg.HistoryLoaded(history, saved))
+
+    def on_history_loaded(self, message: msg.HistoryLoaded) -> None:
+        self.search_box.set_history(message.history)
+        self.saved_cache = message.saved
+
+    def _remember_query(self, query: str) -> None:
+        if query.strip() and self.fetcher is not None:
+            self._load_history(query)
+
+    def action_save_search(self) -> None:
+        query = self.search_box.value.strip()
+        if not query:
+            self.notify("Type a search first; then S saves it under a name.", severity="warning")
+            return
+        heading = Text("Save the search ", style="bold")
+        heading.append(query, style="italic")
+        self.app.push_screen(NamePrompt(heading, query[:40]), lambda name: name and self._saved_search_op("save", name, query))
+
+    def action_saved_searches(self) -> None:
+        self._saved_search_op("list")
+
+    @work(thread=True, group="saved")
+    def _saved_search_op(self, op: str, name: str = "", query: str = "") -> None:
+        library = self.fetcher.ws.library
+        try:
+            if op == "save":
+                library.save_search(name, query)
+                self.app.call_from_thread(self.notify, f"Saved the search “{name}”. Press b to see saved searches.", markup=False)
+                self.app.call_from_thread(self._load_history)
+            elif op == "delete":
+                library.delete_search(name)
+                self.app.call_from_thread(self.notify, f"Deleted the saved search “{name}”.", markup=False)
+                self.app.call_from_thread(self._load_history)
+            else:
+                saved = library.saved_searches()
+                self.app.call_from_thread(self.app.push_screen, SavedSearches(saved), self._saved_chosen)
+        except Exception as exc:
+            self.post_message(msg.ActionFailed(str(exc)))
+
+    def _saved_chosen(self, choice: tuple[str, str] | None) -> None:
+        if choice is None:
+            return
+        what, value = choice
+        if what == "run":
+            self.run_query(value)
+        else:
+            self._saved_search_op("delete", value)
+
+    def run_query(self, query: str) -> None:
+        """Put a query in the box (which searches) and show its results."""
+        self.search_box.value = query
+        self.search_box.cursor_position = len(query)
+        self._remember_query(query)
+        self.results.focus()
+
+    # -- the list, the reader, the filter -------------------------------------------------------------------
+    def on_row_highlighted(self, message: msg.RowHighlighted) -> None:
+        if message.row is not None:
+            self.reader.show(message.row)
+        elif self.results.total == 0:
+            self.reader.show(None, "Nothing to show.")
+
+    def on_row_opened(self, message: msg.RowOpened) -> None:
+        self.reader.show(message.row)
+        self._remember_query(self.search_box.value)
+        self._open_reader()
+
+    def _open_reader(self) -> None:
+        if self.has_class("-narrow"):
+            self.reading = True
+        self.reader.focus()
+
+    def watch_reading(self, reading: bool) -> None:
+        self.set_class(reading, "-reading")
+        if not reading:
+            self.results.focus()
+
+    def current_record(self):
+        row = self.reader.row
+        return row.record if row is not None else None
+
+    def action_focus_search(self) -> None:
+        self.reading = False
+        self.search_box.focus()
+
+    def action_back(self) -> None:
+        if self.reading:
+            self.reading = False
+        elif self.focused is self.reader:
+            self.results.focus()
+        elif self.result is not None and self.result.mode == "similar":
+            self.search()
+            self.results.focus()
+        elif self.focused is not self.results:
+            self.results.focus()
+
+    def action_cycle_filter(self) -> None:
+        self.filter = self.filter.next()
+
+    def watch_filter(self, filter: Filter) -> None:
+        self.search()
+        self.notify(f"Filter: {filter.label}", timeout=2)
+
+    def on_reader_pane_link_clicked(self, message: ReaderPane.LinkClicked) -> None:
+        self.open_url(message.url)
+
+    def open_paper(self, paper_id: str) -> None:
+        """Show one paper in the reader (from the command palette), whatever the list shows."""
+        self._load_paper(paper_id)
+
+    @work(thread=True, group="open-paper")
+    def _load_paper(self, paper_id: str) -> None:
+        record = self.fetcher.reload(paper_id) if self.fetcher else None
+        if record is None:
+            self.post_message(msg.ActionFailed(f"No paper with id {paper_id}"))
+            return
+        parsed = self.result.parsed if self.result is not None else None
+        row = RowMaker(parsed).row(record)
+        self.app.call_from_thread(self._show_opened, row)
+
+    def _show_opened(self, row: Row) -> None:
+        self.reader.show(row)
+        self._open_reader()
+
+    def show_similar(self, paper_id: str) -> None:
+        self._generation += 1
+        self._run_similar(self._generation, paper_id)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run_similar(self, generation: int, paper_id: str) -> None:
+        try:
+            result = self.fetcher.similar(paper_id)
+        except Exception as exc:
+            self.post_message(msg.SearchFailed(generation, "", str(exc)))
+            return
+        self.post_message(msg.SearchFinished(generation, result))
+        self.app.call_from_thread(self._after_similar)
+
+    def _after_similar(self) -> None:
+        self.reading = False
+        self.results.focus()
+
+    # -- changes: ours, and other processes' ------------------------------------------------------------
+    def on_paper_updated(self, message: msg.PaperUpdated) -> None:
+        self.results.update_record(message.record)
+        if self.reader.row is not None and self.reader.row.id == message.record.id:
+            self.reader.show(self.reader.row.with_record(message.record))
+        if message.what:
+            self.notify(message.what, markup=False, timeout=3)
+
+    def _poll(self) -> None:
+        if self.fetcher is not None:
+            self._check_version()
+
+    @work(thread=True, exclusive=True, group="poll")
+    def _check_version(self) -> None:
+        try:
+            version = self.fetcher.ws.library.data_version()
+        except Exception:
+            return
+        if self._data_version is not None and version != self._data_version:
+            self.post_message(msg.LibraryChanged())
+        self._data_version = version
+
+    def on_library_changed(self, message: msg.LibraryChanged) -> None:
+        if self.result is not None and self.result.mode == "similar":
+            return
+        row = self.results.current_row
+        self.search(keep_id=row.id if row else None, keep_index=self.results.cursor)
+        if self.reader.row is not None:
+            self._reload_reader(self.reader.row)
+
+    @work(thread=True, group="reader")
+    def _reload_reader(self, row: Row) -> None:
+        record = self.fetcher.reload(row.id)
+        if record is not None and record != row.record:
+            self.post_message(msg.PaperUpdated(record))
+
+    # -- the command palette --------------------------------------------------------------------------
+    def loaded_records(self, limit: int = 200):
+        rows = self.result.rows if self.result is not None else {}
+        return [rows[i].record for i in sorted(rows)[:limit]]
+
+    def palette_commands(self):
+        """(name, help, callback) for every action, for the command palette."""
+        from paperreader.tui.keys import palette_entries
+
+        yield from palette_entries(self)

@@ -1,0 +1,157 @@
+"""Small pickers: the copy menu (`y`), a paper's links (`l`) and the saved searches."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from paperreader.store import PaperRecord
+from paperreader.tui.citations import COPY_KINDS, copy_text
+
+
+def _heading(prefix: str, title: str) -> Text:
+    text = Text(prefix, style="bold")
+    text.append(title, style="italic")
+    return text
+
+
+class Picker(ModalScreen):
+    """A titled OptionList in a dialog; subclasses say what choosing means."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close", id="picker.close")]
+
+    def __init__(self, heading: Text, options: list[Option], hint: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.heading, self.options, self.hint = heading, options, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.heading, classes="dialog-title", markup=False)
+            yield OptionList(*self.options, id="picker-options")
+            yield Static(Text(self.hint, style="dim"), classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.focus()
+        if options.option_count:
+            options.highlighted = 0
+
+    def highlighted_id(self) -> str | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CopyMenu(Picker):
+    """Dismisses with the kind to copy: link, markdown, bibtex or title."""
+
+    BINDINGS = [
+        Binding("l", "pick('link')", "Link", id="copy.link"),
+        Binding("m", "pick('markdown')", "Markdown link", id="copy.markdown"),
+        Binding("b", "pick('bibtex')", "BibTeX", id="copy.bibtex"),
+        Binding("t", "pick('title')", "Title", id="copy.title"),
+    ]
+
+    def __init__(self, record: PaperRecord) -> None:
+        options = []
+        for kind, label in COPY_KINDS.items():
+            value = copy_text(record, kind)
+            line = Text(f"{label[0].upper()}{label[1:]:<14}", style="bold", end="")
+            preview = (value or "(none)").splitlines()[0] if value else "(none)"
+            line.append(f"  {preview}", style="dim")
+            options.append(Option(line, id=kind, disabled=value is None))
+        super().__init__(_heading("Copy from ", record.title), options, "enter copy  ·  l m b t  ·  escape close")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_pick(self, kind: str) -> None:
+        self.dismiss(kind)
+
+
+class LinksMenu(Picker):
+    """Dismisses with ("open" | "copy", url)."""
+
+    BINDINGS = [
+        Binding("o", "choose('open')", "Open", id="links.open"),
+        Binding("c,y", "choose('copy')", "Copy", id="links.copy"),
+    ]
+
+    def __init__(self, record: PaperRecord) -> None:
+        options = []
+        for i, link in enumerate(record.links):
+            line = Text(f"{link.label or link.kind:<22}", style="bold", end="")
+            line.append(f" {link.url}", style="dim")
+            options.append(Option(line, id=str(i)))
+        self.urls = [link.url for link in record.links]
+        super().__init__(_heading("Links of ", record.title), options, "enter/o open  ·  c copy  ·  escape close")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(("open", self.urls[int(event.option.id)]))
+
+    def action_choose(self, what: str) -> None:
+        chosen = self.highlighted_id()
+        if chosen is not None:
+            self.dismiss((what, self.urls[int(chosen)]))
+
+
+class SavedSearches(Picker):
+    """Dismisses with ("run", query) or ("delete", name)."""
+
+    BINDINGS = [Binding("d,delete", "delete", "Delete", id="saved.delete")]
+
+    def __init__(self, saved: list[tuple[str, str]]) -> None:
+        self.saved = dict(saved)
+        options = []
+        for name, query in saved:
+            line = Text(f"{name:<24}", style="bold", end="")
+            line.append(f" {query}", style="dim")
+            options.append(Option(line, id=name))
+        if not options:
+            options.append(Option(Text("No saved searches yet: press S to save the current one.", style="dim"), disabled=True))
+        super().__init__(Text("Saved searches", style="bold"), options, "enter search  ·  d delete  ·  escape close")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id in self.saved:
+            self.dismiss(("run", self.saved[event.option.id]))
+
+    def action_delete(self) -> None:
+        name = self.highlighted_id()
+        if name in self.saved:
+            self.dismiss(("delete", name))
+
+
+class NamePrompt(ModalScreen[str | None]):
+    """Asks for a name (for saving a search)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, heading: Text, value: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.heading, self.value = heading, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.heading, classes="dialog-title", markup=False)
+            yield Input(self.value, placeholder="a name", id="prompt-input")
+            yield Static(Text("enter save  ·  escape cancel", style="dim"), classes="dialog-hint", markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

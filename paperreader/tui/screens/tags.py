@@ -1,0 +1,77 @@
+"""Editing a paper's tags: one line of words, completed from the tags already in the library."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+from paperreader.store import PaperRecord
+
+
+class LastWordSuggester(Suggester):
+    """Completes the word being typed from the known tags."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.tags = tags
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, word = value.rpartition(" ")
+        if not word:
+            return None
+        typed = set(value.split())
+        for tag in self.tags:
+            if tag.startswith(word.lower()) and tag != word and tag not in typed:
+                return f"{head} {tag}".lstrip() if head else tag
+        return None
+
+
+def parse_tags(text: str) -> list[str]:
+    return [t for t in text.replace(",", " ").split() if t]
+
+
+class TagEditor(ModalScreen[list[str] | None]):
+    """Dismisses with the new list of tags, or None if cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
+
+    def __init__(self, record: PaperRecord, known: list[tuple[str, int]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.record = record
+        self.known = [tag for tag, _ in sorted(known, key=lambda kv: (-kv[1], kv[0]))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            heading = Text("Tags for ", style="bold")
+            heading.append(self.record.title, style="italic")
+            yield Static(heading, classes="dialog-title", markup=False)
+            yield Input(
+                " ".join(self.record.tags),
+                placeholder="tags, separated by spaces",
+                suggester=LastWordSuggester(self.known),
+                id="tags-input",
+            )
+            hint = Text("enter save  ·  escape cancel  ·  → completes", style="dim")
+            if self.known:
+                hint.append("\nIn use: ", style="dim")
+                hint.append(" ".join(self.known[:30]), style="dim italic")
+            yield Static(hint, classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.focus()
+        if field.value:
+            field.value += " "
+            field.cursor_position = len(field.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(parse_tags(event.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

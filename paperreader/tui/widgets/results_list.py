@@ -1,0 +1,250 @@
+"""The results list: a line-API ScrollView that draws only the rows on screen.
+
+A result set of 100k hits costs what the visible rows cost. Rows it does not have yet are drawn as
+placeholders while it asks the screen (RowsWanted) for the page they are in.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from paperreader.tui.messages import RowHighlighted, RowOpened, RowsWanted
+from paperreader.tui.render import NOTE, STAR, highlighted
+from paperreader.tui.results import PAGE, ResultSet, Row
+
+ROW_HEIGHT = 2
+
+
+class ResultsList(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Next paper", show=False, id="results.down"),
+        Binding("up,k", "cursor_up", "Previous paper", show=False, id="results.up"),
+        Binding("home,g", "first", "First paper", show=False, id="results.first"),
+        Binding("end,G", "last", "Last paper", show=False, id="results.last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="results.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="results.page_up"),
+        Binding("enter", "open", "Open", id="results.open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "results-list--cursor",
+        "results-list--star",
+        "results-list--title",
+        "results-list--read",
+        "results-list--match",
+        "results-list--snippet",
+        "results-list--tag",
+        "results-list--note",
+        "results-list--placeholder",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.result: ResultSet | None = None
+        self.empty_message = Text("")
+        self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._asked: set[int] = set()
+
+    # -- data the screen hands down --------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        return self.result.total if self.result else 0
+
+    def show(self, result: ResultSet | None, cursor: int = 0, empty_message: Text | None = None) -> None:
+        self.result = result
+        self._asked = {0} if result else set()
+        self.empty_message = empty_message or Text("")
+        self._cache.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total * ROW_HEIGHT)
+        self.cursor = max(0, min(cursor, self.total - 1))
+        self.refresh()
+
+    def add_rows(self, rows: dict[int, Row]) -> None:
+        if self.result is None:
+            return
+        self.result.rows.update(rows)
+        self._cache.clear()
+        self.refresh()
+        if self.cursor in rows:
+            self.post_message(RowHighlighted(self.cursor, rows[self.cursor]))
+
+    def update_record(self, record) -> None:
+        """A paper changed: redraw every row of it, at once, before the search catches up."""
+        if self.result is None:
+            return
+        for index, row in list(self.result.rows.items()):
+            if row.id == record.id:
+                self.result.rows[index] = row.with_record(record)
+        self._cache.clear()
+        self.refresh()
+
+    @property
+    def current_row(self) -> Row | None:
+        return self.row_at(self.cursor)
+
+    def row_at(self, index: int) -> Row | None:
+        if self.result is None or not 0 <= index < self.total:
+            return None
+        return self.result.rows.get(index)
+
+    def _want(self, index: int) -> None:
+        offset = index - index % PAGE
+        if offset not in self._asked:
+            self._asked.add(offset)
+            self.post_message(RowsWanted(offset))
+
+    def forget_page(self, offset: int) -> None:
+        """A page fetch failed or was dropped: ask again next time it is drawn."""
+        self._asked.discard(offset)
+
+    # -- the cursor ----------------------------------------------------------------------------------
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, self.total - 1)) if self.total else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._cache.clear()
+        self.refresh()
+        if self.total:
+            self._scroll_to_row(new)
+            row = self.row_at(new)
+            if row is None:
+                self._want(new)
+        self.post_message(RowHighlighted(new, self.row_at(new)))
+
+    def _scroll_to_row(self, index: int) -> None:
+        top = index * ROW_HEIGHT
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + ROW_HEIGHT > self.scroll_y + height:
+            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self.total - 1
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page_rows()
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page_rows()
+
+    def action_open(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(RowOpened(self.cursor, row))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total * ROW_HEIGHT)
+        self._cache.clear()
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # -- the mouse -------------------------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + round(self.scroll_y)) // ROW_HEIGHT
+        if 0 <= index < self.total:
+            event.stop()
+            self.focus()
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_open()
+
+    # -- drawing ---------------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + round(self.scroll_y)
+        base = self.rich_style
+        if not self.total:
+            if y == 1:
+                return Strip(list(self.empty_message.render(self.app.console))).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        index, part = divmod(line, ROW_HEIGHT)
+        if index >= self.total:
+            return Strip.blank(width, base)
+        focused = self.has_focus
+        key = (index, part, width, index == self.cursor, focused)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        row = self.row_at(index)
+        if row is None:
+            self._want(index)
+        strip = self._render_row_line(row, part, width, index == self.cursor, base)
+        self._cache[key] = strip
+        return strip
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"results-list--{name}", partial=True)
+
+    def _render_row_line(self, row: Row | None, part: int, width: int, selected: bool, base: Style) -> Strip:
+        if selected:
+            base = base + self.get_component_rich_style("results-list--cursor", partial=True)
+            if not self.has_focus:
+                base = base + Style(bold=False)
+        if row is None:
+            text = Text("   …" if part == 0 else "", style=self._style("placeholder"), end="")
+        elif part == 0:
+            text = self._title_line(row, width)
+        else:
+            text = Text("   ", end="")
+            snippet = " ".join(row.snippet.split())
+            if row.snippet_field == "note":
+                text.append(f"{NOTE} ", style=self._style("note"))
+            text.append_text(highlighted(snippet, row.snippet_spans, self._style("match"), self._style("snippet")))
+            text.truncate(width, overflow="ellipsis")
+        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _title_line(self, row: Row, width: int) -> Text:
+        record = row.record
+        star = Text(f" {STAR} " if record.starred else "   ", style=self._style("star"), end="")
+        title_style = self._style("read") if record.read else self._style("title")
+        title = highlighted(record.title, row.title_spans, self._style("match"), title_style)
+        suffix = Text(end="")
+        if record.tags:
+            tags = " ".join(f"#{t}" for t in record.tags)
+            limit = max(8, width // 4)
+            suffix.append(tags if len(tags) <= limit else tags[: limit - 1] + "…", style=self._style("tag"))
+        if record.has_note:
+            suffix.append(f" {NOTE}", style=self._style("note"))
+        room = width - star.cell_len - (suffix.cell_len + 1 if suffix else 0)
+        if room < 10:
+            suffix, room = Text(end=""), width - star.cell_len
+        title.truncate(max(1, room), overflow="ellipsis")
+        line = star + title
+        if suffix:
+            line.append(" " * max(1, width - line.cell_len - suffix.cell_len))
+            line.append_text(suffix)
+        return line

@@ -1,0 +1,82 @@
+"""The search box: an Input that remembers past queries (up/down) and offers them as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import Input
+
+
+class SearchBox(Input):
+    BINDINGS = [
+        Binding("up", "history_back", "Older query", show=False, id="search.history_back"),
+        Binding("down", "history_forward", "Newer query", show=False, id="search.history_forward"),
+        Binding("escape", "leave", "To results", id="search.leave"),
+        Binding("ctrl+t", "accept_suggestion", "Use 'did you mean'", show=False, id="search.use_suggestion"),
+    ]
+
+    @dataclass
+    class Left(Message):
+        """The user pressed escape in the box."""
+
+    @dataclass
+    class SuggestionWanted(Message):
+        """The user asked to search the "did you mean" query."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            placeholder="Search papers: words, \"phrases\", author:, tag:, year:2020..2024, is:starred …",
+            **kwargs,
+        )
+        self.history: list[str] = []
+        self._position = 0
+        self._draft = ""
+        self._recalled: str | None = None
+
+    def set_history(self, history: list[str]) -> None:
+        """Past queries, oldest first."""
+        self.history = list(history)
+        self._position = len(self.history)
+        self.suggester = SuggestFromList(list(reversed(self.history)), case_sensitive=False)
+
+    def _recall(self, value: str) -> None:
+        self._recalled = value
+        self.value = value
+        self.cursor_position = len(value)
+
+    def action_history_back(self) -> None:
+        if not self.history or self._position == 0:
+            self.app.bell()
+            return
+        if self._position == len(self.history):
+            self._draft = self.value
+        self._position -= 1
+        self._recall(self.history[self._position])
+
+    def action_history_forward(self) -> None:
+        if self._position >= len(self.history):
+            self.app.bell()
+            return
+        self._position += 1
+        self._recall(self._draft if self._position == len(self.history) else self.history[self._position])
+
+    def action_leave(self) -> None:
+        self.post_message(self.Left())
+
+    def action_accept_suggestion(self) -> None:
+        self.post_message(self.SuggestionWanted())
+
+    async def _on_key(self, event) -> None:
+        if event.character == "/" and not self.value:  # `/` means "search": it is already here
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
+
+    def _on_input_changed(self, event: Input.Changed) -> None:
+        if event.value != self._recalled:  # typed, not recalled: up starts again from the newest
+            self._position = len(self.history)
+            self._recalled = None

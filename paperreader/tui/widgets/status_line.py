@@ -1,0 +1,74 @@
+"""The line under the search box: how many papers match, the filter, "did you mean", errors,
+and the index build's progress bar on a first run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Label, ProgressBar
+
+from paperreader.tui.results import Filter, ResultSet
+
+
+class StatusLine(Horizontal):
+    @dataclass
+    class SuggestionClicked(Message):
+        pass
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="status-text", markup=False)
+        yield Label(id="status-index", markup=False)
+        yield ProgressBar(id="status-progress", show_eta=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self._suggestion: str | None = None
+
+    def show(self, result: ResultSet | None, filter: Filter, *, error: str | None = None, query: str = "") -> None:
+        text = Text(end="")
+        if result is None:
+            text.append("Opening the library…", style="italic")
+        elif result.mode == "similar":
+            text.append(f"{result.total} papers like ", style="bold")
+            text.append(result.similar_to.title if result.similar_to else "this one", style="italic")
+            text.append("  ·  escape: back to the search", style="dim")
+        else:
+            noun = "paper" if result.total == 1 else "papers"
+            what = "in the library" if result.mode == "browse" and filter is Filter.ALL else "match"
+            text.append(f"{result.total:,} {noun} {what}", style="bold")
+            if result.mode == "search" and result.seconds:
+                text.append(f" ({result.seconds * 1000:.0f} ms)", style="dim")
+        if result is None or result.mode != "similar":
+            text.append("  ·  ")
+            text.append("Filter: ", style="dim")
+            text.append(filter.label, style="bold reverse" if filter is not Filter.ALL else "bold")
+        self._suggestion = result.suggestion if result is not None and not error else None
+        if self._suggestion:
+            text.append("  ·  Did you mean ", style="dim")
+            text.append(self._suggestion, style="bold underline")
+            text.append("? (ctrl+t or click)", style="dim")
+        if error:
+            text.append("  ·  ", style="dim")
+            text.append(error, style="bold red")
+        self.query_one("#status-text", Label).update(text)
+        self.set_class(bool(error), "-error")
+
+    def indexing(self, done: int, total: int) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#status-index", Label).update(Text("Building the search index ", style="italic"))
+
+    def indexed(self, notice: str | None = None) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one("#status-index", Label).update(Text(""))
+
+    def on_click(self, event: events.Click) -> None:
+        if self._suggestion:
+            event.stop()
+            self.post_message(self.SuggestionClicked())

@@ -1,0 +1,56 @@
+"""Helpers for pilot tests: waiting for workers, reading the screen, typing a search."""
+
+from __future__ import annotations
+
+WIDE = (140, 40)
+NARROW = (80, 24)
+
+
+async def settle(app, pilot, rounds: int = 3) -> None:
+    """Wait for the workers (which pilot.pause does not) and the messages they posted."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def ready(app, pilot):
+    """Wait until the library is open, the index ready and the first results shown."""
+    from paperreader.tui.screens.main import MainScreen
+
+    for _ in range(200):
+        await settle(app, pilot, 1)
+        screen = app.screen
+        if isinstance(screen, MainScreen) and screen.index_ready and screen.result is not None:
+            await settle(app, pilot)
+            return screen
+    raise AssertionError("the app never became ready")
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def widget_text(widget) -> str:
+    """A Static's or Label's current content as plain text."""
+    return str(widget.render())
+
+
+async def search_for(app, pilot, query: str):
+    """Press / and put the query in the box (as a paste would), then wait for the results.
+
+    Tests that are about typing press the keys; the others save the pilot's per-key pacing.
+    """
+    await pilot.press("slash")
+    app.screen.search_box.value = query
+    await settle(app, pilot)
+    return app.screen
+
+
+def find_id(library, title_part: str) -> str:
+    """The id of the first paper whose title contains `title_part` (the built-in corpus has few arXiv ids)."""
+    records = library.get_many(library.list_ids())
+    for record in records.values():
+        if title_part.lower() in record.title.lower():
+            return record.id
+    raise AssertionError(f"no paper titled like {title_part!r}")
