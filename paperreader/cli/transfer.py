@@ -97,15 +97,20 @@ class Progress:
     def __init__(self, every: float = 10.0) -> None:
         self.tty = sys.stderr.isatty()
         self.every, self.last, self.stage, self.shown = every, 0.0, "", False
+        self.closed: set[str] = set()  # stages whose last line is out
 
     def __call__(self, stage: str, done: int, total: int, line: int) -> None:
         now = time.monotonic()
         finished = done >= total
+        if stage in self.closed:
+            return
         if stage != self.stage:  # a new stage: a bar at once; a plain line only once it takes a while
             self.stage, self.last, self.shown = stage, (0.0 if self.tty else now), False
-        if finished and not self.tty and not self.shown:
-            return  # quick: no line needed
-        if not finished and now - self.last < (0.1 if self.tty else self.every):
+        if finished:
+            self.closed.add(stage)
+            if not self.tty and not self.shown:
+                return  # quick: no line needed
+        elif now - self.last < (0.1 if self.tty else self.every):
             return
         self.last, self.shown = now, True
         pct = 100 * done / total if total else 100
@@ -138,13 +143,12 @@ def cmd_import(args) -> int:
                 print(str(error), file=sys.stderr)
             raise CliError(f"{exc.errors[-1]} (nothing was imported)", EXIT_BAD) from None
         snapshots = []
-        progress = Progress()
         with ExitStack() as stack:
             try:
                 for path in streamed:  # check every snapshot before anything is written
                     snap = stack.enter_context(SnapshotImport(
                         ws.library, path, ws.paths.import_state_dir, skip_bad=args.skip_bad,
-                        restart=args.restart, batch=args.batch_size, progress=progress,
+                        restart=args.restart, batch=args.batch_size, progress=Progress(),
                     ))  # fmt: skip
                     snap.prepare()
                     snapshots.append(snap)
