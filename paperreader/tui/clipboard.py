@@ -42,6 +42,7 @@ def copy_with_system(text: str, backend: SystemCopy | None, environ: Mapping[str
 
 def describe(what: str, text: str, system: bool) -> str:
     """The notification after a copy: what was copied and which way it went."""
-    shown = text if len(text) <= 90 and "\n" not in text else text.splitlines()[0][:80] + " …"
+    first = text.splitlines()[0] if text else ""
+    shown = first if len(first) <= 200 and first == text else first[:200] + " …"
     route = "to the clipboard" if system else "to the clipboard via the terminal (OSC 52)"
     return f"Copied the {what} {route}:\n{shown}"

@@ -1,0 +1,296 @@
+"""The app as a whole: help, palette, theme, keymap, hostile text, clipboard, restarts, first run."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from textual.command import CommandPalette
+
+from paperreader.model import Paper
+from paperreader.tui.screens.help import HelpScreen
+
+from tui_helpers import WIDE, find_id, ready, screen_text, search_for, settle, widget_text
+
+HOSTILE_TITLE = "[bold]x[/] [@click=app.quit]quit[/] \x1b[31mred\x1b[0m Mamba trap"
+HOSTILE_NOTE = "[bold]note[/] and [@click=app.quit]click me[/] and \x1b[2Jgone"
+
+
+def notifications(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_help_lists_every_binding_with_its_id(make_app):
+    from paperreader.tui.keys import all_binding_ids
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(widget_text(s) for s in app.screen.query(".help-section"))
+        ids = all_binding_ids(app)
+        assert len(ids) > 40
+        for binding_id in ids:
+            assert binding_id in text, binding_id
+        for words in ("Star", "Note in $EDITOR", "Copy link", "More like this", "Filter", "First paper", "Last paper"):
+            assert words in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_binding_has_an_id_and_a_description(make_app):
+    from paperreader.tui.keys import binding_groups
+
+    app = make_app()
+    for _, bindings in binding_groups(app):
+        for binding in bindings:
+            assert binding.id and binding.description, binding
+
+
+async def test_command_palette_runs_actions_and_jumps_to_a_paper(make_app, library):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        pid = screen.results.current_row.id
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"star")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert library.get(pid).starred
+        await pilot.press("ctrl+p")
+        app.screen.query_one("CommandInput").value = "lyapunov-stable"
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert "Open paper: Mamba State-Space Models Are Lyapunov" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.reader.row.record.title.startswith("Mamba State-Space Models Are Lyapunov")
+        await pilot.press("ctrl+p")
+        app.screen.query_one("CommandInput").value = "unread"
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.filter.label == "Unread"
+
+
+async def test_theme_change_is_remembered(make_app, library_dir):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("T")
+        assert isinstance(app.screen, CommandPalette)  # the theme picker
+        await pilot.press("escape")
+        app.theme = "nord"
+        await settle(app, pilot)
+    config = app.paths.config_file
+    assert 'theme = "nord"' in config.read_text()
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert app.theme == "nord"
+
+
+async def test_keymap_from_the_config_file(make_app, library):
+    app = make_app()
+    config = app.paths.config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keymap]\n"paper.star" = "x"\n"results.down" = ["n", "down"]\n"no.such.binding" = "z"\n')
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("n")  # remapped: moves down instead of opening the note editor
+        assert screen.results.cursor == 1
+        pid = screen.results.current_row.id
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert library.get(pid).starred
+        await pilot.press("s")  # the old key no longer stars
+        await settle(app, pilot)
+        assert library.get(pid).starred
+        assert any("no.such.binding" in m for m in notifications(app))
+        await pilot.press("question_mark")
+        help_text = "\n".join(widget_text(s) for s in app.screen.query(".help-section"))
+        assert any("x" in line.split("Star")[0] for line in help_text.splitlines() if "paper.star" in line)
+
+
+async def test_a_broken_config_file_is_reported_not_fatal(make_app):
+    app = make_app()
+    config = app.paths.config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("theme = [unclosed\n")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert any("not valid TOML" in m for m in notifications(app))
+
+
+async def test_hostile_text_is_shown_literally(make_app, library):
+    library.upsert([Paper(title=HOSTILE_TITLE, abstract="[red]abstract[/red] about mamba [@click=app.quit]x[/]")])
+    pid = find_id(library, "Mamba trap")
+    library.set_note(pid, HOSTILE_NOTE)
+    library.set_tags(pid, ["[b]tag"])
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await search_for(app, pilot, "trap")
+        await pilot.press("enter")
+        text = screen_text(app)
+        assert "[bold]x[/] [@click=app.quit]quit[/]" in text
+        assert "\x1b" not in text and "red Mamba trap" in text
+        assert "[red]abstract[/red] about" in text
+        assert "[@click=app.quit]click me[/]" in text and "[bold]note[/]" in text
+        assert "#[b]tag" in text
+        await pilot.click("#reader-title")  # clicking the title does not run its "action"
+        await pilot.click("#reader-note")
+        await settle(app, pilot)
+        assert app.is_running
+        await pilot.press("y", "t")  # the notification shows the title as text
+        await settle(app, pilot)
+        assert any("[bold]x[/]" in m for m in notifications(app))
+        await pilot.press("ctrl+p")
+        app.screen.query_one("CommandInput").value = "trap"
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert "[@click=app.quit]quit[/]" in screen_text(app)
+        await pilot.press("escape")
+        assert app.is_running
+
+
+async def test_clipboard_falls_back_to_osc52_when_pyperclip_fails(make_app):
+    from conftest import Recorder
+
+    broken = Recorder(fail=True)
+    app = make_app(system_copy=broken)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("Y")
+        await settle(app, pilot)
+        url = screen.results.current_row.record.link.url
+        assert broken.calls == [url]  # tried, raised, and the app carried on
+        assert app.clipboard == url  # what Textual sent with OSC 52
+        assert any("via the terminal (OSC 52)" in m and url in m for m in notifications(app))
+
+
+async def test_clipboard_over_ssh_uses_osc52_only(make_app, clipboard):
+    app = make_app(environ={"SSH_CONNECTION": "10.0.0.1 5555 10.0.0.2 22"})
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("y", "t")
+        await settle(app, pilot)
+        assert clipboard.calls == []
+        assert app.clipboard == screen.results.current_row.record.title
+        assert any("OSC 52" in m for m in notifications(app))
+
+
+async def test_o_without_a_browser_copies_the_link(make_app):
+    from conftest import Recorder
+
+    app = make_app(url_opener=Recorder(result=False))
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        url = screen.results.current_row.record.link.url
+        assert app.clipboard == url
+        assert any("No browser" in m for m in notifications(app))
+
+
+async def test_star_and_note_survive_quitting_and_restarting(make_app, library_dir, capsys):
+    from paperreader.cli import main
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await search_for(app, pilot, "mamba") if await ready(app, pilot) else None
+        await pilot.press("enter", "enter")
+        pid = screen.reader.row.id
+        await pilot.press("s", "n")
+        await settle(app, pilot)
+        app.screen.query_one("TextArea").insert("remember **this**")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+    capsys.readouterr()
+    assert main(["--data-dir", str(library_dir), "list", "--starred", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["id"], r["has_note"]) for r in listed["results"]] == [(pid, True)]
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        assert screen.results.current_row.id == pid  # starred papers come first
+        assert screen.results.current_row.record.starred
+        assert screen.reader.row.record.note == "remember **this**"
+        await pilot.press("enter")
+        assert "remember this" in screen_text(app)
+
+
+async def test_changes_by_another_process_show_up(make_app, library, monkeypatch):
+    monkeypatch.setattr("paperreader.tui.screens.main.POLL_SECONDS", 0.1)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("j")
+        pid = screen.results.current_row.id
+        library.set_star(pid, True)  # as `paperreader star` in another terminal would
+        library.set_note(pid, "from the CLI")
+        for _ in range(30):
+            await pilot.pause(0.1)
+            await settle(app, pilot, 1)
+            if screen.reader.row.record.note == "from the CLI":
+                break
+        assert screen.reader.row.id == pid  # the cursor stayed on the paper
+        assert screen.reader.row.record.starred and screen.reader.row.record.note == "from the CLI"
+
+
+async def test_first_run_builds_the_index_in_the_background(tmp_path, monkeypatch):
+    from paperreader.tui.app import PaperReaderApp
+    from paperreader.workspace import Workspace
+
+    release = threading.Event()
+    real = Workspace.ensure_index
+
+    def slow_ensure(self, progress=None):
+        progress(100, 201)
+        release.wait(10)
+        return real(self, progress)
+
+    monkeypatch.setattr(Workspace, "ensure_index", slow_ensure)
+    app = PaperReaderApp(data_dir=str(tmp_path / "fresh"), system_copy=None, environ={})
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.screen.result is not None:
+                break
+        screen = app.screen
+        assert screen.results.total == 201  # usable at once: the library lists before the index is built
+        bar = screen.query_one("#status-progress")
+        assert bar.display and bar.progress == 100
+        assert "Building the search index" in screen_text(app)
+        await pilot.press("slash", *"mamba")
+        assert "building the search index" in widget_text(screen.query_one("#status-text"))
+        release.set()
+        await ready(app, pilot)
+        await settle(app, pilot)
+        assert not bar.display
+        assert screen.result.query == "mamba" and screen.results.total == 20
+
+
+async def test_an_unreadable_library_exits_with_a_message(tmp_path, capsys):
+    from paperreader.tui.app import PaperReaderApp
+
+    data = tmp_path / "broken"
+    data.mkdir()
+    (data / "library.sqlite3").write_bytes(b"this is not a database" * 100)
+    app = PaperReaderApp(data_dir=str(data), system_copy=None, environ={})
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+    assert app.return_code == 2
+    err = capsys.readouterr().err.replace("\n", "")
+    assert "library.sqlite3: not a" in err and "it was left as it was" in err
