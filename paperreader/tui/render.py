@@ -45,19 +45,19 @@ def dateline(record: PaperRecord) -> str:
     return "  ·  ".join(parts)
 
 
-def status_marks(record: PaperRecord) -> Text:
-    """The reader's one-line state: starred, read, note, code."""
+def status_marks(record: PaperRecord, styles: dict[str, Style]) -> Text:
+    """The reader's one-line state: starred, read, note, code, tags."""
     out = Text(end="")
-    out.append(f"{STAR} starred" if record.starred else "☆ not starred", style="bold" if record.starred else "dim")
+    out.append(f"{STAR} starred" if record.starred else "☆ not starred", style=styles["star"] if record.starred else "dim")
     out.append("   ")
     out.append("✓ read" if record.read else "● unread", style="dim" if record.read else "bold")
     if record.has_note:
-        out.append(f"   {NOTE} note")
+        out.append(f"   {NOTE} note", style=styles["note"])
     if record.has_code:
-        out.append(f"   {CODE} code")
+        out.append(f"   {CODE} code", style="dim")
     out.append("   ")
     if record.tags:
-        out.append_text(tags_text(record.tags, "bold"))
+        out.append_text(tags_text(record.tags, styles["tag"]))
     else:
         out.append("no tags (t adds)", style="dim")
     return out
@@ -68,8 +68,7 @@ def reader_title(row: Row, match: Style) -> Text:
 
 
 def reader_authors(row: Row, match: Style) -> Text:
-    authors = ", ".join(row.record.authors) or "Authors unknown"
-    return highlighted(authors, row.author_spans, match, base="" if row.record.authors else "dim italic")
+    return highlighted(", ".join(row.record.authors), row.author_spans, match)
 
 
 def reader_abstract(row: Row, match: Style) -> Text:

@@ -122,6 +122,7 @@ class Fetcher:
 
     def __init__(self, workspace) -> None:
         self.ws = workspace
+        self._ranking: tuple | None = None  # (parsed query, searcher, whoosh results, limit asked)
 
     def first(self, query: str, filter: Filter, count: int = PAGE) -> ResultSet:
         """The first page of a search (or of the library, for an empty query); raises QueryError."""
@@ -151,11 +152,24 @@ class Fetcher:
         return {offset + i: maker.row(records[pid]) for i, pid in enumerate(ids) if pid in records}
 
     def _ranked_ids(self, parsed, offset: int, count: int) -> list[str]:
+        """Ids ranked offset..offset+count: one search ranks (at least) that far, then is reused.
+
+        The ranking is kept while the same query runs on the same searcher, and grows
+        geometrically, so scrolling through 100k hits re-ranks a handful of times, not per page.
+        """
         index = self.ws.index
         with index.lock:
             index.catch_up()
             searcher = index.searcher()
-            results = searcher.search(parsed.whoosh, limit=offset + count)
+            cached = self._ranking
+            if cached and cached[0] is parsed and cached[1] is searcher and (
+                cached[2].scored_length() >= offset + count or cached[3] >= cached[2].scored_length()
+            ):
+                results = cached[2]
+            else:
+                limit = max(offset + count, 2 * cached[3] if cached and cached[0] is parsed else 0)
+                results = searcher.search(parsed.whoosh, limit=limit)
+                self._ranking = (parsed, searcher, results, limit)
             end = min(offset + count, results.scored_length())
             return [results[i]["id"] for i in range(offset, end)]
 

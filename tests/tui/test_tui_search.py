@@ -44,18 +44,31 @@ async def test_slash_then_typing_searches_and_highlights(make_app):
         assert "Mamba" in text
 
 
-async def test_every_keystroke_updates_results_without_waiting(make_app):
+async def test_every_keystroke_updates_results_without_waiting(make_app, monkeypatch):
+    from paperreader.tui.results import Fetcher
+
+    real_first = Fetcher.first
+    asked: list[str] = []
+
+    def slow_first(self, query, filter, count=PAGE):  # a search that takes a whole second
+        asked.append(query)
+        time.sleep(1.0)
+        return real_first(self, query, filter, count)
+
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
+        monkeypatch.setattr(Fetcher, "first", slow_first)
         await pilot.press("slash")
         started = time.perf_counter()
-        await pilot.press(*"transformer")
+        await pilot.press(*"mamba")
         typing = time.perf_counter() - started
+        assert app.screen.search_box.value == "mamba"
+        assert typing < 4.0, f"typing 5 keys took {typing:.2f}s: keystrokes waited for 1-second searches"
         await settle(app, pilot)
-        assert app.screen.result.query == "transformer"  # only the newest query's answer is shown
-        assert "papers match" in status(app)
-        assert typing < 2.0, f"typing 11 keys took {typing:.2f}s: keystrokes waited for searches"
+        assert app.screen.result.query == "mamba"  # only the newest query's answer is shown
+        assert "20 papers match" in status(app)
+        assert asked[-1] == "mamba" and len(asked) < 5  # queries overtaken while waiting never ran
 
 
 async def test_enter_in_box_moves_to_results_first_selected_and_escape_leaves(make_app):

@@ -55,7 +55,7 @@ class PapersProvider(Provider):
                 yield self._hit(score, matcher, hit.record, screen)
 
     def _hit(self, score: float, matcher, record, screen) -> Hit:
-        prompt = Text("Open paper: ", style="dim")
+        prompt = Text.assemble(("Open paper: ", "dim"))
         prompt.append_text(_highlight(matcher, record.title))
         if record.authors:
             authors = ", ".join(record.authors[:3]) + (" et al." if len(record.authors) > 3 else "")

@@ -45,16 +45,16 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(ABOUT, style="dim"), markup=False)
             for title, bindings in self.sections:
                 yield Static(self._table(title, bindings), markup=False, classes="help-section")
-            footer = Text("Change any key in ", style="dim")
+            footer = Text.assemble(("Change any key in ", "dim"))
             footer.append(self.config_file, style="bold")
             footer.append(' under [keymap], e.g.  "paper.star" = "s,*"   (escape closes this)', style="dim")
             yield Static(footer, markup=False)
 
     def _table(self, title: str, bindings: list[Binding]) -> Text:
-        out = Text(title, style="bold underline", end="")
+        out = Text.assemble((title, "bold underline"), end="")
         for binding in bindings:
             out.append("\n")
-            out.append(f"{key_names(self.app, binding, self.keymap):>14}  ", style="bold")
+            out.append(f"{key_names(self.app, binding, self.keymap):<14}  ", style="bold")
             out.append(f"{binding.description or binding.action:<30}")
             out.append(f" {binding.id or ''}", style="dim")
         return out

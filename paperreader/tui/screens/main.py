@@ -29,6 +29,7 @@ from paperreader.tui.widgets.search_box import SearchBox
 from paperreader.tui.widgets.status_line import StatusLine
 
 POLL_SECONDS = 2.0
+BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
 class BuildStopped(Exception):
@@ -55,6 +56,7 @@ class MainScreen(PaperActions, Screen):
         self.result: ResultSet | None = None
         self.index_ready = False
         self._generation = 0
+        self._answered = 0
         self._search_gate = threading.Lock()
         self._page_gate = threading.Lock()
         self._data_version: int | None = None
@@ -156,6 +158,17 @@ class MainScreen(PaperActions, Screen):
             self.status.show(self.result, self.filter, error=self._error)
             return
         self._run_search(self._generation, query, self.filter, keep_id, keep_index)
+        generation = self._generation
+        self.set_timer(BUSY_AFTER, lambda: self._show_busy(generation))
+
+    def _show_busy(self, generation: int) -> None:
+        if generation == self._generation and self._pending == generation:
+            self.status.busy(True)
+
+    @property
+    def _pending(self) -> int | None:
+        """The generation still waiting for its answer, if any."""
+        return self._generation if self._answered != self._generation else None
 
     @work(thread=True, exclusive=True, group="search")
     def _run_search(self, generation: int, query: str, filter: Filter, keep_id: str | None, keep_index: int) -> None:
@@ -177,6 +190,8 @@ class MainScreen(PaperActions, Screen):
     def on_search_finished(self, message: msg.SearchFinished) -> None:
         if message.generation != self._generation:
             return
+        self._answered = message.generation
+        self.status.busy(False)
         self.result = message.result
         self._error = None
         cursor = message.keep_index
@@ -202,6 +217,8 @@ class MainScreen(PaperActions, Screen):
     def on_search_failed(self, message: msg.SearchFailed) -> None:
         if message.generation != self._generation:
             return
+        self._answered = message.generation
+        self.status.busy(False)
         self._error = message.error
         self.status.show(self.result, self.filter, error=message.error)
 
@@ -277,7 +294,7 @@ class MainScreen(PaperActions, Screen):
         if not query:
             self.notify("Type a search first; then S saves it under a name.", severity="warning")
             return
-        heading = Text("Save the search ", style="bold")
+        heading = Text.assemble(("Save the search ", "bold"))
         heading.append(query, style="italic")
         self.app.push_screen(NamePrompt(heading, query[:40]), lambda name: name and self._saved_search_op("save", name, query))
 

@@ -41,7 +41,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog editor"):
-            heading = Text("Note on ", style="bold")
+            heading = Text.assemble(("Note on ", "bold"))
             heading.append(self.record.title, style="italic")
             yield Static(heading, classes="dialog-title", markup=False)
             area = TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)

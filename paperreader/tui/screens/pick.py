@@ -14,10 +14,13 @@ from paperreader.store import PaperRecord
 from paperreader.tui.citations import COPY_KINDS, copy_text
 
 
+def _clip(text: str, width: int = 62) -> str:
+    """OptionList wraps long lines; a preview is one line, cut with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _heading(prefix: str, title: str) -> Text:
-    text = Text(prefix, style="bold")
-    text.append(title, style="italic")
-    return text
+    return Text.assemble((prefix, "bold"), (title, "italic"))
 
 
 class Picker(ModalScreen):
@@ -65,9 +68,15 @@ class CopyMenu(Picker):
         options = []
         for kind, label in COPY_KINDS.items():
             value = copy_text(record, kind)
-            line = Text(f"{label[0].upper()}{label[1:]:<14}", style="bold", end="")
-            preview = (value or "(none)").splitlines()[0] if value else "(none)"
-            line.append(f"  {preview}", style="dim")
+            preview = _clip(value.splitlines()[0]) if value else "(none)"
+            line = Text.assemble(
+                (f" {kind[0]} ", "bold reverse" if value else "dim"),
+                (f" {label[0].upper()}{label[1:]:<14}", "bold"),
+                (f" {preview}", "dim"),
+                no_wrap=True,
+                overflow="ellipsis",
+                end="",
+            )
             options.append(Option(line, id=kind, disabled=value is None))
         super().__init__(_heading("Copy from ", record.title), options, "enter copy  ·  l m b t  ·  escape close")
 
@@ -90,8 +99,9 @@ class LinksMenu(Picker):
     def __init__(self, record: PaperRecord) -> None:
         options = []
         for i, link in enumerate(record.links):
-            line = Text(f"{link.label or link.kind:<22}", style="bold", end="")
-            line.append(f" {link.url}", style="dim")
+            line = Text.assemble(
+                (f"{_clip(link.label or link.kind, 22):<22}", "bold"), (f" {_clip(link.url, 64)}", "dim"), end=""
+            )
             options.append(Option(line, id=str(i)))
         self.urls = [link.url for link in record.links]
         super().__init__(_heading("Links of ", record.title), options, "enter/o open  ·  c copy  ·  escape close")
@@ -115,8 +125,7 @@ class SavedSearches(Picker):
         self.saved = dict(saved)
         options = []
         for name, query in saved:
-            line = Text(f"{name:<24}", style="bold", end="")
-            line.append(f" {query}", style="dim")
+            line = Text.assemble((f"{_clip(name, 24):<24}", "bold"), (f" {_clip(query, 60)}", "dim"), end="")
             options.append(Option(line, id=name))
         if not options:
             options.append(Option(Text("No saved searches yet: press S to save the current one.", style="dim"), disabled=True))

@@ -47,7 +47,7 @@ class TagEditor(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            heading = Text("Tags for ", style="bold")
+            heading = Text.assemble(("Tags for ", "bold"))
             heading.append(self.record.title, style="italic")
             yield Static(heading, classes="dialog-title", markup=False)
             yield Input(

@@ -26,7 +26,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         Binding("pageup,b", "page_up", "Page up", show=False, id="reader.page_up"),
     ]
 
-    COMPONENT_CLASSES = {"reader-pane--match"}
+    COMPONENT_CLASSES = {"reader-pane--match", "reader-pane--star", "reader-pane--note", "reader-pane--tag"}
 
     @dataclass
     class LinkClicked(Message):
@@ -72,9 +72,14 @@ class ReaderPane(VerticalScroll, can_focus=True):
             Text("escape: back to the list   j/k: scroll   y: copy   o: open", style="dim")
         )
         self.query_one("#reader-title", Static).update(render.reader_title(row, match))
-        self.query_one("#reader-authors", Static).update(render.reader_authors(row, match))
-        self.query_one("#reader-meta", Static).update(Text(render.dateline(record), style="dim"))
-        self.query_one("#reader-marks", Static).update(render.status_marks(record))
+        authors = self.query_one("#reader-authors", Static)
+        authors.update(render.reader_authors(row, match))
+        authors.display = bool(record.authors)  # shown where known
+        meta = self.query_one("#reader-meta", Static)
+        meta.update(Text(render.dateline(record), style="dim"))
+        meta.display = bool(render.dateline(record))
+        styles = {name: self.get_component_rich_style(f"reader-pane--{name}", partial=True) for name in ("star", "note", "tag")}
+        self.query_one("#reader-marks", Static).update(render.status_marks(record, styles))
         self.query_one("#reader-abstract", Static).update(render.reader_abstract(row, match))
         self.query_one("#reader-links", Static).update(render.links_text(record, "dim"))
         self._show_note(record.note)

@@ -32,7 +32,7 @@ class ResultsList(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last paper", show=False, id="results.last"),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="results.page_down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="results.page_up"),
-        Binding("enter", "open", "Open", id="results.open"),
+        Binding("enter", "open", "Open", show=False, id="results.open"),
     ]
 
     COMPONENT_CLASSES = {
@@ -160,13 +160,10 @@ class ResultsList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, self.total * ROW_HEIGHT)
         self._cache.clear()
 
-    def on_focus(self) -> None:
+    def notify_style_update(self) -> None:
+        """Focus, theme and CSS changes restyle the rows: drop the drawn lines."""
+        super().notify_style_update()
         self._cache.clear()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self._cache.clear()
-        self.refresh()
 
     # -- the mouse -------------------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:
@@ -229,7 +226,7 @@ class ResultsList(ScrollView, can_focus=True):
 
     def _title_line(self, row: Row, width: int) -> Text:
         record = row.record
-        star = Text(f" {STAR} " if record.starred else "   ", style=self._style("star"), end="")
+        star = Text.assemble((f" {STAR} " if record.starred else "   ", self._style("star")), end="")
         title_style = self._style("read") if record.read else self._style("title")
         title = highlighted(record.title, row.title_spans, self._style("match"), title_style)
         suffix = Text(end="")

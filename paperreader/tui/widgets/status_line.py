@@ -58,6 +58,11 @@ class StatusLine(Horizontal):
         self.query_one("#status-text", Label).update(text)
         self.set_class(bool(error), "-error")
 
+    def busy(self, searching: bool) -> None:
+        """Say that a search is running (shown only when it takes a noticeable time)."""
+        if not self.query_one(ProgressBar).display:
+            self.query_one("#status-index", Label).update(Text("searching…", style="italic") if searching else Text(""))
+
     def indexing(self, done: int, total: int) -> None:
         bar = self.query_one(ProgressBar)
         bar.display = True
