@@ -84,7 +84,7 @@ async def shoot(out: Path, data_dir: Path) -> list[Path]:
 
     app = make_app(data_dir)
     async with app.run_test(size=WIDE) as pilot:
-        screen = await ready(app, pilot)
+        await ready(app, pilot)
         await pilot.press("slash", *"mamba")
         await settle(app, pilot)
         await pilot.press("enter", "j")
@@ -108,7 +108,7 @@ async def shoot(out: Path, data_dir: Path) -> list[Path]:
         await pilot.press("escape")
     app = make_app(data_dir)
     async with app.run_test(size=NARROW) as pilot:
-        screen = await ready(app, pilot)
+        await ready(app, pilot)
         await pilot.press("slash", *"mamba")
         await settle(app, pilot)
         await pilot.press("enter")

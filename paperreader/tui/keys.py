@@ -11,11 +11,12 @@ from textual.binding import Binding
 
 
 def binding_groups(app) -> list[tuple[str, list[Binding]]]:
+    from paperreader.tui.screens.confirm import ConfirmScreen
     from paperreader.tui.screens.help import HelpScreen
     from paperreader.tui.screens.main import MainScreen
     from paperreader.tui.screens.note_editor import NoteEditor
     from paperreader.tui.screens.paper_actions import PAPER_BINDINGS
-    from paperreader.tui.screens.pick import CopyMenu, LinksMenu, Picker, SavedSearches
+    from paperreader.tui.screens.pick import CopyMenu, LinksMenu, NamePrompt, Picker, SavedSearches
     from paperreader.tui.screens.tags import TagEditor
     from paperreader.tui.widgets.reader import ReaderPane
     from paperreader.tui.widgets.results_list import ResultsList
@@ -33,7 +34,7 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
         ("Copy menu", list(CopyMenu.BINDINGS)),
         ("Links", list(LinksMenu.BINDINGS)),
         ("Saved searches", list(SavedSearches.BINDINGS)),
-        ("Tags, menus and help", [*TagEditor.BINDINGS, *Picker.BINDINGS, *HelpScreen.BINDINGS]),
+        ("Dialogs", [*TagEditor.BINDINGS, *Picker.BINDINGS, *NamePrompt.BINDINGS, *ConfirmScreen.BINDINGS, *HelpScreen.BINDINGS]),
     ]
 
 

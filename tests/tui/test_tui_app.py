@@ -134,7 +134,7 @@ async def test_hostile_text_is_shown_literally(make_app, library):
     library.set_tags(pid, ["[b]tag"])
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
-        screen = await ready(app, pilot)
+        await ready(app, pilot)
         await search_for(app, pilot, "trap")
         await pilot.press("enter")
         text = screen_text(app)

@@ -21,8 +21,9 @@ from textual.worker import get_current_worker
 
 from paperreader.tui import messages as msg
 from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
+from paperreader.tui.screens.change_watch import ChangeWatcher
 from paperreader.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
-from paperreader.tui.screens.pick import NamePrompt, SavedSearches
+from paperreader.tui.screens.saved_searches import HistoryAndSavedSearches
 from paperreader.tui.widgets.reader import ReaderPane
 from paperreader.tui.widgets.results_list import ResultsList
 from paperreader.tui.widgets.search_box import SearchBox
@@ -36,7 +37,7 @@ class BuildStopped(Exception):
     """Raised from the index build's progress callback when the app is quitting."""
 
 
-class MainScreen(PaperActions, Screen):
+class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search.focus"),
@@ -269,72 +270,6 @@ class MainScreen(PaperActions, Screen):
         else:
             self.app.bell()
 
-    # -- history and saved searches ---------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="history")
-    def _load_history(self, add: str | None = None) -> None:
-        try:
-            if add and add.strip():
-                self.fetcher.ws.library.add_history(add)
-            history = self.fetcher.ws.library.history()
-            saved = self.fetcher.ws.library.saved_searches()
-        except Exception:
-            return
-        self.post_message(msg.HistoryLoaded(history, saved))
-
-    def on_history_loaded(self, message: msg.HistoryLoaded) -> None:
-        self.search_box.set_history(message.history)
-        self.saved_cache = message.saved
-
-    def _remember_query(self, query: str) -> None:
-        if query.strip() and self.fetcher is not None:
-            self._load_history(query)
-
-    def action_save_search(self) -> None:
-        query = self.search_box.value.strip()
-        if not query:
-            self.notify("Type a search first; then S saves it under a name.", severity="warning")
-            return
-        heading = Text.assemble(("Save the search ", "bold"))
-        heading.append(query, style="italic")
-        self.app.push_screen(NamePrompt(heading, query[:40]), lambda name: name and self._saved_search_op("save", name, query))
-
-    def action_saved_searches(self) -> None:
-        self._saved_search_op("list")
-
-    @work(thread=True, group="saved")
-    def _saved_search_op(self, op: str, name: str = "", query: str = "") -> None:
-        library = self.fetcher.ws.library
-        try:
-            if op == "save":
-                library.save_search(name, query)
-                self.app.call_from_thread(self.notify, f"Saved the search “{name}”. Press b to see saved searches.", markup=False)
-                self.app.call_from_thread(self._load_history)
-            elif op == "delete":
-                library.delete_search(name)
-                self.app.call_from_thread(self.notify, f"Deleted the saved search “{name}”.", markup=False)
-                self.app.call_from_thread(self._load_history)
-            else:
-                saved = library.saved_searches()
-                self.app.call_from_thread(self.app.push_screen, SavedSearches(saved), self._saved_chosen)
-        except Exception as exc:
-            self.post_message(msg.ActionFailed(str(exc)))
-
-    def _saved_chosen(self, choice: tuple[str, str] | None) -> None:
-        if choice is None:
-            return
-        what, value = choice
-        if what == "run":
-            self.run_query(value)
-        else:
-            self._saved_search_op("delete", value)
-
-    def run_query(self, query: str) -> None:
-        """Put a query in the box (which searches) and show its results."""
-        self.search_box.value = query
-        self.search_box.cursor_position = len(query)
-        self._remember_query(query)
-        self.results.focus()
-
     # -- the list, the reader, the filter -------------------------------------------------------------------
     def on_row_highlighted(self, message: msg.RowHighlighted) -> None:
         if message.row is not None:
@@ -421,42 +356,6 @@ class MainScreen(PaperActions, Screen):
     def _after_similar(self) -> None:
         self.reading = False
         self.results.focus()
-
-    # -- changes: ours, and other processes' ------------------------------------------------------------
-    def on_paper_updated(self, message: msg.PaperUpdated) -> None:
-        self.results.update_record(message.record)
-        if self.reader.row is not None and self.reader.row.id == message.record.id:
-            self.reader.show(self.reader.row.with_record(message.record))
-        if message.what:
-            self.notify(message.what, markup=False, timeout=3)
-
-    def _poll(self) -> None:
-        if self.fetcher is not None:
-            self._check_version()
-
-    @work(thread=True, exclusive=True, group="poll")
-    def _check_version(self) -> None:
-        try:
-            version = self.fetcher.ws.library.data_version()
-        except Exception:
-            return
-        if self._data_version is not None and version != self._data_version:
-            self.post_message(msg.LibraryChanged())
-        self._data_version = version
-
-    def on_library_changed(self, message: msg.LibraryChanged) -> None:
-        if self.result is not None and self.result.mode == "similar":
-            return
-        row = self.results.current_row
-        self.search(keep_id=row.id if row else None, keep_index=self.results.cursor)
-        if self.reader.row is not None:
-            self._reload_reader(self.reader.row)
-
-    @work(thread=True, group="reader")
-    def _reload_reader(self, row: Row) -> None:
-        record = self.fetcher.reload(row.id)
-        if record is not None and record != row.record:
-            self.post_message(msg.PaperUpdated(record))
 
     # -- the command palette --------------------------------------------------------------------------
     def loaded_records(self, limit: int = 200):

@@ -145,7 +145,7 @@ class PaperActions:
             return
         with tempfile.TemporaryDirectory(prefix="paperreader-note-") as tmp:
             path = Path(tmp) / "note.md"
-            path.write_text(record.note, encoding="utf-8")
+            path.write_text(record.note + "\n" if record.note else "", encoding="utf-8")
             try:
                 with self.app.suspend():
                     code = subprocess.call([*shlex.split(editor), str(path)])

@@ -1,0 +1,52 @@
+"""Keeping what is shown true to the store: our own changes at once, other processes' within seconds.
+
+`PRAGMA data_version` changes only when another connection commits (the CLI, a second app), so
+polling it every couple of seconds is cheap; when it moves, the search runs again and the cursor
+stays on the same paper.
+"""
+
+from __future__ import annotations
+
+from textual import work
+
+from paperreader.tui import messages as msg
+from paperreader.tui.results import Row
+
+
+class ChangeWatcher:
+    """Needs: `fetcher`, `results`, `reader`, `result`, `search()`, and Screen's notify/post_message."""
+
+    def on_paper_updated(self, message: msg.PaperUpdated) -> None:
+        self.results.update_record(message.record)
+        if self.reader.row is not None and self.reader.row.id == message.record.id:
+            self.reader.show(self.reader.row.with_record(message.record))
+        if message.what:
+            self.notify(message.what, markup=False, timeout=3)
+
+    def _poll(self) -> None:
+        if self.fetcher is not None:
+            self._check_version()
+
+    @work(thread=True, exclusive=True, group="poll")
+    def _check_version(self) -> None:
+        try:
+            version = self.fetcher.ws.library.data_version()
+        except Exception:
+            return
+        if self._data_version is not None and version != self._data_version:
+            self.post_message(msg.LibraryChanged())
+        self._data_version = version
+
+    def on_library_changed(self, message: msg.LibraryChanged) -> None:
+        if self.result is not None and self.result.mode == "similar":
+            return
+        row = self.results.current_row
+        self.search(keep_id=row.id if row else None, keep_index=self.results.cursor)
+        if self.reader.row is not None:
+            self._reload_reader(self.reader.row)
+
+    @work(thread=True, group="reader")
+    def _reload_reader(self, row: Row) -> None:
+        record = self.fetcher.reload(row.id)
+        if record is not None and record != row.record:
+            self.post_message(msg.PaperUpdated(record))

@@ -1,0 +1,81 @@
+"""Search history (up/down in the box) and saved searches (S saves, b lists): a main-screen mixin.
+
+Both live in the store; every read and write runs in a worker.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+
+from paperreader.tui import messages as msg
+from paperreader.tui.screens.pick import NamePrompt, SavedSearches
+
+
+class HistoryAndSavedSearches:
+    """Needs: `fetcher`, `search_box`, `results`, and Screen's notify/app/post_message."""
+
+    @work(thread=True, exclusive=True, group="history")
+    def _load_history(self, add: str | None = None) -> None:
+        try:
+            if add and add.strip():
+                self.fetcher.ws.library.add_history(add)
+            history = self.fetcher.ws.library.history()
+            saved = self.fetcher.ws.library.saved_searches()
+        except Exception:
+            return
+        self.post_message(msg.HistoryLoaded(history, saved))
+
+    def on_history_loaded(self, message: msg.HistoryLoaded) -> None:
+        self.search_box.set_history(message.history)
+        self.saved_cache = message.saved
+
+    def _remember_query(self, query: str) -> None:
+        if query.strip() and self.fetcher is not None:
+            self._load_history(query)
+
+    def action_save_search(self) -> None:
+        query = self.search_box.value.strip()
+        if not query:
+            self.notify("Type a search first; then S saves it under a name.", severity="warning")
+            return
+        heading = Text.assemble(("Save the search ", "bold"))
+        heading.append(query, style="italic")
+        self.app.push_screen(NamePrompt(heading, query[:40]), lambda name: name and self._saved_search_op("save", name, query))
+
+    def action_saved_searches(self) -> None:
+        self._saved_search_op("list")
+
+    @work(thread=True, group="saved")
+    def _saved_search_op(self, op: str, name: str = "", query: str = "") -> None:
+        library = self.fetcher.ws.library
+        try:
+            if op == "save":
+                library.save_search(name, query)
+                self.app.call_from_thread(self.notify, f"Saved the search “{name}”. Press b to see saved searches.", markup=False)
+                self.app.call_from_thread(self._load_history)
+            elif op == "delete":
+                library.delete_search(name)
+                self.app.call_from_thread(self.notify, f"Deleted the saved search “{name}”.", markup=False)
+                self.app.call_from_thread(self._load_history)
+            else:
+                saved = library.saved_searches()
+                self.app.call_from_thread(self.app.push_screen, SavedSearches(saved), self._saved_chosen)
+        except Exception as exc:
+            self.post_message(msg.ActionFailed(str(exc)))
+
+    def _saved_chosen(self, choice: tuple[str, str] | None) -> None:
+        if choice is None:
+            return
+        what, value = choice
+        if what == "run":
+            self.run_query(value)
+        else:
+            self._saved_search_op("delete", value)
+
+    def run_query(self, query: str) -> None:
+        """Put a query in the box (which searches) and show its results."""
+        self.search_box.value = query
+        self.search_box.cursor_position = len(query)
+        self._remember_query(query)
+        self.results.focus()
