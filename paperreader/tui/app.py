@@ -79,7 +79,7 @@ class PaperReaderApp(App[None]):
             self.settings.theme = theme.name
             self._save_theme(theme.name)
 
-    @work(thread=True, exclusive=True, group="settings")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="settings")
     def _save_theme(self, name: str) -> None:
         from paperreader.config import save_theme
 

@@ -232,3 +232,19 @@ async def test_m_shows_papers_like_this_one_and_escape_goes_back(make_app):
         await pilot.press("escape")
         await settle(app, pilot)
         assert screen.result.mode == "search" and screen.result.query == "mamba"
+
+
+async def test_a_store_error_is_a_message_not_a_crash(make_app, monkeypatch):
+    from paperreader.store import Library, StoreError
+
+    def locked(self, paper_id):
+        raise StoreError("library.sqlite3: cannot write the library: database is locked")
+
+    monkeypatch.setattr(Library, "toggle_star", locked)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert app.is_running
+        assert any("database is locked" in n.message for n in app._notifications)

@@ -255,7 +255,9 @@ async def test_narrow_layout_reader_takes_the_screen_and_escape_returns(make_app
         text = screen_text(app)
         assert title[:40] in text.replace("\n", " ") or title.split()[0] in text
         assert "escape: back to the list" in text
-        await pilot.press("j", "k")
+        await pilot.press("j", "j", "j")
+        assert screen.reader.scroll_y > 0  # j/k scroll the reader
+        await pilot.press("k")
         await pilot.press("escape")
         await pilot.pause()
         assert not screen.reading and app.focused is screen.results

@@ -27,7 +27,7 @@ class ChangeWatcher:
         if self.fetcher is not None:
             self._check_version()
 
-    @work(thread=True, exclusive=True, group="poll")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="poll")
     def _check_version(self) -> None:
         try:
             version = self.fetcher.ws.library.data_version()
@@ -45,8 +45,11 @@ class ChangeWatcher:
         if self.reader.row is not None:
             self._reload_reader(self.reader.row)
 
-    @work(thread=True, group="reader")
+    @work(thread=True, exit_on_error=False, group="reader")
     def _reload_reader(self, row: Row) -> None:
-        record = self.fetcher.reload(row.id)
+        try:
+            record = self.fetcher.reload(row.id)
+        except Exception:  # the next poll tries again
+            return
         if record is not None and record != row.record:
             self.post_message(msg.PaperUpdated(record))

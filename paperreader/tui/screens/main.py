@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from paperreader.tui import messages as msg
 from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
@@ -95,7 +95,7 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self._open_workspace()
 
     # -- opening the library and its index ----------------------------------------------------------
-    @work(thread=True, exclusive=True, group="open")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="open")
     def _open_workspace(self) -> None:
         from paperreader.store import StoreError
         from paperreader.workspace import Workspace
@@ -105,7 +105,7 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         except StoreError as exc:
             self.post_message(msg.WorkspaceFailed(str(exc)))
             return
-        except OSError as exc:
+        except Exception as exc:  # OSError, a corpus that would not import: one line, then exit
             self.post_message(msg.WorkspaceFailed(f"{self.app.paths.data_dir}: cannot open the library: {exc}"))
             return
         self.post_message(msg.WorkspaceReady(workspace))
@@ -123,6 +123,12 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
             self.post_message(msg.IndexReady(error=f"The search index is not available: {exc}"))
             return
         self.post_message(msg.IndexReady(notice=notice))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The safety net: a worker that failed in a way nobody foresaw is reported, not fatal."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"Something went wrong ({type(error).__name__}): {error}", severity="error", markup=False)
 
     def on_workspace_failed(self, message: msg.WorkspaceFailed) -> None:
         self.app.exit(return_code=2, message=Text(message.error))
@@ -171,7 +177,7 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         """The generation still waiting for its answer, if any."""
         return self._generation if self._answered != self._generation else None
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
     def _run_search(self, generation: int, query: str, filter: Filter, keep_id: str | None, keep_index: int) -> None:
         from paperreader.search.query import QueryError
 
@@ -227,7 +233,7 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         if self.result is not None and self.fetcher is not None:
             self._fetch_page(self._generation, self.result, message.offset)
 
-    @work(thread=True, exclusive=True, group="pages")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="pages")
     def _fetch_page(self, generation: int, result: ResultSet, offset: int) -> None:
         with self._page_gate:
             if get_current_worker().is_cancelled or generation != self._generation:
@@ -325,9 +331,13 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         """Show one paper in the reader (from the command palette), whatever the list shows."""
         self._load_paper(paper_id)
 
-    @work(thread=True, group="open-paper")
+    @work(thread=True, exit_on_error=False, group="open-paper")
     def _load_paper(self, paper_id: str) -> None:
-        record = self.fetcher.reload(paper_id) if self.fetcher else None
+        try:
+            record = self.fetcher.reload(paper_id) if self.fetcher else None
+        except Exception as exc:
+            self.post_message(msg.ActionFailed(str(exc)))
+            return
         if record is None:
             self.post_message(msg.ActionFailed(f"No paper with id {paper_id}"))
             return
@@ -343,7 +353,7 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self._generation += 1
         self._run_similar(self._generation, paper_id)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
     def _run_similar(self, generation: int, paper_id: str) -> None:
         try:
             result = self.fetcher.similar(paper_id)

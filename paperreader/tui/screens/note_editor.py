@@ -70,7 +70,7 @@ class NoteEditor(ModalScreen[str | None]):
         if self.text != self.saved_text:
             self._write_draft(self.text)
 
-    @work(thread=True, exclusive=True, group="note-draft")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="note-draft")
     def _write_draft(self, text: str) -> None:
         try:
             self._save_draft(text)

@@ -40,6 +40,20 @@ PAPER_BINDINGS = [
 ]
 
 
+class Gone(Exception):
+    """The paper was removed (by another process) between the key press and the worker."""
+
+    def __str__(self) -> str:
+        return "That paper is no longer in the library."
+
+
+def fresh(library, paper_id: str) -> PaperRecord:
+    record = library.get(paper_id)
+    if record is None:
+        raise Gone(paper_id)
+    return record
+
+
 def _quoted(title: str, limit: int = 70) -> str:
     return f"“{title if len(title) <= limit else title[: limit - 1] + '…'}”"
 
@@ -62,12 +76,12 @@ class PaperActions:
         if record := self._paper():
             self._toggle(record.id, "read")
 
-    @work(thread=True, group="write")
+    @work(thread=True, exit_on_error=False, group="write")
     def _toggle(self, paper_id: str, what: str) -> None:
         library = self.fetcher.ws.library
         try:
             on = library.toggle_star(paper_id) if what == "star" else library.toggle_read(paper_id)
-            record = library.get(paper_id)
+            record = fresh(library, paper_id)
         except Exception as exc:  # StoreError, NotFound: say it, keep going
             self.post_message(ActionFailed(str(exc)))
             return
@@ -79,11 +93,11 @@ class PaperActions:
         if record := self._paper():
             self._load_for_note(record.id)
 
-    @work(thread=True, group="write")
+    @work(thread=True, exit_on_error=False, group="write")
     def _load_for_note(self, paper_id: str) -> None:
         library = self.fetcher.ws.library
         try:
-            record = library.get(paper_id)
+            record = fresh(library, paper_id)
             draft = library.get_draft(paper_id)
         except Exception as exc:
             self.post_message(ActionFailed(str(exc)))
@@ -114,18 +128,18 @@ class PaperActions:
         else:
             edit(record.note)
 
-    @work(thread=True, group="write")
+    @work(thread=True, exit_on_error=False, group="write")
     def _save_note(self, paper_id: str, text: str) -> None:
         try:
             self.fetcher.ws.library.set_note(paper_id, text)
-            record = self.fetcher.ws.library.get(paper_id)
+            record = fresh(self.fetcher.ws.library, paper_id)
         except Exception as exc:
             self.post_message(ActionFailed(f"The note was not saved: {exc}"))
             return
         what = "Saved the note on" if record.has_note else "Removed the note from"
         self.post_message(PaperUpdated(record, f"{what} {_quoted(record.title)}"))
 
-    @work(thread=True, group="write")
+    @work(thread=True, exit_on_error=False, group="write")
     def _discard_draft(self, paper_id: str) -> None:
         try:
             self.fetcher.ws.library.discard_draft(paper_id)
@@ -165,10 +179,10 @@ class PaperActions:
         if record := self._paper():
             self._load_for_tags(record.id)
 
-    @work(thread=True, group="write")
+    @work(thread=True, exit_on_error=False, group="write")
     def _load_for_tags(self, paper_id: str) -> None:
         try:
-            record = self.fetcher.ws.library.get(paper_id)
+            record = fresh(self.fetcher.ws.library, paper_id)
             known = self.fetcher.ws.library.all_tags()
         except Exception as exc:
             self.post_message(ActionFailed(str(exc)))
@@ -177,11 +191,11 @@ class PaperActions:
             self.app.push_screen, TagEditor(record, known), lambda tags: tags is not None and self._save_tags(record.id, tags)
         )
 
-    @work(thread=True, group="write")
+    @work(thread=True, exit_on_error=False, group="write")
     def _save_tags(self, paper_id: str, tags: list[str]) -> None:
         try:
             saved = self.fetcher.ws.library.set_tags(paper_id, tags)
-            record = self.fetcher.ws.library.get(paper_id)
+            record = fresh(self.fetcher.ws.library, paper_id)
         except Exception as exc:
             self.post_message(ActionFailed(f"The tags were not saved: {exc}"))
             return
@@ -208,7 +222,7 @@ class PaperActions:
         self.app.copy_to_clipboard(text)  # OSC 52, and the app's own clipboard for pasting
         self._copy_system(text, what)
 
-    @work(thread=True, group="clipboard")
+    @work(thread=True, exit_on_error=False, group="clipboard")
     def _copy_system(self, text: str, what: str) -> None:
         system = copy_with_system(text, self.app.system_copy, self.app.environ)
         self.app.call_from_thread(self.notify, describe(what, text, system), markup=False)
@@ -223,7 +237,7 @@ class PaperActions:
     def open_url(self, url: str) -> None:
         self._open_url(url)
 
-    @work(thread=True, group="browser")
+    @work(thread=True, exit_on_error=False, group="browser")
     def _open_url(self, url: str) -> None:
         try:
             opened = self.app.url_opener(url)

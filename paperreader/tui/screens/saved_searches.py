@@ -15,7 +15,7 @@ from paperreader.tui.screens.pick import NamePrompt, SavedSearches
 class HistoryAndSavedSearches:
     """Needs: `fetcher`, `search_box`, `results`, and Screen's notify/app/post_message."""
 
-    @work(thread=True, exclusive=True, group="history")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="history")
     def _load_history(self, add: str | None = None) -> None:
         try:
             if add and add.strip():
@@ -46,7 +46,7 @@ class HistoryAndSavedSearches:
     def action_saved_searches(self) -> None:
         self._saved_search_op("list")
 
-    @work(thread=True, group="saved")
+    @work(thread=True, exit_on_error=False, group="saved")
     def _saved_search_op(self, op: str, name: str = "", query: str = "") -> None:
         library = self.fetcher.ws.library
         try:
