@@ -183,3 +183,25 @@ def test_progress_lines_when_stderr_is_not_a_terminal(capsys):
     quiet = Progress(every=60.0)
     quiet("checking", 100, 100, 100)
     assert capsys.readouterr().err == ""  # a quick stage prints nothing
+
+
+def test_a_big_import_brings_the_index_up_to_date(cli, data_dir, tmp_path, monkeypatch):
+    from paperreader.cli import transfer
+
+    monkeypatch.setattr(transfer, "BIG", 50)
+    assert cli("search", "anything").code == 0  # the index exists
+    snapshot = tmp_path / "snap.jsonl"
+    write_snapshot(snapshot, 60)
+    out = cli("import", str(snapshot))
+    assert out.code == 0 and "indexing 60 new or changed papers" in out.err
+    from paperreader.paths import resolve
+    from paperreader.workspace import Workspace
+
+    ws = Workspace.open(resolve(data_dir))
+    try:
+        assert ws.index.read_stamp()["docs"] == BUILTIN + 60
+        assert ws.index.read_stamp()["seq"] == ws.library.change_seq()  # nothing left to catch up
+    finally:
+        ws.close()
+    out = cli("import", str(snapshot), "--no-index")
+    assert "indexing" not in out.err

@@ -197,6 +197,11 @@ def _catch_up_index(ws, changed: int, args) -> None:
     from paperreader.cli.context import progress_printer
 
     print(f"paperreader: indexing {changed:,} new or changed papers", file=sys.stderr)
+    stamp = ws.index.read_stamp() or {}
+    if stamp and changed > max(20000, stamp.get("docs", 0) // 5):
+        # what SearchIndex.catch_up would do anyway (its rule), but with the progress bar it lacks
+        ws.index.rebuild(progress_printer())
+        return
     notice = ws.ensure_index(progress_printer())
     if notice:
         print(f"paperreader: {notice}", file=sys.stderr)
