@@ -95,6 +95,9 @@ class Recorded(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server(monkeypatch):
+    for needed in (ATOM / "arxivpy_2016_search_au_del_maestro.xml", HF / "daily_papers_2025-07-22.json"):
+        if not needed.is_file():
+            pytest.skip(f"shared fixture not found at {needed}")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
     httpd.requests = []
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
