@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from paperreader.search.suggest import within_distance
@@ -97,9 +98,11 @@ def fragment(text: str, spans: list[tuple[int, int]], width: int = 160) -> tuple
     if not spans:
         cut = text.rfind(" ", 0, width)
         return text[: cut if cut > 0 else width] + " …", ()
+    spans = sorted(spans)  # (they come in text order; the count below relies on it)
     best, best_count = spans[0][0], 0
+    ends = [e for _, e in spans]
     for i, (start, _) in enumerate(spans):
-        count = sum(1 for s, e in spans[i:] if e <= start + width)
+        count = bisect_right(ends, start + width, lo=i) - i  # spans from i that end within the window
         if count > best_count:
             best, best_count = start, count
     begin = max(0, best - width // 4)
