@@ -17,6 +17,23 @@ NOTE = "✎"
 CODE = "⌨"
 
 
+def foreground(style: Style) -> Style:
+    """A style without its background, so it can be laid over a row's or a cursor's background.
+
+    Widgets' component styles are taken whole (partial ones lose the blending of translucent
+    theme colours like $text-muted) and then stripped of the background here.
+    """
+    return Style(
+        color=style.color,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
+        reverse=style.reverse,
+    )
+
+
 def highlighted(text: str, spans: Spans, style: Style | str, base: Style | str = "") -> Text:
     """`text` with each span styled; spans out of range are ignored."""
     out = Text(text, style=base, no_wrap=False, end="")

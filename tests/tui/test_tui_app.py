@@ -269,9 +269,9 @@ async def test_first_run_builds_the_index_in_the_background(tmp_path, monkeypatc
         assert screen.results.total == 201  # usable at once: the library lists before the index is built
         bar = screen.query_one("#status-progress")
         assert bar.display and bar.progress == 100
-        assert "Building the search index" in screen_text(app)
+        assert "Indexing 100 of 201" in screen_text(app)
         await pilot.press("slash", *"mamba")
-        assert "building the search index" in widget_text(screen.query_one("#status-text"))
+        assert "results once indexed" in widget_text(screen.query_one("#status-text"))
         release.set()
         await ready(app, pilot)
         await settle(app, pilot)

@@ -54,8 +54,8 @@ class HelpScreen(ModalScreen[None]):
         out = Text.assemble((title, "bold underline"), end="")
         for binding in bindings:
             out.append("\n")
-            out.append(f"{key_names(self.app, binding, self.keymap):<14}  ", style="bold")
-            out.append(f"{binding.description or binding.action:<30}")
+            out.append(f"{key_names(self.app, binding, self.keymap):<12}  ", style="bold")
+            out.append(f"{binding.description or binding.action:<26}")
             out.append(f" {binding.id or ''}", style="dim")
         return out
 

@@ -61,7 +61,6 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self._search_gate = threading.Lock()
         self._page_gate = threading.Lock()
         self._data_version: int | None = None
-        self._error: str | None = None
         self.saved_cache: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
@@ -160,9 +159,8 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         if self.fetcher is None:
             return
         query = self.search_box.value
-        if query.strip() and not self.index_ready:
-            self._error = "building the search index: results as soon as it is ready"
-            self.status.show(self.result, self.filter, error=self._error)
+        if query.strip() and not self.index_ready:  # IndexReady runs it again
+            self.status.show(self.result, self.filter, notice="results once indexed")
             return
         self._run_search(self._generation, query, self.filter, keep_id, keep_index)
         generation = self._generation
@@ -200,7 +198,6 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self._answered = message.generation
         self.status.busy(False)
         self.result = message.result
-        self._error = None
         cursor = message.keep_index
         if message.keep_id is not None:
             cursor = next((i for i, row in message.result.rows.items() if row.id == message.keep_id), cursor)
@@ -226,7 +223,6 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
             return
         self._answered = message.generation
         self.status.busy(False)
-        self._error = message.error
         self.status.show(self.result, self.filter, error=message.error)
 
     def on_rows_wanted(self, message: msg.RowsWanted) -> None:

@@ -53,7 +53,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         yield Static(id="reader-links", markup=False)
 
     def _match_style(self) -> Style:
-        return self.get_component_rich_style("reader-pane--match", partial=True)
+        return render.foreground(self.get_component_rich_style("reader-pane--match"))
 
     def show(self, row: Row | None, empty: str = "") -> None:
         """Show a paper (None: nothing selected); keeps the scroll position if it is the same paper."""
@@ -78,7 +78,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         meta = self.query_one("#reader-meta", Static)
         meta.update(Text(render.dateline(record), style="dim"))
         meta.display = bool(render.dateline(record))
-        styles = {name: self.get_component_rich_style(f"reader-pane--{name}", partial=True) for name in ("star", "note", "tag")}
+        styles = {name: render.foreground(self.get_component_rich_style(f"reader-pane--{name}")) for name in ("star", "note", "tag")}
         self.query_one("#reader-marks", Static).update(render.status_marks(record, styles))
         self.query_one("#reader-abstract", Static).update(render.reader_abstract(row, match))
         self.query_one("#reader-links", Static).update(render.links_text(record, "dim"))

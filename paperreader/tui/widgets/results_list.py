@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paperreader.tui.messages import RowHighlighted, RowOpened, RowsWanted
-from paperreader.tui.render import NOTE, STAR, highlighted
+from paperreader.tui.render import NOTE, STAR, foreground, highlighted
 from paperreader.tui.results import PAGE, ResultSet, Row
 
 ROW_HEIGHT = 2
@@ -55,6 +55,8 @@ class ResultsList(ScrollView, can_focus=True):
         self.empty_message = Text("")
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._asked: set[int] = set()
+        self._on_cursor = False  # drawing the focused cursor's row: its text takes the cursor colour
+        self._cursor_text = Style()
 
     # -- data the screen hands down --------------------------------------------------------------
     @property
@@ -203,13 +205,14 @@ class ResultsList(ScrollView, can_focus=True):
         return strip
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"results-list--{name}", partial=True)
+        return foreground(self.get_component_rich_style(f"results-list--{name}"))
 
     def _render_row_line(self, row: Row | None, part: int, width: int, selected: bool, base: Style) -> Strip:
+        self._on_cursor = selected and self.has_focus
         if selected:
-            base = base + self.get_component_rich_style("results-list--cursor", partial=True)
-            if not self.has_focus:
-                base = base + Style(bold=False)
+            cursor = self.get_component_rich_style("results-list--cursor")
+            base = base + Style(bgcolor=cursor.bgcolor)
+            self._cursor_text = foreground(cursor)
         if row is None:
             text = Text("   …" if part == 0 else "", style=self._style("placeholder"), end="")
         elif part == 0:
@@ -219,7 +222,8 @@ class ResultsList(ScrollView, can_focus=True):
             snippet = " ".join(row.snippet.split())
             if row.snippet_field == "note":
                 text.append(f"{NOTE} ", style=self._style("note"))
-            text.append_text(highlighted(snippet, row.snippet_spans, self._style("match"), self._style("snippet")))
+            snippet_style = self._cursor_text + Style(bold=False) if self._on_cursor else self._style("snippet")
+            text.append_text(highlighted(snippet, row.snippet_spans, self._style("match"), snippet_style))
             text.truncate(width, overflow="ellipsis")
         segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
         return Strip(segments).crop_extend(0, width, base)
@@ -228,6 +232,8 @@ class ResultsList(ScrollView, can_focus=True):
         record = row.record
         star = Text.assemble((f" {STAR} " if record.starred else "   ", self._style("star")), end="")
         title_style = self._style("read") if record.read else self._style("title")
+        if self._on_cursor:
+            title_style = self._cursor_text + Style(italic=record.read)
         title = highlighted(record.title, row.title_spans, self._style("match"), title_style)
         suffix = Text(end="")
         if record.tags:

@@ -29,7 +29,7 @@ class StatusLine(Horizontal):
         self.query_one(ProgressBar).display = False
         self._suggestion: str | None = None
 
-    def show(self, result: ResultSet | None, filter: Filter, *, error: str | None = None, query: str = "") -> None:
+    def show(self, result: ResultSet | None, filter: Filter, *, error: str | None = None, notice: str | None = None) -> None:
         text = Text(end="")
         if result is None:
             text.append("Opening the library…", style="italic")
@@ -52,6 +52,9 @@ class StatusLine(Horizontal):
             text.append("  ·  Did you mean ", style="dim")
             text.append(self._suggestion, style="bold underline")
             text.append("? (ctrl+t or click)", style="dim")
+        if notice:
+            text.append("  ·  ", style="dim")
+            text.append(notice, style="italic")
         if error:
             text.append("  ·  ", style="dim")
             text.append(error, style="bold red")
@@ -67,7 +70,7 @@ class StatusLine(Horizontal):
         bar = self.query_one(ProgressBar)
         bar.display = True
         bar.update(total=max(total, 1), progress=done)
-        self.query_one("#status-index", Label).update(Text("Building the search index ", style="italic"))
+        self.query_one("#status-index", Label).update(Text(f"Indexing {done:,} of {total:,} ", style="italic"))
 
     def indexed(self, notice: str | None = None) -> None:
         self.query_one(ProgressBar).display = False
