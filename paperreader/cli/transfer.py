@@ -185,7 +185,7 @@ def cmd_import(args) -> int:
     else:
         for f in files:
             print(f"{f['file']}: {f['format']}, {f['papers']} paper{'s' if f['papers'] != 1 else ''}"
-                  + (f", {len(f['skipped'])} bad record(s) skipped" if f["skipped"] else ""))  # fmt: skip
+                  + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else ""))  # fmt: skip
         print(f"added {result.added}, updated {result.updated}, unchanged {result.unchanged}")
     return 0
 
