@@ -147,3 +147,10 @@ def test_changes_update_the_index_incrementally(workspace):
     workspace.library.add_tags(pid, ["ssm"])
     assert [h.id for h in workspace.engine.search("tag:ssm").hits] == [pid]
     assert workspace.index.read_stamp()["build"] == build  # caught up, not rebuilt
+
+
+def test_stop_words_in_a_query_do_not_empty_it(workspace):
+    engine = workspace.engine
+    assert engine.search("attention is").total == engine.search("attention").total > 0
+    assert engine.search("the mamba").total == engine.search("mamba").total
+    assert engine.search('"state of the art"').total > 0

@@ -21,19 +21,25 @@ def text_analyzer():
     return StemmingAnalyzer() | CharsetFilter(accent_map)
 
 
+def _query_stop_filter():
+    from paperreader.search.analysis import QueryStopFilter
+
+    return QueryStopFilter()
+
+
 def name_analyzer():
-    """Author names: words, lowercased, accents folded, no stemming or stop words."""
+    """Author names: words, lowercased, accents folded, no stemming; stop words dropped in queries."""
     from whoosh.analysis import CharsetFilter, StandardAnalyzer
     from whoosh.support.charset import accent_map
 
-    return StandardAnalyzer(stoplist=None, minsize=1) | CharsetFilter(accent_map)
+    return StandardAnalyzer(stoplist=None, minsize=1) | CharsetFilter(accent_map) | _query_stop_filter()
 
 
 def tag_analyzer():
-    """Tags: whole space-separated words, lowercased."""
+    """Tags: whole space-separated words, lowercased; stop words dropped in queries."""
     from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
 
-    return SpaceSeparatedTokenizer() | LowercaseFilter()
+    return SpaceSeparatedTokenizer() | LowercaseFilter() | _query_stop_filter()
 
 
 def build_schema():
