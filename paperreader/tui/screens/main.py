@@ -8,6 +8,7 @@ UI thread: the library is opened, indexed, searched and written from workers.
 from __future__ import annotations
 
 import threading
+import time
 
 from rich.text import Text
 from textual import on, work
@@ -30,6 +31,7 @@ from paperreader.tui.widgets.search_box import SearchBox
 from paperreader.tui.widgets.status_line import StatusLine
 
 POLL_SECONDS = 2.0
+READER_INTERVAL = 0.08  # the reader redraws at most this often while the cursor moves
 BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
@@ -57,6 +59,9 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self.result: ResultSet | None = None
         self.index_ready = False
         self._generation = 0
+        self._reader_next: Row | None = None
+        self._reader_shown_at = 0.0
+        self._reader_timer = None
         self._answered = 0
         self._search_gate = threading.Lock()
         self._page_gate = threading.Lock()
@@ -274,12 +279,27 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
 
     # -- the list, the reader, the filter -------------------------------------------------------------------
     def on_row_highlighted(self, message: msg.RowHighlighted) -> None:
-        if message.row is not None:
-            self.reader.show(message.row)
-        elif self.results.total == 0:
-            self.reader.show(None, "Nothing to show.")
+        """The reader follows the cursor; while a key repeats, it catches up at most every 80 ms."""
+        if message.row is None:
+            if self.results.total == 0:
+                self.reader.show(None, "Nothing to show.")
+            return
+        self._reader_next = message.row
+        now = time.monotonic()
+        if now - self._reader_shown_at >= READER_INTERVAL:
+            self._show_next_in_reader()
+        elif self._reader_timer is None:
+            self._reader_timer = self.set_timer(READER_INTERVAL, self._show_next_in_reader)
+
+    def _show_next_in_reader(self) -> None:
+        self._reader_timer = None
+        if self._reader_next is not None:
+            self.reader.show(self._reader_next)
+            self._reader_next = None
+            self._reader_shown_at = time.monotonic()
 
     def on_row_opened(self, message: msg.RowOpened) -> None:
+        self._reader_next = None
         self.reader.show(message.row)
         self._remember_query(self.search_box.value)
         self._open_reader()

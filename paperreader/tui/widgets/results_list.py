@@ -115,8 +115,7 @@ class ResultsList(ScrollView, can_focus=True):
         return max(0, min(value, self.total - 1)) if self.total else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh()  # drawn lines are cached per (row, is-cursor): only the two changed rows redraw
         if self.total:
             self._scroll_to_row(new)
             row = self.row_at(new)
@@ -239,7 +238,8 @@ class ResultsList(ScrollView, can_focus=True):
         if record.tags:
             tags = " ".join(f"#{t}" for t in record.tags)
             limit = max(8, width // 4)
-            suffix.append(tags if len(tags) <= limit else tags[: limit - 1] + "…", style=self._style("tag"))
+            tag_style = self._cursor_text if self._on_cursor else self._style("tag")
+            suffix.append(tags if len(tags) <= limit else tags[: limit - 1] + "…", style=tag_style)
         if record.has_note:
             suffix.append(f" {NOTE}", style=self._style("note"))
         room = width - star.cell_len - (suffix.cell_len + 1 if suffix else 0)
