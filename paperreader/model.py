@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from paperreader.text import clean_line, normalise_title
 
@@ -34,7 +35,11 @@ def parse_arxiv_id(text: str | None) -> str | None:
 
 def title_id(title: str) -> str:
     """The stable id of a paper known only by its title."""
-    digest = hashlib.sha256(normalise_title(title).encode("utf-8")).hexdigest()
+    return id_from_title_key(normalise_title(title))
+
+
+def id_from_title_key(key: str) -> str:
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
     return f"t:{digest[:12]}"
 
 
@@ -44,7 +49,7 @@ def arxiv_paper_id(arxiv_id: str) -> str:
 
 @dataclass(frozen=True)
 class Link:
-    """A URL with what it is: abs, pdf, hf, doi, code, project, search."""
+    """A URL with what it is: abs, pdf, hf, doi, page, code, project, search."""
 
     kind: str
     url: str
@@ -70,11 +75,17 @@ class Paper:
 
     @property
     def id(self) -> str:
-        return arxiv_paper_id(self.arxiv_id) if self.arxiv_id else title_id(self.title)
+        return arxiv_paper_id(self.arxiv_id) if self.arxiv_id else self.title_id
+
+    @cached_property
+    def title_key(self) -> str:
+        """The normalised title (computed once: imports ask for it several times a paper)."""
+        return normalise_title(self.title)
 
     @property
-    def title_key(self) -> str:
-        return normalise_title(self.title)
+    def title_id(self) -> str:
+        """The id this paper would have by its title alone (kept as an alias once it has an arXiv id)."""
+        return id_from_title_key(self.title_key)
 
     @property
     def year(self) -> int | None:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from paperreader.model import Paper, arxiv_paper_id, parse_arxiv_id, title_id
+from paperreader.model import Paper, arxiv_paper_id, id_from_title_key, parse_arxiv_id
 from paperreader.store.records import PaperRecord, record_from_row
 from paperreader.store.schema import SCHEMA_VERSION, migrate
-from paperreader.text import clean_block, clean_line, clean_tag, normalise_title, strip_controls
+from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
 
 
 class StoreError(Exception):
@@ -374,7 +374,7 @@ class Library:
                 conn.execute("INSERT INTO changes(paper_id) VALUES (?), (?)", (row[0], pid))
                 return pid
             return None
-        tid = title_id(paper.title)
+        tid = paper.title_id
         row = conn.execute(
             "SELECT id FROM papers WHERE id = ? UNION ALL SELECT paper_id FROM aliases WHERE alias = ? LIMIT 1",
             (tid, tid),
@@ -408,8 +408,8 @@ class Library:
                 f"VALUES (?, ?, ?, ?, {', '.join('?' * len(values))})",
                 (pid, paper.arxiv_id, stamp, stamp, *values.values()),
             )
-            if title_id(paper.title) != pid:
-                conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (title_id(paper.title), pid))
+            if paper.title_id != pid:
+                conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (paper.title_id, pid))
             conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
             return "added"
         old = conn.execute("SELECT * FROM papers WHERE id = ?", (target,)).fetchone()
@@ -419,15 +419,16 @@ class Library:
         for key in values:
             if merged[key] in empty or (weaker and old[key] not in empty):
                 merged[key] = old[key]
-        merged["title_key"] = normalise_title(merged["title"])
+        merged["title_key"] = paper.title_key if merged["title"] == paper.title else old["title_key"]
         old_urls = json.loads(old["urls"])
         merged["urls"] = json.dumps(old_urls + [u for u in json.loads(values["urls"]) if u not in old_urls], ensure_ascii=False)
         if all(merged[key] == old[key] for key in merged if key != "source"):
             return "unchanged"
         assignments = ", ".join(f"{key} = ?" for key in merged)
         conn.execute(f"UPDATE papers SET {assignments}, updated_at = ? WHERE id = ?", (*merged.values(), stamp, target))
-        if title_id(merged["title"]) != target:
-            conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (title_id(merged["title"]), target))
+        alias = id_from_title_key(merged["title_key"])
+        if alias != target:
+            conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (alias, target))
         conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (target,))
         return "updated"
 
