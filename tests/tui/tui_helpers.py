@@ -6,7 +6,7 @@ WIDE = (140, 40)
 NARROW = (80, 24)
 
 
-async def settle(app, pilot, rounds: int = 3) -> None:
+async def settle(app, pilot, rounds: int = 2) -> None:
     """Wait for the workers (which pilot.pause does not) and the messages they posted."""
     for _ in range(rounds):
         await app.workers.wait_for_complete()
@@ -21,7 +21,7 @@ async def ready(app, pilot):
         await settle(app, pilot, 1)
         screen = app.screen
         if isinstance(screen, MainScreen) and screen.index_ready and screen.result is not None:
-            await settle(app, pilot)
+            await settle(app, pilot, 1)
             return screen
     raise AssertionError("the app never became ready")
 
