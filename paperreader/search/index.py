@@ -125,7 +125,31 @@ class SearchIndex:
             self._close()
             parent = self.dir.parent
             parent.mkdir(parents=True, exist_ok=True)
-            for stale in parent.glob(self.dir.name + ".building-*"):
+            rebuilding = self._rebuild_lock()  # one rebuild at a time across processes
+            try:
+                return self._rebuild(progress)
+            finally:
+                rebuilding.release()
+
+    def _rebuild_lock(self):
+        """The data dir's rebuild lock (released by the OS if its holder dies); IndexBusy after a long wait."""
+        import time
+
+        from whoosh.util.filelock import FileLock
+
+        lock = FileLock(str(self.dir.parent / f"{self.dir.name}.rebuild.lock"))
+        deadline = time.monotonic() + max(self.lock_timeout, 600.0)
+        while not lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise IndexBusy(f"{self.dir}: another paperreader is rebuilding the search index; try again")
+            time.sleep(0.1)
+        return lock
+
+    def _rebuild(self, progress: Progress | None) -> int:
+        with self._lock:
+            parent = self.dir.parent
+            # under the rebuild lock, side and old dirs are leftovers of killed rebuilds
+            for stale in [*parent.glob(self.dir.name + ".building-*"), *parent.glob(self.dir.name + ".old-*")]:
                 shutil.rmtree(stale, ignore_errors=True)
             side = parent / f"{self.dir.name}.building-{os.getpid()}-{uuid.uuid4().hex[:6]}"
             side.mkdir()
@@ -172,9 +196,12 @@ class SearchIndex:
             except IndexBusy:
                 raise
             except Exception:
-                if self.problem() is None:
-                    raise
-                return self.rebuild()
+                if self.problem() is not None:
+                    return self.rebuild()
+                if (self.read_stamp() or {}).get("build") != self._stamp.get("build"):
+                    self._open()  # another process swapped a rebuilt index in under the writer: once more
+                    return self._catch_up()
+                raise
 
     def _catch_up(self) -> int:
         with self._lock:
