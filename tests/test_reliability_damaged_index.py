@@ -162,12 +162,14 @@ def test_an_index_damaged_under_a_running_paperreader(data_dir, damage):
 
 def test_leftovers_of_an_interrupted_rebuild_are_cleared(data_dir):
     index_dir = resolve(data_dir).index_dir
-    side = index_dir.parent / f"{index_dir.name}.building-99999-abcdef"
+    side = index_dir.parent / f"{index_dir.name}.building-99999-abcdef"  # killed while building
+    old = index_dir.parent / f"{index_dir.name}.old-99999"  # killed while deleting the index it replaced
     shutil.copytree(index_dir, side)
+    shutil.copytree(index_dir, old)
     ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
     try:
         ws.index.rebuild()
-        assert not side.exists()
+        assert not side.exists() and not old.exists()
         assert ws.engine.search("wombat").total == 1
     finally:
         ws.close()

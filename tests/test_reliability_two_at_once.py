@@ -311,3 +311,36 @@ def test_the_stamp_and_vocabulary_are_replaced_safely_by_several_processes(tmp_p
     assert len(json.loads((index_dir / "vocabulary.json").read_text())) == 20000
     assert json.loads((index_dir / "paperreader-index.json").read_text())["seq"] == 149
     assert not [p.name for p in index_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+REBUILDER = textwrap.dedent(
+    """
+    from paperreader.paths import resolve
+    from paperreader.workspace import Workspace
+    ws = Workspace.open(resolve({data_dir!r}), seed=False, backup=False)
+    for _ in range(6):
+        ws.index.rebuild()                  # e.g. the TUI and a CLI both find the index gone
+        assert ws.engine.search("common").total == {papers}
+    ws.close()
+    """
+)
+
+
+def test_two_processes_rebuilding_the_index_at_once(data_dir, tmp_path):
+    """Each rebuild builds in its own side dir and swaps it in. A rebuild used to delete every
+    `index.building-*` dir, including the one another process was still writing (FileNotFoundError
+    in nearly every concurrent rebuild), and a swap failed when the other had just swapped."""
+    script = tmp_path / "rebuilder.py"
+    script.write_text(REBUILDER.format(data_dir=str(data_dir), papers=PAPERS))
+    procs = [subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err
+    ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
+    try:
+        assert ws.ensure_index() is None
+        assert ws.engine.search("common").total == PAPERS
+    finally:
+        ws.close()
+    leftovers = [p.name for p in data_dir.iterdir() if p.name.startswith("index") and not p.name.endswith(".lock")]
+    assert leftovers == ["index"]
