@@ -66,6 +66,9 @@ class BareTarget:
 
         return BareApp()
 
+    def ready_to_type(self, app) -> bool:
+        return True
+
     def focus_box(self, app) -> None:
         app.query_one("#search").focus()
 
@@ -74,31 +77,45 @@ class BareTarget:
 
 
 class PaperreaderTarget:
-    """paperreader's TUI; needs from it: PaperReaderApp(data_dir=...), and `app.shown_query`, the text
-    whose results are on screen (None before the first results), set after the results widget is updated."""
+    """paperreader's TUI, read through its main screen: `result` (the ResultSet on screen, with its
+    `query`), `_pending` (None once the newest search is answered), `index_ready`, `search_box`."""
 
     name = "paperreader"
 
     def check(self) -> None:
         try:
-            from paperreader.tui.app import PaperReaderApp
+            from paperreader.tui.app import PaperReaderApp  # noqa: F401
+            from paperreader.tui.screens.main import MainScreen
         except ImportError as exc:
-            raise NotAvailable(f"paperreader.tui.app cannot be imported ({exc})") from None
-        if not hasattr(PaperReaderApp, "shown_query"):
-            raise NotAvailable("the TUI is not written yet (PaperReaderApp has no `shown_query` to tell "
-                               "which query's results are on screen)")  # fmt: skip
+            raise NotAvailable(f"the TUI cannot be imported ({exc})") from None
+        state = vars(MainScreen())
+        missing = [a for a in ("result", "index_ready") if a not in state]
+        missing += [a for a in ("search_box", "_pending") if not hasattr(MainScreen, a)]
+        if missing:
+            raise NotAvailable(f"the TUI's MainScreen has no {', '.join(missing)} (bench/tui.py reads them)")
 
     def make_app(self, data_dir=None):
-        self.check()
         from paperreader.tui.app import PaperReaderApp
 
         return PaperReaderApp(data_dir=str(data_dir) if data_dir else None)
 
+    def _main(self, app):
+        from paperreader.tui.screens.main import MainScreen
+
+        return app.screen if isinstance(app.screen, MainScreen) else None
+
+    def ready_to_type(self, app) -> bool:
+        main = self._main(app)
+        return bool(main and main.index_ready)
+
     def focus_box(self, app) -> None:
-        app.query_one("#search").focus()
+        self._main(app).search_box.focus()
 
     def shows(self, app, text: str | None) -> bool:
-        return app.shown_query is not None if text is None else app.shown_query == text
+        main = self._main(app)
+        if main is None or main.result is None:
+            return False
+        return text is None or (main.result.query == text and main._pending is None)
 
 
 TARGETS = {"bare": BareTarget, "paperreader": PaperreaderTarget}
@@ -141,6 +158,7 @@ async def _run(target, data_dir, keystrokes: bool) -> dict:
         sys.stdout.write(json.dumps({"ready": True}) + "\n")
         sys.stdout.flush()
         if keystrokes:
+            await _until(lambda: target.ready_to_type(app))
             target.focus_box(app)
             await pilot.pause()
             times = []
