@@ -308,3 +308,38 @@ def test_full_disk_during_indexing_is_a_clear_error(tiny_disk):
         pytest.skip("the index fitted on the tiny disk")
     finally:
         ws.close()
+
+
+def test_backups_on_a_full_disk_fail_cleanly(tiny_disk):
+    from paperreader.store import backup
+
+    data_dir = tiny_disk / "data"
+    library = Library(resolve(data_dir).store)
+    library.upsert([Paper(title=f"Paper {i}", abstract="words " * 300) for i in range(150)])
+    pid = library.list_ids()[0]
+    library.set_note(pid, "kept")
+    filler = tiny_disk / "filler"
+    with open(filler, "wb") as fh:  # leave less room than a copy of the store needs
+        try:
+            while True:
+                fh.write(b"x" * 4096)
+                fh.flush()
+                if os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize < library.path.stat().st_size // 2:
+                    break
+        except OSError:
+            pass
+    backups = resolve(data_dir).backups_dir
+    with pytest.raises(StoreError) as caught:
+        backup.backup(library, backups)
+    assert "backup failed" in str(caught.value) and str(backups) in str(caught.value)
+    assert not [p for p in backups.iterdir() if ".part" in p.name]  # no half-written backup left
+    with pytest.raises(StoreError, match="not enough free space"):
+        backup.auto_backup(library, backups)  # the daily one does not even try to take the last space
+    library.close()
+    ws = Workspace.open(resolve(data_dir))  # and opening carries on, with a notice
+    try:
+        assert ws.notices and "daily backup" in ws.notices[0]
+        assert ws.library.get(pid).note == "kept"
+        assert ws.library.integrity_check() == ["ok"]
+    finally:
+        ws.close()

@@ -33,6 +33,7 @@ PREFIX = "library-"
 SUFFIX = ".sqlite3"
 AUTO = "auto"
 KEEP_AUTO = 7
+ROOM = 10 * 2**20  # free space a daily backup leaves, beyond a second copy of the store
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def auto_backup(library: Library, backups_dir: Path, *, today: date | None = Non
     if target.exists():
         return None
     _ensure_dir(backups_dir)
+    _check_room(library.path, backups_dir)
     library.backup_to(target)
     autos = sorted(p for p in backups_dir.glob(f"{PREFIX}{AUTO}-*{SUFFIX}"))
     for old in autos[: max(0, len(autos) - keep)]:
@@ -121,6 +123,17 @@ def auto_backup(library: Library, backups_dir: Path, *, today: date | None = Non
         except OSError:
             pass
     return target
+
+
+def _check_room(store: Path, backups_dir: Path) -> None:
+    """A daily backup must not take the space the library needs to keep saving notes."""
+    try:
+        size = store.stat().st_size
+        free = shutil.disk_usage(backups_dir).free
+    except OSError:
+        return
+    if free < 2 * size + ROOM:
+        raise StoreError(f"{backups_dir}: not enough free space for a backup ({free // 2**20} MiB free)")
 
 
 def backup_connection(conn: sqlite3.Connection, backups_dir: Path, base: str) -> Path:
