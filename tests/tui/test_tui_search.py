@@ -136,6 +136,9 @@ async def test_j_k_arrows_g_G_move_and_enter_opens(make_app):
         await settle(app, pilot)
         assert results.cursor == 200
         assert results.current_row is not None  # the last page was fetched on demand
+        shown = range(results.cursor - results.scrollable_content_region.height // 2 + 1, results.cursor + 1)
+        assert min(shown) < 200 and all(results.row_at(i) is not None for i in shown)  # both pages on screen
+        assert "…" not in "".join(line.split("▕")[0][:5] for line in screen_text(app).splitlines())
         assert screen.reader.row.id == results.current_row.id
         await pilot.press("g")
         assert results.cursor == 0

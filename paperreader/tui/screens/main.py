@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from paperreader.tui import messages as msg
 from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
@@ -63,6 +63,7 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self._reader_shown_at = 0.0
         self._reader_timer = None
         self._answered = 0
+        self._index_error: str | None = None
         self._search_gate = threading.Lock()
         self._page_gate = threading.Lock()
         self._data_version: int | None = None
@@ -149,6 +150,7 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
 
     def on_index_ready(self, message: msg.IndexReady) -> None:
         self.index_ready = message.error is None
+        self._index_error = message.error
         self.status.indexed()
         if message.error:
             self.notify(message.error, severity="error", timeout=10, markup=False)
@@ -165,7 +167,10 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
             return
         query = self.search_box.value
         if query.strip() and not self.index_ready:  # IndexReady runs it again
-            self.status.show(self.result, self.filter, notice="results once indexed")
+            if self._index_error:
+                self.status.show(self.result, self.filter, error=self._index_error)
+            else:
+                self.status.show(self.result, self.filter, notice="results once indexed")
             return
         self._run_search(self._generation, query, self.filter, keep_id, keep_index)
         generation = self._generation
@@ -234,10 +239,10 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         if self.result is not None and self.fetcher is not None:
             self._fetch_page(self._generation, self.result, message.offset)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="pages")
+    @work(thread=True, exit_on_error=False, group="pages")
     def _fetch_page(self, generation: int, result: ResultSet, offset: int) -> None:
-        with self._page_gate:
-            if get_current_worker().is_cancelled or generation != self._generation:
+        with self._page_gate:  # one page at a time; pages scrolled past while waiting are skipped
+            if generation != self._generation or not self.results.wants(offset):
                 self.app.call_from_thread(self.results.forget_page, offset)
                 return
             try:
@@ -366,6 +371,8 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self._open_reader()
 
     def show_similar(self, paper_id: str) -> None:
+        if self.fetcher is None:
+            return
         self._generation += 1
         self._run_similar(self._generation, paper_id)
 

@@ -36,6 +36,8 @@ class HistoryAndSavedSearches:
 
     def action_save_search(self) -> None:
         query = self.search_box.value.strip()
+        if self.fetcher is None:
+            return
         if not query:
             self.notify("Type a search first; then S saves it under a name.", severity="warning")
             return
@@ -44,7 +46,8 @@ class HistoryAndSavedSearches:
         self.app.push_screen(NamePrompt(heading, query[:40]), lambda name: name and self._saved_search_op("save", name, query))
 
     def action_saved_searches(self) -> None:
-        self._saved_search_op("list")
+        if self.fetcher is not None:
+            self._saved_search_op("list")
 
     @work(thread=True, exit_on_error=False, group="saved")
     def _saved_search_op(self, op: str, name: str = "", query: str = "") -> None:

@@ -106,6 +106,16 @@ class ResultsList(ScrollView, can_focus=True):
             self._asked.add(offset)
             self.post_message(RowsWanted(offset))
 
+    def wants(self, offset: int) -> bool:
+        """Is the page at `offset` still worth fetching (on screen, near it, or under the cursor)?
+
+        Read from worker threads: plain attribute reads, and a wrong answer only costs a fetch.
+        """
+        top = int(self.scroll_y) // ROW_HEIGHT
+        bottom = top + self._page_rows() + 1
+        first, last = offset, offset + PAGE - 1
+        return (first <= self.cursor <= last) or (first <= bottom + PAGE // 2 and last >= top - PAGE // 2)
+
     def forget_page(self, offset: int) -> None:
         """A page fetch failed or was dropped: ask again next time it is drawn."""
         self._asked.discard(offset)
