@@ -69,6 +69,34 @@ async def ready(app, pilot):
     raise SystemExit("the app never became ready")
 
 
+async def palette_settled(app, pilot) -> None:
+    """The palette gathers hits as providers answer: wait until the list stops changing."""
+    from textual.command import CommandList
+
+    last, steady = -1, 0
+    for _ in range(100):
+        await pilot.pause(0.1)
+        count = app.screen.query_one(CommandList).option_count
+        steady = steady + 1 if count == last and count else 0
+        last = count
+        if steady >= 5:
+            return
+
+
+def steady_timings() -> None:
+    """Search times vary from run to run; the pictures should not, so they leave them out."""
+    from paperreader.tui.results import Fetcher
+
+    first = Fetcher.first
+
+    def first_without_timing(self, *args, **kwargs):
+        result = first(self, *args, **kwargs)
+        result.seconds = 0.0
+        return result
+
+    Fetcher.first = first_without_timing
+
+
 def make_app(data_dir: Path):
     from paperreader.tui.app import PaperReaderApp
 
@@ -99,8 +127,7 @@ async def shoot(out: Path, data_dir: Path) -> list[Path]:
         save(app, "help")
         await pilot.press("escape", "ctrl+p")
         app.screen.query_one("CommandInput").value = "sta"
-        await pilot.pause(0.5)
-        await settle(app, pilot)
+        await palette_settled(app, pilot)
         save(app, "command-palette")
         await pilot.press("escape", "escape", "y")
         await settle(app, pilot)
@@ -129,6 +156,7 @@ def main() -> int:
         data_dir = Path(tmp) / "data"
         os.environ["PAPERREADER_CONFIG_DIR"] = str(Path(tmp) / "config")  # the default theme, no user keymap
         prepare(data_dir)
+        steady_timings()
         for path in asyncio.run(shoot(args.out, data_dir)):
             print(path)
     return 0
