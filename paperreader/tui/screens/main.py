@@ -177,13 +177,15 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self.set_timer(BUSY_AFTER, lambda: self._show_busy(generation))
 
     def _show_busy(self, generation: int) -> None:
-        if generation == self._generation and self._pending == generation:
+        if generation == self._generation and self.pending == generation:
             self.status.busy(True)
 
     @property
-    def _pending(self) -> int | None:
-        """The generation still waiting for its answer, if any."""
+    def pending(self) -> int | None:
+        """The search still waiting for its answer (its generation), or None once the newest is shown."""
         return self._generation if self._answered != self._generation else None
+
+    _pending = pending  # bench/tui.py reads this name
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="search")
     def _run_search(self, generation: int, query: str, filter: Filter, keep_id: str | None, keep_index: int) -> None:
