@@ -111,11 +111,11 @@ def test_two_writers_lose_nothing_and_see_each_other(data_dir, tmp_path):
 def test_two_cli_loops_at_once(data_dir, tmp_path):
     """Real `paperreader` processes, two shell loops writing notes and stars at the same time."""
     ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
-    ids = sorted(ws.library.list_ids())[:12]
+    ids = sorted(ws.library.list_ids())[:8]
     ws.close()
     cmd = [sys.executable, "-m", "paperreader", "--data-dir", str(data_dir)]
     loops = []
-    for who, chunk in (("left", ids[:6]), ("right", ids[6:])):
+    for who, chunk in (("left", ids[:4]), ("right", ids[4:])):
         lines = []
         for n, pid in enumerate(chunk):
             lines.append(" ".join([*map(repr, cmd), "note", repr(pid), "--set", repr(f"{who} {word(who, n)}")]))
@@ -128,10 +128,10 @@ def test_two_cli_loops_at_once(data_dir, tmp_path):
         out, err = loop.communicate(timeout=240)
         assert loop.returncode == 0, err
         found = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-        assert len(found) == 6 and all(r["total"] == 1 for r in found)
+        assert len(found) == 4 and all(r["total"] == 1 for r in found)
     run = subprocess.run([*cmd, "list", "--starred", "--json"], capture_output=True, text=True, timeout=60)
     assert sorted(r["id"] for r in json.loads(run.stdout)["results"]) == sorted(ids)
-    for who, chunk in (("left", ids[:6]), ("right", ids[6:])):
+    for who, chunk in (("left", ids[:4]), ("right", ids[4:])):
         for n, pid in enumerate(chunk):
             run = subprocess.run([*cmd, "search", f"note:{word(who, n)}", "--json"], capture_output=True, text=True, timeout=60)
             assert [r["id"] for r in json.loads(run.stdout)["results"]] == [pid]
@@ -250,8 +250,8 @@ CATCHER = textwrap.dedent(
     from paperreader.workspace import Workspace
     ws = Workspace.open(resolve({data_dir!r}), seed=False, backup=False)
     ids = sorted(ws.library.list_ids())
-    for i in range(60):
-        ws.library.set_note(ids[i % len(ids)], sys.argv[1] + " " + str(i))
+    for i in range(30):
+        ws.library.set_note(ids[i % len(ids)], "note " + sys.argv[1] + "note" + str(i) + "x")
         ws.index.catch_up()                 # each process writes the index, its stamp and vocabulary
     ws.close()
     """
@@ -273,7 +273,7 @@ def test_three_processes_catching_the_index_up_at_once(data_dir, tmp_path):
         for pid in ws.library.list_ids():
             note = ws.library.get(pid).note
             if note:
-                assert pid in [h.id for h in ws.engine.search(f'note:"{note}"', limit=100).hits]
+                assert [h.id for h in ws.engine.search("note:" + note.split()[1]).hits] == [pid]
         assert not [p.name for p in resolve(data_dir).index_dir.iterdir() if p.name.endswith(".tmp")]
     finally:
         ws.close()
