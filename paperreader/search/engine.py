@@ -39,9 +39,15 @@ class SearchResults:
     error: str | None = None
     seconds: float = 0.0
     parsed: ParsedQuery | None = None
+    # `total` is exact unless a prefix, wildcard or fuzzy word stood for more index terms than
+    # are searched (the most frequent ones are): then it counts the papers those terms match,
+    # a lower bound, and this is False ("at least 12,000").
+    total_exact: bool = True
 
     def json(self) -> dict:
         out = {"query": self.query, "total": self.total, "suggestion": self.suggestion, "results": [h.json() for h in self.hits]}
+        if not self.total_exact:
+            out["total_exact"] = False
         if self.error:
             out["error"] = self.error
         return out
@@ -82,18 +88,18 @@ class SearchEngine:
             if isinstance(parsed.whoosh, wq.Every) or parsed.whoosh is wq.NullQuery:
                 return self._browse(parsed, limit, start, empty=parsed.whoosh is wq.NullQuery)
             try:
-                results = searcher.search(parsed.whoosh, limit=limit)
+                found = self.index.fast_search().run(parsed.whoosh, limit)
             except wq.QueryError as exc:  # e.g. a phrase in a field that has no positions
                 raise QueryError(str(exc)) from None
-            total = len(results)
-            scored = [(hit["id"], hit.score) for hit in results]
+            total, exact = found.total, found.exact
+            scored = [(searcher.stored_fields(docnum)["id"], score) for score, docnum in found.top]
         records = self.library.get_many([pid for pid, _ in scored])
         hits = [Hit(pid, score, records[pid]) for pid, score in scored if pid in records]
         if highlight:
             matcher = TermMatcher.from_query(parsed.whoosh)
             for hit in hits:
                 hit.highlights = self.highlights(hit.record, matcher)
-        out = SearchResults(text, total, hits, parsed=parsed)
+        out = SearchResults(text, total, hits, parsed=parsed, total_exact=exact)
         if total <= FEW and parsed.words:
             out.suggestion = suggest(text, parsed.words, self.index.vocabulary)
         out.seconds = time.perf_counter() - start

@@ -48,6 +48,7 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._ix = None
         self._searcher = None
+        self._fast = None
         self._stamp: dict = {}
         self.vocabulary = Vocabulary()
         self.schema = build_schema()
@@ -98,6 +99,7 @@ class SearchIndex:
         self.vocabulary = Vocabulary.load(self.dir / VOCAB)
 
     def _drop_searcher(self) -> None:
+        self._fast = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -257,6 +259,15 @@ class SearchIndex:
         else:
             self._searcher = self._searcher.refresh()
         return self._searcher
+
+    def fast_search(self):
+        """The query evaluator over the current searcher (made anew when the searcher changes)."""
+        searcher = self.searcher()
+        if self._fast is None or self._fast.searcher is not searcher:
+            from paperreader.search.fast import FastSearch
+
+            self._fast = FastSearch(searcher)
+        return self._fast
 
     @property
     def lock(self) -> threading.RLock:

@@ -1,0 +1,285 @@
+"""A faster way to run a parsed query over the Whoosh index: whole posting blocks, not matchers.
+
+Whoosh's matcher tree calls a few Python methods per posting per node, and its block-skipping
+optimisation thrashes (`replace()`/`max_quality()`) on the wide ORs a bare word makes across five
+fields; a prefix like `t*` became thousands of leaves. Here each term's postings are read a block
+at a time (ids and weights only), scored with BM25F in a tight loop into a dict, and the dicts are
+combined by the boolean structure. That gives the exact total for free (the dict's size) and the
+top hits with `heapq.nlargest`.
+
+Prefix, wildcard and fuzzy words are expanded to at most `MAX_EXPANSIONS` index terms per field,
+the most frequent ones (fuzzy words keep their first letter). When a word had more, the total
+is a lower bound and says so (`Evaluation.exact` is False).
+
+Anything else (phrases, proximity, ranges) runs through Whoosh's own matchers, per segment.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import OrderedDict
+from dataclasses import dataclass
+from math import log
+
+B, K1 = 0.75, 1.2
+MAX_EXPANSIONS = 48
+_EXPANSION_CACHE = 512
+
+
+@dataclass
+class Evaluation:
+    total: int
+    top: list[tuple[float, int]]  # (score, global docnum), best first
+    exact: bool = True
+
+
+class _Every:
+    """Marker: every live document (scores 0)."""
+
+
+EVERY = _Every()
+
+
+class FastSearch:
+    """Evaluates queries against one Whoosh searcher; make a new one when the searcher changes."""
+
+    def __init__(self, searcher) -> None:
+        from whoosh.codec.whoosh3 import W3LeafMatcher
+        from whoosh.util.numeric import byte_to_length
+
+        self.searcher = searcher
+        self.leaves = list(searcher.leaf_searchers())
+        self.N = searcher.doc_count_all() or 1
+        self._w3 = W3LeafMatcher
+        self._byte_to_length = byte_to_length
+        self._norms: dict = {}
+        self._lengths: dict = {}
+        self._deleted = []
+        for sub, offset in self.leaves:
+            r = sub.reader()
+            if r.has_deletions():
+                self._deleted.extend(offset + d for d in r._segment.deleted_docs())
+        self._expansions: OrderedDict = OrderedDict()
+        self.exact = True
+
+    # -- scoring helpers -----------------------------------------------------------------------
+    def _norm_table(self, field: str) -> list[float]:
+        table = self._norms.get(field)
+        if table is None:
+            avg = self.searcher.avg_field_length(field) or 1.0
+            btl = self._byte_to_length
+            table = [K1 * ((1 - B) + B * btl(i) / avg) for i in range(256)]
+            self._norms[field] = table
+        return table
+
+    def _length_bytes(self, sub, field: str):
+        key = (id(sub), field)
+        col = self._lengths.get(key)
+        if col is None:
+            col = b""
+            reader = sub.reader()
+            perdoc = getattr(reader, "_perdoc", None)
+            try:
+                from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+                cr = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc is not None else None
+                if cr is not None:
+                    col = bytes(bytearray(cr))
+            except Exception:  # an unexpected codec: lengths unknown, every doc is average
+                col = b""
+            self._lengths[key] = col
+        return col
+
+    def _term(self, field: str, text, boost: float, out: dict | None = None) -> dict:
+        """BM25F scores of one term, added into `out`."""
+        if out is None:
+            out = {}
+        searcher = self.searcher
+        try:
+            df = searcher.doc_frequency(field, text)
+        except Exception:
+            return out
+        if not df:
+            return out
+        fieldobj = searcher.schema[field]
+        if not fieldobj.scorable:
+            for sub, offset in self.leaves:
+                r = sub.reader()
+                if (field, text) in r:
+                    for d in r.postings(field, text).all_ids():
+                        out.setdefault(offset + d, 0.0)
+            return out
+        idf = (log(self.N / (df + 1)) + 1) * boost
+        table = self._norm_table(field)
+        avgnorm = K1  # used when lengths are unknown
+        k1p = (K1 + 1) * idf
+        get = out.get
+        for sub, offset in self.leaves:
+            r = sub.reader()
+            if (field, text) not in r:
+                continue
+            lengths = self._length_bytes(sub, field)
+            m = r.postings(field, text)
+            if isinstance(m, self._w3):
+                while m.is_active():
+                    m._read_ids()
+                    m._read_weights()
+                    ids, weights = m._ids, m._weights
+                    if lengths:
+                        for d, tf in zip(ids, weights):
+                            g = d + offset
+                            out[g] = get(g, 0.0) + tf * k1p / (tf + table[lengths[d]])
+                    else:
+                        for d, tf in zip(ids, weights):
+                            g = d + offset
+                            out[g] = get(g, 0.0) + tf * k1p / (tf + avgnorm)
+                    m._next_block()
+            else:
+                while m.is_active():
+                    d, tf = m.id(), m.weight()
+                    n = table[lengths[d]] if lengths else avgnorm
+                    g = d + offset
+                    out[g] = get(g, 0.0) + tf * k1p / (tf + n)
+                    m.next()
+        return out
+
+    def _expand(self, leaf) -> list[str]:
+        """The most frequent index terms a prefix/wildcard/fuzzy leaf stands for (capped)."""
+        from whoosh import query as wq
+
+        key = (type(leaf).__name__, leaf.fieldname, leaf.text, getattr(leaf, "maxdist", 0))
+        hit = self._expansions.get(key)
+        if hit is not None:
+            self._expansions.move_to_end(key)
+            terms, complete = hit
+        else:
+            reader = self.searcher.reader()
+            field = leaf.fieldname
+            if isinstance(leaf, wq.FuzzyTerm):
+                prefix = max(1, leaf.prefixlength)  # a whole-lexicon scan otherwise
+                candidates = reader.terms_within(field, leaf.text, leaf.maxdist, prefix=prefix)
+            elif isinstance(leaf, wq.Prefix):
+                candidates = reader.expand_prefix(field, leaf.text)
+            else:
+                candidates = leaf._btexts(reader)
+                candidates = (c.decode("utf-8") if isinstance(c, bytes) else c for c in candidates)
+            scored = []
+            for t in candidates:
+                scored.append((reader.doc_frequency(field, t), t))
+            complete = len(scored) <= MAX_EXPANSIONS
+            terms = [t for _, t in heapq.nlargest(MAX_EXPANSIONS, scored)] if not complete else [t for _, t in scored]
+            if isinstance(leaf, wq.FuzzyTerm) and leaf.text not in terms and reader.doc_frequency(field, leaf.text):
+                terms.append(leaf.text)
+            self._expansions[key] = (terms, complete)
+            if len(self._expansions) > _EXPANSION_CACHE:
+                self._expansions.popitem(last=False)
+        if not complete:
+            self.exact = False
+        return terms
+
+    # -- evaluation ---------------------------------------------------------------------------
+    def _all(self) -> dict:
+        out = {}
+        deleted = set(self._deleted)
+        for sub, offset in self.leaves:
+            for d in range(sub.reader().doc_count_all()):
+                g = offset + d
+                if g not in deleted:
+                    out[g] = 0.0
+        return out
+
+    def _generic(self, node) -> dict:
+        """Whoosh's own matcher, per segment (phrases, ranges, anything uncommon)."""
+        out: dict = {}
+        for sub, offset in self.leaves:
+            m = node.matcher(sub, sub.context())
+            scorable = True
+            while m.is_active():
+                s = 0.0
+                if scorable:
+                    try:
+                        s = m.score()
+                    except Exception:  # a matcher without scores (ranges): a filter
+                        scorable = False
+                g = m.id() + offset
+                out[g] = out.get(g, 0.0) + s
+                m.next()
+        return out
+
+    def _eval(self, node):
+        from whoosh import query as wq
+
+        if node is wq.NullQuery or isinstance(node, wq.NullQuery.__class__):
+            return {}
+        if isinstance(node, wq.Every):
+            return EVERY
+        if isinstance(node, wq.Term) and type(node) in (wq.Term,):
+            return self._term(node.fieldname, node.text, node.boost)
+        if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
+            out: dict = {}
+            for t in self._expand(node):
+                self._term(node.fieldname, t, node.boost, out)
+            return out
+        if isinstance(node, wq.Or) and type(node) is wq.Or:
+            out = {}
+            for child in node.subqueries:
+                r = self._eval(child)
+                if r is EVERY:
+                    return EVERY
+                if not out:
+                    out = dict(r) if len(node.subqueries) > 1 else r
+                    continue
+                get = out.get
+                for d, s in r.items():
+                    out[d] = get(d, 0.0) + s
+            return out
+        if isinstance(node, wq.And) and type(node) is wq.And:
+            return self._and([c for c in node.subqueries if not isinstance(c, wq.Not)],
+                             [c.query for c in node.subqueries if isinstance(c, wq.Not)])
+        if isinstance(node, wq.AndNot):
+            return self._and([node.a], [node.b])
+        if isinstance(node, wq.AndMaybe):
+            a = self._eval(node.a)
+            if a is EVERY:
+                a = self._all()
+            b = self._eval(node.b)
+            if b is not EVERY:
+                for d, s in b.items():
+                    if d in a:
+                        a[d] += s
+            return a
+        if isinstance(node, wq.Not):
+            return self._and([wq.Every()], [node.query])
+        return self._generic(node)
+
+    def _and(self, positives, negatives) -> dict:
+        results = [self._eval(c) for c in positives]
+        results = [r for r in results if r is not EVERY] or [self._all()]
+        results.sort(key=len)
+        out = results[0] if len(results) == 1 else dict(results[0])
+        for r in results[1:]:
+            if not out:
+                break
+            out = {d: s + r[d] for d, s in out.items() if d in r}
+        for neg in negatives:
+            if not out:
+                break
+            r = self._eval(neg)
+            if r is EVERY:
+                return {}
+            for d in r:
+                out.pop(d, None)
+        return out
+
+    def run(self, q, limit: int) -> Evaluation:
+        self.exact = True
+        out = self._eval(q)
+        if out is EVERY:
+            out = self._all()
+        for d in self._deleted:
+            out.pop(d, None)
+        top = heapq.nlargest(limit, ((s, -d) for d, s in out.items())) if limit else []
+        return Evaluation(len(out), [(s, -nd) for s, nd in top], self.exact)
+
+    def stored_id(self, docnum: int) -> str:
+        return self.searcher.stored_fields(docnum)["id"]
