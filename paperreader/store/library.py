@@ -115,12 +115,33 @@ def inspect_store(path: Path, *, thorough: bool = False) -> int:
         raise StoreError(f"{path}: cannot read the library: {exc.strerror or exc}") from None
     if header and not header.startswith(b"SQLite format 3\x00"):
         raise StoreError(f"{path}: not a paperreader library (not an SQLite database); it was left as it was")
-    # With no WAL beside it, read the file as immutable: no lock, no -wal or -shm file is created.
-    quiet = not any(Path(f"{path}{side}").exists() for side in ("-wal", "-shm", "-journal"))
+    for attempt in range(2):
+        # With no WAL beside it, read the file as immutable: no lock, no -wal or -shm file is created.
+        quiet = not _sidecars(path)
+        stamp = _fingerprint(path)
+        try:
+            return _inspect(path, quiet, thorough)
+        except sqlite3.Error as exc:
+            if quiet and attempt == 0 and (_sidecars(path) or _fingerprint(path) != stamp):
+                continue  # another paperreader wrote it meanwhile: read again, with locks
+            raise StoreError(f"{path}: not a readable paperreader library ({exc}); it was left as it was") from None
+    raise AssertionError("unreachable")
+
+
+def _fingerprint(path: Path) -> tuple[int, int] | None:
     try:
-        conn = sqlite3.connect(_readonly_uri(path, immutable=quiet), uri=True, timeout=15, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the library ({exc}); it was left as it was") from None
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _sidecars(path: Path) -> bool:
+    return any(Path(f"{path}{side}").exists() for side in ("-wal", "-shm", "-journal"))
+
+
+def _inspect(path: Path, immutable: bool, thorough: bool) -> int:
+    conn = sqlite3.connect(_readonly_uri(path, immutable=immutable), uri=True, timeout=15, isolation_level=None)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -139,8 +160,6 @@ def inspect_store(path: Path, *, thorough: bool = False) -> int:
         elif version > 0:
             conn.execute("SELECT count(*) FROM meta").fetchone()
         return version
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: not a readable paperreader library ({exc}); it was left as it was") from None
     finally:
         conn.close()
 
