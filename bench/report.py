@@ -41,6 +41,7 @@ def _rows(r: dict) -> dict:
         "peak memory: import / queries": f"{_mb(b.get('peak_rss_mb'))} / {_mb(q.get('peak_rss_mb'))}" if b else "–",
         "memory after the query mix": _mb(q.get("rss_after_mix_mb")),
         "queries stopped at the time limit": f"{timeouts[0]} mix, {timeouts[1]} typing" if q else "–",
+        "code measured (git)": r.get("code", "–"),
         "error": r.get("error", ""),
     }
 

@@ -107,10 +107,18 @@ def cold_start(engine: str, workdir: Path, runs: int) -> dict:
     }
 
 
+def git_state() -> str:
+    """HEAD, and "+dirty" if tracked files differ: other work lands in this checkout during a run."""
+    def sh(*cmd):
+        return subprocess.run(["git", "-C", str(common.ROOT), *cmd], capture_output=True, text=True).stdout.strip()
+
+    return sh("rev-parse", "--short", "HEAD") + ("+dirty" if sh("status", "--porcelain", "-uno") else "")
+
+
 def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
     workdir = common.WORK / "index" / f"{engine}-{n}"
     built = workdir / ".bench-build.json"
-    out: dict = {}
+    out: dict = {"code": git_state()}
     if args.reuse and built.exists():
         out["build"] = json.loads(built.read_text())
         say(f"{engine} @ {n:,}: reusing the index built {out['build'].get('when', '?')}")
