@@ -41,7 +41,11 @@ def user_state(data_dir: Path) -> list:
 
 
 def segments(index_dir: Path) -> list[Path]:
-    return sorted(index_dir.glob("*.seg"), key=lambda p: p.stat().st_size)
+    """Whoosh's data files (compound `.seg` files or their parts), smallest first."""
+    ours = {STAMP, "vocabulary.json"}
+    files = [p for p in index_dir.iterdir() if p.is_file() and p.name not in ours
+             and not p.name.endswith((".toc", ".tmp")) and "WRITELOCK" not in p.name and p.stat().st_size > 0]
+    return sorted(files, key=lambda p: p.stat().st_size)
 
 
 def remove(index_dir: Path) -> None:
