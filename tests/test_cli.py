@@ -153,3 +153,11 @@ def test_star_of_several_ids_changes_nothing_if_one_is_unknown(cli):
     pid = cli("search", "mamba", "--json").json["results"][0]["id"]
     assert cli("star", pid, "nope").code == 1
     assert cli("stats", "--json").json["starred"] == 0
+
+
+def test_a_daily_backup_that_fails_is_a_notice_not_a_failure(cli, data_dir):
+    assert cli("stats").code == 0  # first run: seeds the library
+    (data_dir / "backups").write_text("a file where the backups folder should be")
+    result = cli("stats", "--json")
+    assert result.code == 0 and result.json["papers"] == 201
+    assert "daily backup was not made" in result.err and len(result.err.strip().splitlines()) == 1

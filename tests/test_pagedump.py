@@ -47,3 +47,10 @@ def test_a_missing_abstract_names_the_line():
 def test_an_empty_dump_is_an_error():
     with pytest.raises(SourceError, match="no papers"):
         parse("Get trending papers in your email inbox!\n", file="x.txt")
+
+
+def test_a_title_of_control_characters_names_its_line():
+    text = "Get trending papers in your email inbox!\n\x1b[2J\x07\nAn abstract\n"
+    with pytest.raises(SourceError) as err:
+        parse(text, file="dump.txt")
+    assert str(err.value).startswith("dump.txt:2: the title is empty")

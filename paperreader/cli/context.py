@@ -22,6 +22,8 @@ def workspace(args, *, index: bool = False, seed: bool = True):
         ws = Workspace.open(resolve(args.data_dir), seed=seed)
     except StoreError as exc:
         raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
+    for notice in ws.notices:  # e.g. the daily backup could not be made
+        print(f"paperreader: {notice}", file=sys.stderr)
     try:
         if index:
             notice = ws.ensure_index(progress_printer())

@@ -50,5 +50,8 @@ def parse(text: str, file: str = "", errors: list | None = None) -> list[Paper]:
             title = BUTTON_PREFIX.sub("", title)
         if len(title) > MAX_TITLE:
             raise SourceError(f"title is {len(title)} characters long: is a line missing above?", file, tline)
-        papers.append(Paper(title=title, abstract=abstract, source="pagedump").cleaned())
+        paper = Paper(title=title, abstract=abstract, source="pagedump").cleaned()
+        if not paper.title:
+            raise SourceError("the title is empty once control characters are removed", file, tline)
+        papers.append(paper)
     return papers

@@ -294,3 +294,15 @@ async def test_an_unreadable_library_exits_with_a_message(tmp_path, capsys):
     assert app.return_code == 2
     err = capsys.readouterr().err.replace("\n", "")
     assert "library.sqlite3: not a" in err and "it was left as it was" in err
+
+
+async def test_a_failed_daily_backup_is_a_notice(make_app, library_dir):
+    import shutil
+
+    shutil.rmtree(library_dir / "backups", ignore_errors=True)
+    (library_dir / "backups").write_text("a file where the backups folder should be")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert any("daily backup was not made" in m for m in notifications(app))
+        assert app.screen.results.current_row is not None  # the library works all the same

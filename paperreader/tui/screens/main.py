@@ -113,7 +113,7 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         except Exception as exc:  # OSError, a corpus that would not import: one line, then exit
             self.post_message(msg.WorkspaceFailed(f"{self.app.paths.data_dir}: cannot open the library: {exc}"))
             return
-        self.post_message(msg.WorkspaceReady(workspace))
+        self.post_message(msg.WorkspaceReady(workspace, notice="; ".join(workspace.notices) or None))
 
         def progress(done: int, total: int) -> None:
             if self.app.closing:
@@ -144,6 +144,8 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self.search()
         self._load_history()
         self.set_interval(POLL_SECONDS, self._poll)
+        if message.notice:  # e.g. the daily backup could not be made
+            self.notify(message.notice[:1].upper() + message.notice[1:] + ".", severity="warning", markup=False)
 
     def on_index_progress(self, message: msg.IndexProgress) -> None:
         self.status.indexing(message.done, message.total)
