@@ -23,6 +23,7 @@ from paperreader.search.suggest import Vocabulary
 STAMP = "paperreader-index.json"
 VOCAB = "vocabulary.json"
 Progress = Callable[[int, int], None]  # (done, total)
+BULK_PROCS_FROM = 5000  # papers; below this, starting writer processes costs more than it saves
 
 
 class IndexBusy(Exception):
@@ -50,7 +51,7 @@ class SearchIndex:
         self._searcher = None
         self._fast = None
         self._stamp: dict = {}
-        self.vocabulary = Vocabulary()
+        self._vocabulary: Vocabulary | None = Vocabulary()
         self.schema = build_schema()
 
     # -- state -----------------------------------------------------------------------------
@@ -96,7 +97,16 @@ class SearchIndex:
         self._close()
         self._ix = _whoosh_index().open_dir(str(self.dir))
         self._stamp = self.read_stamp() or {}
-        self.vocabulary = Vocabulary.load(self.dir / VOCAB)
+        self._vocabulary = None  # loaded when first needed: "did you mean" or a catch-up
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The words of titles and abstracts (a file beside the index; 12 MB in memory at 100k
+        papers, so not read before a search needs a suggestion)."""
+        with self._lock:
+            if self._vocabulary is None:
+                self._vocabulary = Vocabulary.load(self.dir / VOCAB)
+            return self._vocabulary
 
     def _drop_searcher(self) -> None:
         self._fast = None
@@ -159,7 +169,14 @@ class SearchIndex:
             total = self.library.count()
             vocabulary = Vocabulary()
             ix = _whoosh_index().create_in(str(side), self.schema)
-            writer = ix.writer(limitmb=256)
+            # Both cores analyse (one parent feeding two writer processes, one segment each, not
+            # merged); segments as plain files, not a compound file: a compound file is read
+            # through a copy of each part in memory, and Whoosh opens the postings that way.
+            procs = min(2, os.cpu_count() or 1) if total >= BULK_PROCS_FROM else 1
+            if procs > 1:
+                writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=250, compound=False)
+            else:
+                writer = ix.writer(limitmb=128, compound=False)
             done = 0
             try:
                 for record in self.library.iter_records():
@@ -226,7 +243,7 @@ class SearchIndex:
             from whoosh.index import LockError
 
             try:
-                writer = self._ix.writer(timeout=self.lock_timeout, delay=0.1)
+                writer = self._ix.writer(timeout=self.lock_timeout, delay=0.1, compound=False)
             except LockError:
                 raise IndexBusy(f"{self.dir}: another paperreader is writing the search index; try again") from None
             records = {r.id: r for r in self.library.iter_records(ids=ids)}

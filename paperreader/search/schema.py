@@ -42,18 +42,153 @@ def tag_analyzer():
     return SpaceSeparatedTokenizer() | LowercaseFilter() | _query_stop_filter()
 
 
+class _FastAnalysis:
+    """An analyzer's index-mode output without a generator per filter per token.
+
+    The analyzers above are a regex tokenizer followed by filters that each map one token to at
+    most one (lowercase, stop words, stem, accent folding): so each distinct word is analysed once,
+    alone, and remembered; positions are renumbered over dropped words as StopFilter does. The
+    output is the analyzer's own (tests compare them)."""
+
+    MAX_CACHE = 400_000
+
+    def __init__(self, analyzer) -> None:
+        self.analyzer = analyzer
+        self.pattern = analyzer.items[0].expression
+        self.cache: dict = {}
+
+    def _word(self, raw: str):
+        out = [t.text for t in self.analyzer(raw, mode="index")]
+        if len(self.cache) >= self.MAX_CACHE:
+            self.cache.clear()
+        result = self.cache[raw] = out[0] if len(out) == 1 else ("" if not out else None)
+        if result is None:
+            raise ValueError(f"not one token: {raw!r}")
+        return result
+
+    def terms(self, value: str):
+        """(term, position) for each kept word."""
+        cache, word = self.cache, self._word
+        pos = None
+        for i, m in enumerate(self.pattern.finditer(value)):
+            raw = m.group()
+            text = cache.get(raw)
+            if text is None:
+                text = word(raw)
+            if text:
+                pos = i if pos is None else pos + 1
+                yield text, pos
+
+    def spans(self, value: str):
+        """(term, startchar, endchar) for each kept word (for highlighting)."""
+        cache, word = self.cache, self._word
+        for m in self.pattern.finditer(value):
+            raw = m.group()
+            text = cache.get(raw)
+            if text is None:
+                text = word(raw)
+            if text:
+                yield text, m.start(), m.end()
+
+
+_FAST: dict = {}
+
+
+def fast_analysis(analyzer) -> _FastAnalysis | None:
+    """The fast path for `analyzer`, or None if it is not a regex tokenizer and 1:1 filters."""
+    hit = _FAST.get(id(analyzer))
+    if hit is not None and hit.analyzer is analyzer:
+        return hit
+    from whoosh.analysis import (CharsetFilter, CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter,
+                                 StopFilter)
+
+    items = getattr(analyzer, "items", None)
+    if not isinstance(analyzer, CompositeAnalyzer) or not items or type(items[0]) is not RegexTokenizer:
+        return None
+    from paperreader.search.analysis import QueryStopFilter  # drops nothing in index mode
+
+    if any(type(f) not in (LowercaseFilter, StopFilter, StemFilter, CharsetFilter, QueryStopFilter) for f in items[1:]):
+        return None
+    if any(type(f) is StopFilter and not f.renumber for f in items[1:]):
+        return None
+    fast = _FAST[id(analyzer)] = _FastAnalysis(analyzer)
+    return fast
+
+
+def _positions_base():
+    from whoosh.formats import Positions
+
+    return Positions
+
+
+class CompactPositions(_positions_base()):
+    """Positions as deltas in a typed byte array (1-4 bytes each) instead of a pickled list with
+    a 4-byte count; documents analysed through the fast path. Same meaning as Whoosh's Positions."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        fast = fast_analysis(analyzer) if set(kwargs) <= {"mode", "positions", "boosts", "chars"} else None
+        if fast is None:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        poses: dict = {}
+        for text, pos in fast.terms(value):
+            if text in poses:
+                poses[text].append(pos)
+            else:
+                poses[text] = [pos]
+        fb, encode = self.field_boost, self.encode
+        for w, poslist in poses.items():
+            yield (w, len(poslist), len(poslist) * fb, encode(poslist))
+
+    def encode(self, poslist):
+        from array import array
+
+        deltas, base = [], 0
+        for pos in poslist:
+            deltas.append(pos - base)
+            base = pos
+        top = max(deltas)
+        code = "B" if top < 256 else ("H" if top < 65536 else "I")
+        return code.encode() + array(code, deltas).tobytes()
+
+    def decode_positions(self, valuestring):
+        from array import array
+
+        deltas = array(chr(valuestring[0]))
+        deltas.frombytes(valuestring[1:])
+        out, pos = [], 0
+        for d in deltas:
+            pos += d
+            out.append(pos)
+        return out
+
+    def decode_frequency(self, valuestring):
+        return (len(valuestring) - 1) // {66: 1, 72: 2, 73: 4}[valuestring[0]]
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+def _text_field(analyzer):
+    from whoosh import fields
+
+    field = fields.TEXT(analyzer=analyzer, phrase=True)
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema():
     from whoosh import fields
 
     text = text_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=text, phrase=True),
-        abstract=fields.TEXT(analyzer=text, phrase=True),
-        author=fields.TEXT(analyzer=name_analyzer(), phrase=True),
-        note=fields.TEXT(analyzer=text, phrase=True),
+        title=_text_field(text),
+        abstract=_text_field(text),
+        author=_text_field(name_analyzer()),
+        note=_text_field(text),
         # a TEXT field (positions kept) so a bare "phrase", which also searches tags, can run
-        tag=fields.TEXT(analyzer=tag_analyzer(), phrase=True),
+        tag=_text_field(tag_analyzer()),
         cat=fields.KEYWORD(lowercase=True, commas=False),
         year=fields.NUMERIC(int, bits=32, signed=False),
         has=fields.KEYWORD(lowercase=True, commas=False),
