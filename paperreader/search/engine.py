@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from paperreader.search.highlight import Highlight, TermMatcher, fragment, spans_in
 from paperreader.search.index import SearchIndex
 from paperreader.search.query import ParsedQuery, QueryError, make_parser, parse
-from paperreader.search.schema import name_analyzer, text_analyzer
+from paperreader.search.schema import fast_analysis, name_analyzer, text_analyzer
 from paperreader.search.suggest import suggest
 from paperreader.store import PaperRecord
 
@@ -53,12 +53,32 @@ class SearchResults:
         return out
 
 
+class _Token:
+    __slots__ = ("text", "startchar", "endchar")
+
+
+def _for_highlights(analyzer):
+    """The analyzer as highlighting calls it (index mode, chars), through the fast path: each
+    distinct word analysed once, not every token through every filter's generator."""
+    fast = fast_analysis(analyzer)
+    if fast is None:
+        return analyzer
+
+    def tokens(text, **_kwargs):
+        token = _Token()
+        for token.text, token.startchar, token.endchar in fast.spans(text):
+            yield token
+
+    return tokens
+
+
 class SearchEngine:
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self.library = index.library
         self._parser = None
-        self._analyzers = {"title": text_analyzer(), "abstract": text_analyzer(), "note": text_analyzer(), "author": name_analyzer()}
+        self._analyzers = {name: _for_highlights(a) for name, a in
+                           (("title", text_analyzer()), ("abstract", text_analyzer()), ("note", text_analyzer()), ("author", name_analyzer()))}
 
     @property
     def parser(self):

@@ -23,6 +23,8 @@ from math import log
 
 B, K1 = 0.75, 1.2
 MAX_EXPANSIONS = 48
+EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
+TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
 _EXPANSION_CACHE = 512
 
 
@@ -33,11 +35,32 @@ class Evaluation:
     exact: bool = True
 
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _edits1(word: str) -> set[str]:
+    """The word and every string one deletion, transposition, replacement or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {word}
+    out.update(a + b[1:] for a, b in splits if b)
+    out.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    out.update(a + c + b[1:] for a, b in splits if b for c in _ALPHABET)
+    out.update(a + c + b for a, b in splits for c in _ALPHABET)
+    return out
+
+
 class _Every:
     """Marker: every live document (scores 0)."""
 
 
 EVERY = _Every()
+
+
+class _AllDocs(dict):
+    """A `positions` argument that wants every document."""
+
+    def __contains__(self, key) -> bool:
+        return True
 
 
 class FastSearch:
@@ -60,6 +83,8 @@ class FastSearch:
             if r.has_deletions():
                 self._deleted.extend(offset + d for d in r._segment.deleted_docs())
         self._expansions: OrderedDict = OrderedDict()
+        self._terms: OrderedDict = OrderedDict()
+        self._cached = 0
         self.exact = True
 
     # -- scoring helpers -----------------------------------------------------------------------
@@ -90,8 +115,35 @@ class FastSearch:
             self._lengths[key] = col
         return col
 
-    def _term(self, field: str, text, boost: float, out: dict | None = None) -> dict:
-        """BM25F scores of one term, added into `out`."""
+    def _term(self, field: str, text, boost: float, out: dict | None = None, positions: dict | None = None) -> dict:
+        """Scores of one term: added into `out` if given, else a dict to treat as read-only
+        (recent terms are kept: typing "neural net" then "neural netw" reads "neural" once)."""
+        if positions is not None:
+            return self._read_term(field, text, boost, out, positions)
+        key = (field, text, boost)
+        scores = self._terms.get(key)
+        if scores is None:
+            scores = self._read_term(field, text, boost)
+            if len(scores) <= TERM_CACHE_POSTINGS // 4:
+                self._terms[key] = scores
+                self._cached += len(scores)
+                while self._cached > TERM_CACHE_POSTINGS and self._terms:
+                    self._cached -= len(self._terms.popitem(last=False)[1])
+        else:
+            self._terms.move_to_end(key)
+        if out is None:
+            return scores
+        if not out:
+            out.update(scores)
+        else:
+            get = out.get
+            for d, sc in scores.items():
+                out[d] = get(d, 0.0) + sc
+        return out
+
+    def _read_term(self, field: str, text, boost: float, out: dict | None = None, positions: dict | None = None) -> dict:
+        """BM25F scores of one term, added into `out`; with `positions` ({docnum: None} for the
+        documents wanted), also each wanted document's raw position value."""
         if out is None:
             out = {}
         searcher = self.searcher
@@ -125,7 +177,14 @@ class FastSearch:
                     m._read_ids()
                     m._read_weights()
                     ids, weights = m._ids, m._weights
-                    if lengths:
+                    if positions is not None:
+                        m._read_values()
+                        for d, tf, v in zip(ids, weights, m._values):
+                            g = d + offset
+                            if g in positions:
+                                positions[g] = v
+                                out[g] = get(g, 0.0) + tf * k1p / (tf + (table[lengths[d]] if lengths else avgnorm))
+                    elif lengths:
                         for d, tf in zip(ids, weights):
                             g = d + offset
                             out[g] = get(g, 0.0) + tf * k1p / (tf + table[lengths[d]])
@@ -137,9 +196,12 @@ class FastSearch:
             else:
                 while m.is_active():
                     d, tf = m.id(), m.weight()
-                    n = table[lengths[d]] if lengths else avgnorm
                     g = d + offset
-                    out[g] = get(g, 0.0) + tf * k1p / (tf + n)
+                    if positions is None or g in positions:
+                        if positions is not None:
+                            positions[g] = m.value()
+                        n = table[lengths[d]] if lengths else avgnorm
+                        out[g] = get(g, 0.0) + tf * k1p / (tf + n)
                     m.next()
         return out
 
@@ -155,7 +217,11 @@ class FastSearch:
         else:
             reader = self.searcher.reader()
             field = leaf.fieldname
-            if isinstance(leaf, wq.FuzzyTerm):
+            if isinstance(leaf, wq.FuzzyTerm) and leaf.maxdist == 1 and not leaf.prefixlength:
+                # every spelling one edit away, looked up (Whoosh would compare the word with
+                # every term of the lexicon, in Python)
+                candidates = [t for t in _edits1(leaf.text) if (field, t) in reader]
+            elif isinstance(leaf, wq.FuzzyTerm):
                 prefix = max(1, leaf.prefixlength)  # a whole-lexicon scan otherwise
                 candidates = reader.terms_within(field, leaf.text, leaf.maxdist, prefix=prefix)
             elif isinstance(leaf, wq.Prefix):
@@ -166,8 +232,14 @@ class FastSearch:
             scored = []
             for t in candidates:
                 scored.append((reader.doc_frequency(field, t), t))
-            complete = len(scored) <= MAX_EXPANSIONS
-            terms = [t for _, t in heapq.nlargest(MAX_EXPANSIONS, scored)] if not complete else [t for _, t in scored]
+            budget = max(20_000, EXPANSION_POSTINGS * self.N)
+            terms, used = [], 0
+            for df, t in heapq.nlargest(MAX_EXPANSIONS, scored):
+                if terms and used + df > budget:
+                    break
+                terms.append(t)
+                used += df
+            complete = len(terms) == len(scored)
             if isinstance(leaf, wq.FuzzyTerm) and leaf.text not in terms and reader.doc_frequency(field, leaf.text):
                 terms.append(leaf.text)
             self._expansions[key] = (terms, complete)
@@ -176,6 +248,47 @@ class FastSearch:
         if not complete:
             self.exact = False
         return terms
+
+    def _phrase(self, node) -> dict:
+        """Words in order, each within `slop` positions of the one before: the words' postings
+        intersected first (rarest first), positions read and checked for the survivors only."""
+        field, words, slop = node.fieldname, list(node.words), max(1, node.slop)
+        searcher = self.searcher
+        fmt = searcher.schema[field].format
+        if len(words) == 1:
+            return self._term(field, words[0], node.boost)
+        dfs = [searcher.doc_frequency(field, w) for w in words]
+        if not all(dfs):
+            return {}
+        order = sorted(range(len(words)), key=lambda i: dfs[i])
+        scores: dict = {}
+        poses: list = [None] * len(words)
+        first = order[0]
+        found: dict = {}
+        allpos = _AllDocs()
+        self._term(field, words[first], node.boost, found, allpos)
+        poses[first] = allpos
+        scores = found
+        for i in order[1:]:
+            want = {d: None for d in scores}
+            part: dict = {}
+            self._term(field, words[i], node.boost, part, want)
+            scores = {d: s + part[d] for d, s in scores.items() if d in part}
+            poses[i] = want
+            if not scores:
+                return {}
+        decode = fmt.decode_positions
+        out = {}
+        for d, s in scores.items():
+            reach = set(decode(poses[0][d]))
+            for i in range(1, len(words)):
+                nxt = decode(poses[i][d])
+                reach = {q for q in nxt if any(q - slop <= p < q for p in reach)}
+                if not reach:
+                    break
+            if reach:
+                out[d] = s
+        return out
 
     # -- evaluation ---------------------------------------------------------------------------
     def _all(self) -> dict:
@@ -240,8 +353,7 @@ class FastSearch:
             return self._and([node.a], [node.b])
         if isinstance(node, wq.AndMaybe):
             a = self._eval(node.a)
-            if a is EVERY:
-                a = self._all()
+            a = self._all() if a is EVERY else dict(a)
             b = self._eval(node.b)
             if b is not EVERY:
                 for d, s in b.items():
@@ -250,17 +362,21 @@ class FastSearch:
             return a
         if isinstance(node, wq.Not):
             return self._and([wq.Every()], [node.query])
+        if type(node) is wq.Phrase and self.searcher.schema[node.fieldname].format.supports("positions"):
+            return self._phrase(node)
         return self._generic(node)
 
     def _and(self, positives, negatives) -> dict:
         results = [self._eval(c) for c in positives]
         results = [r for r in results if r is not EVERY] or [self._all()]
         results.sort(key=len)
-        out = results[0] if len(results) == 1 else dict(results[0])
+        out = results[0]
         for r in results[1:]:
             if not out:
                 break
             out = {d: s + r[d] for d, s in out.items() if d in r}
+        if negatives and out is results[0]:
+            out = dict(out)  # (results are read-only)
         for neg in negatives:
             if not out:
                 break
@@ -276,8 +392,9 @@ class FastSearch:
         out = self._eval(q)
         if out is EVERY:
             out = self._all()
-        for d in self._deleted:
-            out.pop(d, None)
+        if self._deleted:
+            deleted = set(self._deleted)
+            out = {d: s for d, s in out.items() if d not in deleted}
         top = heapq.nlargest(limit, ((s, -d) for d, s in out.items())) if limit else []
         return Evaluation(len(out), [(s, -nd) for s, nd in top], self.exact)
 

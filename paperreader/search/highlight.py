@@ -31,6 +31,7 @@ class TermMatcher:
     prefixes: dict[str, list[str]] = field(default_factory=dict)
     fuzzy: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)  # (field, stem, word) -> bool
 
     @classmethod
     def from_query(cls, q) -> "TermMatcher":
@@ -57,6 +58,13 @@ class TermMatcher:
         return not (self.exact.get(name) or self.prefixes.get(name) or self.fuzzy.get(name) or self.patterns.get(name))
 
     def matches(self, name: str, stem: str, word: str) -> bool:
+        key = (name, stem, word)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._matches(name, stem, word)
+        return hit
+
+    def _matches(self, name: str, stem: str, word: str) -> bool:
         if stem in self.exact.get(name, ()):
             return True
         if any(word.startswith(p) for p in self.prefixes.get(name, ())):
