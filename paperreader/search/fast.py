@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
+from itertools import accumulate, repeat
 from dataclasses import dataclass
 from math import log
 
@@ -109,7 +110,14 @@ class FastSearch:
 
                 cr = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc is not None else None
                 if cr is not None:
-                    col = bytes(bytearray(cr))
+                    n = reader.doc_count_all()
+                    try:  # the column's bytes in one read (iterating reads a byte at a time)
+                        col = cr._dbfile.get(cr._basepos, min(n * cr._fixedlen, cr._length) if hasattr(cr, "_length") else n)
+                        if cr._fixedlen != 1 or any(col[i] != cr[i] for i in range(0, len(col), max(1, len(col) // 64))):
+                            raise ValueError("not a byte column")
+                        col = bytes(col) + b"\0" * (n - len(col))
+                    except Exception:
+                        col = bytes(bytearray(cr))
             except Exception:  # an unexpected codec: lengths unknown, every doc is average
                 col = b""
             self._lengths[key] = col
@@ -144,8 +152,10 @@ class FastSearch:
     def _read_term(self, field: str, text, boost: float, out: dict | None = None, positions: dict | None = None) -> dict:
         """BM25F scores of one term, added into `out`; with `positions` ({docnum: None} for the
         documents wanted), also each wanted document's raw position value."""
+        fresh = out is None and positions is None  # each document once: no sums needed
         if out is None:
             out = {}
+        one = None
         searcher = self.searcher
         try:
             df = searcher.doc_frequency(field, text)
@@ -174,9 +184,12 @@ class FastSearch:
             m = r.postings(field, text)
             if isinstance(m, self._w3):
                 while m.is_active():
-                    m._read_ids()
-                    m._read_weights()
-                    ids, weights = m._ids, m._weights
+                    if m._data is None:
+                        m._read_data()
+                    ids = tuple(accumulate(m._data[0]))  # (Whoosh's delta_decode, in C)
+                    weights = m._data[1]
+                    if weights is None or isinstance(weights, float):
+                        weights = repeat(weights or 1.0, len(ids))
                     if positions is not None:
                         m._read_values()
                         for d, tf, v in zip(ids, weights, m._values):
@@ -184,6 +197,12 @@ class FastSearch:
                             if g in positions:
                                 positions[g] = v
                                 out[g] = get(g, 0.0) + tf * k1p / (tf + (table[lengths[d]] if lengths else avgnorm))
+                    elif lengths and fresh:
+                        # most postings have tf 1: their score depends on the length byte only
+                        if one is None:
+                            one = [k1p / (1.0 + n) for n in table]
+                        for d, tf in zip(ids, weights):
+                            out[d + offset] = one[lengths[d]] if tf == 1.0 else tf * k1p / (tf + table[lengths[d]])
                     elif lengths:
                         for d, tf in zip(ids, weights):
                             g = d + offset
@@ -225,13 +244,19 @@ class FastSearch:
                 prefix = max(1, leaf.prefixlength)  # a whole-lexicon scan otherwise
                 candidates = reader.terms_within(field, leaf.text, leaf.maxdist, prefix=prefix)
             elif isinstance(leaf, wq.Prefix):
-                candidates = reader.expand_prefix(field, leaf.text)
+                # terms with their stats in one pass (not a lookup per term for its frequency)
+                # per segment: through the combined reader, each term is looked up in every segment
+                dfs: dict = {}
+                for sub, _offset in self.leaves:
+                    for t, info in sub.reader().iter_prefix(field, leaf.text):
+                        dfs[t] = dfs.get(t, 0) + info.doc_frequency()
+                scored = [(df, t.decode("utf-8") if isinstance(t, bytes) else t) for t, df in dfs.items()]
+                candidates = None
             else:
                 candidates = leaf._btexts(reader)
                 candidates = (c.decode("utf-8") if isinstance(c, bytes) else c for c in candidates)
-            scored = []
-            for t in candidates:
-                scored.append((reader.doc_frequency(field, t), t))
+            if candidates is not None:
+                scored = [(reader.doc_frequency(field, t), t) for t in candidates]
             budget = max(20_000, EXPANSION_POSTINGS * self.N)
             terms, used = [], 0
             for df, t in heapq.nlargest(MAX_EXPANSIONS, scored):
