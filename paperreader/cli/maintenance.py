@@ -72,7 +72,7 @@ def cmd_restore(args) -> int:
 def cmd_check(args) -> int:
     from paperreader.paths import resolve
     from paperreader.store import StoreError
-    from paperreader.store.library import inspect_store
+    from paperreader.store.validation import inspect_store
 
     paths = resolve(args.data_dir)
     report = {"store": str(paths.store), "store_ok": False, "store_problem": None, "index_problem": None}

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from paperreader.store.library import Library, StoreError, _fsync_dir, _readonly_uri, _store_problem, inspect_store
+from paperreader.store.library import Library
+from paperreader.store.validation import StoreError, _fsync_dir, _readonly_uri, _store_problem, inspect_store
 from paperreader.store.schema import SCHEMA_VERSION, migrate
 
 PREFIX = "library-"

@@ -8,24 +8,20 @@ holds the index next can catch it up.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from paperreader.model import Paper, arxiv_paper_id, id_from_title_key, parse_arxiv_id
-from paperreader.store.records import PaperRecord, record_from_row
+from paperreader.model import Paper, arxiv_paper_id, parse_arxiv_id
+from paperreader.store.records import PaperRecord, now, record_from_row  # noqa: F401 (now: re-exported)
+from paperreader.store.upsert import upsert_one
 from paperreader.store.schema import SCHEMA_VERSION, migrate
+from paperreader.store.validation import StoreError, _fsync_dir, _readonly_uri, _store_problem, inspect_store
 from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
-
-
-class StoreError(Exception):
-    """The store cannot be used as it is (corrupt, newer, unwritable); the file is left alone."""
 
 
 class NotFound(KeyError):
@@ -43,125 +39,8 @@ class UpsertResult:
         return UpsertResult(self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged)
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 _SELECT = """SELECT p.*, s.starred_at, r.read_at FROM papers p
     LEFT JOIN stars s ON s.paper_id = p.id LEFT JOIN reads r ON r.paper_id = p.id"""
-_MERGED = ("abstract", "authors", "published", "year", "categories", "doi", "comment", "journal_ref")
-
-
-# What SQLite says when the file, the disk or the lock is the problem (not our SQL): primary codes.
-_STORE_PROBLEMS = {
-    3: "permission denied",  # SQLITE_PERM
-    5: "the library is busy (another paperreader holds a write lock)",  # SQLITE_BUSY
-    6: "the library is locked",  # SQLITE_LOCKED
-    8: "the library or its folder is read-only",  # SQLITE_READONLY
-    10: "disk I/O error",  # SQLITE_IOERR
-    11: "the library file is damaged",  # SQLITE_CORRUPT
-    13: "the disk is full",  # SQLITE_FULL
-    14: "cannot open the library file",  # SQLITE_CANTOPEN
-    26: "not an SQLite database",  # SQLITE_NOTADB
-}
-# Tables every paperreader store has had since version 1.
-REQUIRED_TABLES = frozenset({"meta", "papers", "aliases", "stars", "notes", "tags", "changes"})
-
-
-def _store_problem(exc: sqlite3.Error) -> str | None:
-    """A plain reason if `exc` is about the file, disk or lock; None for a bug in our SQL."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None and (code & 0xFF) in _STORE_PROBLEMS:
-        return f"{_STORE_PROBLEMS[code & 0xFF]} ({exc})"
-    if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "malformed", without a code
-        return str(exc)
-    return None
-
-
-def _readonly_uri(path: Path, immutable: bool = False) -> str:
-    return Path(path).absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
-
-
-def inspect_store(path: Path, *, thorough: bool = False) -> int:
-    """The schema version of the store at `path`, read without writing a byte; else StoreError.
-
-    Opened read-only, so a newer or damaged store is never switched to WAL, checkpointed, rolled
-    back or migrated. `thorough` runs SQLite's full `integrity_check` (used for backups and
-    restores; opening runs only the cheap checks).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise StoreError(f"{path}: no such library file")
-    if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
-        raise StoreError(f"{path}: the library file is empty (0 bytes); restore a backup or delete it to start afresh")
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read the library: {exc.strerror or exc}") from None
-    if header and not header.startswith(b"SQLite format 3\x00"):
-        raise StoreError(f"{path}: not a paperreader library (not an SQLite database); it was left as it was")
-    for attempt in range(2):
-        # With no WAL beside it, read the file as immutable: no lock, no -wal or -shm file is created.
-        quiet = not _sidecars(path)
-        stamp = _fingerprint(path)
-        try:
-            return _inspect(path, quiet, thorough)
-        except sqlite3.Error as exc:
-            if quiet and attempt == 0 and (_sidecars(path) or _fingerprint(path) != stamp):
-                continue  # another paperreader wrote it meanwhile: read again, with locks
-            raise StoreError(f"{path}: not a readable paperreader library ({exc}); it was left as it was") from None
-    raise AssertionError("unreachable")
-
-
-def _fingerprint(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
-def _sidecars(path: Path) -> bool:
-    return any(Path(f"{path}{side}").exists() for side in ("-wal", "-shm", "-journal"))
-
-
-def _inspect(path: Path, immutable: bool, thorough: bool) -> int:
-    conn = sqlite3.connect(_readonly_uri(path, immutable=immutable), uri=True, timeout=15, isolation_level=None)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path}: this library was written by a newer paperreader "
-                f"(schema {version}, this version reads {SCHEMA_VERSION}); it was left as it was"
-            )
-        if (version == 0 and tables) or (version > 0 and not REQUIRED_TABLES <= tables):
-            raise StoreError(f"{path}: not a paperreader library (unexpected tables); it was left as it was")
-        if thorough:
-            problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
-            if problems != ["ok"]:
-                detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())[:160]
-                raise StoreError(f"{path}: the library is damaged ({detail}); it was left as it was")
-        elif version > 0:
-            conn.execute("SELECT count(*) FROM meta").fetchone()
-        return version
-    finally:
-        conn.close()
 
 
 class Library:
@@ -374,82 +253,9 @@ class Library:
         result = UpsertResult()
         with self.transaction() as conn:
             for paper in papers:
-                outcome = self._upsert_one(conn, paper)
+                outcome = upsert_one(conn, paper)
                 setattr(result, outcome, getattr(result, outcome) + 1)
         return result
-
-    def _find_target(self, conn: sqlite3.Connection, paper: Paper) -> str | None:
-        key = paper.title_key
-        if paper.arxiv_id:
-            pid = arxiv_paper_id(paper.arxiv_id)
-            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone():
-                return pid
-            row = conn.execute(
-                "SELECT id FROM papers WHERE title_key = ? AND arxiv_id IS NULL LIMIT 1", (key,)
-            ).fetchone()
-            if row:  # a title-only paper gains its arXiv id; its stars, notes and tags follow it
-                conn.execute("UPDATE papers SET id = ?, arxiv_id = ? WHERE id = ?", (pid, paper.arxiv_id, row[0]))
-                conn.execute("INSERT OR REPLACE INTO aliases(alias, paper_id) VALUES (?, ?)", (row[0], pid))
-                conn.execute("INSERT INTO changes(paper_id) VALUES (?), (?)", (row[0], pid))
-                return pid
-            return None
-        tid = paper.title_id
-        row = conn.execute(
-            "SELECT id FROM papers WHERE id = ? UNION ALL SELECT paper_id FROM aliases WHERE alias = ? LIMIT 1",
-            (tid, tid),
-        ).fetchone() or conn.execute("SELECT id FROM papers WHERE title_key = ? LIMIT 1", (key,)).fetchone()
-        return row[0] if row else None
-
-    def _upsert_one(self, conn: sqlite3.Connection, paper: Paper) -> str:
-        paper = paper.cleaned()
-        if not paper.title:
-            raise ValueError("a paper needs a title")
-        values = {
-            "title": paper.title,
-            "title_key": paper.title_key,
-            "abstract": paper.abstract,
-            "authors": json.dumps(list(paper.authors), ensure_ascii=False),
-            "published": paper.published,
-            "year": paper.year,
-            "categories": json.dumps(list(paper.categories), ensure_ascii=False),
-            "doi": paper.doi,
-            "comment": paper.comment,
-            "journal_ref": paper.journal_ref,
-            "urls": json.dumps([[u.kind, u.url, u.label] for u in paper.urls], ensure_ascii=False),
-            "source": paper.source,
-        }
-        target = self._find_target(conn, paper)
-        stamp = now()
-        if target is None:
-            pid = paper.id
-            conn.execute(
-                f"INSERT INTO papers(id, arxiv_id, added_at, updated_at, {', '.join(values)}) "
-                f"VALUES (?, ?, ?, ?, {', '.join('?' * len(values))})",
-                (pid, paper.arxiv_id, stamp, stamp, *values.values()),
-            )
-            if paper.title_id != pid:
-                conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (paper.title_id, pid))
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
-            return "added"
-        old = conn.execute("SELECT * FROM papers WHERE id = ?", (target,)).fetchone()
-        merged = dict(values)
-        weaker = old["arxiv_id"] is not None and paper.arxiv_id is None
-        empty = {"", "[]", None}
-        for key in values:
-            if merged[key] in empty or (weaker and old[key] not in empty):
-                merged[key] = old[key]
-        merged["title_key"] = paper.title_key if merged["title"] == paper.title else old["title_key"]
-        old_urls = json.loads(old["urls"])
-        merged["urls"] = json.dumps(old_urls + [u for u in json.loads(values["urls"]) if u not in old_urls], ensure_ascii=False)
-        if all(merged[key] == old[key] for key in merged if key != "source"):
-            return "unchanged"
-        assignments = ", ".join(f"{key} = ?" for key in merged)
-        conn.execute(f"UPDATE papers SET {assignments}, updated_at = ? WHERE id = ?", (*merged.values(), stamp, target))
-        alias = id_from_title_key(merged["title_key"])
-        if alias != target:
-            conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (alias, target))
-        conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (target,))
-        return "updated"
 
     def count(self) -> int:
         return self._query("SELECT count(*) FROM papers")[0][0]

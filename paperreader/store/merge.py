@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from paperreader.model import Paper
 from paperreader.store.library import Library, UpsertResult, now
+from paperreader.store.upsert import find_target, upsert_one
 from paperreader.text import clean_block, clean_line, clean_tag
 
 NOTE_RULE = "\n\n---\n\n"
@@ -29,10 +30,10 @@ def upsert_with_state(library: Library, papers: Iterable[Paper], saved_searches:
     result = UpsertResult()
     with library.transaction() as conn:
         for paper in papers:
-            outcome = library._upsert_one(conn, paper)
+            outcome = upsert_one(conn, paper)
             state = paper.extra.get("state")
             if state:
-                target = library._find_target(conn, paper.cleaned())
+                target = find_target(conn, paper.cleaned())
                 if target is not None and _merge_state(conn, target, state) and outcome == "unchanged":
                     outcome = "updated"
             setattr(result, outcome, getattr(result, outcome) + 1)

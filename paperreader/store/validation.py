@@ -1,0 +1,130 @@
+"""Checking a store before anything writes to it, and the errors that say what is wrong.
+
+A store is opened read-only first (header, version, our tables), so a corrupt, foreign or newer
+file is refused with its path and left byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from paperreader.store.schema import SCHEMA_VERSION
+
+
+class StoreError(Exception):
+    """The store cannot be used as it is (corrupt, newer, unwritable); the file is left alone."""
+
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# What SQLite says when the file, the disk or the lock is the problem (not our SQL): primary codes.
+_STORE_PROBLEMS = {
+    3: "permission denied",  # SQLITE_PERM
+    5: "the library is busy (another paperreader holds a write lock)",  # SQLITE_BUSY
+    6: "the library is locked",  # SQLITE_LOCKED
+    8: "the library or its folder is read-only",  # SQLITE_READONLY
+    10: "disk I/O error",  # SQLITE_IOERR
+    11: "the library file is damaged",  # SQLITE_CORRUPT
+    13: "the disk is full",  # SQLITE_FULL
+    14: "cannot open the library file",  # SQLITE_CANTOPEN
+    26: "not an SQLite database",  # SQLITE_NOTADB
+}
+# Tables every paperreader store has had since version 1.
+REQUIRED_TABLES = frozenset({"meta", "papers", "aliases", "stars", "notes", "tags", "changes"})
+
+
+def _store_problem(exc: sqlite3.Error) -> str | None:
+    """A plain reason if `exc` is about the file, disk or lock; None for a bug in our SQL."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and (code & 0xFF) in _STORE_PROBLEMS:
+        return f"{_STORE_PROBLEMS[code & 0xFF]} ({exc})"
+    if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "malformed", without a code
+        return str(exc)
+    return None
+
+
+def _readonly_uri(path: Path, immutable: bool = False) -> str:
+    return Path(path).absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def inspect_store(path: Path, *, thorough: bool = False) -> int:
+    """The schema version of the store at `path`, read without writing a byte; else StoreError.
+
+    Opened read-only, so a newer or damaged store is never switched to WAL, checkpointed, rolled
+    back or migrated. `thorough` runs SQLite's full `integrity_check` (used for backups and
+    restores; opening runs only the cheap checks).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such library file")
+    if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
+        raise StoreError(f"{path}: the library file is empty (0 bytes); restore a backup or delete it to start afresh")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the library: {exc.strerror or exc}") from None
+    if header and not header.startswith(b"SQLite format 3\x00"):
+        raise StoreError(f"{path}: not a paperreader library (not an SQLite database); it was left as it was")
+    for attempt in range(2):
+        # With no WAL beside it, read the file as immutable: no lock, no -wal or -shm file is created.
+        quiet = not _sidecars(path)
+        stamp = _fingerprint(path)
+        try:
+            return _inspect(path, quiet, thorough)
+        except sqlite3.Error as exc:
+            if quiet and attempt == 0 and (_sidecars(path) or _fingerprint(path) != stamp):
+                continue  # another paperreader wrote it meanwhile: read again, with locks
+            raise StoreError(f"{path}: not a readable paperreader library ({exc}); it was left as it was") from None
+    raise AssertionError("unreachable")
+
+
+def _fingerprint(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _sidecars(path: Path) -> bool:
+    return any(Path(f"{path}{side}").exists() for side in ("-wal", "-shm", "-journal"))
+
+
+def _inspect(path: Path, immutable: bool, thorough: bool) -> int:
+    conn = sqlite3.connect(_readonly_uri(path, immutable=immutable), uri=True, timeout=15, isolation_level=None)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: this library was written by a newer paperreader "
+                f"(schema {version}, this version reads {SCHEMA_VERSION}); it was left as it was"
+            )
+        if (version == 0 and tables) or (version > 0 and not REQUIRED_TABLES <= tables):
+            raise StoreError(f"{path}: not a paperreader library (unexpected tables); it was left as it was")
+        if thorough:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+            if problems != ["ok"]:
+                detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())[:160]
+                raise StoreError(f"{path}: the library is damaged ({detail}); it was left as it was")
+        elif version > 0:
+            conn.execute("SELECT count(*) FROM meta").fetchone()
+        return version
+    finally:
+        conn.close()
