@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
+import os
 import re
 import sys
 from functools import lru_cache
@@ -271,7 +272,7 @@ def read_jsonl(path: Path, limit: int | None = None) -> Iterator[dict]:
 def write_jsonl(path: Path, n: int, seed: int = SEED, progress=None) -> Path:
     """Write n papers to path atomically (a .part file renamed at the end)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
+    tmp = path.with_suffix(path.suffix + f".{os.getpid()}.part")  # two runs may generate at once
     with open(tmp, "w", encoding="utf-8") as fh:
         for k, d in enumerate(papers(n, seed)):
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")

@@ -55,6 +55,8 @@ def table(data: dict) -> str:
     load = [m.get("loadavg_at_start"), m.get("loadavg_at_end")]
     if all(load):
         out.append(f"load average (1/5/15 min) at start {load[0]}, at end {load[1]} (other work shares the machine)")
+    if m.get("beside_another_run"):
+        out.append("WARNING: another benchmark run was going at the same time (--no-wait): figures are skewed")
     for name, why in (data.get("skipped") or {}).items():
         out.append(f"skipped {name}: {why}")
     for n, per_engine in (data.get("sizes") or {}).items():

@@ -116,7 +116,7 @@ def git_state() -> str:
 
 
 def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
-    workdir = common.WORK / "index" / f"{engine}-{n}"
+    workdir = args.index_root / f"{engine}-{n}"
     built = workdir / ".bench-build.json"
     out: dict = {"code": git_state()}
     if args.reuse and built.exists():
@@ -140,6 +140,29 @@ def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
     return out
 
 
+def take_turn(wait: bool) -> tuple[object, bool]:
+    """One benchmark run at a time on this checkout: two at once share the cores and skew both.
+
+    Returns the held lock file (keep it open) and whether another run was going when this one began.
+    """
+    import fcntl
+
+    common.WORK.mkdir(parents=True, exist_ok=True)
+    fh = open(common.WORK / ".run.lock", "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fh, False
+    except BlockingIOError:
+        fh.seek(0)
+        other = fh.read().strip() or "?"
+        if not wait:
+            say(f"another benchmark run ({other}) is going: measuring anyway (--no-wait); figures will be skewed")
+            return fh, True
+        say(f"waiting for another benchmark run ({other}) to finish (--no-wait to run beside it)")
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        return fh, False
+
+
 def say(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
@@ -155,13 +178,23 @@ def main(argv=None) -> int:
     ap.add_argument("--reuse", action="store_true", help="reuse indexes a previous run built (skips import)")
     ap.add_argument("--no-tui", dest="tui", action="store_false", help="skip the TUI timings")
     ap.add_argument("--tui-runs", type=int, default=5)
+    ap.add_argument("--no-wait", dest="wait", action="store_false", help="do not wait for another run to finish")
     args = ap.parse_args(argv)
+    # indexes live per run (named after the JSON file), so runs never build into each other's dirs
+    args.index_root = common.WORK / "index" / args.json.stem
+    lock, concurrent = take_turn(args.wait)
+    if not concurrent:
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"pid {os.getpid()}, {args.json.name}, since {time.strftime('%H:%M:%S')}")
+        lock.flush()
 
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     if args.full and 1_000_000 not in sizes:
         sizes.append(1_000_000)
     names = [e.strip() for e in args.engines.split(",") if e.strip()]
     data = {"machine": machine(), "sizes": {}, "skipped": {}, "notes": {}, "tui": None}
+    data["machine"]["beside_another_run"] = concurrent
     for name in names:
         why = engines.availability(name)
         if why:
@@ -194,7 +227,7 @@ def main(argv=None) -> int:
         import tui
 
         say("TUI timings")
-        data["tui"] = tui.measure_all(runs=args.tui_runs, sizes=sizes, say=say)
+        data["tui"] = tui.measure_all(runs=args.tui_runs, sizes=sizes, index_root=args.index_root, say=say)
         save()
     data["machine"]["loadavg_at_end"] = os.getloadavg()
     save()

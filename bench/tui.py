@@ -212,11 +212,11 @@ def measure(name: str, runs: int, data_dir=None) -> dict:
     }
 
 
-def measure_all(runs: int, sizes: list[int], say=print) -> dict:
+def measure_all(runs: int, sizes: list[int], index_root, say=print) -> dict:
     out = {"bare textual": measure("bare", runs)}
     say(f"  bare textual: launch {out['bare textual']['launch_median_ms']:,.0f} ms")
     target = PaperreaderTarget()
-    built = [n for n in sorted(sizes) if n <= 100_000 and (common.WORK / "index" / f"paperreader-{n}").exists()]
+    built = [n for n in sorted(sizes) if n <= 100_000 and (index_root / f"paperreader-{n}").exists()]
     try:
         target.check()
         if not built:
@@ -227,7 +227,7 @@ def measure_all(runs: int, sizes: list[int], say=print) -> dict:
         return out
     n = built[-1]
     label = f"paperreader, {n:,} papers"
-    out[label] = measure("paperreader", runs, common.WORK / "index" / f"paperreader-{n}")
+    out[label] = measure("paperreader", runs, index_root / f"paperreader-{n}")
     ratio = out[label]["launch_median_ms"] / out["bare textual"]["launch_median_ms"]
     out[label]["launch_vs_bare"] = ratio
     say(f"  {label}: launch {out[label]['launch_median_ms']:,.0f} ms ({ratio:.2f}x bare)")
