@@ -304,11 +304,15 @@ class FastSearch:
                 return {}
         decode = fmt.decode_positions
         out = {}
+        steps = range(1, slop + 1)
         for d, s in scores.items():
             reach = set(decode(poses[0][d]))
             for i in range(1, len(words)):
-                nxt = decode(poses[i][d])
-                reach = {q for q in nxt if any(q - slop <= p < q for p in reach)}
+                nxt = set(decode(poses[i][d]))
+                if slop == 1:
+                    reach = {p + 1 for p in reach} & nxt
+                else:
+                    reach = {p + k for p in reach for k in steps} & nxt
                 if not reach:
                     break
             if reach:

@@ -32,6 +32,7 @@ class TermMatcher:
     fuzzy: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)  # (field, stem, word) -> bool
+    _near: dict = field(default_factory=dict, repr=False, compare=False)  # fuzzy word -> one-edit spellings
 
     @classmethod
     def from_query(cls, q) -> "TermMatcher":
@@ -69,8 +70,17 @@ class TermMatcher:
             return True
         if any(word.startswith(p) for p in self.prefixes.get(name, ())):
             return True
-        if any(within_distance(stem, text, dist) for text, dist in self.fuzzy.get(name, ())):
-            return True
+        for text, dist in self.fuzzy.get(name, ()):
+            if dist == 1:  # one set of spellings, not an edit distance per word of the text
+                near = self._near.get(text)
+                if near is None:
+                    from paperreader.search.fast import _edits1
+
+                    near = self._near[text] = _edits1(text)
+                if stem in near:
+                    return True
+            elif within_distance(stem, text, dist):
+                return True
         return any(p.match(word) for p in self.patterns.get(name, ()))
 
 

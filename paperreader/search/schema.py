@@ -154,13 +154,13 @@ class CompactPositions(_positions_base()):
     def decode_positions(self, valuestring):
         from array import array
 
+        from itertools import accumulate
+
+        if valuestring[0] == 66:  # "B": the bytes are the deltas
+            return list(accumulate(valuestring[1:]))
         deltas = array(chr(valuestring[0]))
         deltas.frombytes(valuestring[1:])
-        out, pos = [], 0
-        for d in deltas:
-            pos += d
-            out.append(pos)
-        return out
+        return list(accumulate(deltas))
 
     def decode_frequency(self, valuestring):
         return (len(valuestring) - 1) // {66: 1, 72: 2, 73: 4}[valuestring[0]]
