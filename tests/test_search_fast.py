@@ -65,3 +65,11 @@ def test_capped_expansion_says_the_total_is_a_lower_bound(workspace, monkeypatch
     assert not results.total_exact and results.json()["total_exact"] is False
     assert results.total == len({h.id for h in results.hits}) or results.total > len(results.hits)
     assert workspace.engine.search("mamba").total_exact
+
+
+def test_ranked_ids_page_deep_in_search_order(workspace):
+    engine = workspace.engine
+    results = engine.search("model", limit=60)
+    parsed = engine.parse("model")
+    assert engine.ranked_ids(parsed, 60) == [h.id for h in results.hits]
+    assert engine.ranked_ids(parsed, 10) == [h.id for h in results.hits][:10]

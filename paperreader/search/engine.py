@@ -125,6 +125,23 @@ class SearchEngine:
         out.seconds = time.perf_counter() - start
         return out
 
+    def ranked_ids(self, parsed: ParsedQuery, limit: int) -> list[str]:
+        """The ids of the best `limit` hits of an already parsed query, best first, through the
+        same fast evaluation as search() (for paging deep into a result list; term scores of the
+        query are cached, so asking again for a longer list costs little)."""
+        from whoosh import query as wq
+
+        with self.index.lock:
+            self.index.catch_up()
+            searcher = self.index.searcher()
+            if isinstance(parsed.whoosh, wq.Every) or parsed.whoosh is wq.NullQuery:
+                return [] if parsed.whoosh is wq.NullQuery else self.library.list_ids()[:limit]
+            try:
+                found = self.index.fast_search().run(parsed.whoosh, limit)
+            except wq.QueryError as exc:
+                raise QueryError(str(exc)) from None
+            return [searcher.stored_fields(docnum)["id"] for _score, docnum in found.top]
+
     def _browse(self, parsed: ParsedQuery, limit: int, start: float, empty: bool) -> SearchResults:
         """An empty query lists the library: starred first, then by title."""
         if empty:

@@ -51,15 +51,24 @@ class Vocabulary:
 
     def __init__(self, counts: Counter | None = None) -> None:
         self.counts: Counter = counts or Counter()
+        self._corrections: dict[str, str | None] = {}  # as you type, the same word is corrected again and again
 
     def add_text(self, text: str) -> None:
         self.counts.update(set(words_of(text)))
+        self._corrections.clear()
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.counts
 
     def correct(self, word: str) -> str | None:
         """The closest known word (distance 1, else 2), most frequent among equals; None if known."""
+        if word not in self._corrections:
+            if len(self._corrections) > 10_000:
+                self._corrections.clear()
+            self._corrections[word] = self._correct(word)
+        return self._corrections[word]
+
+    def _correct(self, word: str) -> str | None:
         lower = word.lower()
         if lower in self.counts or len(lower) < 4:
             return None
