@@ -62,11 +62,15 @@ class Vocabulary:
 
     def correct(self, word: str) -> str | None:
         """The closest known word (distance 1, else 2), most frequent among equals; None if known."""
-        if word not in self._corrections:
-            if len(self._corrections) > 10_000:
-                self._corrections.clear()
-            self._corrections[word] = self._correct(word)
-        return self._corrections[word]
+        try:
+            return self._corrections[word]
+        except KeyError:
+            pass
+        fix = self._correct(word)
+        if len(self._corrections) > 10_000:
+            self._corrections.clear()
+        self._corrections[word] = fix
+        return fix
 
     def _correct(self, word: str) -> str | None:
         lower = word.lower()
