@@ -3,7 +3,8 @@
 import pytest
 
 from paperreader.search import fast
-from paperreader.search.schema import CompactPositions, fast_analysis, name_analyzer, tag_analyzer, text_analyzer
+from paperreader.search.formats import CompactPositions
+from paperreader.search.schema import fast_analysis, name_analyzer, tag_analyzer, text_analyzer
 
 TEXTS = [
     "The état-of-the-art e.g. U.S.A. naïve Über café 3.5x x_y don't",
