@@ -122,7 +122,7 @@ class Fetcher:
 
     def __init__(self, workspace) -> None:
         self.ws = workspace
-        self._ranking: tuple | None = None  # (parsed query, searcher, whoosh results, limit asked)
+        self._ranking: tuple | None = None  # (parsed query, ranked ids, limit asked)
 
     def first(self, query: str, filter: Filter, count: int = PAGE) -> ResultSet:
         """The first page of a search (or of the library, for an empty query); raises QueryError."""
@@ -152,26 +152,20 @@ class Fetcher:
         return {offset + i: maker.row(records[pid]) for i, pid in enumerate(ids) if pid in records}
 
     def _ranked_ids(self, parsed, offset: int, count: int) -> list[str]:
-        """Ids ranked offset..offset+count: one search ranks (at least) that far, then is reused.
+        """Ids ranked offset..offset+count, through the engine's fast path.
 
-        The ranking is kept while the same query runs on the same searcher, and grows
-        geometrically, so scrolling through 100k hits re-ranks a handful of times, not per page.
+        The ranking is kept for the same query and grows geometrically, so scrolling through
+        100k hits re-ranks a handful of times, not per page (term scores are cached in the
+        engine, so a longer ranking costs little more).
         """
-        index = self.ws.index
-        with index.lock:
-            index.catch_up()
-            searcher = index.searcher()
-            cached = self._ranking
-            if cached and cached[0] is parsed and cached[1] is searcher and (
-                cached[2].scored_length() >= offset + count or cached[3] >= cached[2].scored_length()
-            ):
-                results = cached[2]
-            else:
-                limit = max(offset + count, 2 * cached[3] if cached and cached[0] is parsed else 0)
-                results = searcher.search(parsed.whoosh, limit=limit)
-                self._ranking = (parsed, searcher, results, limit)
-            end = min(offset + count, results.scored_length())
-            return [results[i]["id"] for i in range(offset, end)]
+        cached = self._ranking
+        if cached and cached[0] is parsed and (len(cached[1]) >= offset + count or len(cached[1]) < cached[2]):
+            ids = cached[1]
+        else:
+            limit = max(offset + count, 2 * cached[2] if cached and cached[0] is parsed else 0)
+            ids = self.ws.engine.ranked_ids(parsed, limit)
+            self._ranking = (parsed, ids, limit)
+        return ids[offset : offset + count]
 
     def similar(self, paper_id: str, limit: int = 100) -> ResultSet:
         record = self.ws.library.get(paper_id)
