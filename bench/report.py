@@ -46,6 +46,16 @@ def _rows(r: dict) -> dict:
     }
 
 
+def _hit_diffs(r: dict, base: dict | None) -> str:
+    """How often this engine's number of hits (of 20) differs from the baseline's, mix / typing."""
+    q, b = r.get("query") or {}, (base or {}).get("query") or {}
+    if not q or not b or r is base:
+        return "–"
+    pairs = [(x, y) for key in ("queries", "keystrokes") for x, y in zip(q.get(key, []), b.get(key, []))]
+    mix = sum(1 for x, y in zip(q.get("queries", []), b.get("queries", [])) if x["hits"] != y["hits"])
+    return f"{mix} / {sum(1 for x, y in pairs if x['hits'] != y['hits']) - mix}"
+
+
 def table(data: dict) -> str:
     out = []
     m = data.get("machine", {})
@@ -62,10 +72,13 @@ def table(data: dict) -> str:
     for n, per_engine in (data.get("sizes") or {}).items():
         names = list(per_engine)
         rows = {name: _rows(per_engine[name]) for name in names}
+        if "fts5" in per_engine:
+            for name in names:
+                rows[name]["hit counts differ from fts5's (mix / typing)"] = _hit_diffs(per_engine[name], per_engine["fts5"])
         out.append("")
         out.append(f"| {int(n):,} papers | " + " | ".join(names) + " |")
         out.append("|---|" + "---|" * len(names))
-        for label in next(iter(rows.values()), {}):
+        for label in max(rows.values(), key=len, default={}):
             cells = [rows[name][label] for name in names]
             if label == "error" and not any(cells):
                 continue
