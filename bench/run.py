@@ -126,13 +126,13 @@ def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir(parents=True)
         say(f"{engine} @ {n:,}: building")
-        out["build"] = worker("build", engine, str(corpus), str(workdir))
+        out["build"] = worker("build", engine, str(corpus), str(workdir), timeout=args.step_timeout)
         out["build"]["when"] = datetime.now().isoformat(timespec="seconds")
         built.write_text(json.dumps(out["build"]))
     record(out)
     say(f"{engine} @ {n:,}: {out['build']['docs_per_s']:,.0f} papers/s; querying")
     limit = [] if args.time_limit <= 0 else ["--time-limit", str(args.time_limit)]
-    out["query"] = worker("query", engine, str(workdir), *limit)
+    out["query"] = worker("query", engine, str(workdir), *limit, timeout=args.step_timeout)
     record(out)
     say(f"{engine} @ {n:,}: cold starts")
     out["cold"] = cold_start(engine, workdir, args.cold_runs)
@@ -178,6 +178,7 @@ def main(argv=None) -> int:
     ap.add_argument("--reuse", action="store_true", help="reuse indexes a previous run built (skips import)")
     ap.add_argument("--no-tui", dest="tui", action="store_false", help="skip the TUI timings")
     ap.add_argument("--tui-runs", type=int, default=5)
+    ap.add_argument("--step-timeout", type=float, default=None, help="seconds before a build or query step is killed")
     ap.add_argument("--no-wait", dest="wait", action="store_false", help="do not wait for another run to finish")
     args = ap.parse_args(argv)
     # indexes live per run (named after the JSON file), so runs never build into each other's dirs
