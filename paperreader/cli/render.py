@@ -43,7 +43,8 @@ def print_row(rank: int | None, record, highlights=(), score: float | None = Non
 
 
 def print_search(results) -> None:
-    print(f"{results.total} match{'es' if results.total != 1 else ''} for {results.query!r}")
+    at_least = "" if getattr(results, "total_exact", True) else "at least "  # a capped prefix/fuzzy expansion
+    print(f"{at_least}{results.total} match{'es' if results.total != 1 else ''} for {results.query!r}")
     if results.suggestion:
         print(f"did you mean: {results.suggestion}")
     for rank, hit in enumerate(results.hits, 1):
