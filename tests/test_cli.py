@@ -161,3 +161,19 @@ def test_a_daily_backup_that_fails_is_a_notice_not_a_failure(cli, data_dir):
     result = cli("stats", "--json")
     assert result.code == 0 and result.json["papers"] == 201
     assert "daily backup was not made" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_index_progress_in_a_log_is_periodic_lines(capsys):
+    from paperreader.cli.context import progress_printer
+
+    show = progress_printer(every=0)  # stderr is not a terminal under pytest
+    for done in (0, 500, 1000):
+        show(done, 1000)
+    assert capsys.readouterr().err.splitlines() == [
+        "paperreader: indexing 0/1,000 (0.0%)",
+        "paperreader: indexing 500/1,000 (50.0%)",
+        "paperreader: indexing 1,000/1,000 (100.0%)",
+    ]
+    quiet = progress_printer(every=60)  # a quick build prints nothing
+    quiet(10, 10)
+    assert capsys.readouterr().err == ""

@@ -38,17 +38,29 @@ def workspace(args, *, index: bool = False, seed: bool = True):
         ws.close()
 
 
-def progress_printer():
-    """A progress callback drawing a one-line bar on stderr, when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
+def progress_printer(every: float = 10.0):
+    """A progress callback for index builds: a one-line bar on a terminal; otherwise (a log, a
+    pipe) a plain line every `every` seconds once a build has run that long, and one at the end
+    if any was printed (a quick build prints nothing, so errors stay one line)."""
+    import time
+
+    tty = sys.stderr.isatty()
+    last = [time.monotonic()]
+    printed = [False]
 
     def show(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
+        if tty:
+            width = 30
+            filled = int(width * done / total) if total else width
+            sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            if done >= total:
+                sys.stderr.write("\n")
+        else:
+            now = time.monotonic()
+            if (done < total and now - last[0] < every) or (done >= total and not printed[0]):
+                return
+            last[0], printed[0] = now, True
+            sys.stderr.write(f"paperreader: indexing {done:,}/{total:,} ({100 * done / total if total else 100:.1f}%)\n")
         sys.stderr.flush()
 
     return show
