@@ -74,6 +74,7 @@ class ResultSet:
     filter: Filter
     total: int
     rows: dict[int, Row] = field(default_factory=dict)
+    total_exact: bool = True  # False: a prefix/fuzzy word stood for more terms than are searched
     suggestion: str | None = None
     seconds: float = 0.0
     mode: str = "search"  # "browse" (empty query), "search", "similar"
@@ -131,7 +132,10 @@ class Fetcher:
             result = ResultSet(query, filter, len(ids), mode="browse", ids=ids)
         else:
             found = self.ws.engine.search(query, limit=count, highlight=False, filter_query=filter.query)
-            result = ResultSet(query, filter, found.total, suggestion=found.suggestion, seconds=found.seconds, parsed=found.parsed)
+            result = ResultSet(
+                query, filter, found.total, suggestion=found.suggestion, seconds=found.seconds, parsed=found.parsed,
+                total_exact=getattr(found, "total_exact", True),
+            )
             maker = RowMaker(found.parsed)
             result.rows = {i: maker.row(hit.record) for i, hit in enumerate(found.hits)}
             result.total = max(result.total, len(result.rows))

@@ -40,7 +40,8 @@ class StatusLine(Horizontal):
         else:
             noun = "paper" if result.total == 1 else "papers"
             what = "in the library" if result.mode == "browse" and filter is Filter.ALL else "match"
-            text.append(f"{result.total:,} {noun} {what}", style="bold")
+            at_least = "" if result.total_exact else "at least "
+            text.append(f"{at_least}{result.total:,} {noun} {what}", style="bold")
             if result.mode == "search" and result.seconds:
                 text.append(f" ({result.seconds * 1000:.0f} ms)", style="dim")
         if result is None or result.mode != "similar":
