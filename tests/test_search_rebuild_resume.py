@@ -46,3 +46,27 @@ def test_a_damaged_checkpoint_starts_over(workspace):
     (side / index_mod.RESUME).write_text('{"schema": 1, "done": 5, "seq": 0, "last_id": "zzz"}')
     assert ws.index.rebuild() == ws.library.count()
     assert ws.engine.search("mamba").total > 0 and not side.exists()
+
+
+def test_a_kill_between_a_chunks_commit_and_its_checkpoint_adds_no_duplicates(workspace, monkeypatch):
+    monkeypatch.setattr(index_mod, "REBUILD_CHUNK", 20)
+    monkeypatch.setattr(index_mod, "BULK_PROCS_FROM", 10_000)
+    ws = workspace
+    expected = ids_for(ws, "mamba")
+    real_checkpoint = index_mod.SearchIndex._checkpoint
+    calls = []
+
+    def dies_after_the_second_commit(side, resume):
+        calls.append(resume["done"])
+        if resume["done"] >= 40:  # the chunk 20..40 is committed; its checkpoint never lands
+            raise KeyboardInterrupt
+        real_checkpoint(side, resume)
+
+    monkeypatch.setattr(index_mod.SearchIndex, "_checkpoint", staticmethod(dies_after_the_second_commit))
+    with pytest.raises(KeyboardInterrupt):
+        ws.index.rebuild()
+    monkeypatch.setattr(index_mod.SearchIndex, "_checkpoint", staticmethod(real_checkpoint))
+    assert ws.index.rebuild() == ws.library.count()
+    assert ws.index.read_stamp()["docs"] == ws.library.count()
+    assert ids_for(ws, "mamba") == expected  # each paper once
+    assert len(ids_for(ws, "NOT mamba")) == ws.library.count() - len(expected)

@@ -230,7 +230,14 @@ class SearchIndex:
                 return None, None, None
             ix = _whoosh_index().open_dir(str(side))
             with ix.reader() as reader:
-                reader.doc_count()
+                count = reader.doc_count()
+                if count != resume["done"]:
+                    # killed between a chunk's commit and its checkpoint: the chunk is in the
+                    # index, so resume after it (chunks are committed whole, in id order)
+                    if count < resume["done"]:
+                        ix.close()
+                        return None, None, None
+                    resume = {**resume, "done": count, "last_id": max(reader.field_terms("id"), default="")}
             return ix, resume, Vocabulary.load(side / VOCAB)
         except Exception:  # no checkpoint, or a damaged side index: start over
             return None, None, None
