@@ -54,7 +54,12 @@ def library_ids(data_dir: Path) -> list[str]:
 def start_import(data_dir: Path, path: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PAPERREADER_DATA_DIR": str(data_dir), "PAPERREADER_CONFIG_DIR": str(data_dir / "config")}
     cmd = [sys.executable, "-m", "paperreader", "--data-dir", str(data_dir), "import", str(path), "--json", *extra]
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # as from a terminal: a runner started in the background (`cmd &` in a script) ignores SIGINT,
+    # and a child inherits that, so Ctrl-C could never reach it
+    return subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
 
 
 def stop_mid_import(proc: subprocess.Popen, data_dir: Path, sig: int, min_line: int, timeout: float = 60) -> Checkpoint:
