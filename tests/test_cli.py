@@ -158,9 +158,21 @@ def test_star_of_several_ids_changes_nothing_if_one_is_unknown(cli):
 def test_a_daily_backup_that_fails_is_a_notice_not_a_failure(cli, data_dir):
     assert cli("stats").code == 0  # first run: seeds the library
     (data_dir / "backups").write_text("a file where the backups folder should be")
-    result = cli("stats", "--json")
-    assert result.code == 0 and result.json["papers"] == 201
+    pid = cli("search", "mamba", "--json").json["results"][0]["id"]
+    result = cli("star", pid, "--json")
+    assert result.code == 0 and result.json["starred"]
     assert "daily backup was not made" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_only_commands_that_change_something_make_the_daily_backup(cli, data_dir):
+    assert cli("stats").code == 0  # first run: seeds the library (no backup of a fresh library)
+    backups = data_dir / "backups"
+    pid = cli("search", "mamba", "--json").json["results"][0]["id"]
+    for args in (("show", pid), ("list",), ("similar", pid), ("stats",), ("search", "rnn")):
+        assert cli(*args).code == 0
+    assert not backups.exists() or not any(backups.iterdir())
+    assert cli("star", pid).code == 0
+    assert len(list(backups.iterdir())) == 1
 
 
 def test_index_progress_in_a_log_is_periodic_lines(capsys):

@@ -81,7 +81,7 @@ def cmd_search(args) -> int:
     from paperreader.search.query import QueryError
 
     limit = _positive(args.limit, "limit")
-    with workspace(args, index=True) as ws:
+    with workspace(args, index=True, backup=False) as ws:
         if args.stdin:
             failed = 0
             for line in sys.stdin:
@@ -114,7 +114,7 @@ def _record(ws, pid: str):
 
 
 def cmd_show(args) -> int:
-    with workspace(args) as ws:
+    with workspace(args, backup=False) as ws:
         record = _record(ws, args.id)
         if not args.json:
             print_paper(record)
@@ -129,7 +129,7 @@ def _rows_json(records) -> list[dict]:
 
 def cmd_list(args) -> int:
     limit = _positive(args.limit, "limit")
-    with workspace(args) as ws:
+    with workspace(args, backup=False) as ws:
         ids = ws.library.list_ids(starred=args.starred, tag=args.tag, annotated=args.annotated, unread=args.unread)
         shown = ids[:limit] if limit else ids
         records = ws.library.get_many(shown)
@@ -191,7 +191,7 @@ def cmd_tag(args) -> int:
 
 def cmd_similar(args) -> int:
     limit = _positive(args.limit, "limit")
-    with workspace(args, index=True) as ws:
+    with workspace(args, index=True, backup=False) as ws:
         record = _record(ws, args.id)
         hits = ws.engine.similar(record.id, limit=limit)
         if args.json:
@@ -204,7 +204,7 @@ def cmd_similar(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    with workspace(args) as ws:
+    with workspace(args, backup=False) as ws:
         stats = ws.library.stats()
         if args.json:
             emit_json(stats)

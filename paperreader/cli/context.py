@@ -9,8 +9,11 @@ from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError
 
 
 @contextmanager
-def workspace(args, *, index: bool = False, seed: bool = True):
-    """The workspace for `args.data_dir`; with index=True the index is ready (built if needed)."""
+def workspace(args, *, index: bool = False, seed: bool = True, backup: bool = True):
+    """The workspace for `args.data_dir`; with index=True the index is ready (built if needed).
+
+    backup=False for commands that only read: the day's first rolling backup copies the whole
+    store (gigabytes at a million papers), which belongs before a change, not in a script's search."""
     from paperreader.paths import resolve
     from paperreader.search.index import IndexBusy
     from paperreader.search.query import QueryError
@@ -19,7 +22,7 @@ def workspace(args, *, index: bool = False, seed: bool = True):
     from paperreader.workspace import Workspace
 
     try:
-        ws = Workspace.open(resolve(args.data_dir), seed=seed)
+        ws = Workspace.open(resolve(args.data_dir), seed=seed, backup=backup)
     except StoreError as exc:
         raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
     for notice in ws.notices:  # e.g. the daily backup could not be made
