@@ -165,15 +165,6 @@ class SearchEngine:
             out.append(Highlight("author", author_text, tuple(spans)))
         return out
 
-    def full_highlight(self, record: PaperRecord, query_text: str, name: str = "abstract") -> tuple[tuple[int, int], ...]:
-        """Spans over a whole field (the reader pane shows the entire abstract)."""
-        try:
-            matcher = TermMatcher.from_query(self.parse(query_text).whoosh)
-        except QueryError:
-            return ()
-        text = {"abstract": record.abstract, "title": record.title, "note": record.note}[name]
-        return tuple(spans_in(text, name, matcher, self._analyzers[name]))
-
     def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
         """Papers like this one, offline: its most distinctive words, searched in title and abstract."""
         from whoosh import query as wq

@@ -426,6 +426,3 @@ class FastSearch:
             out = {d: s for d, s in out.items() if d not in deleted}
         top = heapq.nlargest(limit, ((s, -d) for d, s in out.items())) if limit else []
         return Evaluation(len(out), [(s, -nd) for s, nd in top], self.exact)
-
-    def stored_id(self, docnum: int) -> str:
-        return self.searcher.stored_fields(docnum)["id"]

@@ -400,9 +400,6 @@ class Library:
     def read_ids(self) -> set[str]:
         return {r[0] for r in self._query("SELECT paper_id FROM reads")}
 
-    def noted_ids(self) -> set[str]:
-        return {r[0] for r in self._query("SELECT paper_id FROM notes")}
-
     def all_tags(self) -> list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self._query("SELECT tag, count(*) FROM tags GROUP BY tag ORDER BY tag")]
 
