@@ -2,4 +2,5 @@
 
 from paperreader.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # index builds start worker processes that import this module
+    raise SystemExit(main())

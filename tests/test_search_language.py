@@ -5,6 +5,7 @@ import shutil
 import pytest
 
 from paperreader.search.index import STAMP
+from paperreader.search.schema import INDEX_SCHEMA_VERSION
 from paperreader.search.query import QueryError
 
 
@@ -135,7 +136,7 @@ def test_index_is_a_cache(workspace):
 
 def test_older_index_is_rebuilt(workspace):
     stamp = workspace.paths.index_dir / STAMP
-    stamp.write_text(stamp.read_text().replace('"schema": 1', '"schema": 0'))
+    stamp.write_text(stamp.read_text().replace(f'"schema": {INDEX_SCHEMA_VERSION}', '"schema": 0'))
     workspace.index.close()
     assert "older" in workspace.ensure_index()
     assert workspace.engine.search("mamba").total > 0

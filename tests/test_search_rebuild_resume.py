@@ -43,7 +43,7 @@ def test_a_damaged_checkpoint_starts_over(workspace):
     ws = workspace
     side = ws.index.dir.parent / f"{ws.index.dir.name}.building"
     side.mkdir()
-    (side / index_mod.RESUME).write_text('{"schema": 1, "done": 5, "seq": 0, "last_id": "zzz"}')
+    (side / index_mod.RESUME).write_text(f'{{"schema": {index_mod.INDEX_SCHEMA_VERSION}, "done": 5, "seq": 0, "last_id": "zzz"}}')
     assert ws.index.rebuild() == ws.library.count()
     assert ws.engine.search("mamba").total > 0 and not side.exists()
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from dataclasses import dataclass
 from math import log
 
@@ -69,12 +69,17 @@ class FastSearch:
 
     def __init__(self, searcher) -> None:
         from whoosh.codec.whoosh3 import W3LeafMatcher
+        from whoosh.reading import TermNotFound
         from whoosh.util.numeric import byte_to_length
+
+        from paperreader.search.codec import PRTermsReader
 
         self.searcher = searcher
         self.leaves = list(searcher.leaf_searchers())
         self.N = searcher.doc_count_all() or 1
         self._w3 = W3LeafMatcher
+        self._pr = PRTermsReader
+        self._missing = TermNotFound
         self._byte_to_length = byte_to_length
         self._norms: dict = {}
         self._lengths: dict = {}
@@ -165,9 +170,22 @@ class FastSearch:
             return out
         fieldobj = searcher.schema[field]
         if not fieldobj.scorable:
+            btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
             for sub, offset in self.leaves:
                 r = sub.reader()
-                if (field, text) in r:
+                terms = getattr(r, "_terms", None)
+                if isinstance(terms, self._pr):
+                    try:
+                        ids = terms.postings(field, btext).ids
+                    except self._missing:
+                        continue
+                    gids = ids if not offset else map(offset.__add__, ids)
+                    if out:
+                        for g in gids:
+                            out.setdefault(g, 0.0)
+                    else:
+                        out.update(dict.fromkeys(gids, 0.0))
+                elif (field, text) in r:
                     for d in r.postings(field, text).all_ids():
                         out.setdefault(offset + d, 0.0)
             return out
@@ -176,8 +194,20 @@ class FastSearch:
         avgnorm = K1  # used when lengths are unknown
         k1p = (K1 + 1) * idf
         get = out.get
+        btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
         for sub, offset in self.leaves:
             r = sub.reader()
+            terms = getattr(r, "_terms", None)
+            if isinstance(terms, self._pr):
+                try:
+                    p = terms.postings(field, btext)
+                except self._missing:
+                    continue
+                lengths = self._length_bytes(sub, field)
+                if one is None:
+                    one = [k1p / (1.0 + n) for n in table] if lengths else None
+                self._score_pr(p, offset, lengths, table, k1p, one, out, positions, fresh)
+                continue
             if (field, text) not in r:
                 continue
             lengths = self._length_bytes(sub, field)
@@ -195,7 +225,7 @@ class FastSearch:
                         for d, tf, v in zip(ids, weights, m._values):
                             g = d + offset
                             if g in positions:
-                                positions[g] = v
+                                positions[g] = fieldobj.format.decode_positions(v)
                                 out[g] = get(g, 0.0) + tf * k1p / (tf + (table[lengths[d]] if lengths else avgnorm))
                     elif lengths and fresh:
                         # most postings have tf 1: their score depends on the length byte only
@@ -218,11 +248,41 @@ class FastSearch:
                     g = d + offset
                     if positions is None or g in positions:
                         if positions is not None:
-                            positions[g] = m.value()
+                            positions[g] = m.value_as("positions")
                         n = table[lengths[d]] if lengths else avgnorm
                         out[g] = get(g, 0.0) + tf * k1p / (tf + n)
                     m.next()
         return out
+
+    @staticmethod
+    def _score_pr(p, offset, lengths, table, k1p, one, out, positions, fresh) -> None:
+        """Scores of one segment's decoded posting list (`search/codec.py`) into `out`: with
+        every frequency 1 and a fresh dict, the whole list in C (zip/map over typed arrays)."""
+        ids, tfs = p.ids, p.tfs
+        get = out.get
+        if positions is not None:
+            for i, d in enumerate(ids):
+                g = d + offset
+                if g in positions:
+                    positions[g] = p.positions(i)
+                    tf = 1 if tfs is None else tfs[i]
+                    n = table[lengths[d]] if lengths else K1
+                    out[g] = get(g, 0.0) + tf * k1p / (tf + n)
+            return
+        gids = ids if not offset else map(offset.__add__, ids)
+        if lengths and fresh:
+            out.update(zip(gids, map(one.__getitem__, map(lengths.__getitem__, ids))))
+            if tfs is not None:
+                for i in compress(range(len(ids)), map((1).__lt__, tfs)):
+                    d, tf = ids[i], tfs[i]
+                    out[d + offset] = tf * k1p / (tf + table[lengths[d]])
+            return
+        if tfs is None:
+            tfs = repeat(1)
+        for d, tf in zip(ids, tfs):
+            g = d + offset
+            n = table[lengths[d]] if lengths else K1
+            out[g] = get(g, 0.0) + tf * k1p / (tf + n)
 
     def _expand(self, leaf) -> list[str]:
         """The most frequent index terms a prefix/wildcard/fuzzy leaf stands for (capped)."""
@@ -279,7 +339,6 @@ class FastSearch:
         intersected first (rarest first), positions read and checked for the survivors only."""
         field, words, slop = node.fieldname, list(node.words), max(1, node.slop)
         searcher = self.searcher
-        fmt = searcher.schema[field].format
         if len(words) == 1:
             return self._term(field, words[0], node.boost)
         dfs = [searcher.doc_frequency(field, w) for w in words]
@@ -302,13 +361,12 @@ class FastSearch:
             poses[i] = want
             if not scores:
                 return {}
-        decode = fmt.decode_positions
         out = {}
         steps = range(1, slop + 1)
         for d, s in scores.items():
-            reach = set(decode(poses[0][d]))
+            reach = set(poses[0][d])
             for i in range(1, len(words)):
-                nxt = set(decode(poses[i][d]))
+                nxt = set(poses[i][d])
                 if slop == 1:
                     reach = {p + 1 for p in reach} & nxt
                 else:

@@ -25,7 +25,7 @@ VOCAB = "vocabulary.json"
 Progress = Callable[[int, int], None]  # (done, total)
 RESUME = "paperreader-build.json"  # a build's checkpoint, in its side directory
 REBUILD_CHUNK = 100_000  # papers per committed chunk of a rebuild: what an interrupted build keeps
-BULK_PROCS_FROM = 5000  # papers; below this, starting writer processes costs more than it saves
+BULK_PROCS_FROM = 5000  # papers; below this, starting worker processes costs more than it saves
 
 
 class IndexBusy(Exception):
@@ -184,26 +184,7 @@ class SearchIndex:
             try:
                 for start in range(0, len(todo), REBUILD_CHUNK):
                     chunk_ids = todo[start : start + REBUILD_CHUNK]
-                    chunk = self.library.iter_records(ids=chunk_ids)
-                    # Both cores analyse (one parent feeding two writer processes, one segment
-                    # each, not merged); segments as plain files, not a compound file: a compound
-                    # file is read through a copy of each part in memory.
-                    procs = min(2, os.cpu_count() or 1) if len(chunk_ids) >= BULK_PROCS_FROM else 1
-                    if procs > 1:
-                        writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=250, compound=False)
-                    else:
-                        writer = ix.writer(limitmb=128, compound=False)
-                    try:
-                        for record in chunk:
-                            writer.add_document(**document_for(record))
-                            vocabulary.add_text(record.title + " " + record.abstract)
-                            done += 1
-                            if progress and (done % 500 == 0 or done == total or done % REBUILD_CHUNK == 0):
-                                progress(done, total)
-                        writer.commit(optimize=False, merge=False)
-                    except BaseException:
-                        writer.cancel()
-                        raise
+                    done = self._build_chunk(ix, chunk_ids, vocabulary, done, total, progress)
                     last_id = chunk_ids[-1]  # papers added since, in this range, are in the change log
                     vocabulary.save(side / VOCAB)
                     self._checkpoint(side, {**resume, "last_id": last_id, "done": done})
@@ -221,6 +202,31 @@ class SearchIndex:
             if progress:
                 progress(done, total)
             return done
+
+    def _build_chunk(self, ix, chunk_ids: list[str], vocabulary: Vocabulary, done: int, total: int,
+                     progress: Progress | None) -> int:
+        """One committed segment of the given papers (`search/bulk.py`: both cores from 5,000
+        papers on); returns the papers done so far."""
+        from paperreader.search.bulk import BulkBuild, batch_size
+
+        procs = min(2, os.cpu_count() or 1) if len(chunk_ids) >= BULK_PROCS_FROM else 1
+        size = batch_size(len(chunk_ids), procs)
+
+        def report(added: int) -> None:
+            if progress:
+                progress(done + added, total)
+
+        with BulkBuild(ix, procs) as build:
+            batch = []
+            for record in self.library.iter_records(ids=chunk_ids):
+                batch.append(document_for(record))
+                if len(batch) >= size:
+                    build.add(batch)
+                    batch = []
+            build.add(batch)
+            added = build.commit(report)
+            vocabulary.counts.update(build.vocabulary)
+        return done + added
 
     def _resume(self, side: Path):
         """(index, checkpoint, vocabulary) of an interrupted build to continue, or Nones."""
@@ -286,8 +292,10 @@ class SearchIndex:
                 return len(ids)
             from whoosh.index import LockError
 
+            from paperreader.search.codec import PRCodec
+
             try:
-                writer = self._ix.writer(timeout=self.lock_timeout, delay=0.1, compound=False)
+                writer = self._ix.writer(timeout=self.lock_timeout, delay=0.1, compound=False, codec=PRCodec())
             except LockError:
                 raise IndexBusy(f"{self.dir}: another paperreader is writing the search index; try again") from None
             records = {r.id: r for r in self.library.iter_records(ids=ids)}

@@ -1,0 +1,323 @@
+"""Bulk index builds: a whole Whoosh segment from a batch of documents, on both cores.
+
+Whoosh's writer sends every posting through a sorting pool, a Python call per posting at each
+step, then the codec; at 100k papers that was 95% of an import. Here a batch of documents is
+analysed in one pass per field (each distinct word analysed once), postings gather in typed arrays
+per term, and each term's list is encoded as one chunk (`search/codec.py`). Batches go to worker
+processes; the parent joins their chunks term by term (chunks concatenate as they are, in
+document order) and writes one segment through Whoosh's own segment writer (per-document
+columns, TOC, locking, cleanup), so the result is an ordinary index of the `PRCodec` format.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import warnings
+import heapq
+from array import array
+from collections import Counter
+from itertools import accumulate, repeat
+from concurrent.futures import ProcessPoolExecutor
+from operator import sub
+
+from paperreader.search.codec import PRCodec, PRTermInfo, encode_chunk, place
+from paperreader.search.schema import build_schema, fast_analysis
+
+BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)
+
+
+def batch_size(n: int, procs: int) -> int:
+    """Documents per task: a few tasks per process, so the last one to finish is not alone long."""
+    if procs <= 1:
+        return max(1, min(n, BATCH_MAX))
+    return max(1000, min(BATCH_MAX, -(-n // (procs * 3))))
+
+
+class _Words(dict):
+    """Raw word -> its index term ("" when dropped), analysed on first sight."""
+
+    def __init__(self, fast) -> None:
+        super().__init__()
+        self.fast = fast
+
+    def __missing__(self, raw: str) -> str:
+        text = self.fast._word(raw)  # raises on a word the analyzer splits (not this schema)
+        self[raw] = text
+        return text
+
+
+class _Analysis:
+    """Per-process state: the schema, and for each text field its tokenizer and word cache."""
+
+    def __init__(self) -> None:
+        import re
+
+        self.schema = build_schema()
+        self.fast: dict = {}
+        for name in self.schema.names():
+            field = self.schema[name]
+            fast = fast_analysis(field.analyzer) if getattr(field, "analyzer", None) is not None else None
+            if fast is not None and field.format.supports("positions"):
+                # the tokenizer's groups made non-capturing, so findall returns whole matches
+                pattern = re.compile(fast.pattern.pattern.replace("(\\.", "(?:\\."), fast.pattern.flags)
+                self.fast[name] = (pattern.findall, _Words(fast))
+
+
+_STATE: _Analysis | None = None
+
+
+def _state() -> _Analysis:
+    global _STATE
+    if _STATE is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            _STATE = _Analysis()
+    return _STATE
+
+
+class Table:
+    """One field's terms from one batch, compact to send between processes: the terms sorted,
+    their chunks end to end in one bytes object, and per-term figures in typed arrays."""
+
+    __slots__ = ("terms", "blob", "ends", "df", "weight", "maxweight", "first", "last", "maxlength")
+
+    def __getstate__(self):
+        return tuple(getattr(self, k) for k in self.__slots__)
+
+    def __setstate__(self, state) -> None:
+        for k, v in zip(self.__slots__, state):
+            setattr(self, k, v)
+
+
+def _table(post: dict, positional: bool, maxlength: int) -> Table:
+    t = Table()
+    keys = sorted(post, key=(lambda w: w.encode("utf-8")) if positional else None)
+    t.terms = [k.encode("utf-8") for k in keys] if positional else keys
+    chunks = []
+    t.df, t.weight, t.maxweight = array("I"), array("Q"), array("I")
+    t.first, t.last = array("I"), array("I")
+    for k in keys:
+        ids, tfs, pos = post[k]
+        chunks.append(encode_chunk(ids, tfs, pos if positional else None))
+        t.df.append(len(ids))
+        t.weight.append(sum(tfs))
+        t.maxweight.append(max(tfs))
+        t.first.append(ids[0])
+        t.last.append(ids[-1])
+    t.ends = array("Q", accumulate(map(len, chunks)))
+    t.blob = b"".join(chunks)
+    t.maxlength = maxlength
+    return t
+
+
+def analyse(docs: list[dict], base: int) -> dict:
+    """Postings of `docs` (numbered from `base`), as {"lengths": {field: array}, "terms":
+    {field: Table}, "vocabulary": Counter of the words of titles and abstracts (for "did you mean")}."""
+    from paperreader.search.suggest import words_of
+
+    state = _state()
+    schema = state.schema
+    lengths: dict = {}
+    terms: dict = {}
+    for name in schema.names():
+        field = schema[name]
+        if not field.indexed:
+            continue
+        values = [d.get(name) for d in docs]
+        if not any(values):
+            continue
+        post: dict = {}
+        lens = array("I", bytes(4 * len(docs)))
+        if name in state.fast:
+            findall, words = state.fast[name]
+            getword = words.__getitem__
+            for i, value in enumerate(values):
+                if not value:
+                    continue
+                docnum = base + i
+                toks = list(map(getword, findall(value)))
+                kept = [t for t in toks if t]
+                if not kept:
+                    continue
+                lens[i] = len(kept)
+                # positions as Whoosh's StopFilter numbers them: from the first kept word's index
+                first = 0
+                while not toks[first]:
+                    first += 1
+                poses: dict = {}
+                for p, t in enumerate(kept):
+                    pl = poses.get(t)
+                    if pl is None:
+                        poses[t] = [p]
+                    else:
+                        pl.append(p)
+                for t, pl in poses.items():
+                    e = post.get(t)
+                    if e is None:
+                        e = post[t] = (array("I"), array("I"), array("I"))
+                    e[0].append(docnum)
+                    n = len(pl)
+                    e[1].append(n)
+                    e[2].append(pl[0] + first)
+                    if n > 1:
+                        e[2].extend(map(sub, pl[1:], pl[:-1]))
+            positional = True
+        else:  # ids, keywords, numbers: Whoosh's own field code (a few terms a document)
+            scorable = field.scorable
+            for i, value in enumerate(values):
+                if value is None or value == "":
+                    continue
+                n = 0
+                for btext, freq, _weight, _v in field.index(value):
+                    e = post.get(btext)
+                    if e is None:
+                        e = post[btext] = (array("I"), array("I"), None)
+                    e[0].append(base + i)
+                    e[1].append(freq)
+                    n += freq
+                if scorable:
+                    lens[i] = n
+            positional = False
+        terms[name] = _table(post, positional, max(lens) if len(lens) else 0)
+        if field.scorable:
+            lengths[name] = lens
+    vocabulary: Counter = Counter()
+    for d in docs:
+        vocabulary.update(set(words_of(f"{d.get('title') or ''} {d.get('abstract') or ''}")))
+    return {"lengths": lengths, "terms": terms, "vocabulary": vocabulary}
+
+
+def _flush(fw, postfile, tables, pending, maxlength) -> None:
+    btext, where = pending
+    chunks, df, weight, maxweight = [], 0, 0, 0
+    for k, i in where:
+        t = tables[k]
+        chunks.append(t.blob[t.ends[i - 1] if i else 0 : t.ends[i]])
+        df += t.df[i]
+        weight += t.weight[i]
+        maxweight = max(maxweight, t.maxweight[i])
+    first = tables[where[0][0]].first[where[0][1]]
+    last = tables[where[-1][0]].last[where[-1][1]]
+    # 1 as the shortest length is a safe bound for Whoosh's block-quality skipping
+    info = PRTermInfo(float(weight), df, 1, maxlength, float(maxweight), first, last)
+    place(info, chunks[0] if len(chunks) == 1 else b"".join(chunks), postfile)
+    fw.add_term(btext, info)
+
+
+class BulkBuild:
+    """Adds documents to a Whoosh index as one new segment of the PRCodec format.
+
+    Use: `with BulkBuild(ix, procs) as build: build.add(docs); build.commit()`. Until commit
+    nothing is visible; cancel() (or an exception) leaves the index as it was."""
+
+    def __init__(self, ix, procs: int = 1) -> None:
+        self.writer = ix.writer(codec=PRCodec(), compound=False)
+        self.schema = self.writer.schema
+        self.procs = procs
+        self.pool = None
+        if procs > 1:
+            self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn"))
+        self.parts: list = []  # futures or results, in document order
+        self.stored: list = []  # each document's stored fields
+        self.count = 0
+        self.vocabulary: Counter = Counter()  # of the documents committed
+
+    def __enter__(self) -> BulkBuild:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is not None:
+            self.cancel()
+        self._shutdown()
+
+    def add(self, docs: list[dict]) -> None:
+        """Queue a batch of documents (dicts as `schema.document_for` makes)."""
+        if not docs:
+            return
+        base = self.writer.docnum + self.count
+        if self.pool is not None:
+            self.parts.append(self.pool.submit(analyse, docs, base))
+        else:
+            self.parts.append(analyse(docs, base))
+        stored_names = [n for n in self.schema.names() if self.schema[n].stored]
+        self.stored.append([{n: d[n] for n in stored_names if d.get(n) is not None} for d in docs])
+        self.count += len(docs)
+
+    def commit(self, progress=None) -> int:
+        """Write the segment and make it visible; returns the documents added. `progress(n)`
+        hears how many documents are analysed as the workers finish."""
+        writer = self.writer
+        schema = self.schema
+        pdw = writer.perdocwriter
+        tables: dict = {}  # field -> [Table, ...] in document order
+        docnum = writer.docnum
+        for n, (part, stored) in enumerate(zip(self.parts, self.stored)):
+            result = part.result() if hasattr(part, "result") else part
+            self.parts[n] = None  # let each worker's answer go once read
+            self.vocabulary.update(result["vocabulary"])
+            lens = result["lengths"]
+            names = [n for n in schema.names() if n in lens or schema[n].stored]
+            columns = [(n, schema[n], lens.get(n)) for n in names]
+            for i, fields in enumerate(stored):
+                pdw.start_doc(docnum)
+                for name, field, col in columns:
+                    length = col[i] if col is not None else 0
+                    value = fields.get(name)
+                    if value is not None or length:
+                        pdw.add_field(name, field, value, length)
+                pdw.finish_doc()
+                docnum += 1
+            if progress:
+                progress(docnum - writer.docnum)
+            for name, table in result["terms"].items():
+                tables.setdefault(name, []).append(table)
+        writer.docnum = docnum
+        pdw.close()
+        fw = writer.fieldwriter
+        for name in sorted(tables):
+            fw.start_field(name, schema[name])
+            self._write_field(fw, tables.pop(name))
+            fw.finish_field()
+        fw.close()
+        writer._added = True
+        segment = writer.get_segment()
+        writer.pool.cleanup()
+        writer._commit_toc([*writer.segments, segment])
+        writer._finish()
+        added, self.parts, self.stored = self.count, [], []
+        self._shutdown()
+        return added
+
+    @staticmethod
+    def _write_field(fw, tables: list) -> None:
+        """Each term's chunks from every batch, in document order, as one posting list."""
+        postfile = fw._postfile
+        merged = heapq.merge(*[zip(t.terms, repeat(k), range(len(t.terms))) for k, t in enumerate(tables)])
+        maxlength = max(t.maxlength for t in tables)
+        pending = None
+        for btext, k, i in merged:
+            if pending is not None and pending[0] != btext:
+                _flush(fw, postfile, tables, pending, maxlength)
+                pending = None
+            if pending is None:
+                pending = (btext, [(k, i)])
+            else:
+                pending[1].append((k, i))
+        if pending is not None:
+            _flush(fw, postfile, tables, pending, maxlength)
+
+    def cancel(self) -> None:
+        """Drop the segment being written (its files too: Whoosh would leave them to its next commit)."""
+        writer = self.writer
+        if not writer.is_closed:
+            writer.cancel()
+            prefix = f"{writer.indexname}_{writer.newsegment.segid}"
+            for name in list(writer.storage.list()):
+                if name.startswith(prefix):
+                    writer.storage.delete_file(name)
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

@@ -1,0 +1,177 @@
+"""The postings codec and the bulk builder write what Whoosh's own writer would mean, exactly."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paperreader.search.bulk import BulkBuild
+from paperreader.search.codec import PRCodec, PRTermInfo, decode, encode_chunk
+from paperreader.search.schema import build_schema, document_for
+
+
+def edge_documents() -> list[dict]:
+    """Documents that push the encodings: stop words only, empty fields, a word more than 255
+    times, positions past 65,535, accents, numbers, tags and notes."""
+    return [
+        {"id": "e:1", "title": "The of and", "abstract": "", "author": "", "cat": "cs.lg", "has": "", "year": 2024},
+        {"id": "e:2", "title": "Repeated", "abstract": " ".join(["attention"] * 300 + ["is", "all"]), "author": "A B",
+         "cat": "", "has": "note", "note": "my **own** note on attention", "tag": "to-read later"},
+        {"id": "e:3", "title": "Long", "abstract": " ".join(f"w{i % 97} filler" for i in range(40_000)) + " needle",
+         "author": "Zoë Ångström\nO'Neil", "cat": "math.oc cs.ds", "has": "arxiv code", "year": 1999},
+        {"id": "e:4", "title": "Schrödinger naïve café über résumé", "abstract": "Café au lait; e.g. 3.14 and x2",
+         "author": "Ñandú", "cat": "physics", "has": ""},
+    ]
+
+
+def corpus_documents(workspace) -> list[dict]:
+    docs = [document_for(r) for r in workspace.library.iter_records()]
+    return docs[:120] + edge_documents() + docs[120:]
+
+
+def postings_of(reader) -> dict:
+    """Every term's postings as (id, weight, positions or value) through Whoosh's matchers."""
+    out = {}
+    for field, btext in reader.all_terms():
+        fmt = reader.schema[field].format
+        m = reader.postings(field, btext)
+        rows = []
+        while m.is_active():
+            value = m.value_as("positions") if fmt.supports("positions") else fmt.decode_frequency(m.value()) if m.value() else None
+            rows.append((m.id(), m.weight(), value))
+            m.next()
+        out[(field, btext)] = (rows, reader.doc_frequency(field, btext), reader.frequency(field, btext))
+    return out
+
+
+def build(tmp_path, name: str, docs: list[dict], how: str, batches=(50, 7, 1000)) -> object:
+    from whoosh import index
+
+    path = tmp_path / name
+    path.mkdir()
+    ix = index.create_in(str(path), build_schema())
+    if how == "bulk" or how == "bulk2":
+        with BulkBuild(ix, 2 if how == "bulk2" else 1) as b:
+            at, sizes = 0, list(batches)
+            while at < len(docs):
+                size = sizes.pop(0) if sizes else 1000
+                b.add(docs[at : at + size])
+                at += size
+            b.commit()
+    else:
+        w = ix.writer(codec=PRCodec() if how == "whoosh+codec" else None)
+        for d in docs:
+            w.add_document(**d)
+        w.commit()
+    return index.open_dir(str(path))
+
+
+@pytest.fixture
+def three_indexes(workspace, tmp_path):
+    docs = corpus_documents(workspace)
+    return docs, {how: build(tmp_path, how.replace("+", "_"), docs, how) for how in ("bulk", "whoosh+codec", "whoosh")}
+
+
+def test_bulk_build_equals_whoosh_writer_with_either_codec(three_indexes):
+    docs, ixs = three_indexes
+    readers = {how: ix.reader() for how, ix in ixs.items()}
+    try:
+        expected = postings_of(readers["whoosh"])  # Whoosh's own writer and codec
+        assert len(expected) > 3000
+        assert postings_of(readers["whoosh+codec"]) == expected
+        assert postings_of(readers["bulk"]) == expected
+        for how, r in readers.items():
+            assert r.doc_count() == len(docs), how
+            for field in ("title", "abstract", "author", "note", "tag"):
+                assert r.field_length(field) == readers["whoosh"].field_length(field), (how, field)
+                assert [r.doc_field_length(d, field) for d in range(len(docs))] == [
+                    readers["whoosh"].doc_field_length(d, field) for d in range(len(docs))], (how, field)
+            assert [r.stored_fields(d) for d in range(len(docs))] == [{"id": d["id"]} for d in docs]
+    finally:
+        for r in readers.values():
+            r.close()
+
+
+def test_the_edge_words_are_where_they_should_be(three_indexes):
+    _docs, ixs = three_indexes
+    with ixs["bulk"].reader() as r:
+        attention = dict((d, (w, p)) for d, w, p in postings_of(r)[("abstract", b"attent")][0])
+        assert attention[121] == (300.0, list(range(300)))  # tf above 255
+        needle = postings_of(r)[("abstract", b"needl")][0]
+        assert needle == [(122, 1.0, [80_000])]  # a position above 65,535
+        assert ("title", "schrodinger".encode()) in r and ("author", "zoe".encode()) in r
+
+
+def test_two_processes_build_the_same_index_as_one(workspace, tmp_path):
+    docs = corpus_documents(workspace)
+    one = build(tmp_path, "one", docs, "bulk", batches=(40, 40, 40, 40, 40, 40))
+    two = build(tmp_path, "two", docs, "bulk2", batches=(40, 40, 40, 40, 40, 40))
+    with one.reader() as a, two.reader() as b:
+        assert postings_of(a) == postings_of(b)
+
+
+def test_a_failed_bulk_build_leaves_the_index_as_it_was(workspace, tmp_path):
+    from whoosh import index
+
+    ix = build(tmp_path, "ix", corpus_documents(workspace)[:30], "bulk")
+    before = sorted(p.name for p in (tmp_path / "ix").iterdir())
+    with pytest.raises(KeyError):
+        with BulkBuild(ix, 1) as b:
+            b.add([{"id": "x:1", "title": "a new paper"}])
+            raise KeyError("stop")
+    assert sorted(p.name for p in (tmp_path / "ix").iterdir()) == before
+    assert index.open_dir(str(tmp_path / "ix")).doc_count() == 30
+
+
+def test_term_records_round_trip():
+    for info in (
+        PRTermInfo(3.0, 2, 1, 40, 2.0, 5, 9),
+        PRTermInfo(2.5, 1, 3, 3, 2.5, 7, 7),  # a weight that is not whole
+        PRTermInfo(1e6, 700_000, 1, 1000, 300.0, 0, 2**32 - 2),
+    ):
+        for blob in (encode_chunk([info._minid, info._maxid]), b"x" * 5000):
+            info._inlined, info._offset, info._length = None, None, None
+            if len(blob) < 30:
+                info._inlined = blob
+            else:
+                info._offset, info._length = 123_456_789_012, len(blob)
+            back = PRTermInfo.from_bytes(info.to_bytes())
+            assert (back.weight(), back.doc_frequency(), back.max_weight(), back.min_id(), back.max_id()) == (
+                info.weight(), info.doc_frequency(), info.max_weight(), info.min_id(), info.max_id())
+            assert (back._inlined, back._offset, back._length) == (info._inlined, info._offset, info._length)
+            assert PRTermInfo.read_doc_freq(_Bytes(info.to_bytes()), 0) == info.doc_frequency()
+
+
+class _Bytes:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def get(self, at: int, n: int) -> bytes:
+        return self.data[at : at + n]
+
+
+posting = st.tuples(st.integers(1, 300), st.lists(st.integers(0, 70_000), min_size=1, max_size=4, unique=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(1, 70_000), posting), min_size=1, max_size=40), min_size=1, max_size=4),
+       st.booleans())
+def test_chunks_decode_to_what_was_encoded(chunks, with_positions):
+    blob, expect_ids, expect_tfs, expect_pos, last = b"", [], [], [], -1
+    for chunk in chunks:
+        ids, tfs, deltas = [], [], []
+        for gap, (_tf, pos) in chunk:
+            last += gap
+            pos = sorted(pos)
+            ids.append(last)
+            tfs.append(len(pos) if with_positions else _tf)
+            deltas.extend([pos[0], *(b - a for a, b in zip(pos, pos[1:]))])
+            expect_pos.append(pos)
+        blob += encode_chunk(ids, tfs, deltas if with_positions else None)
+        expect_ids += ids
+        expect_tfs += tfs
+    p = decode(blob)
+    assert p.ids == expect_ids
+    assert [p.tf(i) for i in range(len(p))] == expect_tfs
+    assert [p.positions(i) for i in range(len(p))] == (expect_pos if with_positions else [[]] * len(p))
