@@ -6,14 +6,22 @@ moment it is installed. Both the CLI and the TUI start here.
 Opening also keeps the rolling daily backup (see `paperreader.store.backup`) and backs an older
 store up before upgrading it. What went wrong on the way without stopping the open (a backup that
 could not be written) is kept in `notices` for the UI to show.
+
+The index and the engine are made on first use: opening them imports Whoosh, and the TUI's first
+screen (the library browsed by title) needs neither, so it shows before they are loaded.
 """
 
 from __future__ import annotations
 
+import threading
+from typing import TYPE_CHECKING
+
 from paperreader.paths import Paths, builtin_corpus
-from paperreader.search.engine import SearchEngine
-from paperreader.search.index import Progress, SearchIndex
 from paperreader.store import Library, StoreError, UpsertResult
+
+if TYPE_CHECKING:
+    from paperreader.search.engine import SearchEngine
+    from paperreader.search.index import Progress, SearchIndex
 
 SEEDED = "builtin_corpus_imported"
 INDEXED = "index_built_once"
@@ -27,27 +35,59 @@ class Workspace:
     def __init__(self, paths: Paths) -> None:
         self.paths = paths
         self.notices: list[str] = []
+        self.seeded: UpsertResult | None = None  # what the open imported into an empty library
         self.library = Library(paths.store, before_migrate=self._backup_before_upgrade)
-        self.index = SearchIndex(paths.index_dir, self.library)
-        self.engine = SearchEngine(self.index)
+        self._lazy = threading.Lock()
+        self._index: SearchIndex | None = None
+        self._engine: SearchEngine | None = None
 
     @classmethod
     def open(cls, paths: Paths, *, seed: bool = True, backup: bool = True) -> "Workspace":
+        """backup=False leaves the daily backup to the caller (the TUI makes it after its first paint)."""
         workspace = cls(paths)
-        seeded = workspace.seed() if seed else None
-        if backup and seeded is None:
+        workspace.seeded = workspace.seed() if seed else None
+        if backup and workspace.seeded is None:
             workspace.auto_backup()
         return workspace
 
-    def auto_backup(self) -> None:
-        """Today's rolling backup, if not made yet; a failure is a notice, never a failed open."""
+    @property
+    def index(self) -> SearchIndex:
+        with self._lazy:
+            if self._index is None:
+                from paperreader.search.index import SearchIndex
+
+                self._index = SearchIndex(self.paths.index_dir, self.library)
+            return self._index
+
+    @property
+    def engine(self) -> SearchEngine:
+        index = self.index
+        with self._lazy:
+            if self._engine is None:
+                from paperreader.search.engine import SearchEngine
+
+                self._engine = SearchEngine(index)
+            return self._engine
+
+    def auto_backup(self) -> str | None:
+        """Today's rolling backup, if not made yet; a failure is a notice (returned, and kept in
+        `notices`), never a failed open. It copies through a connection of its own, so the copy
+        (seconds for a big store) never holds up the library's readers and writers."""
         from paperreader.store import backup
 
         try:
-            if self.library.count():
-                backup.auto_backup(self.library, self.paths.backups_dir)
+            if not self.library.count():
+                return None
+            own = Library(self.paths.store)
+            try:
+                backup.auto_backup(own, self.paths.backups_dir)
+            finally:
+                own.close()
         except StoreError as exc:
-            self.notices.append(f"the daily backup was not made: {exc}")
+            notice = f"the daily backup was not made: {exc}"
+            self.notices.append(notice)
+            return notice
+        return None
 
     def _backup_before_upgrade(self, conn, version: int) -> None:
         from paperreader.store import backup
@@ -78,5 +118,6 @@ class Workspace:
         return notice
 
     def close(self) -> None:
-        self.index.close()
+        if self._index is not None:
+            self._index.close()
         self.library.close()
