@@ -4,7 +4,8 @@ Everything here blocks (store, index, search) and runs in worker threads. The en
 a list of 100k hits is paged: the first page comes from `SearchEngine.search` (total, suggestion,
 errors), later pages re-run the same parsed query with a larger limit and read ids only for the
 slice asked for, so jumping to the end of 100k hits costs one search, not 100k records.
-An empty query browses the store directly (starred first, then by title), which needs no index.
+An empty query browses the store directly (starred first, then by title; see `browse`), which needs
+no index: the first screen shows before Whoosh is even imported.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class ResultSet:
     mode: str = "search"  # "browse" (empty query), "search", "similar"
     similar_to: PaperRecord | None = None
     parsed: object | None = None  # the engine's ParsedQuery, to fetch more of the same
-    ids: list[str] | None = None  # browse mode: every id, in order
+    listing: object | None = None  # browse mode: the BrowseList that pages through the library
 
 
 class RowMaker:
@@ -128,8 +129,10 @@ class Fetcher:
     def first(self, query: str, filter: Filter, count: int = PAGE) -> ResultSet:
         """The first page of a search (or of the library, for an empty query); raises QueryError."""
         if not query.strip():
-            ids = self.ws.library.list_ids(**filter.list_flags())
-            result = ResultSet(query, filter, len(ids), mode="browse", ids=ids)
+            from paperreader.tui.browse import BrowseList
+
+            listing = BrowseList(self.ws.library, filter, first=count)
+            result = ResultSet(query, filter, listing.total, mode="browse", listing=listing)
         else:
             found = self.ws.engine.search(query, limit=count, highlight=False, filter_query=filter.query)
             result = ResultSet(
@@ -146,7 +149,7 @@ class Fetcher:
     def page(self, result: ResultSet, offset: int, count: int = PAGE) -> dict[int, Row]:
         """Rows offset..offset+count of a result set."""
         if result.mode == "browse":
-            ids = (result.ids or [])[offset : offset + count]
+            ids = result.listing.ids(offset, count) if result.listing is not None else []
         elif result.mode == "search" and result.parsed is not None:
             ids = self._ranked_ids(result.parsed, offset, count)
         else:
