@@ -12,19 +12,19 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
 
-from paperreader.store import PaperRecord
-from paperreader.tui.citations import COPY_KINDS, copy_text
-from paperreader.tui.clipboard import copy_with_system, describe
 from paperreader.tui.messages import ActionFailed, PaperUpdated
-from paperreader.tui.screens.confirm import ConfirmScreen
-from paperreader.tui.screens.note_editor import NoteEditor
-from paperreader.tui.screens.pick import CopyMenu, LinksMenu
-from paperreader.tui.screens.tags import TagEditor
+
+if TYPE_CHECKING:
+    from paperreader.store import PaperRecord
+
+# The dialogs (the note editor's TextArea above all) and the citation formats are imported when a
+# key first needs them, not before the first screen is painted.
 
 PAPER_BINDINGS = [
     Binding("s", "star", "Star", id="paper.star"),
@@ -107,6 +107,9 @@ class PaperActions:
     def _open_note_editor(self, record: PaperRecord, draft: str | None) -> None:
         library = self.fetcher.ws.library
 
+        from paperreader.tui.screens.confirm import ConfirmScreen
+        from paperreader.tui.screens.note_editor import NoteEditor
+
         def edit(text: str) -> None:
             self.app.push_screen(NoteEditor(record, text, lambda body: library.save_draft(record.id, body)), done)
 
@@ -187,6 +190,8 @@ class PaperActions:
         except Exception as exc:
             self.post_message(ActionFailed(str(exc)))
             return
+        from paperreader.tui.screens.tags import TagEditor
+
         self.app.call_from_thread(
             self.app.push_screen, TagEditor(record, known), lambda tags: tags is not None and self._save_tags(record.id, tags)
         )
@@ -205,6 +210,8 @@ class PaperActions:
     # -- copy, open, links -------------------------------------------------------------------------
     def action_copy_menu(self) -> None:
         if record := self._paper():
+            from paperreader.tui.screens.pick import CopyMenu
+
             self.app.push_screen(CopyMenu(record), lambda kind: kind and self.copy(record, kind))
 
     def action_copy_link(self) -> None:
@@ -212,6 +219,8 @@ class PaperActions:
             self.copy(record, "link")
 
     def copy(self, record: PaperRecord, kind: str) -> None:
+        from paperreader.tui.citations import COPY_KINDS, copy_text
+
         text = copy_text(record, kind)
         if text is None:
             self.notify(f"This paper has no {COPY_KINDS[kind]}.", severity="warning")
@@ -224,6 +233,8 @@ class PaperActions:
 
     @work(thread=True, exit_on_error=False, group="clipboard")
     def _copy_system(self, text: str, what: str) -> None:
+        from paperreader.tui.clipboard import copy_with_system, describe
+
         system = copy_with_system(text, self.app.system_copy, self.app.environ)
         self.app.call_from_thread(self.notify, describe(what, text, system), markup=False)
 
@@ -258,6 +269,8 @@ class PaperActions:
 
     def action_links(self) -> None:
         if record := self._paper():
+            from paperreader.tui.screens.pick import LinksMenu
+
             self.app.push_screen(LinksMenu(record), self._link_chosen)
 
     def _link_chosen(self, choice: tuple[str, str] | None) -> None:

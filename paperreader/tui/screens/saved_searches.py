@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import work
 
 from paperreader.tui import messages as msg
-from paperreader.tui.screens.pick import NamePrompt, SavedSearches
 
 
 class HistoryAndSavedSearches:
@@ -41,6 +40,8 @@ class HistoryAndSavedSearches:
         if not query:
             self.notify("Type a search first; then S saves it under a name.", severity="warning")
             return
+        from paperreader.tui.screens.pick import NamePrompt
+
         heading = Text.assemble(("Save the search ", "bold"))
         heading.append(query, style="italic")
         self.app.push_screen(NamePrompt(heading, query[:40]), lambda name: name and self._saved_search_op("save", name, query))
@@ -62,6 +63,8 @@ class HistoryAndSavedSearches:
                 self.app.call_from_thread(self.notify, f"Deleted the saved search “{name}”.", markup=False)
                 self.app.call_from_thread(self._load_history)
             else:
+                from paperreader.tui.screens.pick import SavedSearches
+
                 saved = library.saved_searches()
                 self.app.call_from_thread(self.app.push_screen, SavedSearches(saved), self._saved_chosen)
         except Exception as exc:

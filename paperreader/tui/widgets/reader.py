@@ -1,4 +1,8 @@
-"""The reader: one paper in full, the query's words highlighted, and the note as Markdown."""
+"""The reader: one paper in full, the query's words highlighted, and the note as Markdown.
+
+The Markdown widget is made when the first note is shown: most papers have none, and importing
+and mounting it costs more than the rest of the first screen.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from paperreader.tui import render
 from paperreader.tui.results import Row
@@ -37,7 +41,8 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.row: Row | None = None
-        self._note_shown: str | None = None
+        self._note_shown = ""
+        self._note = None  # the Markdown widget, once a note was shown
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-hint", markup=False)
@@ -46,7 +51,6 @@ class ReaderPane(VerticalScroll, can_focus=True):
         yield Static(id="reader-meta", markup=False)
         yield Static(id="reader-marks", markup=False)
         yield Static(Text("Note", style="bold"), id="reader-note-heading", classes="heading")
-        yield Markdown(id="reader-note", open_links=False)
         yield Static(Text("Abstract", style="bold"), id="reader-abstract-heading", classes="heading")
         yield Static(id="reader-abstract", markup=False)
         yield Static(Text("Links", style="bold"), id="reader-links-heading", classes="heading")
@@ -57,6 +61,8 @@ class ReaderPane(VerticalScroll, can_focus=True):
 
     def show(self, row: Row | None, empty: str = "") -> None:
         """Show a paper (None: nothing selected); keeps the scroll position if it is the same paper."""
+        if row is not None and row is self.row:
+            return  # rows are immutable: the very same one is on screen already
         same = row is not None and self.row is not None and row.id == self.row.id
         self.row = row
         self.set_class(row is None, "-empty")
@@ -88,10 +94,17 @@ class ReaderPane(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)
 
     def _show_note(self, note: str) -> None:
-        if note != self._note_shown:
-            self._note_shown = note
-            self.query_one("#reader-note", Markdown).update(note or "")
+        if note == self._note_shown:
+            return
+        self._note_shown = note
+        if self._note is not None:
+            self._note.update(note)
+        else:
+            from textual.widgets import Markdown
 
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+            self._note = Markdown(note, id="reader-note", open_links=False)
+            self.mount(self._note, after="#reader-note-heading")
+
+    def on_markdown_link_clicked(self, event) -> None:
         event.stop()
         self.post_message(self.LinkClicked(event.href))
