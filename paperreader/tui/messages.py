@@ -15,16 +15,10 @@ from paperreader.tui.results import ResultSet, Row
 
 # -- the workspace and its index ---------------------------------------------------------------
 @dataclass
-class WorkspaceReady(Message):
-    """The library is open: browsing works; the index may still be building."""
+class WorkspaceOpened(Message):
+    """The app's Opening finished (see `paperreader.tui.opening`): the library, or why not."""
 
-    workspace: object
-    notice: str | None = None
-
-
-@dataclass
-class WorkspaceFailed(Message):
-    error: str
+    opening: object
 
 
 @dataclass
@@ -37,6 +31,13 @@ class IndexProgress(Message):
 class IndexReady(Message):
     notice: str | None = None
     error: str | None = None
+
+
+@dataclass
+class BackupDone(Message):
+    """The daily backup ran (or had been made already); `notice` says why it could not be made."""
+
+    notice: str | None = None
 
 
 @dataclass

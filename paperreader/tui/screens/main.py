@@ -3,6 +3,8 @@
 Search runs as you type in a thread worker; a newer query makes older ones moot (each carries a
 generation number, and a gate lets only the newest waiting search run). Nothing here blocks the
 UI thread: the library is opened, indexed, searched and written from workers.
+
+Launch shows the library first, then loads the index (see `startup`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from paperreader.tui import messages as msg
@@ -25,6 +27,8 @@ from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
 from paperreader.tui.screens.change_watch import ChangeWatcher
 from paperreader.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
 from paperreader.tui.screens.saved_searches import HistoryAndSavedSearches
+from paperreader.tui.screens.startup import Startup
+from paperreader.tui.widgets.footer import Footer
 from paperreader.tui.widgets.reader import ReaderPane
 from paperreader.tui.widgets.results_list import ResultsList
 from paperreader.tui.widgets.search_box import SearchBox
@@ -35,12 +39,9 @@ READER_INTERVAL = 0.08  # the reader redraws at most this often while the cursor
 BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
-class BuildStopped(Exception):
-    """Raised from the index build's progress callback when the app is quitting."""
-
-
-class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
+class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#results"  # focused as the screen is composed: no second focus change (footer rebuild) at launch
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search.focus"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
@@ -96,38 +97,8 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
     def on_mount(self) -> None:
         self.status.show(None, self.filter)
         self.reader.show(None, "Opening the library…")
-        self.results.focus()
-        self._open_workspace()
-
-    # -- opening the library and its index ----------------------------------------------------------
-    @work(thread=True, exit_on_error=False, exclusive=True, group="open")
-    def _open_workspace(self) -> None:
-        from paperreader.store import StoreError
-        from paperreader.workspace import Workspace
-
-        try:
-            workspace = Workspace.open(self.app.paths)
-        except StoreError as exc:
-            self.post_message(msg.WorkspaceFailed(str(exc)))
-            return
-        except Exception as exc:  # OSError, a corpus that would not import: one line, then exit
-            self.post_message(msg.WorkspaceFailed(f"{self.app.paths.data_dir}: cannot open the library: {exc}"))
-            return
-        self.post_message(msg.WorkspaceReady(workspace, notice="; ".join(workspace.notices) or None))
-
-        def progress(done: int, total: int) -> None:
-            if self.app.closing:
-                raise BuildStopped  # the index build cleans up after itself; the next run starts again
-            self.post_message(msg.IndexProgress(done, total))
-
-        try:
-            notice = workspace.ensure_index(progress)
-        except BuildStopped:
-            return
-        except Exception as exc:  # IndexBusy, a damaged index that would not rebuild: browsing still works
-            self.post_message(msg.IndexReady(error=f"The search index is not available: {exc}"))
-            return
-        self.post_message(msg.IndexReady(notice=notice))
+        self.results.focus()  # AUTO_FOCUS did, unless the app has no focus
+        self._take_opening()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The safety net: a worker that failed in a way nobody foresaw is reported, not fatal."""
@@ -135,31 +106,8 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
             error = event.worker.error
             self.notify(f"Something went wrong ({type(error).__name__}): {error}", severity="error", markup=False)
 
-    def on_workspace_failed(self, message: msg.WorkspaceFailed) -> None:
-        self.app.exit(return_code=2, message=Text(message.error))
-
-    def on_workspace_ready(self, message: msg.WorkspaceReady) -> None:
-        self.app.workspace = message.workspace
-        self.fetcher = Fetcher(message.workspace)
-        self.search()
-        self._load_history()
+    def _watch_store(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll)
-        if message.notice:  # e.g. the daily backup could not be made
-            self.notify(message.notice[:1].upper() + message.notice[1:] + ".", severity="warning", markup=False)
-
-    def on_index_progress(self, message: msg.IndexProgress) -> None:
-        self.status.indexing(message.done, message.total)
-
-    def on_index_ready(self, message: msg.IndexReady) -> None:
-        self.index_ready = message.error is None
-        self._index_error = message.error
-        self.status.indexed()
-        if message.error:
-            self.notify(message.error, severity="error", timeout=10, markup=False)
-        elif message.notice:
-            self.notify(message.notice[:1].upper() + message.notice[1:] + ".", markup=False)
-        if self.search_box.value.strip():
-            self.search()
 
     # -- searching ---------------------------------------------------------------------------------------
     def search(self, keep_id: str | None = None, keep_index: int = 0) -> None:
@@ -219,6 +167,8 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self.status.show(message.result, self.filter)
         if not message.result.total:
             self.reader.show(None, "Nothing to show.")
+        if not self._background_started:
+            self.call_after_refresh(self._after_first_paint)
 
     def _empty_message(self, result: ResultSet) -> Text:
         if result.mode == "browse" and self.filter is Filter.ALL:
@@ -238,6 +188,8 @@ class MainScreen(PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
         self._answered = message.generation
         self.status.busy(False)
         self.status.show(self.result, self.filter, error=message.error)
+        if not self._background_started:
+            self.call_after_refresh(self._after_first_paint)
 
     def on_rows_wanted(self, message: msg.RowsWanted) -> None:
         if self.result is not None and self.fetcher is not None:

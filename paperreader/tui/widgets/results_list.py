@@ -68,7 +68,9 @@ class ResultsList(ScrollView, can_focus=True):
         self._asked = {0} if result else set()
         self.empty_message = empty_message or Text("")
         self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total * ROW_HEIGHT)
+        # Rows are cut to the width they are drawn at (never scrolled sideways), so the virtual
+        # width is 0: a resize then changes nothing here and costs no second layout.
+        self.virtual_size = Size(0, self.total * ROW_HEIGHT)
         self.cursor = max(0, min(cursor, self.total - 1))
         self.refresh()
 
@@ -136,6 +138,8 @@ class ResultsList(ScrollView, can_focus=True):
     def _scroll_to_row(self, index: int) -> None:
         top = index * ROW_HEIGHT
         height = self.scrollable_content_region.height
+        if not height:  # not laid out yet (results shown as the screen mounts): nothing to scroll
+            return
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False, immediate=True)
         elif top + ROW_HEIGHT > self.scroll_y + height:
@@ -168,7 +172,6 @@ class ResultsList(ScrollView, can_focus=True):
             self.post_message(RowOpened(self.cursor, row))
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total * ROW_HEIGHT)
         self._cache.clear()
 
     def notify_style_update(self) -> None:

@@ -1,0 +1,74 @@
+"""Opening the library while Textual starts up.
+
+The app starts this thread as it loads, before its screen is even imported: the store is opened
+and the first page of the library (browsed: no index needed) is read while Textual imports,
+composes and styles the main screen. By the time the screen mounts the page is usually there, and
+the first frame painted already shows it; if not, a worker waits for it (never the UI thread).
+A thread of its own rather than a Textual worker, since no screen exists yet to own one.
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class Opening:
+    """The workspace, its fetcher and the first page, or the one-line reason the open failed."""
+
+    def __init__(self, paths) -> None:
+        self.paths = paths
+        self.workspace = None
+        self.fetcher = None
+        self.first = None  # the library's first page (a ResultSet), if it could be read
+        self.error: str | None = None
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._abandoned = False
+
+    def start(self) -> "Opening":
+        threading.Thread(target=self._run, name="paperreader-open").start()
+        return self
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    def _run(self) -> None:
+        from paperreader.store import StoreError
+        from paperreader.workspace import Workspace
+
+        try:
+            workspace = Workspace.open(self.paths, backup=False)  # the screen makes the backup after the first paint
+        except StoreError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # OSError, a corpus that would not import: one line, then exit
+            self.error = f"{self.paths.data_dir}: cannot open the library: {exc}"
+        else:
+            from paperreader.tui.results import Fetcher, Filter
+
+            self.workspace, self.fetcher = workspace, Fetcher(workspace)
+            try:
+                self.first = self.fetcher.first("", Filter.ALL)
+            except Exception:  # the screen searches again and reports what went wrong
+                self.first = None
+        with self._lock:
+            self._done.set()
+            abandoned = self._abandoned
+        if abandoned:
+            self._close()
+
+    def abandon(self) -> None:
+        """The app is closing without having used the workspace: close it once it is open."""
+        with self._lock:
+            self._abandoned = True
+            done = self._done.is_set()
+        if done:
+            self._close()
+
+    def _close(self) -> None:
+        workspace, self.workspace = self.workspace, None
+        if workspace is not None:
+            workspace.close()

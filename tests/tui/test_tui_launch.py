@@ -1,0 +1,167 @@
+"""Launch: the library is shown first; the index, the daily backup and the history come after it."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from paperreader.model import Paper
+from paperreader.store import Library
+from paperreader.tui.browse import BrowseList
+from paperreader.tui.results import Filter
+
+from tui_helpers import WIDE, ready, screen_text, settle
+
+
+async def _until(pilot, predicate, rounds: int = 200) -> None:
+    for _ in range(rounds):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("never happened")
+
+
+def _shown(app) -> bool:
+    screen = app.screen
+    return getattr(screen, "result", None) is not None and screen.results.current_row is not None
+
+
+async def test_the_library_shows_while_the_index_is_still_opening(make_app, monkeypatch):
+    from paperreader.workspace import Workspace
+
+    release = threading.Event()
+    real = Workspace.ensure_index
+
+    def held(self, progress=None):
+        release.wait(10)
+        return real(self, progress)
+
+    monkeypatch.setattr(Workspace, "ensure_index", held)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await _until(pilot, lambda: _shown(app))
+        screen = app.screen
+        assert not screen.index_ready and screen.result.mode == "browse"
+        assert screen.results.total == 201 and "201 papers" in screen_text(app)
+        assert screen.reader.row is not None  # the reader shows the first paper too
+        release.set()
+        await ready(app, pilot)
+        assert screen.index_ready
+
+
+async def test_the_daily_backup_is_made_after_the_first_results(make_app, library_dir, monkeypatch):
+    from paperreader.workspace import Workspace
+
+    release = threading.Event()
+    started = threading.Event()
+    real = Workspace.auto_backup
+
+    def held(self):
+        started.set()
+        release.wait(10)
+        return real(self)
+
+    monkeypatch.setattr(Workspace, "auto_backup", held)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await _until(pilot, lambda: _shown(app))  # shown while the backup has not even started, or waits
+        await _until(pilot, started.is_set)
+        assert not (library_dir / "backups").exists()
+        release.set()
+        await ready(app, pilot)
+        await settle(app, pilot)
+    assert (library_dir / "backups" / f"library-auto-{date.today().isoformat()}.sqlite3").is_file()
+
+
+async def test_a_library_opened_late_still_shows(make_app, monkeypatch):
+    """The screen mounts before the library is open: a worker waits for it, then shows it."""
+    from paperreader.workspace import Workspace
+
+    release = threading.Event()
+    real = Workspace.open.__func__
+
+    def slow_open(cls, *args, **kwargs):
+        release.wait(10)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Workspace, "open", classmethod(slow_open))
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause(0.2)
+        assert app.screen.result is None and "Opening the library" in screen_text(app)
+        release.set()
+        screen = await ready(app, pilot)
+        assert screen.results.total == 201 and screen.reader.row is not None
+
+
+async def test_quitting_before_the_library_is_shown_closes_it(make_app, monkeypatch):
+    from paperreader.workspace import Workspace
+
+    release = threading.Event()
+    closed = threading.Event()
+    real_open, real_close = Workspace.open.__func__, Workspace.close
+
+    def slow_open(cls, *args, **kwargs):
+        release.wait(10)
+        return real_open(cls, *args, **kwargs)
+
+    def close(self):
+        closed.set()
+        real_close(self)
+
+    monkeypatch.setattr(Workspace, "open", classmethod(slow_open))
+    monkeypatch.setattr(Workspace, "close", close)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("q")
+    release.set()
+    assert closed.wait(10)
+
+
+async def test_the_footer_follows_the_focus(make_app):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        assert "To results" not in screen_text(app)
+        await pilot.press("slash")
+        await settle(app, pilot)
+        assert "To results" in screen_text(app)  # the search box's escape
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "To results" not in screen_text(app)
+
+
+# -- browsing a page at a time ----------------------------------------------------------------------
+@pytest.fixture
+def browsed(tmp_path):
+    library = Library(tmp_path / "library.sqlite3")
+    library.upsert([Paper(title=f"Paper {i:03d} about things", abstract="text") for i in range(250)])
+    ids = library.list_ids()
+    for pid in (ids[200], ids[5], ids[120]):  # starred in this order: the newest star first
+        library.set_star(pid)
+    for pid in ids[:40:3] + [ids[120]]:
+        library.set_read(pid)
+    library.set_note(ids[7], "a note")
+    yield library
+    library.close()
+
+
+@pytest.mark.parametrize("which", list(Filter))
+def test_browsing_pages_in_the_stores_order(browsed, which):
+    expected = browsed.list_ids(**which.list_flags())
+    listing = BrowseList(browsed, which, first=100)
+    assert listing.total == len(expected)
+    assert listing.ids(0, 100) == expected[:100]
+    assert listing.ids(100, 100) == expected[100:200]
+    assert listing.ids(200, 100) == expected[200:300]
+
+
+def test_the_first_page_reads_no_more_than_it_shows(browsed):
+    listing = BrowseList(browsed, Filter.ALL, first=10)
+    assert listing.total == 250 and len(listing._known) == 10
+    assert listing.ids(0, 10) == browsed.list_ids()[:10]
+    assert len(listing._known) == 10
+    assert listing.ids(240, 10) == browsed.list_ids()[240:]
