@@ -267,11 +267,12 @@ async def test_first_run_builds_the_index_in_the_background(tmp_path, monkeypatc
                 break
         screen = app.screen
         assert screen.results.total == 201  # usable at once: the library lists before the index is built
-        bar = screen.query_one("#status-progress")
         for _ in range(100):  # the build starts once the first results are painted
-            if bar.display:
+            bars = screen.query("#status-progress")
+            if bars and bars.first().display:
                 break
             await pilot.pause(0.05)
+        bar = screen.query_one("#status-progress")
         assert bar.display and bar.progress == 100
         assert "Indexing 100 of 201" in screen_text(app)
         await pilot.press("slash", *"mamba")

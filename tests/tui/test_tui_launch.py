@@ -121,7 +121,7 @@ async def test_quitting_before_the_library_is_shown_closes_it(make_app, monkeypa
     assert closed.wait(10)
 
 
-async def test_the_footer_follows_the_focus(make_app):
+async def test_the_key_bar_follows_the_focus(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
@@ -165,3 +165,17 @@ def test_the_first_page_reads_no_more_than_it_shows(browsed):
     assert listing.ids(0, 10) == browsed.list_ids()[:10]
     assert len(listing._known) == 10
     assert listing.ids(240, 10) == browsed.list_ids()[240:]
+
+
+async def test_a_click_on_a_key_in_the_key_bar_presses_it(make_app):
+    from paperreader.tui.screens.help import HelpScreen
+    from paperreader.tui.widgets.key_bar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        line = screen_text(app).split("\n")[-1]
+        assert line.startswith(" / Search  f Filter") and line.rstrip().endswith("▏^p Commands")
+        await pilot.click(KeyBar, offset=(line.index("? Help") + 2, 0))
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)

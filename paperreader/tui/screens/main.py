@@ -28,7 +28,7 @@ from paperreader.tui.screens.change_watch import ChangeWatcher
 from paperreader.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
 from paperreader.tui.screens.saved_searches import HistoryAndSavedSearches
 from paperreader.tui.screens.startup import Startup
-from paperreader.tui.widgets.footer import Footer
+from paperreader.tui.widgets.key_bar import KeyBar
 from paperreader.tui.widgets.reader import ReaderPane
 from paperreader.tui.widgets.results_list import ResultsList
 from paperreader.tui.widgets.search_box import SearchBox
@@ -41,7 +41,7 @@ BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    AUTO_FOCUS = "#results"  # focused as the screen is composed: no second focus change (footer rebuild) at launch
+    AUTO_FOCUS = "#results"  # focused as the screen is composed, not moved there after
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search.focus"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
@@ -71,12 +71,17 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
         self.saved_cache: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
+        # The breakpoint class for the size the app has now, so the first layout is already the
+        # right one (Textual sets it on the first Resize: a restyle and a second layout).
+        width = self.app.size.width
+        wide_enough = [name for minimum, name in sorted(self.HORIZONTAL_BREAKPOINTS) if width >= minimum]
+        self.update_classes({name: name == wide_enough[-1] for _, name in self.HORIZONTAL_BREAKPOINTS})
         yield SearchBox(id="search")
         yield StatusLine(id="status")
         with Horizontal(id="panes"):
             yield ResultsList(id="results")
-            yield ReaderPane(id="reader")
-        yield Footer()
+            yield ReaderPane(id="reader", classes="-empty -no-note")  # as show(None) leaves it: no restyle
+        yield KeyBar()
 
     @property
     def results(self) -> ResultsList:
@@ -95,8 +100,9 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
-        self.status.show(None, self.filter)
-        self.reader.show(None, "Opening the library…")
+        if not self.app.opening.done:  # else the library is shown at once: no "opening" frame
+            self.status.show(None, self.filter)
+            self.reader.show(None, "Opening the library…")
         self.results.focus()  # AUTO_FOCUS did, unless the app has no focus
         self._take_opening()
 

@@ -67,8 +67,8 @@ class Startup:
             self.notify(_sentence("; ".join(workspace.notices)), severity="warning", markup=False)
 
     def _after_first_paint(self) -> None:
-        # The first paint queues the footer's rebuild and one more paint; Whoosh's import in a
-        # thread would slow those down (the GIL), so the background starts once they are done.
+        # Whatever the first paint queued runs first; Whoosh's import in a thread would slow it
+        # down (the GIL), so the background starts once the screen is idle.
         self.call_after_refresh(self._start_background)
 
     def _start_background(self) -> None:

@@ -1,5 +1,6 @@
 """The line under the search box: how many papers match, the filter, "did you mean", errors,
-and the index build's progress bar on a first run."""
+and the index build's progress bar on a first run (mounted when a build first reports: most
+launches never need it, and it is four widgets to mount and style before the first paint)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
 
 from paperreader.tui.results import Filter, ResultSet
 
@@ -23,11 +24,10 @@ class StatusLine(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(id="status-text", markup=False)
         yield Label(id="status-index", markup=False)
-        yield ProgressBar(id="status-progress", show_eta=False)
 
     def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
         self._suggestion: str | None = None
+        self._progress = None  # the ProgressBar, once an index build reported progress
 
     def show(self, result: ResultSet | None, filter: Filter, *, error: str | None = None, notice: str | None = None) -> None:
         text = Text(end="")
@@ -64,17 +64,23 @@ class StatusLine(Horizontal):
 
     def busy(self, searching: bool) -> None:
         """Say that a search is running (shown only when it takes a noticeable time)."""
-        if not self.query_one(ProgressBar).display:
+        if self._progress is None or not self._progress.display:
             self.query_one("#status-index", Label).update(Text("searching…", style="italic") if searching else Text(""))
 
     def indexing(self, done: int, total: int) -> None:
-        bar = self.query_one(ProgressBar)
+        bar = self._progress
+        if bar is None:
+            from textual.widgets import ProgressBar
+
+            bar = self._progress = ProgressBar(id="status-progress", show_eta=False)
+            self.mount(bar)
         bar.display = True
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#status-index", Label).update(Text(f"Indexing {done:,} of {total:,} ", style="italic"))
 
     def indexed(self, notice: str | None = None) -> None:
-        self.query_one(ProgressBar).display = False
+        if self._progress is not None:
+            self._progress.display = False
         self.query_one("#status-index", Label).update(Text(""))
 
     def on_click(self, event: events.Click) -> None:
