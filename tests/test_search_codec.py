@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperreader.search.bulk import BulkBuild
-from paperreader.search.codec import PRCodec, PRTermInfo, decode, encode_chunk
+from paperreader.search.codec import PRCodec, PRTermInfo, decode, encode_chunk, position_key
 from paperreader.search.schema import build_schema, document_for
 
 
@@ -160,15 +160,15 @@ posting = st.tuples(st.integers(1, 300), st.lists(st.integers(0, 70_000), min_si
 def test_chunks_decode_to_what_was_encoded(chunks, with_positions):
     blob, expect_ids, expect_tfs, expect_pos, last = b"", [], [], [], -1
     for chunk in chunks:
-        ids, tfs, deltas = [], [], []
+        ids, tfs, keys = [], [], []
         for gap, (_tf, pos) in chunk:
             last += gap
             pos = sorted(pos)
             ids.append(last)
             tfs.append(len(pos) if with_positions else _tf)
-            deltas.extend([pos[0], *(b - a for a, b in zip(pos, pos[1:]))])
+            keys.extend(position_key(last, p) for p in pos)
             expect_pos.append(pos)
-        blob += encode_chunk(ids, tfs, deltas if with_positions else None)
+        blob += encode_chunk(ids, tfs, keys if with_positions else None)
         expect_ids += ids
         expect_tfs += tfs
     p = decode(blob)

@@ -18,9 +18,8 @@ from array import array
 from collections import Counter
 from itertools import accumulate, repeat
 from concurrent.futures import ProcessPoolExecutor
-from operator import sub
 
-from paperreader.search.codec import PRCodec, PRTermInfo, encode_chunk, place
+from paperreader.search.codec import POSITION_BITS, POSITION_MASK, PRCodec, PRTermInfo, encode_chunk, place, position_key
 from paperreader.search.schema import build_schema, fast_analysis
 
 BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)
@@ -144,6 +143,7 @@ def analyse(docs: list[dict], base: int) -> dict:
                 first = 0
                 while not toks[first]:
                     first += 1
+                at = position_key(docnum, first)  # the key of the first kept word
                 poses: dict = {}
                 for p, t in enumerate(kept):
                     pl = poses.get(t)
@@ -151,16 +151,20 @@ def analyse(docs: list[dict], base: int) -> dict:
                         poses[t] = [p]
                     else:
                         pl.append(p)
+                if len(toks) > POSITION_MASK:  # past a million words, positions are kept at the limit
+                    at = docnum << POSITION_BITS
+                    poses = {t: [min(p + first, POSITION_MASK) for p in pl] for t, pl in poses.items()}
                 for t, pl in poses.items():
                     e = post.get(t)
                     if e is None:
-                        e = post[t] = (array("I"), array("I"), array("I"))
+                        e = post[t] = (array("I"), array("I"), array("Q"))
                     e[0].append(docnum)
                     n = len(pl)
                     e[1].append(n)
-                    e[2].append(pl[0] + first)
-                    if n > 1:
-                        e[2].extend(map(sub, pl[1:], pl[:-1]))
+                    if n == 1:
+                        e[2].append(at + pl[0])
+                    else:
+                        e[2].extend(map(at.__add__, pl))
             positional = True
         else:  # ids, keywords, numbers: Whoosh's own field code (a few terms a document)
             scorable = field.scorable

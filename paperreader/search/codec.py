@@ -64,10 +64,24 @@ def _code(top: int) -> int:
     return 0 if top < 256 else (1 if top < 65536 else 2)
 
 
+POSITION_BITS = 20  # a position is kept below 2**20 (a million words into a field)
+POSITION_MASK = (1 << POSITION_BITS) - 1
+_KEY_CODES = ("H", "I", "Q")
+
+
+def position_key(doc: int, pos: int) -> int:
+    """A position as one sortable int: `document << 20 | position` (positions past the limit
+    are kept at it: a phrase a million words into a note is not told apart)."""
+    return (doc << POSITION_BITS) | min(pos, POSITION_MASK)
+
+
 # -- chunks -------------------------------------------------------------------------------------------
-def encode_chunk(ids, tfs=None, positions=None) -> bytes:
+def encode_chunk(ids, tfs=None, keys=None) -> bytes:
     """One chunk: `ids` ascending document numbers, `tfs` their frequencies (None: all 1),
-    `positions` each document's positions as deltas (None: not kept)."""
+    `keys` the position keys of every posting's positions, ascending (None: not kept).
+
+    Layout: n, first id (varints), flags, [first key], body size (varints), then the body (zlib'd when
+    smaller): id deltas, frequencies, key deltas, each in the narrowest typed array."""
     out = bytearray()
     put_varint(out, len(ids))
     put_varint(out, ids[0])
@@ -79,29 +93,53 @@ def encode_chunk(ids, tfs=None, positions=None) -> bytes:
         tfc = _code(max(tfs))
         body += array(_CODES[tfc], tfs).tobytes()
     posc = _NONE
-    if positions is not None and len(positions):
-        posc = _code(max(positions))
-        body += array(_CODES[posc], positions).tobytes()
+    if keys is not None and len(keys):
+        steps = array("Q", map(int.__sub__, keys[1:], keys[:-1]))
+        top = max(steps) if steps else 0
+        posc = 0 if top < 65536 else (1 if top < 2**32 else 2)
+        body += array(_KEY_CODES[posc], steps).tobytes()
     flags = idc | tfc << 2 | posc << 4
     if len(body) > 48:
         packed = zlib.compress(body, 6)
         if len(packed) < len(body):
             body, flags = packed, flags | _ZLIB
     out.append(flags)
+    if posc != _NONE:
+        put_varint(out, keys[0])
     put_varint(out, len(body))
     return bytes(out) + body
 
 
 class Postings:
-    """A decoded posting list: segment-local document numbers, frequencies and positions."""
+    """A decoded posting list: segment-local document numbers, frequencies and position keys."""
 
-    __slots__ = ("ids", "tfs", "_pos", "_starts")
+    __slots__ = ("ids", "tfs", "_steps", "_keys", "_starts")
 
-    def __init__(self, ids: list, tfs, pos) -> None:
+    def __init__(self, ids: list, tfs, steps) -> None:
         self.ids = ids  # ascending ints
         self.tfs = tfs  # array of ints, or None when every frequency is 1
-        self._pos = pos  # array of per-document position deltas, or None
+        self._steps = steps  # per chunk (first key, key deltas), or None when positions are not kept
+        self._keys = None
         self._starts = None
+
+    @property
+    def keys(self) -> list[int] | None:
+        """Position keys (see `position_key`) of every posting, ascending; decoded on first use
+        (only phrases need them)."""
+        if self._keys is None and self._steps is not None:
+            keys: list = []
+            for first, steps in self._steps:
+                keys.extend(accumulate(steps, initial=first))
+            self._keys, self._steps = keys, None
+        return self._keys
+
+    def size(self) -> int:
+        """Roughly how many ints this holds once its keys are decoded (for caches)."""
+        if self._keys is not None:
+            keys = len(self._keys)
+        else:
+            keys = sum(len(steps) + 1 for _first, steps in self._steps or ())
+        return len(self.ids) * 2 + keys
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -110,28 +148,31 @@ class Postings:
         return 1 if self.tfs is None else self.tfs[i]
 
     def positions(self, i: int) -> list[int]:
-        """The i-th posting's positions (absolute), or [] when none are kept."""
-        pos = self._pos
-        if pos is None:
+        """The i-th posting's positions, or [] when none are kept."""
+        keys = self.keys
+        if keys is None:
             return []
         if self.tfs is None:
-            return [pos[i]]
+            return [keys[i] & POSITION_MASK]
         if self._starts is None:
             self._starts = [0, *accumulate(self.tfs)]
-        return list(accumulate(pos[self._starts[i] : self._starts[i + 1]]))
+        return [k & POSITION_MASK for k in keys[self._starts[i] : self._starts[i + 1]]]
 
 
 def decode(blob) -> Postings:
     """Every chunk of a posting list, joined."""
     ids: list = []
     tfs = None
-    pos = None
+    keys = None
     at, end = 0, len(blob)
     while at < end:
         n, at = get_varint(blob, at)
         first, at = get_varint(blob, at)
         flags = blob[at]
-        size, at = get_varint(blob, at + 1)
+        at += 1
+        if flags >> 4 & 3 != _NONE:
+            first_key, at = get_varint(blob, at)
+        size, at = get_varint(blob, at)
         body = bytes(blob[at : at + size])
         at += size
         if flags & _ZLIB:
@@ -150,14 +191,13 @@ def decode(blob) -> Postings:
         elif tfs is not None:
             tfs.extend(array("I", [1]) * n)
         if posc != _NONE:
-            p = array(_CODES[posc])
-            p.frombytes(body[cut:])
-            if pos is None:
-                pos = array("I", p)
-            else:
-                pos.extend(p if p.typecode == "I" else array("I", p))
+            steps = array(_KEY_CODES[posc])
+            steps.frombytes(body[cut:])
+            if keys is None:
+                keys = []
+            keys.append((first_key, steps))
         ids.extend(accumulate(part, initial=first))
-    return Postings(ids, tfs, pos)
+    return Postings(ids, tfs, keys)
 
 
 # -- term records -----------------------------------------------------------------------------------
@@ -274,10 +314,7 @@ class PRPostingsWriter:
         if self._positional:
             poslist = self._format.decode_positions(vbytes)
             self._tfs.append(len(poslist))
-            prev = 0
-            for p in poslist:
-                self._pos.append(p - prev)
-                prev = p
+            self._pos.extend(position_key(id_, p) for p in poslist)
         elif self._frequency:
             self._tfs.append(self._format.decode_frequency(vbytes) if vbytes else 1)
         if length:

@@ -17,15 +17,20 @@ Anything else (phrases, proximity, ranges) runs through Whoosh's own matchers, p
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections import OrderedDict
-from itertools import accumulate, compress, repeat
+from itertools import compress, repeat
 from dataclasses import dataclass
 from math import log
+from operator import rshift
+
+from paperreader.search.codec import POSITION_BITS
 
 B, K1 = 0.75, 1.2
 MAX_EXPANSIONS = 48
 EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
 TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
+DECODED_CACHE_INTS = 1_000_000  # decoded posting lists of recent phrase words (ids and position keys; ~40 bytes an int)
 _EXPANSION_CACHE = 512
 
 
@@ -50,6 +55,26 @@ def _edits1(word: str) -> set[str]:
     return out
 
 
+def _phrase_docs(keys: list[list[int]], slop: int) -> set[int]:
+    """Documents where word k is at position p + k (or within `slop` after the word before),
+    from each word's position keys (`codec.position_key`): set intersections of shifted keys,
+    starting from the rarest word, so the work is in C."""
+    if slop == 1:
+        rare = min(range(len(keys)), key=lambda k: len(keys[k]))
+        starts = set(map((-rare).__add__, keys[rare]))  # where the phrase would begin
+        for k, kk in enumerate(keys):
+            if k != rare and starts:
+                starts = starts.intersection(map((-k).__add__, kk))
+        return set(map(rshift, starts, repeat(POSITION_BITS)))
+    reach = set(keys[0])
+    for kk in keys[1:]:
+        ahead = set().union(*(map(j.__add__, reach) for j in range(1, slop + 1)))
+        reach = ahead.intersection(kk)
+        if not reach:
+            break
+    return set(map(rshift, reach, repeat(POSITION_BITS)))
+
+
 class _Every:
     """Marker: every live document (scores 0)."""
 
@@ -57,28 +82,16 @@ class _Every:
 EVERY = _Every()
 
 
-class _AllDocs(dict):
-    """A `positions` argument that wants every document."""
-
-    def __contains__(self, key) -> bool:
-        return True
-
-
 class FastSearch:
     """Evaluates queries against one Whoosh searcher; make a new one when the searcher changes."""
 
     def __init__(self, searcher) -> None:
-        from whoosh.codec.whoosh3 import W3LeafMatcher
         from whoosh.reading import TermNotFound
         from whoosh.util.numeric import byte_to_length
-
-        from paperreader.search.codec import PRTermsReader
 
         self.searcher = searcher
         self.leaves = list(searcher.leaf_searchers())
         self.N = searcher.doc_count_all() or 1
-        self._w3 = W3LeafMatcher
-        self._pr = PRTermsReader
         self._missing = TermNotFound
         self._byte_to_length = byte_to_length
         self._norms: dict = {}
@@ -89,6 +102,8 @@ class FastSearch:
             if r.has_deletions():
                 self._deleted.extend(offset + d for d in r._segment.deleted_docs())
         self._expansions: OrderedDict = OrderedDict()
+        self._decoded: OrderedDict = OrderedDict()  # (field, text) -> [(segment, offset, Postings)]
+        self._decoded_size = 0
         self._terms: OrderedDict = OrderedDict()
         self._cached = 0
         self.exact = True
@@ -128,11 +143,9 @@ class FastSearch:
             self._lengths[key] = col
         return col
 
-    def _term(self, field: str, text, boost: float, out: dict | None = None, positions: dict | None = None) -> dict:
+    def _term(self, field: str, text, boost: float, out: dict | None = None) -> dict:
         """Scores of one term: added into `out` if given, else a dict to treat as read-only
         (recent terms are kept: typing "neural net" then "neural netw" reads "neural" once)."""
-        if positions is not None:
-            return self._read_term(field, text, boost, out, positions)
         key = (field, text, boost)
         scores = self._terms.get(key)
         if scores is None:
@@ -154,135 +167,59 @@ class FastSearch:
                 out[d] = get(d, 0.0) + sc
         return out
 
-    def _read_term(self, field: str, text, boost: float, out: dict | None = None, positions: dict | None = None) -> dict:
-        """BM25F scores of one term, added into `out`; with `positions` ({docnum: None} for the
-        documents wanted), also each wanted document's raw position value."""
-        fresh = out is None and positions is None  # each document once: no sums needed
-        if out is None:
-            out = {}
-        one = None
-        searcher = self.searcher
-        try:
-            df = searcher.doc_frequency(field, text)
-        except Exception:
-            return out
-        if not df:
-            return out
-        fieldobj = searcher.schema[field]
-        if not fieldobj.scorable:
-            btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
-            for sub, offset in self.leaves:
-                r = sub.reader()
-                terms = getattr(r, "_terms", None)
-                if isinstance(terms, self._pr):
-                    try:
-                        ids = terms.postings(field, btext).ids
-                    except self._missing:
-                        continue
-                    gids = ids if not offset else map(offset.__add__, ids)
-                    if out:
-                        for g in gids:
-                            out.setdefault(g, 0.0)
-                    else:
-                        out.update(dict.fromkeys(gids, 0.0))
-                elif (field, text) in r:
-                    for d in r.postings(field, text).all_ids():
-                        out.setdefault(offset + d, 0.0)
-            return out
-        idf = (log(self.N / (df + 1)) + 1) * boost
-        table = self._norm_table(field)
-        avgnorm = K1  # used when lengths are unknown
-        k1p = (K1 + 1) * idf
-        get = out.get
+    def _postings(self, field: str, text):
+        """(segment, offset, decoded postings) of a term, for each segment that has it."""
+        fieldobj = self.searcher.schema[field]
         btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
         for sub, offset in self.leaves:
-            r = sub.reader()
-            terms = getattr(r, "_terms", None)
-            if isinstance(terms, self._pr):
-                try:
-                    p = terms.postings(field, btext)
-                except self._missing:
-                    continue
-                lengths = self._length_bytes(sub, field)
-                if one is None:
-                    one = [k1p / (1.0 + n) for n in table] if lengths else None
-                self._score_pr(p, offset, lengths, table, k1p, one, out, positions, fresh)
+            try:
+                yield sub, offset, sub.reader()._terms.postings(field, btext)
+            except self._missing:
                 continue
-            if (field, text) not in r:
-                continue
-            lengths = self._length_bytes(sub, field)
-            m = r.postings(field, text)
-            if isinstance(m, self._w3):
-                while m.is_active():
-                    if m._data is None:
-                        m._read_data()
-                    ids = tuple(accumulate(m._data[0]))  # (Whoosh's delta_decode, in C)
-                    weights = m._data[1]
-                    if weights is None or isinstance(weights, float):
-                        weights = repeat(weights or 1.0, len(ids))
-                    if positions is not None:
-                        m._read_values()
-                        for d, tf, v in zip(ids, weights, m._values):
-                            g = d + offset
-                            if g in positions:
-                                positions[g] = fieldobj.format.decode_positions(v)
-                                out[g] = get(g, 0.0) + tf * k1p / (tf + (table[lengths[d]] if lengths else avgnorm))
-                    elif lengths and fresh:
-                        # most postings have tf 1: their score depends on the length byte only
-                        if one is None:
-                            one = [k1p / (1.0 + n) for n in table]
-                        for d, tf in zip(ids, weights):
-                            out[d + offset] = one[lengths[d]] if tf == 1.0 else tf * k1p / (tf + table[lengths[d]])
-                    elif lengths:
-                        for d, tf in zip(ids, weights):
-                            g = d + offset
-                            out[g] = get(g, 0.0) + tf * k1p / (tf + table[lengths[d]])
-                    else:
-                        for d, tf in zip(ids, weights):
-                            g = d + offset
-                            out[g] = get(g, 0.0) + tf * k1p / (tf + avgnorm)
-                    m._next_block()
-            else:
-                while m.is_active():
-                    d, tf = m.id(), m.weight()
-                    g = d + offset
-                    if positions is None or g in positions:
-                        if positions is not None:
-                            positions[g] = m.value_as("positions")
-                        n = table[lengths[d]] if lengths else avgnorm
-                        out[g] = get(g, 0.0) + tf * k1p / (tf + n)
-                    m.next()
-        return out
 
-    @staticmethod
-    def _score_pr(p, offset, lengths, table, k1p, one, out, positions, fresh) -> None:
-        """Scores of one segment's decoded posting list (`search/codec.py`) into `out`: with
-        every frequency 1 and a fresh dict, the whole list in C (zip/map over typed arrays)."""
-        ids, tfs = p.ids, p.tfs
-        get = out.get
-        if positions is not None:
-            for i, d in enumerate(ids):
-                g = d + offset
-                if g in positions:
-                    positions[g] = p.positions(i)
-                    tf = 1 if tfs is None else tfs[i]
-                    n = table[lengths[d]] if lengths else K1
-                    out[g] = get(g, 0.0) + tf * k1p / (tf + n)
-            return
-        gids = ids if not offset else map(offset.__add__, ids)
-        if lengths and fresh:
+    def _phrase_postings(self, field: str, text) -> list:
+        """`_postings`, with the decoded lists (position keys and all) of recent phrase words
+        kept: "neural networks" and then "neural network architecture" decode "neural" once."""
+        key = (field, text)
+        hit = self._decoded.get(key)
+        if hit is not None:
+            self._decoded.move_to_end(key)
+            return hit
+        hit = list(self._postings(field, text))
+        self._decoded[key] = hit
+        self._decoded_size += sum(p.size() for _s, _o, p in hit)
+        while self._decoded_size > DECODED_CACHE_INTS and len(self._decoded) > 1:
+            _key, old = self._decoded.popitem(last=False)
+            self._decoded_size -= sum(p.size() for _s, _o, p in old)
+        return hit
+
+    def _scorer(self, field: str, text, boost: float):
+        """(k1p, norm table) of BM25F for a term: score = tf * k1p / (tf + table[length byte])."""
+        df = self.searcher.doc_frequency(field, text)
+        idf = (log(self.N / (df + 1)) + 1) * boost
+        return (K1 + 1) * idf, self._norm_table(field)
+
+    def _read_term(self, field: str, text, boost: float) -> dict:
+        """BM25F scores of one term ({global docnum: score}); with every frequency 1 (most
+        postings), a segment's whole list is scored in C (zip/map over typed arrays)."""
+        out: dict = {}
+        fieldobj = self.searcher.schema[field]
+        if not fieldobj.scorable:  # keywords: a filter
+            for _sub, offset, p in self._postings(field, text):
+                out.update(dict.fromkeys(p.ids if not offset else map(offset.__add__, p.ids), 0.0))
+            return out
+        k1p, table = self._scorer(field, text, boost)
+        one = [k1p / (1.0 + n) for n in table]
+        for sub, offset, p in self._postings(field, text):
+            ids, tfs = p.ids, p.tfs
+            lengths = self._length_bytes(sub, field) or bytes(ids[-1] + 1)
+            gids = ids if not offset else map(offset.__add__, ids)
             out.update(zip(gids, map(one.__getitem__, map(lengths.__getitem__, ids))))
             if tfs is not None:
                 for i in compress(range(len(ids)), map((1).__lt__, tfs)):
                     d, tf = ids[i], tfs[i]
                     out[d + offset] = tf * k1p / (tf + table[lengths[d]])
-            return
-        if tfs is None:
-            tfs = repeat(1)
-        for d, tf in zip(ids, tfs):
-            g = d + offset
-            n = table[lengths[d]] if lengths else K1
-            out[g] = get(g, 0.0) + tf * k1p / (tf + n)
+        return out
 
     def _expand(self, leaf) -> list[str]:
         """The most frequent index terms a prefix/wildcard/fuzzy leaf stands for (capped)."""
@@ -335,57 +272,48 @@ class FastSearch:
         return terms
 
     def _phrase(self, node) -> dict:
-        """Words in order, each within `slop` positions of the one before: the words' postings
-        intersected first (rarest first), positions read and checked for the survivors only."""
+        """Words in order, each within `slop` positions of the one before. Per segment: the
+        words' document lists intersected first (sets, in C), then positions read and checked
+        only for the documents in all of them, and those scored."""
         field, words, slop = node.fieldname, list(node.words), max(1, node.slop)
-        searcher = self.searcher
         if len(words) == 1:
             return self._term(field, words[0], node.boost)
-        dfs = [searcher.doc_frequency(field, w) for w in words]
-        if not all(dfs):
+        if not all(self.searcher.doc_frequency(field, w) for w in words):
             return {}
-        order = sorted(range(len(words)), key=lambda i: dfs[i])
-        scores: dict = {}
-        poses: list = [None] * len(words)
-        first = order[0]
-        found: dict = {}
-        allpos = _AllDocs()
-        self._term(field, words[first], node.boost, found, allpos)
-        poses[first] = allpos
-        scores = found
-        for i in order[1:]:
-            want = {d: None for d in scores}
-            part: dict = {}
-            self._term(field, words[i], node.boost, part, want)
-            scores = {d: s + part[d] for d, s in scores.items() if d in part}
-            poses[i] = want
-            if not scores:
-                return {}
-        out = {}
-        steps = range(1, slop + 1)
-        for d, s in scores.items():
-            reach = set(poses[0][d])
-            for i in range(1, len(words)):
-                nxt = set(poses[i][d])
-                if slop == 1:
-                    reach = {p + 1 for p in reach} & nxt
-                else:
-                    reach = {p + k for p in reach for k in steps} & nxt
-                if not reach:
-                    break
-            if reach:
-                out[d] = s
+        scorers = [self._scorer(field, w, node.boost) for w in words]
+        segments: dict = {}
+        for k, w in enumerate(words):
+            for sub, offset, p in self._phrase_postings(field, w):
+                segments.setdefault(offset, (sub, [None] * len(words)))[1][k] = p
+        out: dict = {}
+        for offset, (sub, ps) in segments.items():
+            if not all(ps):
+                continue
+            common = set(min(ps, key=len).ids)  # documents with every word: often none
+            for p in ps:
+                common.intersection_update(p.ids)
+            if not common:
+                continue
+            docs = _phrase_docs([p.keys for p in ps], slop)
+            if not docs:
+                continue
+            lengths = self._length_bytes(sub, field)
+            for d in docs:
+                norm = lengths[d] if lengths else 0
+                score = 0.0
+                for (k1p, table), p in zip(scorers, ps):
+                    tf = 1 if p.tfs is None else p.tfs[bisect_left(p.ids, d)]
+                    score += tf * k1p / (tf + table[norm])
+                out[d + offset] = score
         return out
 
     # -- evaluation ---------------------------------------------------------------------------
     def _all(self) -> dict:
-        out = {}
-        deleted = set(self._deleted)
+        out: dict = {}
         for sub, offset in self.leaves:
-            for d in range(sub.reader().doc_count_all()):
-                g = offset + d
-                if g not in deleted:
-                    out[g] = 0.0
+            out.update(dict.fromkeys(range(offset, offset + sub.reader().doc_count_all()), 0.0))
+        for d in self._deleted:
+            out.pop(d, None)
         return out
 
     def _generic(self, node) -> dict:
@@ -421,15 +349,15 @@ class FastSearch:
                 self._term(node.fieldname, t, node.boost, out)
             return out
         if isinstance(node, wq.Or) and type(node) is wq.Or:
-            out = {}
-            for child in node.subqueries:
-                r = self._eval(child)
-                if r is EVERY:
-                    return EVERY
-                if not out:
-                    out = dict(r) if len(node.subqueries) > 1 else r
-                    continue
-                get = out.get
+            parts = [self._eval(child) for child in node.subqueries]
+            if any(r is EVERY for r in parts):
+                return EVERY
+            parts = sorted((r for r in parts if r), key=len, reverse=True)
+            if len(parts) <= 1:
+                return parts[0] if parts else {}
+            out = dict(parts[0])  # the biggest copied in C; the others added to it
+            get = out.get
+            for r in parts[1:]:
                 for d, s in r.items():
                     out[d] = get(d, 0.0) + s
             return out
@@ -467,12 +395,35 @@ class FastSearch:
         for neg in negatives:
             if not out:
                 break
-            r = self._eval(neg)
+            r = self._docs(neg)
             if r is EVERY:
                 return {}
-            for d in r:
-                out.pop(d, None)
+            for d in out.keys() & r:
+                del out[d]
         return out
+
+    def _docs(self, node):
+        """The documents a query matches, unscored (what a NOT takes away)."""
+        from whoosh import query as wq
+
+        if isinstance(node, wq.Term) and type(node) in (wq.Term,):
+            cached = self._terms.get((node.fieldname, node.text, node.boost))
+            if cached is not None:
+                return cached.keys()
+            out: set = set()
+            for _sub, offset, p in self._postings(node.fieldname, node.text):
+                out.update(p.ids if not offset else map(offset.__add__, p.ids))
+            return out
+        if isinstance(node, wq.Or) and type(node) is wq.Or:
+            out = set()
+            for child in node.subqueries:
+                r = self._docs(child)
+                if r is EVERY:
+                    return EVERY
+                out.update(r)
+            return out
+        r = self._eval(node)
+        return r if r is EVERY else r.keys()
 
     def run(self, q, limit: int) -> Evaluation:
         self.exact = True
@@ -482,5 +433,10 @@ class FastSearch:
         if self._deleted:
             deleted = set(self._deleted)
             out = {d: s for d, s in out.items() if d not in deleted}
-        top = heapq.nlargest(limit, ((s, -d) for d, s in out.items())) if limit else []
+        top = []
+        if limit and out:
+            # the limit-th best score first (a loop over floats), then ties broken by docnum
+            # among the few at or above it
+            cut = heapq.nlargest(limit, out.values())[-1]
+            top = heapq.nlargest(limit, [(s, -d) for d, s in out.items() if s >= cut])
         return Evaluation(len(out), [(s, -nd) for s, nd in top], self.exact)

@@ -3,7 +3,7 @@ the store holds the text, so the index stays lean and rebuildable."""
 
 from __future__ import annotations
 
-INDEX_SCHEMA_VERSION = 2  # 2: the PRCodec posting format (search/codec.py)
+INDEX_SCHEMA_VERSION = 3  # 2: the PRCodec posting format (search/codec.py); 3: position keys
 
 # Fields a bare word searches, with their query-time weights (BM25F).
 DEFAULT_FIELDS = ("title", "abstract", "author", "note", "tag")
