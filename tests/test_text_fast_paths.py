@@ -11,7 +11,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperreader.text import _CONTROLS, _SPACES, clean_line, normalise_title, strip_controls
+from paperreader.text import _CONTROL_OR_SPACE, _CONTROLS, _SPACES, clean_line, normalise_title, strip_controls
 
 
 def reference_clean_line(text: str | None) -> str:
@@ -47,6 +47,13 @@ def test_escape_sequences_and_spacing_take_the_slow_path():
     for text in ("a\x1b[31mb", "a\x9b2Jb", "a  b", " a b ", "a\tb", "a\u00a0b", "a\u2028b", "a &amp;  b", "a&#x1b;[2Jb"):
         assert clean_line(text) == reference_clean_line(text)
     assert _CONTROLS.search("\x1b") and _CONTROLS.search("\x9b")  # what the fast path's check relies on
+
+
+def test_the_fast_path_check_knows_every_control_and_space():
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if (c.isspace() and c != " ") or _CONTROLS.match(c):
+            assert _CONTROL_OR_SPACE.match(c), hex(cp)
 
 
 _text = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(" \t\n\x1b\x9b[]&;#x0123456789amp\u00a0\u0301")), max_size=60)
