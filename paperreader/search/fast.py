@@ -22,7 +22,7 @@ from collections import OrderedDict
 from itertools import compress, repeat
 from dataclasses import dataclass
 from math import log
-from operator import rshift
+from operator import add, rshift
 
 from paperreader.search.codec import POSITION_BITS
 
@@ -30,7 +30,8 @@ B, K1 = 0.75, 1.2
 MAX_EXPANSIONS = 48
 EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
 TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
-DECODED_CACHE_INTS = 1_000_000  # decoded posting lists of recent phrase words (ids and position keys; ~40 bytes an int)
+DECODED_CACHE_INTS = 1_000_000
+TF_ROWS = 64  # term frequencies scored from a table (higher ones one by one)  # decoded posting lists of recent phrase words (ids and position keys; ~40 bytes an int)
 _EXPANSION_CACHE = 512
 
 
@@ -104,6 +105,7 @@ class FastSearch:
         self._expansions: OrderedDict = OrderedDict()
         self._decoded: OrderedDict = OrderedDict()  # (field, text) -> [(segment, offset, Postings)]
         self._decoded_size = 0
+        self._ratio_tables: dict = {}
         self._terms: OrderedDict = OrderedDict()
         self._cached = 0
         self.exact = True
@@ -200,8 +202,8 @@ class FastSearch:
         return (K1 + 1) * idf, self._norm_table(field)
 
     def _read_term(self, field: str, text, boost: float) -> dict:
-        """BM25F scores of one term ({global docnum: score}); with every frequency 1 (most
-        postings), a segment's whole list is scored in C (zip/map over typed arrays)."""
+        """BM25F scores of one term ({global docnum: score}), a segment's whole list at a time
+        in C: score = k1p * ratio[tf][length byte], the ratios tabled per field."""
         out: dict = {}
         fieldobj = self.searcher.schema[field]
         if not fieldobj.scorable:  # keywords: a filter
@@ -209,17 +211,34 @@ class FastSearch:
                 out.update(dict.fromkeys(p.ids if not offset else map(offset.__add__, p.ids), 0.0))
             return out
         k1p, table = self._scorer(field, text, boost)
-        one = [k1p / (1.0 + n) for n in table]
+        ratio = self._ratios(field, table)
         for sub, offset, p in self._postings(field, text):
             ids, tfs = p.ids, p.tfs
             lengths = self._length_bytes(sub, field) or bytes(ids[-1] + 1)
             gids = ids if not offset else map(offset.__add__, ids)
-            out.update(zip(gids, map(one.__getitem__, map(lengths.__getitem__, ids))))
-            if tfs is not None:
-                for i in compress(range(len(ids)), map((1).__lt__, tfs)):
+            lens = map(lengths.__getitem__, ids)
+            top = 1 if tfs is None else max(tfs)
+            rows = min(top, TF_ROWS - 1)
+            scores = [k1p * r for r in ratio[: (rows + 1) * 256]]  # this term's score by (tf, length byte)
+            if tfs is None:
+                cells = map((256).__add__, lens)
+            elif top == rows:
+                cells = map(add, map((256).__mul__, tfs), lens)
+            else:
+                cells = map(add, map((256).__mul__, map(min, tfs, repeat(rows))), lens)
+            out.update(zip(gids, map(scores.__getitem__, cells)))
+            if top > rows:  # beyond the table: one by one
+                for i in compress(range(len(ids)), map(rows.__lt__, tfs)):
                     d, tf = ids[i], tfs[i]
-                    out[d + offset] = tf * k1p / (tf + table[lengths[d]])
+                    out[d + offset] = k1p * (tf / (tf + table[lengths[d]]))
         return out
+
+    def _ratios(self, field: str, table: list[float]) -> list[float]:
+        """tf / (tf + norm[length byte]) for tf below TF_ROWS, row-major (256 a row)."""
+        ratios = self._ratio_tables.get(field)
+        if ratios is None:
+            ratios = self._ratio_tables[field] = [tf / (tf + n) for tf in range(TF_ROWS) for n in table]
+        return ratios
 
     def _expand(self, leaf) -> list[str]:
         """The most frequent index terms a prefix/wildcard/fuzzy leaf stands for (capped)."""
