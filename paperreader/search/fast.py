@@ -31,6 +31,7 @@ MAX_EXPANSIONS = 48
 EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
 TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
 DECODED_CACHE_INTS = 1_000_000
+PHRASE_PRECHECK = 5000  # a phrase whose rarest word is in fewer documents checks documents first
 TF_ROWS = 64  # term frequencies scored from a table (higher ones one by one)  # decoded posting lists of recent phrase words (ids and position keys; ~40 bytes an int)
 _EXPANSION_CACHE = 512
 
@@ -61,12 +62,18 @@ def _phrase_docs(keys: list[list[int]], slop: int) -> set[int]:
     from each word's position keys (`codec.position_key`): set intersections of shifted keys,
     starting from the rarest word, so the work is in C."""
     if slop == 1:
-        rare = min(range(len(keys)), key=lambda k: len(keys[k]))
-        starts = set(map((-rare).__add__, keys[rare]))  # where the phrase would begin
-        for k, kk in enumerate(keys):
-            if k != rare and starts:
-                starts = starts.intersection(map((-k).__add__, kk))
-        return set(map(rshift, starts, repeat(POSITION_BITS)))
+        order = sorted(range(len(keys)), key=lambda k: len(keys[k]))
+        rare = order[0]
+        found = set(keys[rare])  # positions of the rarest word that could be in the phrase
+        for k in order[1:]:
+            if not found:
+                break
+            d = k - rare  # word k must be d positions after the rarest one
+            if len(found) * 2 < len(keys[k]):  # shift the few candidates; scan the long list as it is
+                found = set(map((-d).__add__, set(map(d.__add__, found)).intersection(keys[k])))
+            else:
+                found = found.intersection(map((-d).__add__, keys[k]))
+        return set(map(rshift, found, repeat(POSITION_BITS)))
     reach = set(keys[0])
     for kk in keys[1:]:
         ahead = set().union(*(map(j.__add__, reach) for j in range(1, slop + 1)))
@@ -308,11 +315,13 @@ class FastSearch:
         for offset, (sub, ps) in segments.items():
             if not all(ps):
                 continue
-            common = set(min(ps, key=len).ids)  # documents with every word: often none
-            for p in ps:
-                common.intersection_update(p.ids)
-            if not common:
-                continue
+            shortest = min(ps, key=len)
+            if len(shortest) < PHRASE_PRECHECK:  # documents with every word first: often none
+                common = set(shortest.ids)
+                for p in ps:
+                    common.intersection_update(p.ids)
+                if not common:
+                    continue
             docs = _phrase_docs([p.keys for p in ps], slop)
             if not docs:
                 continue
