@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Mapping
 
 from rich.text import Text
@@ -58,6 +59,10 @@ class PaperReaderApp(App[None]):
         # Every module is imported by now: keep their ~300k objects out of the collector's full
         # passes, which otherwise cost ~15-25 ms each during the first paints.
         gc.freeze()
+        # Workers (the index opening or building, searches) hold the GIL in turns with the UI
+        # thread: let the UI have it back within 1 ms rather than Python's default 5 ms, so keys
+        # and paints are not held up while Whoosh loads.
+        sys.setswitchinterval(0.001)
 
     def on_mount(self) -> None:
         from paperreader.tui.keys import all_binding_ids

@@ -85,9 +85,12 @@ class KeyBar(Widget):
                 line.append("▏", self.get_component_rich_style("key-bar--separator"))
             start = line.cell_len
             extra = hover_style if index == self._hover else None
-            line.append(f"{display} " if palette else f" {display} ", key_style + extra if extra else key_style)
+            line.append(display if palette else f" {display} ", key_style + extra if extra else key_style)
             if description:
-                line.append(f"{description} ", description_style + extra if extra else description_style)
+                text = f" {description}" if palette else f"{description} "
+                line.append(text, description_style + extra if extra else description_style)
+            if palette:
+                line.append(" ")
             if not enabled:
                 line.stylize("dim", start)
             spans.append((start, line.cell_len, index))

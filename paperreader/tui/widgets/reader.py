@@ -1,7 +1,10 @@
 """The reader: one paper in full, the query's words highlighted, and the note as Markdown.
 
-The Markdown widget is made when the first note is shown: most papers have none, and importing
-and mounting it costs more than the rest of the first screen.
+Few widgets, since each costs launch time (mounting, styling, layout): the title block (title,
+authors, dates), the marks line, the note (heading and Markdown) and the body (abstract and links,
+with their headings), the blank lines between parts drawn as text. The Markdown widget is made
+when the first note is shown: most papers have none, and importing and mounting it costs more
+than the rest of the reader.
 """
 
 from __future__ import annotations
@@ -30,7 +33,14 @@ class ReaderPane(VerticalScroll, can_focus=True):
         Binding("pageup,b", "page_up", "Page up", show=False, id="reader.page_up"),
     ]
 
-    COMPONENT_CLASSES = {"reader-pane--match", "reader-pane--star", "reader-pane--note", "reader-pane--tag"}
+    COMPONENT_CLASSES = {
+        "reader-pane--match",
+        "reader-pane--star",
+        "reader-pane--note",
+        "reader-pane--tag",
+        "reader-pane--title",
+        "reader-pane--heading",
+    }
 
     @dataclass
     class LinkClicked(Message):
@@ -47,17 +57,15 @@ class ReaderPane(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="reader-hint", markup=False)
         yield Static(id="reader-title", markup=False)
-        yield Static(id="reader-authors", markup=False)
-        yield Static(id="reader-meta", markup=False)
         yield Static(id="reader-marks", markup=False)
         yield Static(Text("Note", style="bold"), id="reader-note-heading", classes="heading")
-        yield Static(Text("Abstract", style="bold"), id="reader-abstract-heading", classes="heading")
-        yield Static(id="reader-abstract", markup=False)
-        yield Static(Text("Links", style="bold"), id="reader-links-heading", classes="heading")
-        yield Static(id="reader-links", markup=False)
+        yield Static(id="reader-body", markup=False)
 
-    def _match_style(self) -> Style:
-        return render.foreground(self.get_component_rich_style("reader-pane--match"))
+    def _style(self, name: str) -> Style:
+        return render.foreground(self.get_component_rich_style(f"reader-pane--{name}"))
+
+    def _heading(self, text: str) -> Text:
+        return Text(text, style=self._style("heading") + Style(bold=True), end="")
 
     def show(self, row: Row | None, empty: str = "") -> None:
         """Show a paper (None: nothing selected); keeps the scroll position if it is the same paper."""
@@ -66,28 +74,29 @@ class ReaderPane(VerticalScroll, can_focus=True):
         same = row is not None and self.row is not None and row.id == self.row.id
         self.row = row
         self.set_class(row is None, "-empty")
-        match = self._match_style()
         if row is None:
             self.query_one("#reader-title", Static).update(Text(empty or "No paper selected.", style="dim italic"))
-            for name in ("authors", "meta", "marks", "abstract", "links"):
+            for name in ("marks", "body"):
                 self.query_one(f"#reader-{name}", Static).update("")
             self._show_note("")
             return
-        record = row.record
+        record, match = row.record, self._style("match")
         self.query_one("#reader-hint", Static).update(
             Text("escape: back to the list   j/k: scroll   y: copy   o: open", style="dim")
         )
-        self.query_one("#reader-title", Static).update(render.reader_title(row, match))
-        authors = self.query_one("#reader-authors", Static)
-        authors.update(render.reader_authors(row, match))
-        authors.display = bool(record.authors)  # shown where known
-        meta = self.query_one("#reader-meta", Static)
-        meta.update(Text(render.dateline(record), style="dim"))
-        meta.display = bool(render.dateline(record))
-        styles = {name: render.foreground(self.get_component_rich_style(f"reader-pane--{name}")) for name in ("star", "note", "tag")}
+        head = render.reader_title(row, match)
+        head.stylize_before(self._style("title"))
+        if record.authors:  # shown where known
+            head.append("\n\n").append_text(render.reader_authors(row, match))
+        if dateline := render.dateline(record):
+            head.append("\n\n").append(dateline, style="dim")
+        self.query_one("#reader-title", Static).update(head)
+        styles = {name: self._style(name) for name in ("star", "note", "tag")}
         self.query_one("#reader-marks", Static).update(render.status_marks(record, styles))
-        self.query_one("#reader-abstract", Static).update(render.reader_abstract(row, match))
-        self.query_one("#reader-links", Static).update(render.links_text(record, "dim"))
+        body = Text.assemble(self._heading("Abstract"), "\n", render.reader_abstract(row, match), "\n\n", self._heading("Links"), end="")
+        if record.links:
+            body.append("\n").append_text(render.links_text(record, "dim"))
+        self.query_one("#reader-body", Static).update(body)
         self._show_note(record.note)
         self.set_class(not record.has_note, "-no-note")
         if not same:
