@@ -175,3 +175,17 @@ def test_chunks_decode_to_what_was_encoded(chunks, with_positions):
     assert p.ids == expect_ids
     assert [p.tf(i) for i in range(len(p))] == expect_tfs
     assert [p.positions(i) for i in range(len(p))] == (expect_pos if with_positions else [[]] * len(p))
+
+
+@pytest.mark.parametrize("blob", [b"x" * 3, b"y" * 400])
+@pytest.mark.parametrize("figures", [(1, 1, 1, 7, 0, 0), (300, 1000, 70, 3000, 5, 99_999), (2, 200, 199, 200, 130, 70_000)])
+def test_the_bulk_term_record_is_the_term_info_record(blob, figures):
+    from paperreader.search.codec import record
+
+    df, weight, maxweight, maxlength, minid, maxid = figures
+    info = PRTermInfo(float(weight), df, 1, maxlength, float(maxweight), minid, maxid)
+    if len(blob) <= 24:
+        info._inlined = blob
+    else:
+        info._offset, info._length = 123_456, len(blob)
+    assert record(df, weight, maxweight, maxlength, minid, maxid, blob, 123_456) == (info.to_bytes(), len(blob) <= 24)

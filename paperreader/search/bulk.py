@@ -19,7 +19,7 @@ from collections import Counter
 from itertools import accumulate, repeat
 from concurrent.futures import ProcessPoolExecutor
 
-from paperreader.search.codec import POSITION_BITS, POSITION_MASK, PRCodec, PRTermInfo, encode_chunk, place, position_key
+from paperreader.search.codec import POSITION_BITS, POSITION_MASK, PRCodec, encode_chunk, position_key, record
 from paperreader.search.schema import build_schema, fast_analysis
 
 BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)
@@ -191,21 +191,31 @@ def analyse(docs: list[dict], base: int) -> dict:
     return {"lengths": lengths, "terms": terms, "vocabulary": vocabulary}
 
 
-def _flush(fw, postfile, tables, pending, maxlength) -> None:
+def _flush(fw, out: list, tables, pending, maxlength) -> None:
+    """One term's record (and its chunks joined, unless inline) from every batch that has it."""
     btext, where = pending
-    chunks, df, weight, maxweight = [], 0, 0, 0
-    for k, i in where:
+    if len(where) == 1:
+        k, i = where[0]
         t = tables[k]
-        chunks.append(t.blob[t.ends[i - 1] if i else 0 : t.ends[i]])
-        df += t.df[i]
-        weight += t.weight[i]
-        maxweight = max(maxweight, t.maxweight[i])
-    first = tables[where[0][0]].first[where[0][1]]
-    last = tables[where[-1][0]].last[where[-1][1]]
+        blob = t.blob[t.ends[i - 1] if i else 0 : t.ends[i]]
+        df, weight, maxweight, first, last = t.df[i], t.weight[i], t.maxweight[i], t.first[i], t.last[i]
+    else:
+        chunks, df, weight, maxweight = [], 0, 0, 0
+        for k, i in where:
+            t = tables[k]
+            chunks.append(t.blob[t.ends[i - 1] if i else 0 : t.ends[i]])
+            df += t.df[i]
+            weight += t.weight[i]
+            maxweight = max(maxweight, t.maxweight[i])
+        blob = b"".join(chunks)
+        first = tables[where[0][0]].first[where[0][1]]
+        last = tables[where[-1][0]].last[where[-1][1]]
     # 1 as the shortest length is a safe bound for Whoosh's block-quality skipping
-    info = PRTermInfo(float(weight), df, 1, maxlength, float(maxweight), first, last)
-    place(info, chunks[0] if len(chunks) == 1 else b"".join(chunks), postfile)
-    fw.add_term(btext, info)
+    rec, inline = record(df, weight, maxweight, maxlength, first, last, blob, out[0])
+    if not inline:
+        out[1].append(blob)
+        out[0] += len(blob)
+    fw.add_record(btext, rec)
 
 
 class BulkBuild:
@@ -296,19 +306,24 @@ class BulkBuild:
     def _write_field(fw, tables: list) -> None:
         """Each term's chunks from every batch, in document order, as one posting list."""
         postfile = fw._postfile
+        out = [postfile.tell(), []]  # where the next list goes; lists not yet written
         merged = heapq.merge(*[zip(t.terms, repeat(k), range(len(t.terms))) for k, t in enumerate(tables)])
         maxlength = max(t.maxlength for t in tables)
         pending = None
         for btext, k, i in merged:
             if pending is not None and pending[0] != btext:
-                _flush(fw, postfile, tables, pending, maxlength)
+                _flush(fw, out, tables, pending, maxlength)
                 pending = None
+                if len(out[1]) >= 1024:
+                    postfile.write(b"".join(out[1]))
+                    out[1].clear()
             if pending is None:
                 pending = (btext, [(k, i)])
             else:
                 pending[1].append((k, i))
         if pending is not None:
-            _flush(fw, postfile, tables, pending, maxlength)
+            _flush(fw, out, tables, pending, maxlength)
+        postfile.write(b"".join(out[1]))
 
     def cancel(self) -> None:
         """Drop the segment being written (its files too: Whoosh would leave them to its next commit)."""

@@ -335,6 +335,28 @@ class PRPostingsWriter:
         return info
 
 
+_ONE_BYTE = [bytes((i,)) for i in range(128)]
+
+
+def _v(n: int) -> bytes:
+    if n < 128:
+        return _ONE_BYTE[n]
+    out = bytearray()
+    put_varint(out, n)
+    return bytes(out)
+
+
+def record(df: int, weight: int, maxweight: int, maxlength: int, minid: int, maxid: int,
+           blob: bytes, offset: int) -> tuple[bytes, bool]:
+    """`PRTermInfo(...).to_bytes()` for whole weights and a shortest length of 1, without the
+    object (the bulk builder writes hundreds of thousands): (record, whether `blob` is inline)."""
+    head = b"".join((_v(df), _v(weight), _v(maxweight), _ONE_BYTE[1], bytes((length_to_byte(maxlength),)),
+                     _v(minid), _v(maxid - minid)))
+    if len(blob) <= INLINE_MAX:
+        return b"\x03" + head + blob, True
+    return b"\x02" + head + _v(offset) + _v(len(blob)), False
+
+
 def place(info: PRTermInfo, blob: bytes, postfile) -> None:
     """Inline a small posting list in its term record, else append it to the postings file."""
     if len(blob) <= INLINE_MAX:
@@ -352,9 +374,13 @@ class PRFieldWriter(whoosh3.W3FieldWriter):
         self._btext = btext
         self._postwriter.start_postings(self._fieldobj.format, PRTermInfo())
 
-    def add_term(self, btext: bytes, info: PRTermInfo) -> None:
+    def add_record(self, btext: bytes, rec: bytes) -> None:
         """A term whose postings are already placed (the bulk builder's path)."""
-        self._tindex.add(whoosh3.pack_ushort(self._fieldid) + btext, info.to_bytes())
+        self._tindex.add(self._fieldkey + btext, rec)
+
+    def start_field(self, fieldname, fieldobj) -> None:
+        super().start_field(fieldname, fieldobj)
+        self._fieldkey = whoosh3.pack_ushort(self._fieldid)
 
 
 # -- reading -----------------------------------------------------------------------------------------------
