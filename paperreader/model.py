@@ -94,16 +94,19 @@ class Paper:
         return None
 
     def cleaned(self) -> "Paper":
-        """The same paper with every text field made safe and single-line."""
-        return replace(
-            self,
-            title=clean_line(self.title),
-            abstract=clean_line(self.abstract),
-            authors=tuple(a for a in (clean_line(x) for x in self.authors) if a),
-            categories=tuple(c for c in (clean_line(x) for x in self.categories) if c),
-            doi=clean_line(self.doi) or None,
-            comment=clean_line(self.comment) or None,
-            journal_ref=clean_line(self.journal_ref) or None,
-            published=clean_line(self.published) or None,
-            urls=tuple(Link(clean_line(u.kind), clean_line(u.url), clean_line(u.label)) for u in self.urls),
-        )
+        """The same paper with every text field made safe and single-line (itself if it already is:
+        imports clean every paper, and most are clean)."""
+        fields = {
+            "title": clean_line(self.title),
+            "abstract": clean_line(self.abstract),
+            "authors": tuple([a for a in map(clean_line, self.authors) if a]),
+            "categories": tuple([c for c in map(clean_line, self.categories) if c]),
+            "doi": clean_line(self.doi) or None,
+            "comment": clean_line(self.comment) or None,
+            "journal_ref": clean_line(self.journal_ref) or None,
+            "published": clean_line(self.published) or None,
+            "urls": tuple([Link(clean_line(u.kind), clean_line(u.url), clean_line(u.label)) for u in self.urls]),
+        }
+        if all(value == getattr(self, name) and type(value) is type(getattr(self, name)) for name, value in fields.items()):
+            return self
+        return replace(self, **fields)

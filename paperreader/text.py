@@ -25,6 +25,7 @@ _SPACES = re.compile(r"\s+")
 # whitespace other than a plain space (every str.isspace character is listed), or two spaces.
 # Most text has none: one scan of a character class, no copies.
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u2066-\u2069\u3000]")
+_ASCII_CONTROLS = bytes([*range(32), 127])  # the same check for ASCII text, 2x faster
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -42,9 +43,17 @@ def clean_line(text: str | None) -> str:
     if not text:
         return ""
     text = html.unescape(text) if "&" in text else text
-    if _CONTROL_OR_SPACE.search(text) is None and "  " not in text:  # the common case: 6x faster
+    if _is_clean(text) and "  " not in text:  # the common case: 6x faster
         return text.strip(" ")
     return _SPACES.sub(" ", strip_controls(text)).strip()
+
+
+def _is_clean(text: str) -> bool:
+    """No control characters and no whitespace but the plain space."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_CONTROLS)) == len(raw)
+    return _CONTROL_OR_SPACE.search(text) is None
 
 
 def clean_block(text: str | None) -> str:

@@ -1,5 +1,6 @@
-"""clean_line and normalise_title have fast paths for text with nothing to do (imports call them
-for every field). They must give exactly what the plain definitions below give, for any text."""
+"""clean_line, normalise_title and Paper.cleaned have fast paths for text with nothing to do
+(imports call them for every field of every paper). They must give exactly what the plain
+definitions below give, for any text."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import html
 import re
 import sys
 import unicodedata
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paperreader.model import Link, Paper
 from paperreader.text import _CONTROL_OR_SPACE, _CONTROLS, _SPACES, clean_line, normalise_title, strip_controls
 
 
@@ -33,6 +36,13 @@ def test_every_code_point_in_plain_text_is_cleaned_as_before():
         c = chr(cp)
         for text in (f"a{c}b", f" {c}{c} "):
             assert clean_line(text) == reference_clean_line(text), hex(cp)
+
+
+def test_every_ascii_pair_in_plain_text_is_cleaned_as_before():
+    for a in range(128):
+        for b in range(128):
+            text = f"{chr(a)}A{chr(b)}{chr(b)}c {chr(a)}"
+            assert clean_line(text) == reference_clean_line(text), (a, b)
 
 
 def test_every_ascii_pair_in_a_title_is_normalised_as_before():
@@ -66,3 +76,48 @@ def test_any_text_is_cleaned_and_normalised_as_before(text):
     assert normalise_title(text) == reference_normalise_title(text)
     ascii_text = text.encode("ascii", "ignore").decode()
     assert normalise_title(ascii_text) == reference_normalise_title(ascii_text)
+
+
+def reference_cleaned(paper: Paper) -> Paper:
+    return replace(
+        paper,
+        title=reference_clean_line(paper.title),
+        abstract=reference_clean_line(paper.abstract),
+        authors=tuple(a for a in (reference_clean_line(x) for x in paper.authors) if a),
+        categories=tuple(c for c in (reference_clean_line(x) for x in paper.categories) if c),
+        doi=reference_clean_line(paper.doi) or None,
+        comment=reference_clean_line(paper.comment) or None,
+        journal_ref=reference_clean_line(paper.journal_ref) or None,
+        published=reference_clean_line(paper.published) or None,
+        urls=tuple(Link(*map(reference_clean_line, (u.kind, u.url, u.label))) for u in paper.urls),
+    )
+
+
+_field = st.one_of(st.none(), st.just(""), st.sampled_from(["x", " x", "a  b", "a\tb", "2024-01-02"]), _text)
+_papers = st.builds(
+    Paper,
+    title=_field.map(lambda t: t or ""),
+    abstract=_field.map(lambda t: t or ""),
+    authors=st.lists(_field.map(lambda t: t or ""), max_size=3).map(tuple),
+    categories=st.one_of(st.lists(st.sampled_from(["cs.CL", " cs.LG", ""]), max_size=3).map(tuple), st.just(["cs.CL"])),
+    doi=_field, comment=_field, journal_ref=_field, published=_field,
+    urls=st.lists(st.builds(Link, _field.map(lambda t: t or ""), _field.map(lambda t: t or ""), _field.map(lambda t: t or "")), max_size=2).map(tuple),
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_papers)
+def test_a_paper_is_cleaned_as_before(paper):
+    cleaned = paper.cleaned()
+    expected = reference_cleaned(paper)
+    assert cleaned == expected
+    assert all(type(getattr(cleaned, f)) is type(getattr(expected, f)) for f in ("authors", "categories", "urls", "doi"))
+    assert cleaned.title_key == expected.title_key
+    if cleaned is paper:  # returned as it was only when nothing needed cleaning
+        assert paper == expected
+
+
+def test_a_clean_paper_is_returned_as_it_is():
+    paper = Paper(title="Attention", abstract="A b.", authors=("A B",), categories=("cs.CL",), published="2017-06-12")
+    assert paper.cleaned() is paper
+    assert Paper(title="Attention", authors=["A B"]).cleaned().authors == ("A B",)
