@@ -189,3 +189,42 @@ def test_the_bulk_term_record_is_the_term_info_record(blob, figures):
     else:
         info._offset, info._length = 123_456, len(blob)
     assert record(df, weight, maxweight, maxlength, minid, maxid, blob, 123_456) == (info.to_bytes(), len(blob) <= 24)
+
+
+def test_workers_exit_when_the_build_process_is_killed(tmp_path):
+    """A build killed mid-way (SIGKILL, power button) leaves no worker processes behind."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import os, sys, warnings\n"
+        "warnings.simplefilter('ignore')\n"
+        "from whoosh import index\n"
+        "from paperreader.search.bulk import BulkBuild\n"
+        "from paperreader.search.schema import build_schema\n"
+        "if __name__ == '__main__':\n"
+        "    os.mkdir(sys.argv[1])\n"
+        "    ix = index.create_in(sys.argv[1], build_schema())\n"
+        "    b = BulkBuild(ix, 2)\n"
+        "    docs = [{'id': f'x:{i}', 'title': f'paper {i}', 'abstract': 'words ' * 5000} for i in range(300)]\n"
+        "    b.add(docs); b.add(docs)\n"
+        "    print(' '.join(str(p) for p in b.pool._processes), flush=True)\n"
+        "    os._exit(0)\n"
+    )
+    out = subprocess.run([sys.executable, str(script), str(tmp_path / "ix")], capture_output=True, text=True, timeout=60)
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) == 2, out.stderr
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(p) for p in pids)

@@ -12,6 +12,9 @@ columns, TOC, locking, cleanup), so the result is an ordinary index of the `PRCo
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 import warnings
 import heapq
 from array import array
@@ -30,6 +33,18 @@ def batch_size(n: int, procs: int) -> int:
     if procs <= 1:
         return max(1, min(n, BATCH_MAX))
     return max(1000, min(BATCH_MAX, -(-n // (procs * 3))))
+
+
+def _follow_parent(parent: int) -> None:
+    """In a worker: exit when the process that started it is gone (killed mid-build, the
+    worker would otherwise block for ever writing its answer to a pipe nobody reads)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="follow-parent").start()
 
 
 class _Words(dict):
@@ -230,7 +245,8 @@ class BulkBuild:
         self.procs = procs
         self.pool = None
         if procs > 1:
-            self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_follow_parent, initargs=(os.getpid(),))
         self.parts: list = []  # futures or results, in document order
         self.stored: list = []  # each document's stored fields
         self.count = 0
