@@ -189,3 +189,16 @@ def test_index_progress_in_a_log_is_periodic_lines(capsys):
     quiet = progress_printer(every=60)  # a quick build prints nothing
     quiet(10, 10)
     assert capsys.readouterr().err == ""
+
+
+def test_no_command_starts_the_tui_with_or_without_a_data_dir(monkeypatch, capsys):
+    import paperreader.tui
+    from paperreader.cli import main
+
+    started = []
+    monkeypatch.setattr(paperreader.tui, "run", lambda data_dir=None: started.append(data_dir) or 0)
+    assert main([]) == 0 and main(["--data-dir", "/x"]) == 0 and main(["--data-dir=/y"]) == 0
+    assert started == [None, "/x", "/y"]
+    assert main(["--data-dir"]) == 2  # the full parser reports the missing value
+    assert "expected one argument" in capsys.readouterr().err
+    assert started == [None, "/x", "/y"]
