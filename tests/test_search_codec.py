@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperreader.search.bulk import BulkBuild
-from paperreader.search.codec import PRCodec, PRTermInfo, decode, encode_chunk, position_key
+from paperreader.search.codec import PRCodec, PRTermInfo
+from paperreader.search.postings import decode, encode_chunk, position_key
 from paperreader.search.schema import build_schema, document_for
 
 

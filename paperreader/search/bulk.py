@@ -22,7 +22,8 @@ from collections import Counter
 from itertools import accumulate, repeat
 from concurrent.futures import ProcessPoolExecutor
 
-from paperreader.search.codec import POSITION_BITS, POSITION_MASK, PRCodec, encode_chunk, position_key, record
+from paperreader.search.codec import PRCodec, record
+from paperreader.search.postings import POSITION_BITS, POSITION_MASK, encode_chunk, position_key
 from paperreader.search.schema import build_schema, fast_analysis
 
 BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)

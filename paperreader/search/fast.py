@@ -1,38 +1,36 @@
-"""A faster way to run a parsed query over the Whoosh index: whole posting blocks, not matchers.
+"""A faster way to run a parsed query over the Whoosh index: whole posting lists, not matchers.
 
 Whoosh's matcher tree calls a few Python methods per posting per node, and its block-skipping
 optimisation thrashes (`replace()`/`max_quality()`) on the wide ORs a bare word makes across five
-fields; a prefix like `t*` became thousands of leaves. Here each term's postings are read a block
-at a time (ids and weights only), scored with BM25F in a tight loop into a dict, and the dicts are
-combined by the boolean structure. That gives the exact total for free (the dict's size) and the
-top hits with `heapq.nlargest`.
+fields; a prefix like `t*` became thousands of leaves. Here each term's posting list is decoded
+whole (`search/postings.py`), scored with BM25F through map/zip over typed arrays into a dict,
+and the dicts are combined by the boolean structure. That gives the exact total for free (the
+dict's size) and the top hits with `heapq.nlargest`.
 
 Prefix, wildcard and fuzzy words are expanded to at most `MAX_EXPANSIONS` index terms per field,
 the most frequent ones (fuzzy words keep their first letter). When a word had more, the total
 is a lower bound and says so (`Evaluation.exact` is False).
 
-Anything else (phrases, proximity, ranges) runs through Whoosh's own matchers, per segment.
+Phrases are in `search/phrase.py`; anything else (ranges) runs through Whoosh's own matchers,
+per segment.
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
 from collections import OrderedDict
 from itertools import compress, repeat
 from dataclasses import dataclass
 from math import log
-from operator import add, rshift
+from operator import add
 
-from paperreader.search.codec import POSITION_BITS
+from paperreader.search.phrase import PhraseSearch
 
 B, K1 = 0.75, 1.2
 MAX_EXPANSIONS = 48
 EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
 TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
-DECODED_CACHE_INTS = 1_000_000
-PHRASE_PRECHECK = 5000  # a phrase whose rarest word is in fewer documents checks documents first
-TF_ROWS = 64  # term frequencies scored from a table (higher ones one by one)  # decoded posting lists of recent phrase words (ids and position keys; ~40 bytes an int)
+TF_ROWS = 64  # term frequencies scored from a table (higher ones one by one)
 _EXPANSION_CACHE = 512
 
 
@@ -57,32 +55,6 @@ def _edits1(word: str) -> set[str]:
     return out
 
 
-def _phrase_docs(keys: list[list[int]], slop: int) -> set[int]:
-    """Documents where word k is at position p + k (or within `slop` after the word before),
-    from each word's position keys (`codec.position_key`): set intersections of shifted keys,
-    starting from the rarest word, so the work is in C."""
-    if slop == 1:
-        order = sorted(range(len(keys)), key=lambda k: len(keys[k]))
-        rare = order[0]
-        found = set(keys[rare])  # positions of the rarest word that could be in the phrase
-        for k in order[1:]:
-            if not found:
-                break
-            d = k - rare  # word k must be d positions after the rarest one
-            if len(found) * 2 < len(keys[k]):  # shift the few candidates; scan the long list as it is
-                found = set(map((-d).__add__, set(map(d.__add__, found)).intersection(keys[k])))
-            else:
-                found = found.intersection(map((-d).__add__, keys[k]))
-        return set(map(rshift, found, repeat(POSITION_BITS)))
-    reach = set(keys[0])
-    for kk in keys[1:]:
-        ahead = set().union(*(map(j.__add__, reach) for j in range(1, slop + 1)))
-        reach = ahead.intersection(kk)
-        if not reach:
-            break
-    return set(map(rshift, reach, repeat(POSITION_BITS)))
-
-
 class _Every:
     """Marker: every live document (scores 0)."""
 
@@ -90,7 +62,7 @@ class _Every:
 EVERY = _Every()
 
 
-class FastSearch:
+class FastSearch(PhraseSearch):
     """Evaluates queries against one Whoosh searcher; make a new one when the searcher changes."""
 
     def __init__(self, searcher) -> None:
@@ -110,8 +82,7 @@ class FastSearch:
             if r.has_deletions():
                 self._deleted.extend(offset + d for d in r._segment.deleted_docs())
         self._expansions: OrderedDict = OrderedDict()
-        self._decoded: OrderedDict = OrderedDict()  # (field, text) -> [(segment, offset, Postings)]
-        self._decoded_size = 0
+        self._init_phrases()
         self._ratio_tables: dict = {}
         self._terms: OrderedDict = OrderedDict()
         self._cached = 0
@@ -185,22 +156,6 @@ class FastSearch:
                 yield sub, offset, sub.reader()._terms.postings(field, btext)
             except self._missing:
                 continue
-
-    def _phrase_postings(self, field: str, text) -> list:
-        """`_postings`, with the decoded lists (position keys and all) of recent phrase words
-        kept: "neural networks" and then "neural network architecture" decode "neural" once."""
-        key = (field, text)
-        hit = self._decoded.get(key)
-        if hit is not None:
-            self._decoded.move_to_end(key)
-            return hit
-        hit = list(self._postings(field, text))
-        self._decoded[key] = hit
-        self._decoded_size += sum(p.size() for _s, _o, p in hit)
-        while self._decoded_size > DECODED_CACHE_INTS and len(self._decoded) > 1:
-            _key, old = self._decoded.popitem(last=False)
-            self._decoded_size -= sum(p.size() for _s, _o, p in old)
-        return hit
 
     def _scorer(self, field: str, text, boost: float):
         """(k1p, norm table) of BM25F for a term: score = tf * k1p / (tf + table[length byte])."""
@@ -297,45 +252,6 @@ class FastSearch:
             self.exact = False
         return terms
 
-    def _phrase(self, node) -> dict:
-        """Words in order, each within `slop` positions of the one before. Per segment: the
-        words' document lists intersected first (sets, in C), then positions read and checked
-        only for the documents in all of them, and those scored."""
-        field, words, slop = node.fieldname, list(node.words), max(1, node.slop)
-        if len(words) == 1:
-            return self._term(field, words[0], node.boost)
-        if not all(self.searcher.doc_frequency(field, w) for w in words):
-            return {}
-        scorers = [self._scorer(field, w, node.boost) for w in words]
-        segments: dict = {}
-        for k, w in enumerate(words):
-            for sub, offset, p in self._phrase_postings(field, w):
-                segments.setdefault(offset, (sub, [None] * len(words)))[1][k] = p
-        out: dict = {}
-        for offset, (sub, ps) in segments.items():
-            if not all(ps):
-                continue
-            shortest = min(ps, key=len)
-            if len(shortest) < PHRASE_PRECHECK:  # documents with every word first: often none
-                common = set(shortest.ids)
-                for p in ps:
-                    common.intersection_update(p.ids)
-                if not common:
-                    continue
-            docs = _phrase_docs([p.keys for p in ps], slop)
-            if not docs:
-                continue
-            lengths = self._length_bytes(sub, field)
-            for d in docs:
-                norm = lengths[d] if lengths else 0
-                score = 0.0
-                for (k1p, table), p in zip(scorers, ps):
-                    tf = 1 if p.tfs is None else p.tfs[bisect_left(p.ids, d)]
-                    score += tf * k1p / (tf + table[norm])
-                out[d + offset] = score
-        return out
-
-    # -- evaluation ---------------------------------------------------------------------------
     def _all(self) -> dict:
         out: dict = {}
         for sub, offset in self.leaves:

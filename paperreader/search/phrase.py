@@ -1,0 +1,107 @@
+"""Phrases over position keys: each word's positions as `document << 20 | position` ints
+(`search/postings.py`), so "these words in this order" is set intersections of shifted keys,
+done in C, instead of a check per document in Python."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import OrderedDict
+from itertools import repeat
+from operator import rshift
+
+from paperreader.search.postings import POSITION_BITS
+
+DECODED_CACHE_INTS = 1_000_000  # decoded posting lists of recent phrase words (ids and keys; ~40 bytes an int)
+PHRASE_PRECHECK = 5000  # a phrase whose rarest word is in fewer documents checks documents first
+
+
+def _phrase_docs(keys: list[list[int]], slop: int) -> set[int]:
+    """Documents where word k is at position p + k (or within `slop` after the word before),
+    from each word's position keys (`codec.position_key`): set intersections of shifted keys,
+    starting from the rarest word, so the work is in C."""
+    if slop == 1:
+        order = sorted(range(len(keys)), key=lambda k: len(keys[k]))
+        rare = order[0]
+        found = set(keys[rare])  # positions of the rarest word that could be in the phrase
+        for k in order[1:]:
+            if not found:
+                break
+            d = k - rare  # word k must be d positions after the rarest one
+            if len(found) * 2 < len(keys[k]):  # shift the few candidates; scan the long list as it is
+                found = set(map((-d).__add__, set(map(d.__add__, found)).intersection(keys[k])))
+            else:
+                found = found.intersection(map((-d).__add__, keys[k]))
+        return set(map(rshift, found, repeat(POSITION_BITS)))
+    reach = set(keys[0])
+    for kk in keys[1:]:
+        ahead = set().union(*(map(j.__add__, reach) for j in range(1, slop + 1)))
+        reach = ahead.intersection(kk)
+        if not reach:
+            break
+    return set(map(rshift, reach, repeat(POSITION_BITS)))
+
+
+
+class PhraseSearch:
+    """The phrase part of `FastSearch` (which provides `_postings`, `_scorer`, `_term`,
+    `_length_bytes` and `searcher`)."""
+
+    def _init_phrases(self) -> None:
+        self._decoded: OrderedDict = OrderedDict()  # (field, text) -> [(segment, offset, Postings)]
+        self._decoded_size = 0
+
+    def _phrase_postings(self, field: str, text) -> list:
+        """`_postings`, with the decoded lists (position keys and all) of recent phrase words
+        kept: "neural networks" and then "neural network architecture" decode "neural" once."""
+        key = (field, text)
+        hit = self._decoded.get(key)
+        if hit is not None:
+            self._decoded.move_to_end(key)
+            return hit
+        hit = list(self._postings(field, text))
+        self._decoded[key] = hit
+        self._decoded_size += sum(p.size() for _s, _o, p in hit)
+        while self._decoded_size > DECODED_CACHE_INTS and len(self._decoded) > 1:
+            _key, old = self._decoded.popitem(last=False)
+            self._decoded_size -= sum(p.size() for _s, _o, p in old)
+        return hit
+
+    def _phrase(self, node) -> dict:
+        """Words in order, each within `slop` positions of the one before. Per segment: the
+        words' document lists intersected first (sets, in C), then positions read and checked
+        only for the documents in all of them, and those scored."""
+        field, words, slop = node.fieldname, list(node.words), max(1, node.slop)
+        if len(words) == 1:
+            return self._term(field, words[0], node.boost)
+        if not all(self.searcher.doc_frequency(field, w) for w in words):
+            return {}
+        scorers = [self._scorer(field, w, node.boost) for w in words]
+        segments: dict = {}
+        for k, w in enumerate(words):
+            for sub, offset, p in self._phrase_postings(field, w):
+                segments.setdefault(offset, (sub, [None] * len(words)))[1][k] = p
+        out: dict = {}
+        for offset, (sub, ps) in segments.items():
+            if not all(ps):
+                continue
+            shortest = min(ps, key=len)
+            if len(shortest) < PHRASE_PRECHECK:  # documents with every word first: often none
+                common = set(shortest.ids)
+                for p in ps:
+                    common.intersection_update(p.ids)
+                if not common:
+                    continue
+            docs = _phrase_docs([p.keys for p in ps], slop)
+            if not docs:
+                continue
+            lengths = self._length_bytes(sub, field)
+            for d in docs:
+                norm = lengths[d] if lengths else 0
+                score = 0.0
+                for (k1p, table), p in zip(scorers, ps):
+                    tf = 1 if p.tfs is None else p.tfs[bisect_left(p.ids, d)]
+                    score += tf * k1p / (tf + table[norm])
+                out[d + offset] = score
+        return out
+
+    # -- evaluation ---------------------------------------------------------------------------
