@@ -229,3 +229,22 @@ def test_workers_exit_when_the_build_process_is_killed(tmp_path):
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(p) for p in pids)
+
+
+def test_a_cancelled_build_stops_its_workers_at_once(tmp_path):
+    import time
+
+    from whoosh import index
+
+    (tmp_path / "ix").mkdir()
+    ix = index.create_in(str(tmp_path / "ix"), build_schema())
+    docs = [{"id": f"x:{i}", "title": f"paper {i}", "abstract": "words and more words " * 2000} for i in range(600)]
+    with pytest.raises(KeyboardInterrupt):
+        with BulkBuild(ix, 2) as b:
+            b.add(docs)
+            b.add(docs)
+            time.sleep(0.5)  # the workers are busy analysing
+            started = time.monotonic()
+            raise KeyboardInterrupt
+    assert time.monotonic() - started < 2.0
+    assert index.open_dir(str(tmp_path / "ix")).doc_count() == 0

@@ -351,9 +351,14 @@ class BulkBuild:
             for name in list(writer.storage.list()):
                 if name.startswith(prefix):
                     writer.storage.delete_file(name)
-        self._shutdown()
+        self._shutdown(stop=True)
 
-    def _shutdown(self) -> None:
+    def _shutdown(self, stop: bool = False) -> None:
+        """Let the workers go; `stop`: at once, mid-task (a cancelled build: quitting the TUI
+        during a rebuild should not wait for a batch to finish)."""
         if self.pool is not None:
+            if stop:
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
