@@ -69,6 +69,7 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
         self._page_gate = threading.Lock()
         self._data_version: int | None = None
         self.saved_cache: list[tuple[str, str]] = []
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         # The breakpoint class for the size the app has now, so the first layout is already the
@@ -98,6 +99,15 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
     @property
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
+
+    def _on_screen_resume(self, event) -> None:
+        # Textual restyles every widget when a screen becomes active; the first time, they were
+        # styled as they mounted a moment ago (~10 ms for nothing). Later resumes (back from a
+        # dialog, maybe after a theme change) restyle as usual.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
     def on_mount(self) -> None:
         if not self.app.opening.done:  # else the library is shown at once: no "opening" frame
