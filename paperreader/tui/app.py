@@ -47,6 +47,7 @@ class PaperReaderApp(App[None]):
         self.settings = load(self.paths.config_file)
         self.workspace = None  # set by the main screen once it shows the library
         self.opening = None  # the library being opened, from the moment the app loads
+        self._switch_interval = sys.getswitchinterval()
         self.closing = False
         self.system_copy: SystemCopy | None = pyperclip_copy if system_copy is _DEFAULT else system_copy
         self.url_opener: Opener = url_opener or open_in_browser
@@ -56,12 +57,13 @@ class PaperReaderApp(App[None]):
         from paperreader.tui.opening import Opening
 
         self.opening = Opening(self.paths).start()
-        # Every module is imported by now: keep their ~300k objects out of the collector's full
-        # passes, which otherwise cost ~15-25 ms each during the first paints.
+        # The modules are imported by now: keep their objects out of the collector's full passes,
+        # one of which (~15 ms) otherwise fell inside the first paint.
         gc.freeze()
         # Workers (the index opening or building, searches) hold the GIL in turns with the UI
         # thread: let the UI have it back within 1 ms rather than Python's default 5 ms, so keys
         # and paints are not held up while Whoosh loads.
+        self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(0.001)
 
     def on_mount(self) -> None:
@@ -129,6 +131,7 @@ class PaperReaderApp(App[None]):
     def on_unmount(self) -> None:
         self.closing = True
         gc.unfreeze()
+        sys.setswitchinterval(self._switch_interval)
         if self.workspace is not None:
             self.workspace.close()
             self.workspace = None
