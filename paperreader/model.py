@@ -15,6 +15,7 @@ from paperreader.text import clean_line, normalise_title
 
 NEW_STYLE = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
 OLD_STYLE = re.compile(r"(?<![\w.-])([a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?!\w)")
+_YEAR = re.compile(r"\d{4}")
 _ARXIV_PREFIX = re.compile(
     r"^\s*(?:arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE
 )
@@ -89,24 +90,28 @@ class Paper:
 
     @property
     def year(self) -> int | None:
-        if self.published and re.match(r"\d{4}", self.published):
+        if self.published and _YEAR.match(self.published):
             return int(self.published[:4])
         return None
 
     def cleaned(self) -> "Paper":
         """The same paper with every text field made safe and single-line (itself if it already is:
-        imports clean every paper, and most are clean)."""
-        fields = {
-            "title": clean_line(self.title),
-            "abstract": clean_line(self.abstract),
-            "authors": tuple([a for a in map(clean_line, self.authors) if a]),
-            "categories": tuple([c for c in map(clean_line, self.categories) if c]),
-            "doi": clean_line(self.doi) or None,
-            "comment": clean_line(self.comment) or None,
-            "journal_ref": clean_line(self.journal_ref) or None,
-            "published": clean_line(self.published) or None,
-            "urls": tuple([Link(clean_line(u.kind), clean_line(u.url), clean_line(u.label)) for u in self.urls]),
-        }
-        if all(value == getattr(self, name) and type(value) is type(getattr(self, name)) for name, value in fields.items()):
+        imports clean every paper, and most are clean; clean_line hands clean text back as it was)."""
+        title, abstract = clean_line(self.title), clean_line(self.abstract)
+        authors = tuple([a for a in map(clean_line, self.authors) if a])
+        categories = tuple([c for c in map(clean_line, self.categories) if c])
+        doi, comment = clean_line(self.doi) or None, clean_line(self.comment) or None
+        journal_ref, published = clean_line(self.journal_ref) or None, clean_line(self.published) or None
+        urls = tuple([Link(clean_line(u.kind), clean_line(u.url), clean_line(u.label)) for u in self.urls])
+        if (
+            title is self.title and abstract is self.abstract and doi is self.doi and comment is self.comment
+            and journal_ref is self.journal_ref and published is self.published
+            and type(self.authors) is tuple and authors == self.authors
+            and type(self.categories) is tuple and categories == self.categories
+            and type(self.urls) is tuple and urls == self.urls
+        ):  # fmt: skip
             return self
-        return replace(self, **fields)
+        return replace(
+            self, title=title, abstract=abstract, authors=authors, categories=categories, doi=doi, comment=comment,
+            journal_ref=journal_ref, published=published, urls=urls,
+        )  # fmt: skip

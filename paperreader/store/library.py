@@ -18,7 +18,7 @@ from pathlib import Path
 
 from paperreader.model import Paper, arxiv_paper_id, parse_arxiv_id
 from paperreader.store.records import PaperRecord, now, record_from_row  # noqa: F401 (now: re-exported)
-from paperreader.store.upsert import upsert_one
+from paperreader.store.bulk import upsert_many
 from paperreader.store.schema import SCHEMA_VERSION, migrate
 from paperreader.store.validation import StoreError, _fsync_dir, _readonly_uri, _store_problem, inspect_store
 from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
@@ -250,12 +250,8 @@ class Library:
     # -- papers ----------------------------------------------------------------------------
     def upsert(self, papers: Iterable[Paper]) -> UpsertResult:
         """Add or merge papers in one transaction: the same arXiv id or title is one paper."""
-        result = UpsertResult()
         with self.transaction() as conn:
-            for paper in papers:
-                outcome = upsert_one(conn, paper)
-                setattr(result, outcome, getattr(result, outcome) + 1)
-        return result
+            return UpsertResult(**upsert_many(conn, papers))
 
     def count(self) -> int:
         return self._query("SELECT count(*) FROM papers")[0][0]

@@ -1,19 +1,72 @@
 """Merging one paper into the library: the same arXiv id (any spelling) or the same normalised
-title is one paper. Runs inside the caller's transaction."""
+title is one paper. Runs inside the caller's transaction.
+
+The rules live here once: `prepare` (clean, check, encode) and `merged_values` (what a merge
+keeps) are shared with `store.bulk`, which applies them to a batch with fewer statements.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes strings with
 
 from paperreader.model import Paper, arxiv_paper_id, id_from_title_key
 from paperreader.store.records import now
 
-def find_target(conn: sqlite3.Connection, paper: Paper) -> str | None:
+_EMPTY = {"", "[]", None}
+COLUMNS = ("title", "title_key", "abstract", "authors", "published", "year", "categories", "doi", "comment",
+           "journal_ref", "urls", "source")  # fmt: skip
+
+
+def json_strings(items) -> str:
+    """`json.dumps(list(items), ensure_ascii=False)` for strings, without the encoder's setup."""
+    return "[" + ", ".join(map(encode_basestring, items)) + "]"
+
+
+def prepare(paper: Paper) -> tuple[Paper, dict]:
+    """The cleaned paper and its column values; a paper without a title is refused."""
+    paper = paper.cleaned()
+    if not paper.title:
+        raise ValueError("a paper needs a title")
+    urls = "[" + ", ".join(json_strings((u.kind, u.url, u.label)) for u in paper.urls) + "]"
+    values = dict(zip(COLUMNS, (
+        paper.title, paper.title_key, paper.abstract, json_strings(paper.authors), paper.published, paper.year,
+        json_strings(paper.categories), paper.doi, paper.comment, paper.journal_ref, urls, paper.source,
+    )))  # fmt: skip
+    return paper, values
+
+
+def merged_values(paper: Paper, values: dict, old) -> dict | None:
+    """The row after merging `paper` into `old` (a papers row), or None if nothing would change.
+
+    A paper without an arXiv id never overwrites what an arXiv paper has; empty values never
+    overwrite; links are united."""
+    merged = dict(values)
+    weaker = old["arxiv_id"] is not None and paper.arxiv_id is None
+    for key in values:
+        if merged[key] in _EMPTY or (weaker and old[key] not in _EMPTY):
+            merged[key] = old[key]
+    merged["title_key"] = paper.title_key if merged["title"] == paper.title else old["title_key"]
+    if values["urls"] != "[]" or old["urls"] != "[]":  # (both empty: most papers; spare the JSON round trip)
+        old_urls = json.loads(old["urls"])
+        merged["urls"] = json.dumps(old_urls + [u for u in json.loads(values["urls"]) if u not in old_urls], ensure_ascii=False)
+    if all(merged[key] == old[key] for key in merged if key != "source"):
+        return None
+    return merged
+
+
+INSERT_SQL = f"INSERT INTO papers(id, arxiv_id, added_at, updated_at, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * 16)})"
+UPDATE_SQL = f"UPDATE papers SET {', '.join(f'{k} = ?' for k in COLUMNS)}, updated_at = ? WHERE id = ?"
+ALIAS_SQL = "INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)"
+CHANGE_SQL = "INSERT INTO changes(paper_id) VALUES (?)"
+
+
+def find_target(conn: sqlite3.Connection, paper: Paper, touched: set[str] | None = None) -> str | None:
     """The id of the library paper `paper` is (same arXiv id, alias or title), or None if new.
 
     A title-only paper that now arrives with an arXiv id is re-keyed here; its stars, notes and
-    tags follow it (ON UPDATE CASCADE), and its old id stays as an alias."""
+    tags follow it (ON UPDATE CASCADE), and its old id stays as an alias (added to `touched`)."""
     key = paper.title_key
     if paper.arxiv_id:
         pid = arxiv_paper_id(paper.arxiv_id)
@@ -26,6 +79,8 @@ def find_target(conn: sqlite3.Connection, paper: Paper) -> str | None:
             conn.execute("UPDATE papers SET id = ?, arxiv_id = ? WHERE id = ?", (pid, paper.arxiv_id, row[0]))
             conn.execute("INSERT OR REPLACE INTO aliases(alias, paper_id) VALUES (?, ?)", (row[0], pid))
             conn.execute("INSERT INTO changes(paper_id) VALUES (?), (?)", (row[0], pid))
+            if touched is not None:
+                touched.add(row[0])
             return pid
         return None
     tid = paper.title_id
@@ -35,54 +90,36 @@ def find_target(conn: sqlite3.Connection, paper: Paper) -> str | None:
     ).fetchone() or conn.execute("SELECT id FROM papers WHERE title_key = ? LIMIT 1", (key,)).fetchone()
     return row[0] if row else None
 
+
 def upsert_one(conn: sqlite3.Connection, paper: Paper) -> str:
     """Insert or merge one paper inside the caller's transaction: "added", "updated" or "unchanged"."""
-    paper = paper.cleaned()
-    if not paper.title:
-        raise ValueError("a paper needs a title")
-    values = {
-        "title": paper.title,
-        "title_key": paper.title_key,
-        "abstract": paper.abstract,
-        "authors": json.dumps(list(paper.authors), ensure_ascii=False),
-        "published": paper.published,
-        "year": paper.year,
-        "categories": json.dumps(list(paper.categories), ensure_ascii=False),
-        "doi": paper.doi,
-        "comment": paper.comment,
-        "journal_ref": paper.journal_ref,
-        "urls": json.dumps([[u.kind, u.url, u.label] for u in paper.urls], ensure_ascii=False),
-        "source": paper.source,
-    }
-    target = find_target(conn, paper)
+    return upsert_prepared(conn, *prepare(paper))[0]
+
+
+def upsert_prepared(conn: sqlite3.Connection, paper: Paper, values: dict) -> tuple[str, set[str], set[str]]:
+    """upsert_one for a prepared paper; also the ids and title keys whose rows it may have written."""
+    ids = {paper.id, paper.title_id}
+    keys = {paper.title_key}
+    target = find_target(conn, paper, ids)
     stamp = now()
     if target is None:
         pid = paper.id
-        conn.execute(
-            f"INSERT INTO papers(id, arxiv_id, added_at, updated_at, {', '.join(values)}) "
-            f"VALUES (?, ?, ?, ?, {', '.join('?' * len(values))})",
-            (pid, paper.arxiv_id, stamp, stamp, *values.values()),
-        )
+        conn.execute(INSERT_SQL, (pid, paper.arxiv_id, stamp, stamp, *values.values()))
         if paper.title_id != pid:
-            conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (paper.title_id, pid))
-        conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
-        return "added"
+            conn.execute(ALIAS_SQL, (paper.title_id, pid))
+        conn.execute(CHANGE_SQL, (pid,))
+        return "added", ids, keys
+    ids.add(target)
     old = conn.execute("SELECT * FROM papers WHERE id = ?", (target,)).fetchone()
-    merged = dict(values)
-    weaker = old["arxiv_id"] is not None and paper.arxiv_id is None
-    empty = {"", "[]", None}
-    for key in values:
-        if merged[key] in empty or (weaker and old[key] not in empty):
-            merged[key] = old[key]
-    merged["title_key"] = paper.title_key if merged["title"] == paper.title else old["title_key"]
-    old_urls = json.loads(old["urls"])
-    merged["urls"] = json.dumps(old_urls + [u for u in json.loads(values["urls"]) if u not in old_urls], ensure_ascii=False)
-    if all(merged[key] == old[key] for key in merged if key != "source"):
-        return "unchanged"
-    assignments = ", ".join(f"{key} = ?" for key in merged)
-    conn.execute(f"UPDATE papers SET {assignments}, updated_at = ? WHERE id = ?", (*merged.values(), stamp, target))
+    keys.add(old["title_key"])
+    merged = merged_values(paper, values, old)
+    if merged is None:
+        return "unchanged", ids, keys
+    conn.execute(UPDATE_SQL, (*merged.values(), stamp, target))
+    keys.add(merged["title_key"])
     alias = id_from_title_key(merged["title_key"])
+    ids.add(alias)
     if alias != target:
-        conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (alias, target))
-    conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (target,))
-    return "updated"
+        conn.execute(ALIAS_SQL, (alias, target))
+    conn.execute(CHANGE_SQL, (target,))
+    return "updated", ids, keys
