@@ -248,3 +248,16 @@ def test_a_cancelled_build_stops_its_workers_at_once(tmp_path):
             raise KeyboardInterrupt
     assert time.monotonic() - started < 2.0
     assert index.open_dir(str(tmp_path / "ix")).doc_count() == 0
+
+
+def test_the_build_counts_the_vocabulary_as_words_of_title_and_abstract(workspace):
+    from collections import Counter
+
+    from paperreader.search.bulk import analyse
+    from paperreader.search.suggest import words_of
+
+    docs = corpus_documents(workspace)
+    expected = Counter()
+    for d in docs:
+        expected.update(set(words_of(f"{d.get('title') or ''} {d.get('abstract') or ''}")))
+    assert analyse(docs, 0)["vocabulary"] == expected
