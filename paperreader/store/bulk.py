@@ -19,7 +19,7 @@ from paperreader.model import Paper, id_from_title_key
 from paperreader.store.records import now
 from paperreader.store.upsert import ALIAS_SQL, CHANGE_SQL, INSERT_SQL, UPDATE_SQL, merged_values, prepare, upsert_prepared
 
-CHUNK = 2000  # papers read ahead at a time; bounds the memory of the prefetched rows
+CHUNK = 500  # papers read ahead at a time: fewer live objects (2000 was ~15% slower), one IN query each
 CACHE_KIB = 32 * 1024  # SQLite's page cache while upserting (see _page_cache)
 _IN = 500  # ids an IN (...) query takes at once
 
