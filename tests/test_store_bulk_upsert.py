@@ -252,3 +252,7 @@ def test_a_paper_found_by_an_old_title_after_an_update_in_the_same_batch(tmp_pat
     for chunk in (1, 2000):
         (tmp_path / str(chunk)).mkdir()
         check_same(initial, [batch], chunk, tmp_path / str(chunk), empty_store)
+
+
+def test_column_values_come_in_the_order_the_statements_name_them():
+    assert tuple(upsert.prepare(Paper(title="T"))[1]) == upsert.COLUMNS

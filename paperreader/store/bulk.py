@@ -11,6 +11,7 @@ own code, so every merge rule stays in one place (store.upsert).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -73,6 +74,7 @@ class _Chunk:
         self.changes: list[tuple[str]] = []
         self.dirty_ids: set[str] = set()  # ids and aliases whose rows this chunk may have written
         self.dirty_keys: set[str] = set()  # title keys likewise
+        self._second, self._stamp = -1, ""
         self._prefetch()
 
     def _prefetch(self) -> None:
@@ -89,6 +91,13 @@ class _Chunk:
         more = {t for t in self.alias_of.values() if t not in self.rows}
         more |= {c[0][0] for c in self.by_key.values() if len(c) == 1 and c[0][0] not in self.rows}
         self.rows.update((r["id"], r) for r in _in_query(conn, "SELECT * FROM papers WHERE id IN ({})", sorted(more)))
+
+    def now(self) -> str:
+        """records.now(), formatted once a second rather than once a row."""
+        second = int(time.time())
+        if second != self._second:
+            self._second, self._stamp = second, now()
+        return self._stamp
 
     def _target(self, paper: Paper, pid: str) -> str | None | bool:
         """find_target's answer from the prefetch: an id, None for a new paper, False to ask the store."""
@@ -126,7 +135,7 @@ class _Chunk:
         self.flush()
 
     def _insert(self, paper: Paper, values: dict, pid: str, tid: str) -> str:
-        stamp = now()
+        stamp = self.now()
         self.inserts.append((pid, paper.arxiv_id, stamp, stamp, *values.values()))
         if tid != pid:
             self.aliases.append((tid, pid))
@@ -141,7 +150,7 @@ class _Chunk:
         merged = merged_values(paper, values, old)
         if merged is None:
             return "unchanged"
-        self.updates.append((*merged.values(), now(), target))
+        self.updates.append((*merged.values(), self.now(), target))
         alias = id_from_title_key(merged["title_key"])
         if alias != target:
             self.aliases.append((alias, target))

@@ -30,10 +30,12 @@ def prepare(paper: Paper) -> tuple[Paper, dict]:
     if not paper.title:
         raise ValueError("a paper needs a title")
     urls = "[" + ", ".join(json_strings((u.kind, u.url, u.label)) for u in paper.urls) + "]"
-    values = dict(zip(COLUMNS, (
-        paper.title, paper.title_key, paper.abstract, json_strings(paper.authors), paper.published, paper.year,
-        json_strings(paper.categories), paper.doi, paper.comment, paper.journal_ref, urls, paper.source,
-    )))  # fmt: skip
+    values = {  # in COLUMNS' order (a test checks)
+        "title": paper.title, "title_key": paper.title_key, "abstract": paper.abstract,
+        "authors": json_strings(paper.authors), "published": paper.published, "year": paper.year,
+        "categories": json_strings(paper.categories), "doi": paper.doi, "comment": paper.comment,
+        "journal_ref": paper.journal_ref, "urls": urls, "source": paper.source,
+    }  # fmt: skip
     return paper, values
 
 
