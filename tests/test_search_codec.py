@@ -261,3 +261,26 @@ def test_the_build_counts_the_vocabulary_as_words_of_title_and_abstract(workspac
     for d in docs:
         expected.update(set(words_of(f"{d.get('title') or ''} {d.get('abstract') or ''}")))
     assert analyse(docs, 0)["vocabulary"] == expected
+
+
+def test_a_build_on_two_cores_works_under_a_captured_stderr(workspace, tmp_path, monkeypatch):
+    """Textual swaps sys.stderr for an object whose fileno() is -1; multiprocessing passed that to
+    the worker it started ("bad value(s) in fds_to_keep"): a rebuild from the TUI failed."""
+    import sys
+
+    class Captured:
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            pass
+
+        def fileno(self):
+            return -1
+
+    monkeypatch.setattr(sys, "stderr", Captured())
+    docs = corpus_documents(workspace)
+    two = build(tmp_path, "two", docs, "bulk2", batches=(60, 60, 60, 60))
+    assert sys.stderr.fileno() == -1  # put back
+    with two.reader() as r:
+        assert r.doc_count() == len(docs)

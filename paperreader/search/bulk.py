@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import warnings
@@ -21,6 +22,7 @@ from array import array
 from collections import Counter
 from itertools import accumulate, chain, repeat
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from paperreader.search.codec import PRCodec, record
 from paperreader.search.postings import POSITION_BITS, POSITION_MASK, encode_chunk, position_key
@@ -35,6 +37,26 @@ def batch_size(n: int, procs: int) -> int:
     if procs <= 1:
         return max(1, min(n, BATCH_MAX))
     return max(1000, min(BATCH_MAX, -(-n // (procs * 3))))
+
+
+@contextmanager
+def _real_stderr():
+    """multiprocessing hands `sys.stderr`'s file descriptor to the processes it starts; under
+    Textual, `sys.stderr` is a capture object whose fileno() is -1, and starting a worker failed
+    with "bad value(s) in fds_to_keep" (a rebuild from the TUI). For that moment, the real one."""
+    try:
+        usable = sys.stderr is None or sys.stderr.fileno() >= 0
+    except (OSError, ValueError, AttributeError):
+        usable = True  # multiprocessing leaves out a stream without a file descriptor
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = saved
 
 
 def _follow_parent(parent: int) -> None:
@@ -265,8 +287,9 @@ class BulkBuild:
         self.procs = procs
         self.pool = None
         if procs > 1:
-            self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_follow_parent, initargs=(os.getpid(),))
+            with _real_stderr():  # (its queues start multiprocessing's resource tracker process)
+                self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=_follow_parent, initargs=(os.getpid(),))
         self.parts: list = []  # futures or results, in document order
         self.stored: list = []  # each document's stored fields
         self.count = 0
@@ -286,7 +309,8 @@ class BulkBuild:
             return
         base = self.writer.docnum + self.count
         if self.pool is not None:
-            self.parts.append(self.pool.submit(analyse, docs, base))
+            with _real_stderr():  # the first submits start the worker processes
+                self.parts.append(self.pool.submit(analyse, docs, base))
         else:
             self.parts.append(analyse(docs, base))
         stored_names = [n for n in self.schema.names() if self.schema[n].stored]

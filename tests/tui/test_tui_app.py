@@ -311,3 +311,20 @@ async def test_a_failed_daily_backup_is_a_notice(make_app, library_dir):
         await ready(app, pilot)
         assert any("daily backup was not made" in m for m in notifications(app))
         assert app.screen.results.current_row is not None  # the library works all the same
+
+
+async def test_the_tui_rebuilds_a_missing_index_on_both_cores(make_app, library_dir, monkeypatch):
+    """The index rebuilt from inside the TUI with worker processes (Textual's captured stderr
+    once made starting them fail: "bad value(s) in fds_to_keep")."""
+    import shutil
+
+    from paperreader.search import index as index_mod
+
+    monkeypatch.setattr(index_mod, "BULK_PROCS_FROM", 10)  # 201 papers: two processes
+    shutil.rmtree(library_dir / "index")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await search_for(app, pilot, "mamba")
+        assert app.screen.results.total > 0
+        assert not [n for n in notifications(app) if "not available" in n]
