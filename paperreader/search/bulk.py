@@ -20,7 +20,7 @@ import warnings
 import heapq
 from array import array
 from collections import Counter
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, repeat
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -28,7 +28,6 @@ from paperreader.search.codec import PRCodec, record
 from paperreader.search.postings import POSITION_BITS, POSITION_MASK, encode_chunk, position_key
 from paperreader.search.schema import build_schema, fast_analysis
 
-VOCABULARY_FIELDS = ("title", "abstract")  # the words "did you mean" knows
 BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)
 
 
@@ -84,16 +83,6 @@ class _Words(dict):
         return text
 
 
-class _Spellings(dict):
-    """Raw token -> the vocabulary's words in it (`suggest.words_of`), worked out once."""
-
-    def __missing__(self, raw: str) -> tuple:
-        from paperreader.search.suggest import words_of
-
-        words = self[raw] = tuple(words_of(raw))
-        return words
-
-
 class _Analysis:
     """Per-process state: the schema, and for each text field its tokenizer and word cache."""
 
@@ -102,7 +91,6 @@ class _Analysis:
 
         self.schema = build_schema()
         self.fast: dict = {}
-        self.spellings = _Spellings()
         for name in self.schema.names():
             field = self.schema[name]
             fast = fast_analysis(field.analyzer) if getattr(field, "analyzer", None) is not None else None
@@ -162,10 +150,10 @@ def _table(post: dict, positional: bool, maxlength: int) -> Table:
 def analyse(docs: list[dict], base: int) -> dict:
     """Postings of `docs` (numbered from `base`), as {"lengths": {field: array}, "terms":
     {field: Table}, "vocabulary": Counter of the words of titles and abstracts (for "did you mean")}."""
+    from paperreader.search.suggest import words_of
 
     state = _state()
     schema = state.schema
-    raw_words: list[set] = [set() for _ in docs]  # distinct raw tokens of title and abstract
     lengths: dict = {}
     terms: dict = {}
     for name in schema.names():
@@ -179,16 +167,12 @@ def analyse(docs: list[dict], base: int) -> dict:
         lens = array("I", bytes(4 * len(docs)))
         if name in state.fast:
             findall, words = state.fast[name]
-            vocab_raw = raw_words if name in VOCABULARY_FIELDS else None
             getword = words.__getitem__
             for i, value in enumerate(values):
                 if not value:
                     continue
                 docnum = base + i
-                raw = findall(value)
-                if vocab_raw is not None:
-                    vocab_raw[i].update(raw)
-                toks = list(map(getword, raw))
+                toks = list(map(getword, findall(value)))
                 kept = [t for t in toks if t]
                 if not kept:
                     continue
@@ -239,12 +223,9 @@ def analyse(docs: list[dict], base: int) -> dict:
         terms[name] = _table(post, positional, max(lens) if len(lens) else 0)
         if field.scorable:
             lengths[name] = lens
-    # "did you mean" words from each distinct token (the vocabulary's letter runs never cross a
-    # token's edge, so this is words_of(title + abstract), each word once a paper)
-    vocabulary: Counter = Counter()
-    spell = state.spellings
-    for distinct in raw_words:
-        vocabulary.update(set(chain.from_iterable(map(spell.__getitem__, distinct))))
+    vocabulary: Counter = Counter()  # the words "did you mean" knows
+    for d in docs:
+        vocabulary.update(set(words_of(f"{d.get('title') or ''} {d.get('abstract') or ''}")))
     return {"lengths": lengths, "terms": terms, "vocabulary": vocabulary}
 
 
