@@ -74,3 +74,19 @@ def test_ranked_ids_page_deep_in_search_order(workspace):
     parsed = engine.parse("model")
     assert engine.ranked_ids(parsed, 60) == [h.id for h in results.hits]
     assert engine.ranked_ids(parsed, 10) == [h.id for h in results.hits][:10]
+
+
+@pytest.mark.parametrize("make", [text_analyzer, name_analyzer, tag_analyzer], ids=lambda m: m.__name__)
+def test_each_word_through_plain_steps_is_the_analyzer(workspace, make):
+    """A new word goes through the filters as plain steps (no generator chain); for every word of
+    the corpus and some hard ones, that is exactly what the analyzer makes of it."""
+    quick = fast_analysis(make())
+    assert quick.filters is not None  # the steps are in use for every analyzer of the schema
+    words = set(" ".join(TEXTS).split())
+    for r in workspace.library.iter_records():
+        words.update(m.group() for m in quick.pattern.finditer(f"{r.title} {r.abstract} {' '.join(r.authors)}"))
+    words.update(["A", "I", "THE", "Ünïcödé", "ÆON", "straße", "İstanbul", "ﬁnetuning", "x" * 300, "running", "Runs"])
+    assert len(words) > 3000
+    for word in words:
+        for raw in [m.group() for m in quick.pattern.finditer(word)]:
+            assert quick._word(raw) == quick.analyzer_word(raw), raw
