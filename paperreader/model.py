@@ -6,7 +6,6 @@ one without gets `t:<12 hex>` from its normalised title, the same on every machi
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -40,7 +39,9 @@ def title_id(title: str) -> str:
 
 
 def id_from_title_key(key: str) -> str:
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    from hashlib import sha256  # here, not at import: the TUI's first frame needs no ids made (~1 ms)
+
+    digest = sha256(key.encode("utf-8")).hexdigest()
     return f"t:{digest[:12]}"
 
 

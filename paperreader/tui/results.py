@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from paperreader.search.highlight import TermMatcher, fragment, spans_in
-from paperreader.search.schema import name_analyzer, text_analyzer
 from paperreader.store import PaperRecord
 
 Spans = tuple[tuple[int, int], ...]
@@ -89,8 +88,11 @@ class RowMaker:
 
     def __init__(self, parsed=None) -> None:
         self.matcher = TermMatcher.from_query(parsed.whoosh) if parsed is not None else None
-        self._text = text_analyzer() if self.matcher else None
-        self._names = name_analyzer() if self.matcher else None
+        self._text = self._names = None
+        if self.matcher:  # the analyzers are Whoosh's: imported with the first query, not at launch
+            from paperreader.search.schema import name_analyzer, text_analyzer
+
+            self._text, self._names = text_analyzer(), name_analyzer()
 
     def spans(self, text: str, name: str) -> Spans:
         if self.matcher is None or not text:
