@@ -63,6 +63,7 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
         self._reader_next: Row | None = None
         self._reader_shown_at = 0.0
         self._reader_timer = None
+        self._reader_after_paint = False  # the first results: the reader fills in after the list is painted
         self._answered = 0
         self._index_error: str | None = None
         self._search_gate = threading.Lock()
@@ -262,11 +263,19 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
                 self.reader.show(None, "Nothing to show.")
             return
         self._reader_next = message.row
+        if self._reader_after_paint:  # _fill_reader shows it (the newest) once the list is painted
+            return
         now = time.monotonic()
         if now - self._reader_shown_at >= READER_INTERVAL:
             self._show_next_in_reader()
         elif self._reader_timer is None:
             self._reader_timer = self.set_timer(READER_INTERVAL, self._show_next_in_reader)
+
+    def _fill_reader(self) -> None:
+        """The first results' paper, shown one frame after the list: the reader (a wrapped abstract,
+        its layout and paint: ~13 ms) is not in the first frame the user waits for."""
+        self._reader_after_paint = False
+        self._show_next_in_reader()
 
     def _show_next_in_reader(self) -> None:
         self._reader_timer = None

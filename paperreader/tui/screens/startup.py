@@ -30,8 +30,8 @@ def _sentence(notice: str) -> str:
 
 class Startup:
     """Needs: `fetcher`, `search()`, `on_search_finished()`, `_watch_store()`, `_load_history()`,
-    `search_box`, `status`, `results`, `reader`, `filter`, `index_ready`, and Screen's
-    app/notify/post_message."""
+    `search_box`, `status`, `results`, `reader`, `_reader_next`, `_fill_reader()`, `filter`, `index_ready`,
+    and Screen's app/notify/post_message."""
 
     _background_started = False
 
@@ -63,7 +63,8 @@ class Startup:
             self._generation += 1  # the page read while Textual started is this search's answer
             self.on_search_finished(msg.SearchFinished(self._generation, opening.first))
             if (row := self.results.current_row) is not None:
-                self.reader.show(row)  # in the same frame, not one RowHighlighted later
+                self._reader_next, self._reader_after_paint = row, True  # in the frame after the list's
+                self.call_after_refresh(self._fill_reader)
         else:  # typed or filtered meanwhile, or the first read failed (the search reports why)
             self.search()
         if workspace.notices:
