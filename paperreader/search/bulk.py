@@ -147,6 +147,16 @@ def _table(post: dict, positional: bool, maxlength: int) -> Table:
     return t
 
 
+def _whole_value(field) -> bool:
+    """An ID field as this schema makes them: the whole value is its one term (Whoosh's
+    IDTokenizer, Existence format), so no analyzer needs to run for it."""
+    from whoosh import fields, formats
+    from whoosh.analysis import IDTokenizer
+
+    return (type(field) is fields.ID and type(field.analyzer) is IDTokenizer
+            and type(field.format) is formats.Existence)
+
+
 def analyse(docs: list[dict], base: int) -> dict:
     """Postings of `docs` (numbered from `base`), as {"lengths": {field: array}, "terms":
     {field: Table}, "vocabulary": Counter of the words of titles and abstracts (for "did you mean")}."""
@@ -206,11 +216,23 @@ def analyse(docs: list[dict], base: int) -> dict:
             positional = True
         else:  # ids, keywords, numbers: Whoosh's own field code (a few terms a document)
             scorable = field.scorable
+            whole = _whole_value(field)  # an id: the value is the one term
+            seen = {} if not whole and not field.unique else None  # categories and years repeat
             for i, value in enumerate(values):
                 if value is None or value == "":
                     continue
                 n = 0
-                for btext, freq, _weight, _v in field.index(value):
+                if whole:
+                    items = ((value.encode("utf-8"), 1, 1.0, b""),)
+                elif seen is not None:
+                    items = seen.get(value)
+                    if items is None:
+                        items = tuple(field.index(value))
+                        if len(seen) < 50_000:
+                            seen[value] = items
+                else:
+                    items = field.index(value)
+                for btext, freq, _weight, _v in items:
                     e = post.get(btext)
                     if e is None:
                         e = post[btext] = (array("I"), array("I"), None)
