@@ -284,3 +284,16 @@ def test_a_build_on_two_cores_works_under_a_captured_stderr(workspace, tmp_path,
     assert sys.stderr.fileno() == -1  # put back
     with two.reader() as r:
         assert r.doc_count() == len(docs)
+
+
+@pytest.mark.parametrize("keys", [None, [], [position_key(7, 3)], [position_key(70_000, 2**20 - 1)]])
+@pytest.mark.parametrize("doc", [0, 7, 70_000, 2**32 - 1])
+def test_a_single_posting_chunk_is_the_general_layout(doc, keys):
+    """The short cut for one posting with one position writes what the general code writes."""
+    from paperreader.search import postings
+
+    keys = None if keys is None else [position_key(doc, k & 0xFFFFF) for k in keys]
+    assert encode_chunk([doc], [1], keys) == postings._encode_chunk([doc], [1], keys)
+    assert encode_chunk([doc], None, keys) == postings._encode_chunk([doc], None, keys)
+    p = decode(encode_chunk([doc], [1], keys))
+    assert p.ids == [doc] and p.positions(0) == ([k & 0xFFFFF for k in keys] if keys else [])

@@ -60,6 +60,21 @@ def encode_chunk(ids, tfs=None, keys=None) -> bytes:
 
     Layout: n, first id (varints), flags, [first key], body size (varints), then the body (zlib'd when
     smaller): id deltas, frequencies, key deltas, each in the narrowest typed array."""
+    if len(ids) == 1 and (tfs is None or tfs[0] == 1) and (keys is None or len(keys) <= 1):
+        # most chunks: a word once in one paper of the batch (the bytes _encode_chunk writes, sooner)
+        out = bytearray(b"\x01")
+        put_varint(out, ids[0])
+        if keys is None or not len(keys):
+            out.append(_NONE << 2 | _NONE << 4)
+        else:
+            out.append(_NONE << 2)
+            put_varint(out, keys[0])
+        out.append(0)
+        return bytes(out)
+    return _encode_chunk(ids, tfs, keys)
+
+
+def _encode_chunk(ids, tfs, keys) -> bytes:
     out = bytearray()
     put_varint(out, len(ids))
     put_varint(out, ids[0])
