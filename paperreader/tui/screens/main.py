@@ -262,9 +262,10 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
             if self.results.total == 0:
                 self.reader.show(None, "Nothing to show.")
             return
+        if self._reader_after_paint and message.row is self._reader_next:
+            return  # the first results' own highlight: _fill_reader shows it once the list is painted
+        self._reader_after_paint = False  # the cursor moved before that: the reader follows it as usual
         self._reader_next = message.row
-        if self._reader_after_paint:  # _fill_reader shows it (the newest) once the list is painted
-            return
         now = time.monotonic()
         if now - self._reader_shown_at >= READER_INTERVAL:
             self._show_next_in_reader()
@@ -274,8 +275,13 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
     def _fill_reader(self) -> None:
         """The first results' paper, shown one frame after the list: the reader (a wrapped abstract,
         its layout and paint: ~13 ms) is not in the first frame the user waits for."""
+        if not self._reader_after_paint:  # the cursor moved first and the reader followed it
+            return
         self._reader_after_paint = False
-        self._show_next_in_reader()
+        # Not _show_next_in_reader: the cursor's first move must not wait READER_INTERVAL after this.
+        if self._reader_next is not None:
+            self.reader.show(self._reader_next)
+            self._reader_next = None
 
     def _show_next_in_reader(self) -> None:
         self._reader_timer = None
