@@ -93,13 +93,28 @@ class Recorded(BaseHTTPRequestHandler):
         return 404, b"not found", "text/plain"
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A request whose client hung up (the timeout test's slow answer) is noted here, not printed:
+    socketserver's default printed a traceback to sys.stderr from the request's thread a second
+    later, into whichever test was running then (a flaky test_import_atomic). Threads are joined
+    on close."""
+
+    daemon_threads = False
+    block_on_close = True
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        self.errors.append(sys.exc_info()[1])
+
+
 @pytest.fixture
 def server(monkeypatch):
     for needed in (ATOM / "arxivpy_2016_search_au_del_maestro.xml", HF / "daily_papers_2025-07-22.json"):
         if not needed.is_file():
             pytest.skip(f"shared fixture not found at {needed}")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
-    httpd.requests = []
+    httpd = QuietServer(("127.0.0.1", 0), Recorded)
+    httpd.requests, httpd.errors = [], []
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
