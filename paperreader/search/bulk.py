@@ -20,7 +20,8 @@ import warnings
 import heapq
 from array import array
 from collections import Counter
-from itertools import accumulate, repeat
+from itertools import accumulate, groupby, repeat
+from operator import itemgetter
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -128,8 +129,10 @@ class Table:
 
 def _table(post: dict, positional: bool, maxlength: int) -> Table:
     t = Table()
-    keys = sorted(post, key=(lambda w: w.encode("utf-8")) if positional else None)
-    t.terms = [k.encode("utf-8") for k in keys] if positional else keys
+    # terms in byte order, as the term dictionary wants them (text fields' keys are str)
+    order = sorted((k.encode("utf-8"), k) for k in post) if positional else [(k, k) for k in sorted(post)]
+    t.terms = [btext for btext, _k in order]
+    keys = [k for _btext, k in order]
     chunks = []
     t.df, t.weight, t.maxweight = array("I"), array("Q"), array("I")
     t.first, t.last = array("I"), array("I")
@@ -251,9 +254,9 @@ def analyse(docs: list[dict], base: int) -> dict:
     return {"lengths": lengths, "terms": terms, "vocabulary": vocabulary}
 
 
-def _flush(fw, out: list, tables, pending, maxlength) -> None:
-    """One term's record (and its chunks joined, unless inline) from every batch that has it."""
-    btext, where = pending
+def _flush(fw, out: list, tables, btext: bytes, where: list, maxlength: int) -> None:
+    """One term's record (and its chunks joined, unless inline) from every batch that has it
+    (`where`: (batch, index in its table))."""
     if len(where) == 1:
         k, i = where[0]
         t = tables[k]
@@ -328,9 +331,9 @@ class BulkBuild:
         pdw = writer.perdocwriter
         tables: dict = {}  # field -> [Table, ...] in document order
         docnum = writer.docnum
-        for n, (part, stored) in enumerate(zip(self.parts, self.stored)):
+        for k, (part, stored) in enumerate(zip(self.parts, self.stored)):
             result = part.result() if hasattr(part, "result") else part
-            self.parts[n] = None  # let each worker's answer go once read
+            self.parts[k] = None  # let each worker's answer go once read
             self.vocabulary.update(result["vocabulary"])
             lens = result["lengths"]
             names = [n for n in schema.names() if n in lens or schema[n].stored]
@@ -372,20 +375,11 @@ class BulkBuild:
         out = [postfile.tell(), []]  # where the next list goes; lists not yet written
         merged = heapq.merge(*[zip(t.terms, repeat(k), range(len(t.terms))) for k, t in enumerate(tables)])
         maxlength = max(t.maxlength for t in tables)
-        pending = None
-        for btext, k, i in merged:
-            if pending is not None and pending[0] != btext:
-                _flush(fw, out, tables, pending, maxlength)
-                pending = None
-                if len(out[1]) >= 1024:
-                    postfile.write(b"".join(out[1]))
-                    out[1].clear()
-            if pending is None:
-                pending = (btext, [(k, i)])
-            else:
-                pending[1].append((k, i))
-        if pending is not None:
-            _flush(fw, out, tables, pending, maxlength)
+        for btext, group in groupby(merged, key=itemgetter(0)):
+            _flush(fw, out, tables, btext, [(k, i) for _t, k, i in group], maxlength)
+            if len(out[1]) >= 1024:
+                postfile.write(b"".join(out[1]))
+                out[1].clear()
         postfile.write(b"".join(out[1]))
 
     def cancel(self) -> None:

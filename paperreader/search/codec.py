@@ -35,33 +35,42 @@ _F32 = struct.Struct("<f")
 
 
 # -- term records -----------------------------------------------------------------------------------
+_ONE_BYTE = [bytes((i,)) for i in range(128)]
+_LENGTH_ONE = length_to_byte(1)
+
+
+def _v(n: int) -> bytes:
+    """A varint (most are one byte: those come from a table)."""
+    if n < 128:
+        return _ONE_BYTE[n]
+    out = bytearray()
+    put_varint(out, n)
+    return bytes(out)
+
+
+def _pack(inline: bool, whole: bool, df: int, weights: bytes, minbyte: int, maxbyte: int,
+          minid: int, maxid: int, tail: bytes) -> bytes:
+    """A term record: flags, df, the two weights, length bytes, first id and span, then the
+    postings inline or their place in the postings file."""
+    flags = (1 if inline else 0) | (2 if whole else 0)
+    return b"".join((_ONE_BYTE[flags], _v(df), weights, bytes((minbyte, maxbyte)), _v(minid), _v(maxid - minid), tail))
+
+
 class PRTermInfo(whoosh3.W3TermInfo):
     """A term record in varints: flags, df, weight, length bytes, max weight, first/last id, and
     then the postings inline or their place in the postings file."""
 
     def to_bytes(self) -> bytes:
-        out = bytearray()
         weight, maxweight = self._weight, self._maxweight
         whole = weight == int(weight) and maxweight == int(maxweight)
         inline = self._inlined is not None
-        out.append((1 if inline else 0) | (2 if whole else 0))
-        put_varint(out, self._df)
-        if whole:
-            put_varint(out, int(weight))
-            put_varint(out, int(maxweight))
-        else:
-            out += _F32.pack(weight) + _F32.pack(maxweight)
-        out.append(0 if self._minlength is None else length_to_byte(self._minlength))
-        out.append(length_to_byte(self._maxlength))
-        minid = self._minid or 0
-        put_varint(out, minid)
-        put_varint(out, (self._maxid or 0) - minid)
-        if inline:
-            out += self._inlined
-        else:
-            put_varint(out, self._offset)
-            put_varint(out, self._length)
-        return bytes(out)
+        return _pack(
+            inline, whole, self._df,
+            _v(int(weight)) + _v(int(maxweight)) if whole else _F32.pack(weight) + _F32.pack(maxweight),
+            0 if self._minlength is None else length_to_byte(self._minlength), length_to_byte(self._maxlength),
+            self._minid or 0, self._maxid or 0,
+            self._inlined if inline else _v(self._offset) + _v(self._length),
+        )
 
     @classmethod
     def from_bytes(cls, s):
@@ -169,26 +178,14 @@ class PRPostingsWriter:
         return info
 
 
-_ONE_BYTE = [bytes((i,)) for i in range(128)]
-
-
-def _v(n: int) -> bytes:
-    if n < 128:
-        return _ONE_BYTE[n]
-    out = bytearray()
-    put_varint(out, n)
-    return bytes(out)
-
-
 def record(df: int, weight: int, maxweight: int, maxlength: int, minid: int, maxid: int,
            blob: bytes, offset: int) -> tuple[bytes, bool]:
     """`PRTermInfo(...).to_bytes()` for whole weights and a shortest length of 1, without the
     object (the bulk builder writes hundreds of thousands): (record, whether `blob` is inline)."""
-    head = b"".join((_v(df), _v(weight), _v(maxweight), _ONE_BYTE[1], bytes((length_to_byte(maxlength),)),
-                     _v(minid), _v(maxid - minid)))
-    if len(blob) <= INLINE_MAX:
-        return b"\x03" + head + blob, True
-    return b"\x02" + head + _v(offset) + _v(len(blob)), False
+    inline = len(blob) <= INLINE_MAX
+    tail = blob if inline else _v(offset) + _v(len(blob))
+    return _pack(inline, True, df, _v(weight) + _v(maxweight), _LENGTH_ONE, length_to_byte(maxlength),
+                 minid, maxid, tail), inline
 
 
 def place(info: PRTermInfo, blob: bytes, postfile) -> None:

@@ -17,7 +17,7 @@ PHRASE_PRECHECK = 5000  # a phrase whose rarest word is in fewer documents check
 
 def _phrase_docs(keys: list[list[int]], slop: int) -> set[int]:
     """Documents where word k is at position p + k (or within `slop` after the word before),
-    from each word's position keys (`codec.position_key`): set intersections of shifted keys,
+    from each word's position keys (`postings.position_key`): set intersections of shifted keys,
     starting from the rarest word, so the work is in C."""
     if slop == 1:
         order = sorted(range(len(keys)), key=lambda k: len(keys[k]))
@@ -39,7 +39,6 @@ def _phrase_docs(keys: list[list[int]], slop: int) -> set[int]:
         if not reach:
             break
     return set(map(rshift, reach, repeat(POSITION_BITS)))
-
 
 
 class PhraseSearch:
@@ -67,9 +66,10 @@ class PhraseSearch:
         return hit
 
     def _phrase(self, node) -> dict:
-        """Words in order, each within `slop` positions of the one before. Per segment: the
-        words' document lists intersected first (sets, in C), then positions read and checked
-        only for the documents in all of them, and those scored."""
+        """Words in order, each within `slop` positions of the one before. Per segment: when
+        the rarest word is in few documents, the document lists are intersected first (often
+        nothing is left); then the words' position keys (`_phrase_docs`), and the documents
+        found are scored."""
         field, words, slop = node.fieldname, list(node.words), max(1, node.slop)
         if len(words) == 1:
             return self._term(field, words[0], node.boost)
