@@ -1,0 +1,34 @@
+"""The library listed a page at a time, in `Library.list_ids`'s order (newest star first, then
+the rest by title), for the TUI's browse list: the first page of All or Unread is a LIMIT query
+down the title index (a millisecond at 100k papers, where every id takes 150-250 ms). Reads go
+through the library's `_query`, so they take its lock and its errors are StoreErrors."""
+
+from __future__ import annotations
+
+_NOT_STARRED = "NOT EXISTS (SELECT 1 FROM stars s WHERE s.paper_id = p.id)"
+_NOT_READ = "NOT EXISTS (SELECT 1 FROM reads r WHERE r.paper_id = p.id)"
+
+
+def _column(library, sql: str, params: tuple = ()) -> list[str]:
+    return [row[0] for row in library._query(sql, params)]
+
+
+def starred_ids(library, unread: bool = False) -> list[str]:
+    """The starred papers (unread ones only, if asked), newest star first."""
+    sql = "SELECT p.id FROM stars s JOIN papers p ON p.id = s.paper_id"
+    return _column(library, sql + (f" WHERE {_NOT_READ}" if unread else "") + " ORDER BY s.starred_at DESC, p.title_key")
+
+
+def unstarred_ids(library, unread: bool = False, limit: int | None = None) -> list[str]:
+    """The papers without a star, by title: an index scan, stopped at `limit` if given."""
+    if limit == 0:
+        return []
+    where = _NOT_STARRED + (f" AND {_NOT_READ}" if unread else "")
+    sql = f"SELECT p.id FROM papers p WHERE {where} ORDER BY p.title_key"
+    return _column(library, sql + " LIMIT ?", (limit,)) if limit is not None else _column(library, sql)
+
+
+def count(library, unread: bool = False) -> int:
+    """How many papers (unread ones only, if asked)."""
+    sql = "SELECT (SELECT count(*) FROM papers) - (SELECT count(*) FROM reads)" if unread else "SELECT count(*) FROM papers"
+    return library._query(sql)[0][0]
