@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
-
 # Migration N turns a version N-1 store into version N.
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -70,10 +68,12 @@ CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, paper_id TEXT NOT NU
 """,
 }
 
+SCHEMA_VERSION = max(MIGRATIONS)
+
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:
     """Bring a store at version `current` up to SCHEMA_VERSION, one transaction a step."""
-    for version in range(current + 1, SCHEMA_VERSION + 1):
+    for version in sorted(v for v in MIGRATIONS if v > current):
         conn.execute("BEGIN IMMEDIATE")
         try:
             # re-read under the write lock: another process may have migrated meanwhile
