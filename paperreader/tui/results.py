@@ -176,6 +176,14 @@ class Fetcher:
             self._ranking = (parsed, ids, limit)
         return ids[offset : offset + count]
 
+    def all_ids(self, result: ResultSet) -> list[str]:
+        """Every id of a result set, in its order (for `*`, next unread, finding a paper's row)."""
+        if result.mode == "browse":
+            return result.listing.ids(0, result.total) if result.listing is not None else []
+        if result.mode == "search" and result.parsed is not None:
+            return self._ranked_ids(result.parsed, 0, max(result.total, PAGE))
+        return [result.rows[i].id for i in sorted(result.rows)]
+
     def similar(self, paper_id: str, limit: int = 100) -> ResultSet:
         record = self.ws.library.get(paper_id)
         hits = self.ws.engine.similar(paper_id, limit=limit)

@@ -23,11 +23,13 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from paperreader.tui import messages as msg
+from paperreader.tui.marks import MARK_BINDINGS, MarkedPapers, Marks
 from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
 from paperreader.tui.screens.change_watch import ChangeWatcher
 from paperreader.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
 from paperreader.tui.screens.saved_searches import HistoryAndSavedSearches
 from paperreader.tui.screens.startup import Startup
+from paperreader.tui.undo import UndoStack
 from paperreader.tui.widgets.key_bar import KeyBar
 from paperreader.tui.widgets.reader import ReaderPane
 from paperreader.tui.widgets.results_list import ResultsList
@@ -39,7 +41,7 @@ READER_INTERVAL = 0.08  # the reader redraws at most this often while the cursor
 BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
-class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
+class MainScreen(Startup, MarkedPapers, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#results"  # focused as the screen is composed, not moved there after
     BINDINGS = [
@@ -49,6 +51,7 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
         Binding("S", "save_search", "Save search", show=False, id="search.save"),
         Binding("b", "saved_searches", "Saved searches", show=False, id="search.saved"),
         *PAPER_BINDINGS,
+        *MARK_BINDINGS,
     ]
 
     filter: reactive[Filter] = reactive(Filter.ALL, init=False)
@@ -71,6 +74,8 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
         self._data_version: int | None = None
         self.saved_cache: list[tuple[str, str]] = []
         self._resumed = False
+        self.marks = Marks()  # space, *: what paper actions act on (see `targets()`)
+        self.undo = UndoStack()  # u: this session's changes, newest last
 
     def compose(self) -> ComposeResult:
         # The breakpoint class for the size the app has now, so the first layout is already the
@@ -81,7 +86,9 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
         yield SearchBox(id="search")
         yield StatusLine(id="status")
         with Horizontal(id="panes"):
-            yield ResultsList(id="results")
+            results = ResultsList(id="results")
+            results.marks = self.marks
+            yield results
             yield ReaderPane(id="reader", classes="-empty -no-note")  # as show(None) leaves it: no restyle
         yield KeyBar()
 
@@ -307,6 +314,10 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
             self.results.focus()
 
     def current_record(self):
+        """The paper a key acts on when none are marked: the one under the list's cursor while the
+        list has focus (the reader may lag a fast cursor by a frame), else the reader's."""
+        if self.focused is self.results and not self.reading and (row := self.results.current_row) is not None:
+            return row.record
         row = self.reader.row
         return row.record if row is not None else None
 
@@ -315,6 +326,8 @@ class MainScreen(Startup, PaperActions, HistoryAndSavedSearches, ChangeWatcher, 
         self.search_box.focus()
 
     def action_back(self) -> None:
+        if self.focused is self.results and self.clear_marks():
+            return
         if self.reading:
             self.reading = False
         elif self.focused is self.reader:

@@ -6,6 +6,8 @@ placeholders while it asks the screen (RowsWanted) for the page they are in.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -18,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paperreader.tui.messages import RowHighlighted, RowOpened, RowsWanted
-from paperreader.tui.render import NOTE, STAR, foreground, highlighted
+from paperreader.tui.render import MARK, NOTE, STAR, foreground, highlighted
 from paperreader.tui.results import PAGE, ResultSet, Row
 
 ROW_HEIGHT = 2
@@ -45,6 +47,7 @@ class ResultsList(ScrollView, can_focus=True):
         "results-list--tag",
         "results-list--note",
         "results-list--placeholder",
+        "results-list--mark",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -57,6 +60,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._asked: set[int] = set()
         self._on_cursor = False  # drawing the focused cursor's row: its text takes the cursor colour
         self._cursor_text = Style()
+        self.marks: Container[str] = ()  # the screen's Marks: marked rows get MARK in their first column
 
     # -- data the screen hands down --------------------------------------------------------------
     @property
@@ -90,6 +94,10 @@ class ResultsList(ScrollView, can_focus=True):
         for index, row in list(self.result.rows.items()):
             if row.id == record.id:
                 self.result.rows[index] = row.with_record(record)
+        self._cache.clear()
+        self.refresh()
+
+    def marks_changed(self) -> None:
         self._cache.clear()
         self.refresh()
 
@@ -242,7 +250,8 @@ class ResultsList(ScrollView, can_focus=True):
 
     def _title_line(self, row: Row, width: int) -> Text:
         record = row.record
-        star = Text.assemble((f" {STAR} " if record.starred else "   ", self._style("star")), end="")
+        mark = Text(MARK, style=self._style("mark")) if record.id in self.marks else Text(" ")
+        star = Text.assemble(mark, (f"{STAR} " if record.starred else "  ", self._style("star")), end="")
         title_style = self._style("read") if record.read else self._style("title")
         if self._on_cursor:
             title_style = self._cursor_text + Style(italic=record.read)

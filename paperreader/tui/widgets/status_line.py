@@ -17,6 +17,10 @@ from paperreader.tui.results import Filter, ResultSet
 
 
 class StatusLine(Horizontal):
+    _shown: tuple = (None, Filter.ALL, None, None)  # show()'s last arguments, to redraw with new counts
+    _marked = 0
+    _unread: int | None = None
+
     @dataclass
     class SuggestionClicked(Message):
         pass
@@ -29,7 +33,20 @@ class StatusLine(Horizontal):
         self._suggestion: str | None = None
         self._progress = None  # the ProgressBar, once an index build reported progress
 
+    def set_marked(self, count: int) -> None:
+        """How many papers are marked (space, *): shown while there are any."""
+        if count != self._marked:
+            self._marked = count
+            self.show(*self._shown[:2], error=self._shown[2], notice=self._shown[3])
+
+    def set_unread(self, count: int | None) -> None:
+        """How many papers of the current view are unread (counted in a worker after each search)."""
+        if count != self._unread:
+            self._unread = count
+            self.show(*self._shown[:2], error=self._shown[2], notice=self._shown[3])
+
     def show(self, result: ResultSet | None, filter: Filter, *, error: str | None = None, notice: str | None = None) -> None:
+        self._shown = (result, filter, error, notice)
         text = Text(end="")
         if result is None:
             text.append("Opening the library…", style="italic")
@@ -44,6 +61,11 @@ class StatusLine(Horizontal):
             text.append(f"{at_least}{result.total:,} {noun} {what}", style="bold")
             if result.mode == "search" and result.seconds:
                 text.append(f" ({result.seconds * 1000:.0f} ms)", style="dim")
+        if result is not None and self._unread is not None:
+            text.append(f"  ·  {self._unread:,} unread", style="dim" if not self._unread else "")
+        if self._marked:
+            text.append("  ·  ")
+            text.append(f"{self._marked:,} marked", style="bold reverse")
         if result is None or result.mode != "similar":
             text.append("  ·  ")
             text.append("Filter: ", style="dim")
