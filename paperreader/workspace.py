@@ -71,18 +71,16 @@ class Workspace:
 
     def auto_backup(self) -> str | None:
         """Today's rolling backup, if not made yet; a failure is a notice (returned, and kept in
-        `notices`), never a failed open. It copies through a connection of its own, so the copy
-        (seconds for a big store) never holds up the library's readers and writers."""
+        `notices`), never a failed open. It copies through a read-only SQLite connection of its
+        own, so the copy (seconds for a big store) never holds up the library's readers and writers;
+        never through a second `Library` or any other opening of the store's files (see
+        `store.validation.connect`: that would drop this process's locks)."""
         from paperreader.store import backup
 
         try:
             if not self.library.count():
                 return None
-            own = Library(self.paths.store)
-            try:
-                backup.auto_backup(own, self.paths.backups_dir)
-            finally:
-                own.close()
+            backup.auto_backup(self.library, self.paths.backups_dir)
         except StoreError as exc:
             notice = f"the daily backup was not made: {exc}"
             self.notices.append(notice)

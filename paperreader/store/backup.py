@@ -27,7 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from paperreader.store.library import Library
-from paperreader.store.validation import StoreError, _fsync_dir, _readonly_uri, _store_problem, inspect_store
+from paperreader.store.validation import StoreError, _fsync_dir, _readonly_uri, _store_problem, connect, inspect_store, is_live
 from paperreader.store.schema import SCHEMA_VERSION, migrate
 
 PREFIX = "library-"
@@ -116,7 +116,7 @@ def auto_backup(library: Library, backups_dir: Path, *, today: date | None = Non
         return None
     _ensure_dir(backups_dir)
     _check_room(library.path, backups_dir)
-    library.backup_to(target)
+    library.backup_to(target, own_connection=True)
     autos = sorted(p for p in backups_dir.glob(f"{PREFIX}{AUTO}-*{SUFFIX}"))
     for old in autos[: max(0, len(autos) - keep)]:
         try:
@@ -194,7 +194,7 @@ def _page_size(store: Path) -> int | None:
         inspect_store(store)
     except StoreError:
         return None
-    conn = sqlite3.connect(_readonly_uri(store), uri=True, isolation_level=None)
+    conn = connect(store, read_only=True)
     try:
         return conn.execute("PRAGMA page_size").fetchone()[0]
     finally:
@@ -224,7 +224,7 @@ def restore(store: Path, backups_dir: Path, source: Path, *, moment: datetime | 
     finally:
         for leftover in (staged, Path(f"{staged}-journal")):
             leftover.unlink(missing_ok=True)
-    conn = sqlite3.connect(_readonly_uri(store), uri=True, isolation_level=None)
+    conn = connect(store, read_only=True)
     try:
         papers = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
     finally:
@@ -259,6 +259,9 @@ def _swap(store: Path, staged: Path, backups_dir: Path, moment: datetime | None)
         return previous
     # The store cannot be read (damaged, newer, empty): keep its bytes, then put the restored file in
     # its place. Its WAL goes with it: a WAL must never meet a database it was not written for.
+    # Copying its files raw is safe only where this process holds no connection to it.
+    if is_live(store):
+        raise StoreError(f"{store}: cannot replace the library while this paperreader has it open; nothing was changed")
     _ensure_dir(backups_dir)
     previous = _free_name(backups_dir, f"{PREFIX}damaged-{stamp(moment)}")
     try:

@@ -20,7 +20,7 @@ from paperreader.model import Paper, arxiv_paper_id, parse_arxiv_id
 from paperreader.store.records import PaperRecord, now, record_from_row  # noqa: F401 (now: re-exported)
 from paperreader.store.bulk import upsert_many
 from paperreader.store.schema import SCHEMA_VERSION, migrate
-from paperreader.store.validation import StoreError, _fsync_dir, _readonly_uri, _store_problem, inspect_store
+from paperreader.store.validation import StoreError, _fsync_dir, _store_problem, connect, inspect_store
 from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
 
 
@@ -65,13 +65,13 @@ class Library:
             raise StoreError(f"{self.path}: cannot create the library: {exc.strerror or exc}") from None
         version = inspect_store(self.path)
         if 0 < version < SCHEMA_VERSION and self._before_migrate is not None:
-            ro = sqlite3.connect(_readonly_uri(self.path), uri=True, timeout=15, isolation_level=None)
+            ro = connect(self.path, read_only=True)
             try:
                 self._before_migrate(ro, version)
             finally:
                 ro.close()
         try:
-            conn = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
+            conn = connect(self.path, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the library ({self._why(exc)})") from None
         conn.row_factory = sqlite3.Row
@@ -183,17 +183,27 @@ class Library:
         """SQLite's full check of the store: `["ok"]` or the problems found (at most 20)."""
         return [r[0] for r in self._query("PRAGMA integrity_check(20)")]
 
-    def backup_to(self, target: Path) -> None:
+    def backup_to(self, target: Path, *, own_connection: bool = False) -> None:
         """A consistent copy of the store at `target` (SQLite's online backup API; readers and
-        writers carry on meanwhile). Written beside and renamed, so `target` is whole or absent."""
+        writers carry on meanwhile). Written beside and renamed, so `target` is whole or absent.
+
+        own_connection copies through a read-only connection of its own (opened by SQLite, like
+        every connection: see `validation.connect`), so a long copy never holds up this one."""
         target = Path(target)
         tmp = target.with_name(f"{target.name}.part-{os.getpid()}-{threading.get_ident()}")
         try:
             tmp.unlink(missing_ok=True)
             dest = sqlite3.connect(tmp, isolation_level=None)
             try:
-                with self._lock:
-                    self._conn.backup(dest)
+                if own_connection:
+                    source = connect(self.path, read_only=True)
+                    try:
+                        source.backup(dest)
+                    finally:
+                        source.close()
+                else:
+                    with self._lock:
+                        self._conn.backup(dest)
                 dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             finally:
                 dest.close()

@@ -1,13 +1,15 @@
 """Checking a store before anything writes to it, and the errors that say what is wrong.
 
 A store is opened read-only first (header, version, our tables), so a corrupt, foreign or newer
-file is refused with its path and left byte for byte as it was.
+file is refused with its path and left byte for byte as it was. `connect` is the one place a
+store's files are opened, always by SQLite (see the note above it: why nothing else may).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from paperreader.store.schema import SCHEMA_VERSION
@@ -62,36 +64,96 @@ def _readonly_uri(path: Path, immutable: bool = False) -> str:
     return Path(path).absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
 
 
+# The one place a store is opened. SQLite's locks are POSIX per-process locks, and closing ANY
+# descriptor of a file drops every lock the process holds on it: a process that opened the store
+# some other way (a raw `open` to read its header) while it held a connection would make the next
+# process to close its connection believe it was the last one and delete the WAL under us. So the
+# store's files are opened only by SQLite, through `connect`, which also counts the open
+# connections of this process (`is_live`): nothing reads a live store with locks switched off.
+_live: dict[str, int] = {}
+_live_lock = threading.Lock()
+
+
+def _key(path: Path | str) -> str:
+    return os.path.realpath(path)
+
+
+def is_live(path: Path | str) -> bool:
+    """True while this process holds a connection to the store at `path`."""
+    with _live_lock:
+        return _live.get(_key(path), 0) > 0
+
+
+class StoreConnection(sqlite3.Connection):
+    """A connection made by `connect`: counted in `_live` until closed."""
+
+    _store_key: str | None = None
+
+    def close(self) -> None:
+        key, self._store_key = self._store_key, None
+        try:
+            super().close()
+        finally:
+            if key is not None:
+                with _live_lock:
+                    _live[key] -= 1
+                    if not _live[key]:
+                        del _live[key]
+
+
+def connect(path: Path, *, read_only: bool = False, immutable: bool = False, timeout: float = 15,
+            check_same_thread: bool = True) -> sqlite3.Connection:
+    """A connection to the store at `path`: the only way paperreader opens a store's files.
+
+    read_only opens it with `mode=ro` (nothing written, no WAL switch, no checkpoint);
+    immutable (only with no other connection anywhere: no -wal/-shm beside it) also takes no lock."""
+    target = _readonly_uri(path, immutable=immutable) if read_only else str(path)
+    conn = sqlite3.connect(
+        target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=check_same_thread,
+        factory=StoreConnection,
+    )
+    key = _key(path)
+    with _live_lock:
+        _live[key] = _live.get(key, 0) + 1
+    conn._store_key = key
+    return conn
+
+
 def inspect_store(path: Path, *, thorough: bool = False) -> int:
     """The schema version of the store at `path`, read without writing a byte; else StoreError.
 
     Opened read-only, so a newer or damaged store is never switched to WAL, checkpointed, rolled
-    back or migrated. `thorough` runs SQLite's full `integrity_check` (used for backups and
-    restores; opening runs only the cheap checks).
+    back or migrated; and only through SQLite (its header is SQLite's to check), so it is safe in
+    a process that holds a connection. `thorough` runs SQLite's full `integrity_check` (used for
+    backups and restores; opening runs only the cheap checks).
     """
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"{path}: no such library file")
     if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
         raise StoreError(f"{path}: the library file is empty (0 bytes); restore a backup or delete it to start afresh")
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read the library: {exc.strerror or exc}") from None
-    if header and not header.startswith(b"SQLite format 3\x00"):
-        raise StoreError(f"{path}: not a paperreader library (not an SQLite database); it was left as it was")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"{path}: cannot read the library: permission denied")
     for attempt in range(2):
-        # With no WAL beside it, read the file as immutable: no lock, no -wal or -shm file is created.
-        quiet = not _sidecars(path)
+        # With no WAL beside it and no connection of ours, read the file as immutable: no lock,
+        # no -wal or -shm file is created.
+        quiet = not _sidecars(path) and not is_live(path)
         stamp = _fingerprint(path)
         try:
             return _inspect(path, quiet, thorough)
         except sqlite3.Error as exc:
             if quiet and attempt == 0 and (_sidecars(path) or _fingerprint(path) != stamp):
                 continue  # another paperreader wrote it meanwhile: read again, with locks
-            raise StoreError(f"{path}: not a readable paperreader library ({exc}); it was left as it was") from None
+            raise StoreError(unreadable(path, exc)) from None
     raise AssertionError("unreachable")
+
+
+def unreadable(path: Path, exc: sqlite3.Error) -> str:
+    """Why the store at `path` could not be read, in one line."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == 26 or str(exc) == "file is not a database":  # SQLITE_NOTADB
+        return f"{path}: not a paperreader library (not an SQLite database); it was left as it was"
+    return f"{path}: not a readable paperreader library ({exc}); it was left as it was"
 
 
 def _fingerprint(path: Path) -> tuple[int, int] | None:
@@ -107,7 +169,7 @@ def _sidecars(path: Path) -> bool:
 
 
 def _inspect(path: Path, immutable: bool, thorough: bool) -> int:
-    conn = sqlite3.connect(_readonly_uri(path, immutable=immutable), uri=True, timeout=15, isolation_level=None)
+    conn = connect(path, read_only=True, immutable=immutable)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
