@@ -46,7 +46,16 @@ def fill_v1(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta VALUES ('builtin_corpus_imported', '1')")
 
 
-FILL = {1: fill_v1}
+def fill_v2(conn: sqlite3.Connection) -> None:
+    """Version 2: notes carry a version; drafts are per paper and owner, with their base version."""
+    fill_v1(conn)
+    conn.execute("UPDATE notes SET version = 7")
+    conn.execute("DELETE FROM drafts")
+    conn.execute("INSERT INTO drafts VALUES ('t:0123456789ab', 'host:12:ab', 'half a thought', 0, ?)", (T,))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('note_clock', '7')")
+
+
+FILL = {1: fill_v1, 2: fill_v2}
 
 
 def store_at(path: Path, version: int) -> Path:

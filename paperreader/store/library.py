@@ -18,7 +18,9 @@ from pathlib import Path
 
 from paperreader.model import Paper, arxiv_paper_id, parse_arxiv_id
 from paperreader.store.records import PaperRecord, now, record_from_row  # noqa: F401 (now: re-exported)
+from paperreader.store import notes
 from paperreader.store.bulk import upsert_many
+from paperreader.store.notes import NoteConflict, NoteState, NoteTooLarge  # noqa: F401 (re-exported)
 from paperreader.store.schema import SCHEMA_VERSION, migrate
 from paperreader.store.validation import StoreError, _fsync_dir, _store_problem, connect, inspect_store
 from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
@@ -336,64 +338,104 @@ class Library:
         else:
             conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (pid,))
 
-    def set_note(self, paper_id: str, body: str | None) -> str:
-        """Save (or with None/blank, clear) a note; the draft, now saved, is dropped with it."""
+    # -- notes, drafts and tags: the rules for two editors at once are in store/notes.py ------------
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another process's lock before failing as busy (tests shorten it)."""
+        with self._lock:
+            self._conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
+    def note(self, paper_id: str) -> NoteState:
+        """The note and its version, for an editor to save against."""
+        pid = self._must(paper_id)
+        with self._reading() as conn:
+            return notes.note_state(conn, pid)
+
+    def save_note(
+        self,
+        paper_id: str,
+        body: str | None,
+        *,
+        expected_version: int | None = None,
+        owner: str | None = None,
+        recovered: Iterable[notes.Draft] = (),
+    ) -> NoteState:
+        """Save (blank: remove) a note. With `expected_version`, only if nobody saved it since
+        (else NoteConflict, nothing written). Drops `owner`'s draft and the `recovered` drafts that
+        still hold what they held; never another session's draft. NoteTooLarge over NOTE_LIMIT."""
         pid = self._must(paper_id)
         body = clean_block(body or "")
+        notes.check_size(body)
         with self.transaction() as conn:
-            if body.strip():
-                conn.execute("INSERT OR REPLACE INTO notes(paper_id, body, updated_at) VALUES (?, ?, ?)", (pid, body, now()))
-            else:
-                conn.execute("DELETE FROM notes WHERE paper_id = ?", (pid,))
-            conn.execute("DELETE FROM drafts WHERE paper_id = ?", (pid,))
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
-        return body
+            state = notes.write_note(conn, pid, body, expected_version=expected_version)
+            notes.settle_drafts(conn, pid, owner, recovered)
+        return state
 
-    def save_draft(self, paper_id: str, body: str) -> None:
-        """Keep the note being written (as typed, less control characters) until saved or discarded."""
+    def set_note(self, paper_id: str, body: str | None, *, owner: str | None = "") -> str:
+        """Save (or with None/blank, clear) a note whatever its version (the CLI's `note --set`);
+        drops the draft of `owner` ('' is the session-less owner; None: no draft is touched)."""
+        return self.save_note(paper_id, body, owner=owner).body
+
+    def save_draft(self, paper_id: str, body: str, *, owner: str = "", base_version: int | None = None) -> None:
+        """Keep the note being written (as typed, less control characters) until saved or discarded;
+        one draft per paper and owner (an editing session), with the note version it started from."""
         pid = self._must(paper_id)
         body = strip_controls(body or "", keep_newlines=True)
         with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO drafts(paper_id, body, updated_at) VALUES (?, ?, ?)", (pid, body, now()))
+            notes.write_draft(conn, pid, owner, body, base_version)
 
-    def get_draft(self, paper_id: str) -> str | None:
-        rows = self._query("SELECT body FROM drafts WHERE paper_id = ?", (self._must(paper_id),))
-        return rows[0][0] if rows else None
+    def drafts(self, paper_id: str) -> list[notes.Draft]:
+        """Every unsaved draft of the paper's note (one per session), newest first."""
+        pid = self._must(paper_id)
+        with self._reading() as conn:
+            return notes.read_drafts(conn, pid)
 
-    def discard_draft(self, paper_id: str) -> None:
+    def get_draft(self, paper_id: str, owner: str | None = None) -> str | None:
+        """The newest draft's text (of `owner`, if given)."""
+        found = [d for d in self.drafts(paper_id) if owner is None or d.owner == owner]
+        return found[0].body if found else None
+
+    def discard_draft(self, paper_id: str, owner: str = "", body: str | None = None) -> None:
+        """Drop `owner`'s draft (only if it still holds `body`, when given)."""
         pid = self._must(paper_id)
         with self.transaction() as conn:
-            conn.execute("DELETE FROM drafts WHERE paper_id = ?", (pid,))
+            if body is None:
+                conn.execute("DELETE FROM drafts WHERE paper_id = ? AND owner = ?", (pid, owner))
+            else:
+                conn.execute("DELETE FROM drafts WHERE paper_id = ? AND owner = ? AND body = ?", (pid, owner, body))
+
+    def change_tags(self, paper_id: str, add: Iterable[str] = (), remove: Iterable[str] = ()) -> tuple[str, ...]:
+        """Add and remove tags in one transaction; every other tag (someone else's) stays."""
+        pid = self._must(paper_id)
+        added = {t for t in (clean_tag(x) for x in add) if t}
+        removed = {t for t in (clean_tag(x) for x in remove) if t}
+        with self.transaction() as conn:
+            return notes.change_tags(conn, pid, added, removed)
 
     def set_tags(self, paper_id: str, tags: Iterable[str]) -> tuple[str, ...]:
+        """Make the tags exactly `tags` (read and changed in one transaction)."""
         pid = self._must(paper_id)
-        wanted = sorted({t for t in (clean_tag(x) for x in tags) if t})
+        wanted = {t for t in (clean_tag(x) for x in tags) if t}
         with self.transaction() as conn:
-            conn.execute(f"DELETE FROM tags WHERE paper_id = ? AND tag NOT IN ({','.join('?' * len(wanted))})", (pid, *wanted))
-            conn.executemany(
-                "INSERT OR IGNORE INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, now()) for t in wanted]
-            )
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
-        return tuple(wanted)
+            have = set(self._tags_of(conn, pid))
+            return notes.change_tags(conn, pid, wanted - have, have - wanted)
 
     def add_tags(self, paper_id: str, tags: Iterable[str]) -> tuple[str, ...]:
         """Add tags, keeping the others; one transaction, so concurrent taggers never lose a tag."""
-        pid = self._must(paper_id)
-        new = sorted({t for t in (clean_tag(x) for x in tags) if t})
-        with self.transaction() as conn:
-            conn.executemany(
-                "INSERT OR IGNORE INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, now()) for t in new]
-            )
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
-            return self._tags_of(conn, pid)
+        return self.change_tags(paper_id, add=tags)
 
     def remove_tags(self, paper_id: str, tags: Iterable[str]) -> tuple[str, ...]:
-        pid = self._must(paper_id)
-        gone = sorted({clean_tag(t) for t in tags})
-        with self.transaction() as conn:
-            conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(pid, t) for t in gone])
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
-            return self._tags_of(conn, pid)
+        return self.change_tags(paper_id, remove=tags)
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                reason = _store_problem(exc)
+                if reason is None:
+                    raise
+                raise StoreError(f"{self.path}: cannot read the library: {reason}") from None
 
     @staticmethod
     def _tags_of(conn: sqlite3.Connection, pid: str) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from paperreader.model import Paper
 from paperreader.store.library import Library, UpsertResult, now
+from paperreader.store.notes import write_note
 from paperreader.store.upsert import find_target, upsert_one
 from paperreader.text import clean_block, clean_line, clean_tag
 
@@ -64,7 +65,7 @@ def _merge_state(conn: sqlite3.Connection, pid: str, state: dict) -> bool:
         else:
             body = old.rstrip("\n") + NOTE_RULE + note
         if body is not None:
-            conn.execute("INSERT OR REPLACE INTO notes(paper_id, body, updated_at) VALUES (?, ?, ?)", (pid, body, now()))
+            write_note(conn, pid, body)  # a new version: an editor open on this note sees the change
     if conn.total_changes != indexed:  # notes and tags are in the index
         conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
     return conn.total_changes != before

@@ -66,6 +66,25 @@ CREATE TABLE history(id INTEGER PRIMARY KEY AUTOINCREMENT, query TEXT NOT NULL, 
 -- Every change to what the index holds, so any process can catch the index up.
 CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, paper_id TEXT NOT NULL);
 """,
+    # 2: notes edited from two places (store/notes.py): a note carries a version, checked on save;
+    # a draft belongs to one editing session (owner) and remembers the version it was based on.
+    2: """
+ALTER TABLE notes ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE drafts_by_owner(
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    owner TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL,
+    base_version INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY(paper_id, owner)
+);
+INSERT INTO drafts_by_owner(paper_id, owner, body, base_version, updated_at)
+    SELECT d.paper_id, '', d.body, coalesce((SELECT n.version FROM notes n WHERE n.paper_id = d.paper_id), 0), d.updated_at
+    FROM drafts d;
+DROP TABLE drafts;
+ALTER TABLE drafts_by_owner RENAME TO drafts;
+INSERT OR IGNORE INTO meta(key, value) VALUES ('note_clock', '1');
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
