@@ -46,6 +46,7 @@ class Workspace:
         """backup=False leaves the daily backup to the caller (the TUI makes it after its first paint)."""
         workspace = cls(paths)
         workspace.seeded = workspace.seed() if seed else None
+        workspace.purge_trash()
         if backup and workspace.seeded is None:
             workspace.auto_backup()
         return workspace
@@ -86,6 +87,17 @@ class Workspace:
             self.notices.append(notice)
             return notice
         return None
+
+    def purge_trash(self) -> int:
+        """Forget papers deleted more than 30 days ago (a single indexed probe when there are none);
+        a failure (a read-only store) is a notice, never a failed open."""
+        from paperreader.store import trash
+
+        try:
+            return trash.purge_expired(self.library)
+        except StoreError as exc:
+            self.notices.append(f"the trash was not emptied of old papers: {exc}")
+            return 0
 
     def _backup_before_upgrade(self, conn, version: int) -> None:
         from paperreader.store import backup

@@ -13,7 +13,8 @@ from paperreader import __version__
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD = 0, 1, 2
 # Each module registers its subcommands with `register(subparsers)`.
-COMMAND_MODULES = ("paperreader.cli.commands", "paperreader.cli.transfer", "paperreader.cli.maintenance")
+COMMAND_MODULES = ("paperreader.cli.commands", "paperreader.cli.transfer", "paperreader.cli.maintenance",
+                   "paperreader.cli.library_commands")
 
 
 class CliError(Exception):

@@ -85,6 +85,19 @@ DROP TABLE drafts;
 ALTER TABLE drafts_by_owner RENAME TO drafts;
 INSERT OR IGNORE INTO meta(key, value) VALUES ('note_clock', '1');
 """,
+    # 4: the trash (store/trash.py): a deleted paper's row and everything that referred to it, as
+    # JSON, kept 30 days; several entries may hold one paper (deleted, imported again, deleted).
+    4: """
+CREATE TABLE trash(
+    entry INTEGER PRIMARY KEY AUTOINCREMENT,
+    paper_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    deleted_at TEXT NOT NULL,
+    snapshot TEXT NOT NULL
+);
+CREATE INDEX trash_paper ON trash(paper_id);
+CREATE INDEX trash_deleted_at ON trash(deleted_at);
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
