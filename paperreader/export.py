@@ -238,8 +238,9 @@ def backup_record(record) -> dict:
     }
 
 
-def write_backup(records: Iterable, out: TextIO, saved_searches: Iterable[tuple[str, str]] = ()) -> int:
-    """The backup, one paper a line (so an import error names a line), streamed: no size limit here."""
+def write_backup(records: Iterable, out: TextIO, saved_searches: Iterable[tuple[str, str]] = (), listings: Iterable[dict] = ()) -> int:
+    """The backup, one paper a line (so an import error names a line), streamed: no size limit here.
+    `listings` (store.listings.backup_rows) follow the papers, one a line."""
     from paperreader.sources.backup import FORMAT, VERSION
 
     head = {
@@ -253,5 +254,8 @@ def write_backup(records: Iterable, out: TextIO, saved_searches: Iterable[tuple[
     for record in records:
         out.write((",\n" if count else "") + json.dumps(backup_record(record), ensure_ascii=False))
         count += 1
+    out.write("\n],\n\"listings\": [")
+    for k, listing in enumerate(listings):
+        out.write(("," if k else "") + "\n" + json.dumps(listing, ensure_ascii=False))
     out.write("\n]}\n")
     return count

@@ -36,6 +36,8 @@ class FileLoad:
     format: str
     papers: list[Paper] = field(default_factory=list)
     saved_searches: list[tuple[str, str]] = field(default_factory=list)
+    listing: object | None = None  # a ranked file: the store.listings.ListingSpec it records
+    listings: list[dict] = field(default_factory=list)  # a backup's listings, to restore
     skipped: list[SourceError] = field(default_factory=list)
     failed: SourceError | None = None  # the whole file could not be read (skip_bad only)
 
@@ -63,7 +65,8 @@ def detect_format(path: Path, fmt: str = "auto") -> str:
 def load_file(path: Path, fmt: str = "auto", skip_bad: bool = False) -> FileLoad:
     """Read and check one (non-streamed) file whole; SourceError unless skip_bad."""
     from paperreader.sources import backup
-    from paperreader.sources.detect import check_sizes, parse_file, read_text
+    from paperreader.sources.detect import FORMATS, check_sizes, read_text
+    from paperreader.sources.listing import describe
 
     fmt = detect_format(path, fmt)
     errors: list[SourceError] | None = [] if skip_bad else None
@@ -72,8 +75,11 @@ def load_file(path: Path, fmt: str = "auto", skip_bad: bool = False) -> FileLoad
         parsed = backup.parse_backup(read_text(path), str(path), errors)
         load.papers = check_sizes(parsed.papers, str(path), errors=errors)
         load.saved_searches = parsed.saved_searches
+        load.listings = parsed.listings
     else:
-        load.papers = parse_file(path, fmt, errors)
+        text = read_text(path)
+        load.papers = check_sizes(FORMATS[fmt].parse(text, str(path), errors), str(path), errors=errors)
+        load.listing = describe(fmt, text, load.papers, str(path))
     load.skipped = errors or []
     return load
 
@@ -105,13 +111,17 @@ def plan(paths: list[Path], fmt: str = "auto", skip_bad: bool = False) -> tuple[
 
 
 def apply(library: Library, loads: list[FileLoad]) -> UpsertResult:
-    """Write the papers of every load in one transaction (state and saved searches too)."""
+    """Write the papers of every load in one transaction (state, saved searches and listings too:
+    each ranked file records its listing, a backup restores its listings)."""
+    from paperreader.store.listings import Recorder, upsert_listed
+
     papers = [p for load in loads for p in load.papers]
     searches = [s for load in loads for s in load.saved_searches]
+    recorder = Recorder([(load.listing, load.papers) for load in loads if load.listing], [e for load in loads for e in load.listings])
     if not papers and not searches:
         return UpsertResult()
     if searches or any(p.extra.get("state") for p in papers):
         from paperreader.store.merge import upsert_with_state
 
-        return upsert_with_state(library, papers, searches)
-    return library.upsert(papers)
+        return upsert_with_state(library, papers, searches, recorder)
+    return upsert_listed(library, papers, recorder)

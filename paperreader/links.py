@@ -3,13 +3,46 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
-from paperreader.model import Link
+from paperreader.model import Link, parse_arxiv_id
 
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}]+(?:\([^\s()]*\)[^\s<>\"'()\[\]{}]*)*", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}>'\""
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "sr.ht")
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+$")
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) link with a host; a `doi:` or `arxiv:` id as its https page; else
+    None. Links come from files anyone can write (a backup included): `file://`, `javascript:`,
+    `data:` and the rest are never stored, shown as links or opened."""
+    text = (url or "").strip()
+    low = text.lower()
+    if low.startswith("doi:") or _DOI.match(text):
+        doi = text[4:].strip() if low.startswith("doi:") else text
+        return f"https://doi.org/{doi}" if _DOI.match(doi) else None
+    if low.startswith("arxiv:"):
+        arxiv = parse_arxiv_id(text[6:].strip())
+        return f"https://arxiv.org/abs/{arxiv}" if arxiv else None
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return None
+    return text if parts.scheme.lower() in ("http", "https") and host else None
+
+
+def web_links(links) -> list[Link]:
+    """The links that are http(s) (doi:/arxiv: ids made so); every other link is dropped."""
+    out = []
+    for link in links:
+        url = web_url(link.url)
+        if url is not None:
+            out.append(link if url == link.url else Link(link.kind, url, link.label))
+    return out
 
 
 def urls_in(text: str) -> list[str]:
@@ -61,7 +94,7 @@ def links_for(
         ]
     if doi:
         links.append(Link("doi", f"https://doi.org/{doi}", f"DOI {doi}"))
-    links += list(urls)
+    links += web_links(urls)  # a store written before links were checked may hold others
     links += [Link(kind_of_url(u), u, u) for u in urls_in(abstract)]
     if not arxiv_id:
         q = quote_plus(title)

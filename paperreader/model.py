@@ -103,7 +103,11 @@ class Paper:
         categories = tuple([c for c in map(clean_line, self.categories) if c])
         doi, comment = clean_line(self.doi) or None, clean_line(self.comment) or None
         journal_ref, published = clean_line(self.journal_ref) or None, clean_line(self.published) or None
-        urls = tuple([Link(clean_line(u.kind), clean_line(u.url), clean_line(u.label)) for u in self.urls])
+        urls = self.urls
+        if urls:  # only http(s) links are kept (doi:/arxiv: ids made so): links come from any file
+            from paperreader.links import web_links  # (links imports this module)
+
+            urls = tuple(web_links(Link(clean_line(u.kind), clean_line(u.url), clean_line(u.label)) for u in self.urls))
         if (
             title is self.title and abstract is self.abstract and doi is self.doi and comment is self.comment
             and journal_ref is self.journal_ref and published is self.published

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 SEEDED = "builtin_corpus_imported"
 INDEXED = "index_built_once"
+LISTINGS_READY = "listings_ready"
 
 
 class DataDirError(StoreError):
@@ -107,13 +108,39 @@ class Workspace:
     def seed(self) -> UpsertResult | None:
         """Import the built-in corpus once, on the first run with an empty library."""
         if self.library.get_meta(SEEDED) or self.library.count():
+            self._listings_ready()
             return None
         from paperreader.sources import pagedump
+        from paperreader.sources.listing import BUILTIN
+        from paperreader.store import listings
 
         papers = pagedump.parse(builtin_corpus().read_text(encoding="utf-8"), file=str(builtin_corpus()))
-        result = self.library.upsert(papers)
+        result = listings.upsert_listed(self.library, papers, listings.Recorder([(BUILTIN, papers)]))
         self.library.set_meta(SEEDED, "1")
+        listings.mark_seen(self.library)  # the built-in corpus is not "new"
+        self.library.set_meta(LISTINGS_READY, "1")
         return result
+
+    def _listings_ready(self) -> None:
+        """A library made before listings existed: the built-in corpus becomes its first listing and
+        the visit mark starts at now (nothing is new). Once; a failure is a notice."""
+        if self.library.get_meta(LISTINGS_READY):
+            return
+        from paperreader.store import listings
+
+        try:
+            if self.library.get_meta(SEEDED) and not listings.all_listings(self.library):
+                from paperreader.sources import pagedump
+                from paperreader.sources.listing import BUILTIN
+
+                papers = pagedump.parse(builtin_corpus().read_text(encoding="utf-8"), file=str(builtin_corpus()))
+                with self.library.transaction() as conn:
+                    ids = [listings.resolve_in(conn, p) for p in papers]
+                    listings.record(conn, BUILTIN, [i for i in ids if i], 0)
+            listings.ensure_mark(self.library)
+            self.library.set_meta(LISTINGS_READY, "1")
+        except StoreError as exc:
+            self.notices.append(f"the listings could not be set up: {exc}")
 
     def ensure_index(self, progress: Progress | None = None) -> str | None:
         """Build or catch up the index; a notice when an index we had built had to be rebuilt."""

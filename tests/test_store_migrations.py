@@ -55,7 +55,15 @@ def fill_v2(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('note_clock', '7')")
 
 
-FILL = {1: fill_v1, 2: fill_v2}
+def fill_v3(conn: sqlite3.Connection) -> None:
+    """Version 3: ranked listings (store.listings) with their papers in rank order."""
+    fill_v2(conn)
+    conn.execute("INSERT INTO listings(id, source, name, date, fingerprint, added, recorded_at) "
+                 "VALUES (1, 'hf-daily', 'Hugging Face daily papers', '2024-01-02', 'fp1', 2, ?)", (T,))  # fmt: skip
+    conn.execute("INSERT INTO listing_papers VALUES (1, 1, 't:0123456789ab'), (1, 2, 'arxiv:1706.03762')")
+
+
+FILL = {1: fill_v1, 2: fill_v2, 3: fill_v3}
 
 
 def store_at(path: Path, version: int) -> Path:
@@ -159,3 +167,18 @@ def test_a_failed_upgrade_leaves_the_store_as_it_was(tmp_path, next_version):
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'shiny'").fetchone()
     conn.close()
     assert hashlib.sha256(store.read_bytes()).hexdigest() == before
+
+
+def test_a_version_3_store_keeps_its_listings(tmp_path):
+    from paperreader.store import listings
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    store_at(resolve(data_dir).store, 3)
+    ws = Workspace.open(resolve(data_dir))
+    try:
+        [kept] = listings.all_listings(ws.library)
+        assert (kept.source, kept.date, kept.papers, kept.added) == ("hf-daily", "2024-01-02", 2, 2)
+        assert listings.ranked(ws.library, kept.id) == ["t:0123456789ab", "arxiv:1706.03762"]
+    finally:
+        ws.close()

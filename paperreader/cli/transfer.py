@@ -252,7 +252,9 @@ def _write(export, args, ws, ids: list[str]) -> int:
             return export.write_bibtex(_records(ws, ids), out, keys)
         if args.format == "csv":
             return export.write_csv(_records(ws, ids), out)
-        return export.write_backup(_records(ws, ids), out, ws.library.saved_searches())
+        from paperreader.store.listings import backup_rows
+
+        return export.write_backup(_records(ws, ids), out, ws.library.saved_searches(), backup_rows(ws.library))
 
 
 def _title(args) -> str:

@@ -26,6 +26,7 @@ _TIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$")
 class Backup:
     papers: list[Paper] = field(default_factory=list)
     saved_searches: list[tuple[str, str]] = field(default_factory=list)
+    listings: list[dict] = field(default_factory=list)  # ranked listings (store.listings.backup_rows)
 
 
 def looks_like(text: str) -> bool:
@@ -134,7 +135,30 @@ def parse_backup(text: str, file: str = "", errors: list[SourceError] | None = N
             out.saved_searches.append((entry["name"], entry["query"]))
         else:
             skip_or_raise(errors, SourceError("a saved search should be an object with 'name' and 'query'", file, None))
+    for number, entry in enumerate(data.get("listings") or [], 1):
+        try:
+            out.listings.append(listing_of(entry))
+        except ValueError as exc:
+            skip_or_raise(errors, SourceError(f"listing {number}: {exc}", file, None))
     return out
+
+
+def listing_of(entry: Any) -> dict:
+    """One backed-up listing, checked: source, name, date, ranked paper ids; ValueError if malformed."""
+    if not isinstance(entry, dict):
+        raise ValueError("a listing should be an object")
+    for key in ("source", "name", "date"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise ValueError(f"{key!r} should be a non-empty string")
+    _time(entry, "date")
+    papers = _strings(entry.get("papers"), "'papers'")
+    added = entry.get("added", 0)
+    if not isinstance(added, int) or added < 0:
+        raise ValueError("'added' should be a count")
+    fp = entry.get("fingerprint")
+    return {"source": entry["source"], "name": entry["name"], "date": entry["date"], "added": added,
+            "recorded_at": _time(entry, "recorded_at"), "fingerprint": fp if isinstance(fp, str) and fp else None,
+            "papers": list(papers)}  # fmt: skip
 
 
 def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:

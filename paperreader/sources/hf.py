@@ -64,6 +64,9 @@ def _paper_of(item: Any, number: int, line: int | None, file: str) -> Paper:
     extra: dict = {"line": line} if line else {}
     if isinstance(paper.get("upvotes"), int):
         extra["upvotes"] = paper["upvotes"]
+    listed = _str(item, "publishedAt") if paper is not item and "highlightedTitle" not in item else ""
+    if _DATE.match(listed):  # the day Hugging Face listed it (a daily_papers item; search hits say where they matched)
+        extra["listed"] = listed[:10]
     return Paper(
         title=title,
         abstract=_str(paper, "summary") or _str(item, "summary"),

@@ -23,13 +23,18 @@ from paperreader.text import clean_block, clean_line, clean_tag
 NOTE_RULE = "\n\n---\n\n"
 
 
-def upsert_with_state(library: Library, papers: Iterable[Paper], saved_searches: Iterable[tuple[str, str]] = ()) -> UpsertResult:
+def upsert_with_state(
+    library: Library, papers: Iterable[Paper], saved_searches: Iterable[tuple[str, str]] = (), recorder=None
+) -> UpsertResult:
     """Upsert `papers` and merge each one's `extra["state"]` (see sources.backup) in one transaction.
 
-    A paper whose metadata is unchanged but whose state was merged counts as updated.
+    A paper whose metadata is unchanged but whose state was merged counts as updated. A
+    `store.listings.Recorder` writes listings in the same transaction.
     """
     result = UpsertResult()
     with library.transaction() as conn:
+        if recorder:
+            recorder.before(conn)
         for paper in papers:
             outcome = upsert_one(conn, paper)
             state = paper.extra.get("state")
@@ -42,6 +47,8 @@ def upsert_with_state(library: Library, papers: Iterable[Paper], saved_searches:
             conn.execute(
                 "INSERT OR IGNORE INTO saved_searches(name, query, created_at) VALUES (?, ?, ?)", (clean_line(name), query, now())
             )
+        if recorder:
+            recorder.after(conn)
     return result
 
 

@@ -85,6 +85,27 @@ DROP TABLE drafts;
 ALTER TABLE drafts_by_owner RENAME TO drafts;
 INSERT OR IGNORE INTO meta(key, value) VALUES ('note_clock', '1');
 """,
+    # 3: ranked listings (store/listings.py): a trending page, a day of HF papers, an arXiv mail or
+    # API answer, with its papers in rank order; the fingerprint makes a re-import record nothing.
+    3: """
+CREATE TABLE listings(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    name TEXT NOT NULL,
+    date TEXT NOT NULL,
+    fingerprint TEXT NOT NULL UNIQUE,
+    added INTEGER NOT NULL DEFAULT 0,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX listings_date ON listings(date, id);
+CREATE TABLE listing_papers(
+    listing_id INTEGER NOT NULL REFERENCES listings(id) ON DELETE CASCADE,
+    rank INTEGER NOT NULL,
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    PRIMARY KEY(listing_id, rank)
+);
+CREATE INDEX listing_papers_paper ON listing_papers(paper_id);
+""",
     # 4: the trash (store/trash.py): a deleted paper's row and everything that referred to it, as
     # JSON, kept 30 days; several entries may hold one paper (deleted, imported again, deleted).
     4: """

@@ -1,8 +1,8 @@
 """The library browsed (the empty query), read a page at a time so launch never reads 100k ids.
 
-The order is `Library.list_ids`'s: newest star first, then the rest by title. For All and Unread
-(the big lists) the first page comes from `store.listing` (a LIMIT query); the whole id list is
-read only once the user scrolls past that page. Starred and Annotated are small: read whole.
+For All and Unread (the big lists) the order is `store.listing.ordered_ids`' (by default the
+latest ranked listing's order, then older listings' papers, then the rest by title) and the first
+page comes from a LIMIT query; the whole id list is read only once the user scrolls past that page. Starred and Annotated are small: read whole.
 Blocking: call from worker threads.
 """
 
@@ -15,14 +15,14 @@ from paperreader.tui.results import Filter
 class BrowseList:
     """The ids of one browse listing: `total`, and `ids(offset, count)` reading more as needed."""
 
-    def __init__(self, library, filter: Filter, first: int) -> None:
+    def __init__(self, library, filter: Filter, first: int, order: str = "listing") -> None:
         self.library = library
         self.filter = filter
+        self.order = order
         if filter in (Filter.ALL, Filter.UNREAD):
             self._unread = filter is Filter.UNREAD
-            self._starred = listing.starred_ids(library, self._unread)
             self.total = listing.count(library, self._unread)
-            self._known = self._starred + listing.unstarred_ids(library, self._unread, max(0, first - len(self._starred)))
+            self._known = listing.ordered_ids(library, order, unread=self._unread, limit=first)
             self._complete = len(self._known) >= self.total
         else:
             self._known = library.list_ids(**filter.list_flags())
@@ -32,6 +32,6 @@ class BrowseList:
     def ids(self, offset: int, count: int) -> list[str]:
         """Ids offset..offset+count; past the first page, reads the whole list once."""
         if offset + count > len(self._known) and not self._complete:
-            self._known = self._starred + listing.unstarred_ids(self.library, self._unread)
+            self._known = listing.ordered_ids(self.library, self.order, unread=self._unread)
             self._complete = True
         return self._known[offset : offset + count]

@@ -27,7 +27,12 @@ def has_graphical_browser(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def open_in_browser(url: str) -> bool:
-    """Open `url` in a graphical browser; False if there is none here. Blocking: call from a worker."""
+    """Open `url` in a graphical browser; False if there is none here. Blocking: call from a worker.
+    Only http(s) links are opened (a second guard: imports keep no others)."""
+    from paperreader.links import web_url
+
+    if web_url(url) != url or not url.lower().startswith(("http://", "https://")):
+        return False
     if not has_graphical_browser():
         return False
     import webbrowser
