@@ -158,11 +158,36 @@ def cmd_flag(args) -> int:
     return 0
 
 
+def _new_note(args) -> str | None:
+    """The text `--set` gives (read before anything opens); None for --clear. Nothing left after
+    cleaning (empty stdin: `cat missing.md | paperreader note ID --set -`) is refused, not a clear."""
+    if args.set is None:
+        return None
+    from paperreader.text import clean_block
+
+    text = _stdin_text() if args.set == "-" else args.set
+    if not clean_block(text).strip():
+        where = "standard input was empty" if args.set == "-" else "the text given was empty"
+        raise CliError(f"paperreader: the new note is empty ({where}); the note was left as it was (use --clear to remove it)", EXIT_BAD)
+    return text
+
+
+def _stdin_text() -> str:
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:
+        return sys.stdin.read()
+    data = raw.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"paperreader: standard input is not UTF-8 text (byte {exc.start + 1}); the note was left as it was", EXIT_BAD) from None
+
+
 def cmd_note(args) -> int:
+    text = _new_note(args)
     with workspace(args) as ws:
         record = _record(ws, args.id)
         if args.set is not None or args.clear:
-            text = sys.stdin.read() if args.set == "-" else (args.set or "")
             saved = ws.library.set_note(record.id, None if args.clear else text)
             if not args.json:
                 print(f"note {'saved' if saved else 'cleared'}: {record.id}")
