@@ -11,16 +11,11 @@ from __future__ import annotations
 import csv
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TextIO
 
 FORMATS = ("markdown", "bibtex", "json", "csv")
-_STOPWORDS = frozenset(
-    "a an the of on in for to and or with by from at as is are via towards toward into its it be we our "
-    "do does can how what when why which not no all you your this that these those".split()
-)
 _BIB_SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
     "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -34,18 +29,12 @@ _CSV_FORMULA = ("=", "+", "@", "\t", "\r")
 # --- BibTeX ------------------------------------------------------------------------------------------
 
 
-def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", folded.encode("ascii", "ignore").decode().lower())
-
-
 def bibtex_key(record) -> str:
-    """arXiv's key shape: first author's last name, year, first significant title word."""
-    last = _ascii_word(record.authors[0].split()[-1]) if record.authors and record.authors[0].split() else ""
-    year = str(record.year) if record.year else ""
-    words = [w for w in (_ascii_word(x) for x in re.split(r"[\s\-–—:/]+", record.title)) if w]
-    word = next((w for w in words if w not in _STOPWORDS), words[0] if words else "")
-    return (last + year + word) or "paper"
+    """The key of a paper on its own (no library to check for papers sharing it); within a library,
+    `paperreader.citation.citation_keys` is the key, and what every command uses."""
+    from paperreader.citation import record_base_key
+
+    return record_base_key(record)
 
 
 def bibtex_escape(text: str) -> str:
@@ -110,27 +99,6 @@ def bibtex_entry(record, key: str | None = None) -> str:
     return f"@misc{{{key or bibtex_key(record)},\n{body}}}\n"
 
 
-def assign_keys(records: Iterable) -> dict[str, str]:
-    """Unique keys for an export: a clash keeps the base key for the smallest id, then b, c, ... by id."""
-    groups: dict[str, list[str]] = {}
-    for record in records:
-        groups.setdefault(bibtex_key(record), []).append(record.id)
-    keys = {}
-    for base, ids in groups.items():
-        for n, pid in enumerate(sorted(ids)):
-            keys[pid] = base if n == 0 else base + _suffix(n)
-    return keys
-
-
-def _suffix(n: int) -> str:
-    letters = ""
-    n += 1  # 1 -> "b"
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(97 + r) + letters
-    return letters
-
-
 # --- Markdown ----------------------------------------------------------------------------------------
 
 
@@ -177,11 +145,8 @@ def write_markdown(records: Iterable, out: TextIO, title: str = "Papers") -> int
     return count
 
 
-def write_bibtex(records: Iterable, out: TextIO, keys: dict[str, str] | None = None) -> int:
-    """Entries separated by blank lines; `keys` from `assign_keys` (computed here if not given)."""
-    if keys is None:
-        records = list(records)
-        keys = assign_keys(records)
+def write_bibtex(records: Iterable, out: TextIO, keys: dict[str, str]) -> int:
+    """Entries separated by blank lines; `keys` from `paperreader.citation.citation_keys`."""
     count = 0
     for record in records:
         out.write(("\n" if count else "") + bibtex_entry(record, keys.get(record.id)))

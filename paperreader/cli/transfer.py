@@ -248,7 +248,9 @@ def _write(export, args, ws, ids: list[str]) -> int:
         if args.format == "markdown":
             return export.write_markdown(_records(ws, ids), out, title=_title(args))
         if args.format == "bibtex":
-            keys = export.assign_keys(_records(ws, ids))
+            from paperreader.citation import citation_keys
+
+            keys = citation_keys(ws.library, _records(ws, ids))
             return export.write_bibtex(_records(ws, ids), out, keys)
         if args.format == "csv":
             return export.write_csv(_records(ws, ids), out)

@@ -212,7 +212,16 @@ class PaperActions:
         if record := self._paper():
             from paperreader.tui.screens.pick import CopyMenu
 
-            self.app.push_screen(CopyMenu(record), lambda kind: kind and self.copy(record, kind))
+            # the menu is there at once (keys typed after y reach it); the BibTeX key, a lookup
+            # in the library, fills its preview from a worker
+            menu = CopyMenu(record, key_for=self.citation_key_of)
+            self.app.push_screen(menu, lambda kind: kind and self.copy(record, kind))
+
+    def citation_key_of(self, record: PaperRecord) -> str:
+        """The paper's key in the library, as `export --format bibtex` gives it. Blocking: workers only."""
+        from paperreader.citation import citation_key
+
+        return citation_key(self.fetcher.ws.library, record)
 
     def action_copy_link(self) -> None:
         if record := self._paper():
@@ -221,11 +230,25 @@ class PaperActions:
     def copy(self, record: PaperRecord, kind: str) -> None:
         from paperreader.tui.citations import COPY_KINDS, copy_text
 
+        if kind == "bibtex":
+            self._copy_bibtex(record)
+            return
         text = copy_text(record, kind)
         if text is None:
             self.notify(f"This paper has no {COPY_KINDS[kind]}.", severity="warning")
             return
         self.copy_text(text, COPY_KINDS[kind])
+
+    @work(thread=True, exit_on_error=False, group="copy")
+    def _copy_bibtex(self, record: PaperRecord) -> None:
+        from paperreader.tui.citations import copy_text
+
+        try:
+            text = copy_text(record, "bibtex", self.citation_key_of(record))
+        except Exception as exc:  # StoreError
+            self.post_message(ActionFailed(f"Could not make the BibTeX entry: {exc}"))
+            return
+        self.app.call_from_thread(self.copy_text, text, "BibTeX")
 
     def copy_text(self, text: str, what: str) -> None:
         self.app.copy_to_clipboard(text)  # OSC 52, and the app's own clipboard for pasting

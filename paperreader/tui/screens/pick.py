@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -64,21 +67,46 @@ class CopyMenu(Picker):
         Binding("t", "pick('title')", "Title", id="copy.title"),
     ]
 
-    def __init__(self, record: PaperRecord) -> None:
+    def __init__(self, record: PaperRecord, key_for: Callable[[PaperRecord], str] | None = None) -> None:
+        """`key_for(record)`: the paper's citation key in the library (blocking; run in a worker)."""
+        self.record, self.key_for = record, key_for
         options = []
         for kind, label in COPY_KINDS.items():
             value = copy_text(record, kind)
-            preview = _clip(value.splitlines()[0]) if value else "(none)"
-            line = Text.assemble(
-                (f" {kind[0]} ", "bold reverse" if value else "dim"),
-                (f" {label[0].upper()}{label[1:]:<14}", "bold"),
-                (f" {preview}", "dim"),
-                no_wrap=True,
-                overflow="ellipsis",
-                end="",
-            )
-            options.append(Option(line, id=kind, disabled=value is None))
+            if kind == "bibtex" and key_for is not None and value is not None:
+                value = "@misc{…  (finding the paper's key in the library)"
+            options.append(Option(self._line(kind, label, value), id=kind, disabled=value is None))
         super().__init__(_heading("Copy from ", record.title), options, "enter copy  ·  l m b t  ·  escape close")
+
+    @staticmethod
+    def _line(kind: str, label: str, value: str | None) -> Text:
+        preview = _clip(value.splitlines()[0]) if value else "(none)"
+        return Text.assemble(
+            (f" {kind[0]} ", "bold reverse" if value else "dim"),
+            (f" {label[0].upper()}{label[1:]:<14}", "bold"),
+            (f" {preview}", "dim"),
+            no_wrap=True,
+            overflow="ellipsis",
+            end="",
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.key_for is not None:
+            self._look_up_key()
+
+    @work(thread=True, exit_on_error=False, group="citation-key")
+    def _look_up_key(self) -> None:
+        try:
+            key = self.key_for(self.record)
+        except Exception:  # the copy itself looks again and reports a failure
+            return
+        value = copy_text(self.record, "bibtex", key)
+        self.app.call_from_thread(self._show_key, value)
+
+    def _show_key(self, value: str | None) -> None:
+        if self.is_attached:
+            self.query_one(OptionList).replace_option_prompt("bibtex", self._line("bibtex", COPY_KINDS["bibtex"], value))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
