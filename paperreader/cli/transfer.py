@@ -59,7 +59,7 @@ def register(sub) -> None:
     p.add_argument("--tag", metavar="T")
     p.add_argument("--query", metavar="Q", help="papers matching a search (see the search language)")
     p.add_argument("--format", default="markdown", choices=("markdown", "bibtex", "json", "csv"))
-    p.add_argument("-o", "--output", metavar="FILE", help="write FILE (atomically) instead of standard output")
+    p.add_argument("-o", "--output", metavar="FILE", help="write FILE, a regular file, whole (atomically); '-': standard output")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("fetch", help="fetch papers from arXiv or Hugging Face (network) and import them")
@@ -228,23 +228,28 @@ def _records(ws, ids: list[str], chunk: int = 1000):
 
 def cmd_export(args) -> int:
     from paperreader import export
+    from paperreader.cli.output import check_target
+    from paperreader.paths import resolve
 
+    target = check_target(args.output, resolve(args.data_dir)) if args.output else None  # before anything opens
     with workspace(args, index=args.query is not None) as ws:
         ids = _selected_ids(ws, args)
         try:
-            count = _write(export, args, ws, ids)
+            count = _write(export, args, ws, ids, target)
         except BrokenPipeError:
             raise
         except OSError as exc:
             where = args.output or "standard output"
             raise CliError(f"paperreader: cannot write {where}: {exc.strerror or exc}", EXIT_BAD) from None
-    if args.output:
+    if target is not None:
         print(f"exported {count} paper{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
     return 0
 
 
-def _write(export, args, ws, ids: list[str]) -> int:
-    with _output(args.output) as out:
+def _write(export, args, ws, ids: list[str], target) -> int:
+    from paperreader.cli.output import OutputFile
+
+    with OutputFile(target, args.output) as out:
         if args.format == "markdown":
             return export.write_markdown(_records(ws, ids), out, title=_title(args))
         if args.format == "bibtex":
@@ -263,44 +268,6 @@ def _title(args) -> str:
     parts = ["starred" if args.starred else "", f"tagged {args.tag}" if args.tag else "", f"matching {args.query}" if args.query else ""]
     chosen = ", ".join(p for p in parts if p)
     return f"Papers ({chosen})" if chosen else "Papers"
-
-
-class _output:
-    """Standard output, or FILE written to a temporary file beside it and renamed when complete."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = Path(path) if path else None
-
-    def __enter__(self):
-        if self.path is None:
-            return sys.stdout
-        import os
-        import tempfile
-
-        try:
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
-        except OSError as exc:
-            raise CliError(f"paperreader: cannot write {self.path}: {exc.strerror or exc}", EXIT_BAD) from None
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.fh
-
-    def __exit__(self, kind, exc, tb) -> None:
-        if self.path is None:
-            return
-        import os
-
-        try:
-            if kind is None:
-                self.fh.flush()
-                os.fsync(self.fh.fileno())
-            self.fh.close()
-            if kind is None:
-                os.replace(self.tmp, self.path)
-        except OSError as err:
-            raise CliError(f"paperreader: cannot write {self.path}: {err.strerror or err}", EXIT_BAD) from None
-        finally:
-            if os.path.exists(self.tmp):
-                os.unlink(self.tmp)
 
 
 # --- fetch and resolve -------------------------------------------------------------------------------
