@@ -18,6 +18,7 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
     from paperreader.tui.screens.paper_actions import PAPER_BINDINGS
     from paperreader.tui.screens.pick import CopyMenu, LinksMenu, NamePrompt, Picker, SavedSearches
     from paperreader.tui.screens.tags import TagEditor
+    from paperreader.tui.screens.tag_browser import TagBrowser
     from paperreader.tui.widgets.reader import ReaderPane
     from paperreader.tui.widgets.results_list import ResultsList
     from paperreader.tui.widgets.search_box import SearchBox
@@ -34,6 +35,7 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
         ("Copy menu", list(CopyMenu.BINDINGS)),
         ("Links", list(LinksMenu.BINDINGS)),
         ("Saved searches", list(SavedSearches.BINDINGS)),
+        ("Tag browser", list(TagBrowser.BINDINGS)),
         ("Dialogs", [*TagEditor.BINDINGS, *Picker.BINDINGS, *NamePrompt.BINDINGS, *ConfirmScreen.BINDINGS, *HelpScreen.BINDINGS]),
     ]
 

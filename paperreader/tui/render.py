@@ -95,11 +95,15 @@ def reader_abstract(row: Row, match: Style) -> Text:
     return highlighted(row.record.abstract, row.abstract_spans, match)
 
 
-def links_text(record: PaperRecord, label_style: Style | str) -> Text:
+def links_text(record: PaperRecord, label_style: Style | str, hyperlinks: bool = False) -> Text:
+    """One link a line; with `hyperlinks`, each URL is an OSC 8 hyperlink (http(s) only)."""
+    from paperreader.links import web_url
+
     out = Text(end="")
     for i, link in enumerate(record.links):
         if i:
             out.append("\n")
         out.append(f"{link.kind:<8}", style=label_style)
-        out.append(link.url)
+        linkable = hyperlinks and web_url(link.url) == link.url
+        out.append(link.url, style=Style(link=link.url, underline=True) if linkable else "")
     return out

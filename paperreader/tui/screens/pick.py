@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from paperreader.links import web_url
 from paperreader.store import PaperRecord
 from paperreader.tui.citations import COPY_KINDS, copy_text
 
@@ -127,9 +129,9 @@ class LinksMenu(Picker):
     def __init__(self, record: PaperRecord) -> None:
         options = []
         for i, link in enumerate(record.links):
-            line = Text.assemble(
-                (f"{_clip(link.label or link.kind, 22):<22}", "bold"), (f" {_clip(link.url, 64)}", "dim"), end=""
-            )
+            line = Text.assemble((f"{_clip(link.label or link.kind, 22):<22} ", "bold"), end="")
+            # an OSC 8 hyperlink: clickable in terminals that support them (only http(s) links exist)
+            line.append(_clip(link.url, 64), style=Style(dim=True, link=link.url) if web_url(link.url) == link.url else "dim")
             options.append(Option(line, id=str(i)))
         self.urls = [link.url for link in record.links]
         super().__init__(_heading("Links of ", record.title), options, "enter/o open  ·  c copy  ·  escape close")

@@ -48,11 +48,18 @@ class ReaderPane(VerticalScroll, can_focus=True):
 
         url: str
 
+    @dataclass
+    class CitationKeyWanted(Message):
+        """A paper is shown: its citation key (a library lookup) is wanted for the reader."""
+
+        record: object
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.row: Row | None = None
         self._note_shown = ""
         self._note = None  # the Markdown widget, once a note was shown
+        self._keys: dict[str, str] = {}  # citation keys looked up for papers shown
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-hint", markup=False)
@@ -93,14 +100,43 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self.query_one("#reader-title", Static).update(head)
         styles = {name: self._style(name) for name in ("star", "note", "tag")}
         self.query_one("#reader-marks", Static).update(render.status_marks(record, styles))
-        body = Text.assemble(self._heading("Abstract"), "\n", render.reader_abstract(row, match), "\n\n", self._heading("Links"), end="")
-        if record.links:
-            body.append("\n").append_text(render.links_text(record, "dim"))
-        self.query_one("#reader-body", Static).update(body)
+        self._show_body(row)
+        if self._keys.get(row.id) is None or not same:
+            self.post_message(self.CitationKeyWanted(record))
         self._show_note(record.note)
         self.set_class(not record.has_note, "-no-note")
         if not same:
             self.scroll_home(animate=False)
+
+    def _show_body(self, row: Row) -> None:
+        """The abstract, the links (OSC 8 hyperlinks: clickable in terminals that support them) and,
+        once looked up, the paper's citation key."""
+        record = row.record
+        body = Text.assemble(self._heading("Abstract"), "\n", render.reader_abstract(row, self._style("match")), "\n\n", self._heading("Links"), end="")
+        if record.links:
+            body.append("\n").append_text(render.links_text(record, "dim", hyperlinks=True))
+        if key := self._keys.get(row.id):
+            body.append("\n\n").append_text(self._heading("BibTeX key")).append("  ").append(key)
+        self.query_one("#reader-body", Static).update(body)
+
+    def show_citation_key(self, paper_id: str, key: str) -> None:
+        """The key `y b` copies and `export` writes for this paper (looked up by the screen in a worker)."""
+        if len(self._keys) > 500:
+            self._keys.clear()
+        changed = self._keys.get(paper_id) != key
+        self._keys[paper_id] = key
+        if changed and self.row is not None and self.row.id == paper_id:
+            self._show_body(self.row)
+
+    def on_click(self, event) -> None:
+        """A click on a link (the reader's links are hyperlinks) opens it through the app, which
+        knows about SSH and $BROWSER, whether or not the terminal handles OSC 8 itself."""
+        from paperreader.links import web_url
+
+        url = getattr(event.style, "link", None)
+        if url and web_url(url) == url:
+            event.stop()
+            self.post_message(self.LinkClicked(url))
 
     def _show_note(self, note: str) -> None:
         if note == self._note_shown:
