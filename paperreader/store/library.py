@@ -22,7 +22,7 @@ from paperreader.store import notes
 from paperreader.store.bulk import upsert_many
 from paperreader.store.notes import NoteConflict, NoteState, NoteTooLarge  # noqa: F401 (re-exported)
 from paperreader.store.schema import SCHEMA_VERSION, migrate
-from paperreader.store.validation import StoreError, _fsync_dir, _store_problem, connect, inspect_store
+from paperreader.store.validation import BUSY, StoreError, _fsync_dir, _store_problem, connect, inspect_store
 from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
 
 
@@ -75,7 +75,7 @@ class Library:
         try:
             conn = connect(self.path, check_same_thread=False)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the library ({self._why(exc)})") from None
+            raise StoreError(self._cannot("open", exc)) from None
         conn.row_factory = sqlite3.Row
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -98,16 +98,22 @@ class Library:
                     ) from None
         except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(f"{self.path}: cannot use the library ({self._why(exc)}); it was left as it was") from None
+            raise StoreError(self._cannot("use", exc, "; it was left as it was")) from None
         except StoreError:
             conn.close()
             raise
         return conn
 
+    def _cannot(self, verb: str, exc: sqlite3.Error, tail: str = "") -> str:
+        why = self._why(exc)
+        if why == BUSY or why.startswith("the disk is full"):  # a whole sentence already
+            return f"{self.path}: cannot {verb} the library: {why}"
+        return f"{self.path}: cannot {verb} the library ({why}){tail}"
+
     def _why(self, exc: sqlite3.Error) -> str:
         if not (os.access(self.path.parent, os.W_OK) and os.access(self.path, os.W_OK)):
             return "the library or its folder is read-only; paperreader needs to write there"
-        return _store_problem(exc) or str(exc)
+        return _store_problem(exc, self.path) or str(exc)
 
     def _create(self) -> None:
         """A new, empty store, built beside and linked into place whole: never a half-made file."""
@@ -133,7 +139,7 @@ class Library:
                     os.replace(tmp, self.path)
             _fsync_dir(self.path.parent)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot create the library ({_store_problem(exc) or exc})") from None
+            raise StoreError(f"{self.path}: cannot create the library ({_store_problem(exc, self.path) or exc})") from None
         finally:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)
@@ -149,13 +155,13 @@ class Library:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                raise StoreError(f"{self.path}: cannot write the library: {_store_problem(exc) or exc}") from None
+                raise StoreError(f"{self.path}: cannot write the library: {_store_problem(exc, self.path) or exc}") from None
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
-                reason = _store_problem(exc)
+                reason = _store_problem(exc, self.path)
                 if reason is None and not isinstance(exc, sqlite3.OperationalError):
                     raise
                 raise StoreError(f"{self.path}: the change was not saved: {reason or exc}") from None
@@ -176,7 +182,7 @@ class Library:
             try:
                 return self._conn.execute(sql, tuple(params)).fetchall()
             except sqlite3.Error as exc:
-                reason = _store_problem(exc)
+                reason = _store_problem(exc, self.path)
                 if reason is None:
                     raise
                 raise StoreError(f"{self.path}: cannot read the library: {reason}") from None
@@ -214,7 +220,7 @@ class Library:
             os.replace(tmp, target)
             _fsync_dir(target.parent)
         except sqlite3.Error as exc:
-            raise StoreError(f"{target}: the backup failed: {_store_problem(exc) or exc}") from None
+            raise StoreError(f"{target}: the backup failed: {_store_problem(exc, target) or exc}") from None
         except OSError as exc:
             raise StoreError(f"{target}: the backup failed: {exc.strerror or exc}") from None
         finally:

@@ -35,10 +35,11 @@ def _fsync_dir(directory: Path) -> None:
 
 
 # What SQLite says when the file, the disk or the lock is the problem (not our SQL): primary codes.
+BUSY = "the library is busy (another paperreader is writing); try again"
 _STORE_PROBLEMS = {
     3: "permission denied",  # SQLITE_PERM
-    5: "the library is busy (another paperreader holds a write lock)",  # SQLITE_BUSY
-    6: "the library is locked",  # SQLITE_LOCKED
+    5: BUSY,  # SQLITE_BUSY
+    6: BUSY,  # SQLITE_LOCKED
     8: "the library or its folder is read-only",  # SQLITE_READONLY
     10: "disk I/O error",  # SQLITE_IOERR
     11: "the library file is damaged",  # SQLITE_CORRUPT
@@ -46,18 +47,47 @@ _STORE_PROBLEMS = {
     14: "cannot open the library file",  # SQLITE_CANTOPEN
     26: "not an SQLite database",  # SQLITE_NOTADB
 }
-# Tables every paperreader store has had since version 1.
-REQUIRED_TABLES = frozenset({"meta", "papers", "aliases", "stars", "notes", "tags", "changes"})
+_SAYS_ALL = {5, 6}  # SQLite's own words ("database is locked") add nothing to ours
+_MAYBE_FULL = {10, 13, 14}  # an I/O error or a file that cannot be made: often a full disk (ENOSPC)
+FULL_BELOW = 1 << 20  # bytes free under which an I/O error is taken for a full disk
 
 
-def _store_problem(exc: sqlite3.Error) -> str | None:
-    """A plain reason if `exc` is about the file, disk or lock; None for a bug in our SQL."""
+def disk_full(path: Path | str) -> str | None:
+    """'the disk is full (…)' if the file system holding `path` has (almost) no room left; else None.
+    statvfs only: no file is opened."""
+    folder = Path(path)
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return None
+    free = st.f_bavail * st.f_frsize
+    if free >= FULL_BELOW and not (st.f_files and st.f_favail == 0):
+        return None
+    return f"the disk is full ({folder} has {free // 1024} KiB free); free some space and try again"
+
+
+def _store_problem(exc: sqlite3.Error, path: Path | str | None = None) -> str | None:
+    """A plain reason if `exc` is about the file, disk or lock; None for a bug in our SQL. With the
+    `path` written, an I/O error on a disk with no room left is said as a full disk."""
     code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None and (code & 0xFF) in _STORE_PROBLEMS:
-        return f"{_STORE_PROBLEMS[code & 0xFF]} ({exc})"
+    primary = code & 0xFF if code is not None else None
+    if path is not None and (primary in _MAYBE_FULL or (primary is None and "disk" in str(exc))):
+        full = disk_full(path)
+        if full:
+            return full
+    if primary in _SAYS_ALL:
+        return _STORE_PROBLEMS[primary]
+    if primary in _STORE_PROBLEMS:
+        return f"{_STORE_PROBLEMS[primary]} ({exc})"
     if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "malformed", without a code
         return str(exc)
     return None
+
+
+# Tables every paperreader store has had since version 1.
+REQUIRED_TABLES = frozenset({"meta", "papers", "aliases", "stars", "notes", "tags", "changes"})
 
 
 def _readonly_uri(path: Path, immutable: bool = False) -> str:
@@ -153,6 +183,8 @@ def unreadable(path: Path, exc: sqlite3.Error) -> str:
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if code == 26 or str(exc) == "file is not a database":  # SQLITE_NOTADB
         return f"{path}: not a paperreader library (not an SQLite database); it was left as it was"
+    if code in _SAYS_ALL or (code in _MAYBE_FULL and disk_full(path)):
+        return f"{path}: cannot open the library: {_store_problem(exc, path)}"
     return f"{path}: not a readable paperreader library ({exc}); it was left as it was"
 
 
