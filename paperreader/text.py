@@ -37,6 +37,24 @@ def strip_controls(text: str, keep_newlines: bool = False) -> str:
     return _CONTROLS.sub(" ", text)
 
 
+# What a terminal must not receive from untrusted text: every control but tab and newline (a
+# carriage return only as part of CRLF), and the bidi overrides and line/paragraph separators.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_CONTROLS = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: str, keep_cr: bool = False) -> str:
+    """`text` safe to write to a terminal: escape sequences and controls removed, newline and tab
+    (and CRLF) kept; `keep_cr` also keeps a lone carriage return (a progress bar redrawing its line).
+    Clean text is handed back as it is (one scan)."""
+    if _TERMINAL_UNSAFE.search(text) is None:
+        return text
+    text = _ESCAPES.sub("", text)
+    if keep_cr:
+        return _TERMINAL_CONTROLS.sub(lambda m: m.group() if m.group() == "\r" else "", text)
+    return _TERMINAL_CONTROLS.sub("", text)
+
+
 def clean_line(text: str | None) -> str:
     """One line of display text: no controls, entities decoded, whitespace collapsed."""
     if not text:

@@ -61,18 +61,26 @@ def _tui_data_dir(argv: list[str]) -> tuple[bool, str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tui, data_dir = _tui_data_dir(sys.argv[1:] if argv is None else argv)
+    if not tui:
+        from paperreader.cli.render import clean_streams
+
+        with clean_streams():  # every text a command prints, its errors included, is cleaned
+            args = _guarded(lambda: build_parser().parse_args(argv))
+            if isinstance(args, int):
+                return args
+            if args.command is not None:
+                return _guarded(lambda: args.handler(args) or EXIT_OK)
+        data_dir = args.data_dir
+    from paperreader.tui import run  # the TUI draws with its own escapes, on the streams as they are
+
+    return run(data_dir=data_dir)
+
+
+def _guarded(step):
+    """`step()`, or the exit code of a failure reported in one line."""
     try:
-        tui, data_dir = _tui_data_dir(sys.argv[1:] if argv is None else argv)
-        if tui:
-            from paperreader.tui import run
-
-            return run(data_dir=data_dir)
-        args = build_parser().parse_args(argv)
-        if args.command is None:
-            from paperreader.tui import run
-
-            return run(data_dir=args.data_dir)
-        return args.handler(args) or EXIT_OK
+        return step()
     except CliError as exc:
         print(str(exc).splitlines()[0] if str(exc) else "error", file=sys.stderr)
         return exc.code
@@ -81,3 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a disk or permission failure no command turned into its own words
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"paperreader: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD

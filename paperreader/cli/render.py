@@ -1,17 +1,79 @@
-"""Human-readable CLI output. Text is already free of control characters (the store cleans it);
-highlights are drawn in bold only when stdout is a terminal."""
+"""CLI output, and the one cleaner every byte a command prints goes through.
+
+The store cleans text on the way in, but a command also prints queries, paths, arguments and
+stores written before (or by other tools). So `clean_streams` puts `TerminalText` in front of stdout
+and stderr for the whole command: escape sequences and control characters are removed from
+whatever is written (newline and tab kept), and the only escapes that pass are our own highlight
+(BOLD/RESET, drawn only when stdout is a terminal). JSON is cleaned value by value before encoding,
+so it stays valid and its values hold what was shown.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
+from contextlib import contextmanager
+
+from paperreader.text import for_terminal
 
 BOLD, RESET = "\x1b[1;33m", "\x1b[0m"
+_OWN_STYLES = re.compile("(" + re.escape(BOLD) + "|" + re.escape(RESET) + ")")
+
+
+class TerminalText:
+    """A text stream that writes `for_terminal(text)` to the stream it wraps."""
+
+    def __init__(self, stream, *, keep_cr: bool = False) -> None:
+        self.stream = stream
+        self._keep_cr = keep_cr
+        try:
+            self._styles = stream.isatty()
+        except (AttributeError, ValueError):
+            self._styles = False
+
+    def write(self, text: str) -> int:
+        if self._styles and "\x1b[" in text:
+            parts = _OWN_STYLES.split(text)  # our highlights at odd positions, cleaned text between
+            cleaned = "".join(p if i % 2 else for_terminal(p, self._keep_cr) for i, p in enumerate(parts))
+        else:
+            cleaned = for_terminal(text, self._keep_cr)
+        self.stream.write(cleaned)
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name):  # flush, fileno, isatty, encoding, buffer...
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def clean_streams():
+    """stdout and stderr cleaned for the duration of a command (not the TUI: it draws with Rich)."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(out), TerminalText(err, keep_cr=True)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def clean_json(obj):
+    """`obj` with every string (keys too) cleaned for a terminal, newlines kept."""
+    if isinstance(obj, str):
+        return for_terminal(obj)
+    if isinstance(obj, dict):
+        return {clean_json(k): clean_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [clean_json(v) for v in obj]
+    return obj
 
 
 def emit_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(clean_json(obj), ensure_ascii=False) + "\n")
 
 
 def marked(text: str, spans, tty: bool) -> str:
