@@ -1,7 +1,13 @@
-"""The library listed a page at a time, in `Library.list_ids`'s order (newest star first, then
-the rest by title), for the TUI's browse list: the first page of All or Unread is a LIMIT query
-down the title index (a millisecond at 100k papers, where every id takes 150-250 ms). Reads go
-through the library's `_query`, so they take its lock and its errors are StoreErrors."""
+"""The library listed in an order, a page at a time, for the TUI's browse list and `paperreader list`.
+
+`ordered_ids(library, order, unread=..., limit=...)` is the one entry point: `order` is one of
+ORDERS. "listing" (the default) is the latest ranked listing's papers by rank, then older listings'
+papers (newest listing first, by rank), then the rest by title; "added" newest first, "published"
+newest first (undated last), "title", "starred" (newest star first, then the rest by title).
+ORDER_BY holds the SQL fragment of each non-listing order over `papers p LEFT JOIN stars s`. With
+a limit, the first page is a LIMIT query (a millisecond at 100k papers, where every id takes
+150-250 ms). `starred_ids`/`unstarred_ids` are the older starred-first order. Reads go through the
+library's `_query`, so they take its lock and its errors are StoreErrors."""
 
 from __future__ import annotations
 
