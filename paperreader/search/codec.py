@@ -215,6 +215,22 @@ class PRFieldWriter(whoosh3.W3FieldWriter):
 
 
 # -- reading -----------------------------------------------------------------------------------------------
+def checked_decode(info: PRTermInfo, postfile, name: str) -> Postings:
+    """A term's posting list, checked against its record (count, first and last document): bytes
+    overwritten by others raise IndexDamaged naming the file, not whatever decoding hit."""
+    from paperreader.search.validate import IndexDamaged
+
+    try:
+        postings = decode(info.blob(postfile))
+        ids = postings.ids
+        ok = len(ids) == info._df and ids and ids[0] == info._minid and ids[-1] == info._maxid
+    except Exception:
+        ok = False
+    if not ok:
+        raise IndexDamaged(name or "a posting list does not decode")
+    return postings
+
+
 def values_for(fmt, postings: Postings) -> list:
     """Each posting's value in the field format's own encoding (for Whoosh's matchers)."""
     n = len(postings)
@@ -258,8 +274,9 @@ class PRTermsReader(whoosh3.W3TermsReader):
         return PRTermInfo.read_doc_freq(self._dbfile, self._range_for_key(fieldname, tbytes)[0])
 
     def postings(self, fieldname, tbytes) -> Postings:
-        """The decoded posting list of a term (raises TermNotFound)."""
-        return decode(self.term_info(fieldname, tbytes).blob(self._postfile))
+        """The decoded posting list of a term (raises TermNotFound; IndexDamaged when its bytes
+        do not decode into the list its term record describes)."""
+        return checked_decode(self.term_info(fieldname, tbytes), self._postfile, getattr(self, "name", ""))
 
 
 class PRCodec(whoosh3.W3Codec):
@@ -274,7 +291,7 @@ class PRCodec(whoosh3.W3Codec):
         return PRPostingsWriter(dbfile)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
-        postings = decode(terminfo.blob(dbfile))
+        postings = checked_decode(terminfo, dbfile, "")
         weights = [float(postings.tf(i)) * format_.field_boost for i in range(len(postings))]
         return ListMatcher(postings.ids, weights, values_for(format_, postings), format_,
                            scorer=scorer, term=term, terminfo=terminfo)
@@ -284,4 +301,6 @@ class PRCodec(whoosh3.W3Codec):
         tilen = storage.file_length(tiname)
         tifile = storage.open_file(tiname)
         postfile = segment.open_file(storage, self.POSTS_EXT)
-        return PRTermsReader(self, tifile, tilen, postfile)
+        reader = PRTermsReader(self, tifile, tilen, postfile)
+        reader.name = segment.make_filename(self.POSTS_EXT)  # named when a list is damaged
+        return reader

@@ -6,9 +6,11 @@ asked for (what is on screen), from the store's text.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
+from paperreader.search.budget import SEARCH_SECONDS, guarded
 from paperreader.search.highlight import Highlight, TermMatcher, fragment, spans_in
 from paperreader.search.index import SearchIndex
 from paperreader.search.query import ParsedQuery, QueryError, make_parser, parse
@@ -77,6 +79,8 @@ class SearchEngine:
         self.index = index
         self.library = index.library
         self._parser = None
+        self.time_budget: float | None = SEARCH_SECONDS  # per search (search/budget.py)
+        self.stopping = threading.Event()  # set by stop(): running and later searches end at once
         self._analyzers = {name: _for_highlights(a) for name, a in
                            (("title", text_analyzer()), ("abstract", text_analyzer()), ("note", text_analyzer()), ("author", name_analyzer()))}
 
@@ -89,6 +93,11 @@ class SearchEngine:
     def parse(self, text: str) -> ParsedQuery:
         return parse(text, self.parser, self.library)
 
+    def stop(self) -> None:
+        """End running searches and refuse new ones (the app is quitting: nobody waits for them)."""
+        self.stopping.set()
+
+    @guarded
     def search(self, text: str, *, limit: int = 20, highlight: bool = True, filter_query: str = "") -> SearchResults:
         """Ranked hits for `text` (ANDed with `filter_query`, e.g. "is:starred"); raises QueryError."""
         start = time.perf_counter()
@@ -98,7 +107,7 @@ class SearchEngine:
         except QueryError:
             raise
         except Exception as exc:  # Whoosh's parser on input we did not foresee
-            raise QueryError(f"cannot read this query ({type(exc).__name__}: {exc})") from None
+            raise QueryError("cannot read this query: check its quotes, brackets, ~ and field names") from None
         parsed.text = text
         from whoosh import query as wq
 
@@ -125,6 +134,7 @@ class SearchEngine:
         out.seconds = time.perf_counter() - start
         return out
 
+    @guarded
     def ranked_ids(self, parsed: ParsedQuery, limit: int) -> list[str]:
         """The ids of the best `limit` hits of an already parsed query, best first, through the
         same fast evaluation as search() (for paging deep into a result list; term scores of the
@@ -165,6 +175,7 @@ class SearchEngine:
             out.append(Highlight("author", author_text, tuple(spans)))
         return out
 
+    @guarded
     def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:
         """Papers like this one, offline: its most distinctive words, searched in title and abstract."""
         from whoosh import query as wq

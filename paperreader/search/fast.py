@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from math import log
 from operator import add
 
+from paperreader.search.budget import check as check_budget
 from paperreader.search.phrase import PhraseSearch
 
 B, K1 = 0.75, 1.2
@@ -175,6 +176,7 @@ class FastSearch(PhraseSearch):
         k1p, table = self._scorer(field, text, boost)
         ratio = self._ratios(field, table)
         for sub, offset, p in self._postings(field, text):
+            check_budget()  # between segments (a term's list is scored in C)
             ids, tfs = p.ids, p.tfs
             lengths = self._length_bytes(sub, field) or bytes(ids[-1] + 1)
             gids = ids if not offset else map(offset.__add__, ids)
@@ -266,7 +268,11 @@ class FastSearch(PhraseSearch):
         for sub, offset in self.leaves:
             m = node.matcher(sub, sub.context())
             scorable = True
+            steps = 0
             while m.is_active():
+                steps += 1
+                if not steps & 4095:
+                    check_budget()
                 s = 0.0
                 if scorable:
                     try:
@@ -281,6 +287,7 @@ class FastSearch(PhraseSearch):
     def _eval(self, node):
         from whoosh import query as wq
 
+        check_budget()  # the search's time budget and stop flag (search/budget.py), at every node
         if node is wq.NullQuery or isinstance(node, wq.NullQuery.__class__):
             return {}
         if isinstance(node, wq.Every):
@@ -290,6 +297,7 @@ class FastSearch(PhraseSearch):
         if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
             out: dict = {}
             for t in self._expand(node):
+                check_budget()
                 self._term(node.fieldname, t, node.boost, out)
             return out
         if isinstance(node, wq.Or) and type(node) is wq.Or:

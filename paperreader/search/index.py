@@ -1,7 +1,8 @@
 """The Whoosh index: a cache of the store that any process can build, catch up or throw away.
 
 A stamp file (`paperreader-index.json`) holds the index schema version, the paperreader version
-that wrote it, a build id, and the store change number it has caught up to. A missing, damaged,
+that wrote it, a build id, the library's identity and the store change number it has caught up
+to (checked on open: `search/validate.py`). A missing, damaged,
 older or newer index is rebuilt from the store into a side directory and swapped in, so a crash
 mid-build leaves the old index (or none) but never a half one.
 """
@@ -55,6 +56,8 @@ class SearchIndex:
         self._stamp: dict = {}
         self._vocabulary: Vocabulary | None = Vocabulary()
         self.schema = build_schema()
+        self._damaged: str | None = None  # why a search found the open index unreadable: rebuild it
+        self._rebuilt_for_damage: set[str] = set()  # builds made because of damage (not rebuilt twice)
 
     # -- state -----------------------------------------------------------------------------
     def read_stamp(self) -> dict | None:
@@ -74,26 +77,62 @@ class SearchIndex:
         if stamp.get("schema") != INDEX_SCHEMA_VERSION:
             newer = isinstance(stamp.get("schema"), int) and stamp["schema"] > INDEX_SCHEMA_VERSION
             return f"the search index was built by {'a newer' if newer else 'an older'} paperreader"
+        from paperreader.search import validate
+
+        reason = validate.stamp_problem(stamp, self.library)
+        if reason:
+            return reason
         try:
             ix = _whoosh_index().open_dir(str(self.dir))
-            with ix.reader() as reader:
-                reader.doc_count()
+        except Exception:  # whoosh raises many kinds on damaged files
+            return "the search index is damaged (its table of contents cannot be read)"
+        try:
+            return validate.open_problem(ix, stamp, self.library)
+        except Exception:
+            return "the search index is damaged (a segment cannot be opened)"
+        finally:
             ix.close()
-        except Exception as exc:  # whoosh raises many kinds on damaged files
-            return f"the search index is damaged ({type(exc).__name__})"
-        return None
+
+    def mark_damaged(self, reason: str) -> bool:
+        """A search could not read the open index: the next ensure() or catch-up rebuilds it.
+        False (not marked) if this index was itself rebuilt because of damage."""
+        with self._lock:
+            if self._stamp.get("build") in self._rebuilt_for_damage:
+                return False
+            self._damaged = reason
+            self._drop_searcher()
+            return True
 
     def ensure(self, progress: Progress | None = None) -> str | None:
         """Make the index usable: rebuild if it must be, else catch up. Returns a notice if rebuilt."""
         with self._lock:
+            if self._damaged is not None:
+                reason = self._damaged.split("; rebuilding")[0]
+                self._rebuild_damaged(progress)
+                return f"{reason}; rebuilt it from the library"
             if self._ix is None:
                 reason = self.problem()
                 if reason:
                     self.rebuild(progress)
                     return f"{reason}; rebuilt it from the library"
                 self._open()
+                self._adopt()
             self.catch_up()
             return None
+
+    def _rebuild_damaged(self, progress: Progress | None = None) -> int:
+        done = self.rebuild(progress)
+        self._damaged = None
+        self._rebuilt_for_damage.add(self._stamp.get("build"))
+        return done
+
+    def _adopt(self) -> None:
+        """An index stamped before stamps named their library: name it now (it passed the checks)."""
+        if "library" in self._stamp:
+            return
+        on_disk = self.read_stamp() or {}
+        if on_disk.get("build") == self._stamp.get("build") and on_disk.get("seq") == self._stamp.get("seq"):
+            self._write_stamp(self.dir, self._stamp["seq"], self._stamp["build"], self._stamp["docs"])
 
     def _open(self) -> None:
         self._close()
@@ -127,7 +166,12 @@ class SearchIndex:
             self._close()
 
     def _write_stamp(self, directory: Path, seq: int, build: str, docs: int) -> None:
+        from paperreader.search.validate import library_id
+
         self._stamp = {"schema": INDEX_SCHEMA_VERSION, "paperreader": __version__, "build": build, "seq": seq, "docs": docs}
+        owner = library_id(self.library)
+        if owner is not None:
+            self._stamp["library"] = owner
         tmp = directory / f"{STAMP}.{os.getpid()}-{threading.get_ident()}.tmp"  # one per writer
         tmp.write_text(json.dumps(self._stamp), encoding="utf-8")
         os.replace(tmp, directory / STAMP)
@@ -260,6 +304,8 @@ class SearchIndex:
         An index deleted or damaged since it was opened (by the user, under a running TUI) is
         rebuilt from the store rather than failing the search that needed it."""
         with self._lock:
+            if self._damaged is not None:
+                return self._rebuild_damaged()
             try:
                 return self._catch_up()
             except IndexBusy:

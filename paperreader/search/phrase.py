@@ -9,6 +9,7 @@ from collections import OrderedDict
 from itertools import repeat
 from operator import rshift
 
+from paperreader.search.budget import check as check_budget
 from paperreader.search.postings import POSITION_BITS
 
 DECODED_CACHE_INTS = 1_000_000  # decoded posting lists of recent phrase words (ids and keys; ~40 bytes an int)
@@ -34,7 +35,10 @@ def _phrase_docs(keys: list[list[int]], slop: int) -> set[int]:
         return set(map(rshift, found, repeat(POSITION_BITS)))
     reach = set(keys[0])
     for kk in keys[1:]:
-        ahead = set().union(*(map(j.__add__, reach) for j in range(1, slop + 1)))
+        ahead: set = set()
+        for j in range(1, slop + 1):  # one shift at a time, the budget checked between them
+            check_budget()
+            ahead.update(map(j.__add__, reach))
         reach = ahead.intersection(kk)
         if not reach:
             break
@@ -82,6 +86,7 @@ class PhraseSearch:
                 segments.setdefault(offset, (sub, [None] * len(words)))[1][k] = p
         out: dict = {}
         for offset, (sub, ps) in segments.items():
+            check_budget()
             if not all(ps):
                 continue
             shortest = min(ps, key=len)

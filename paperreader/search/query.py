@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from paperreader.search.limits import cap, fuzzy_plugin
 from paperreader.search.schema import DEFAULT_FIELDS, FIELD_ALIASES, FIELD_BOOSTS, USER_FIELDS
 
 IS_VALUES = ("starred", "unstarred", "unread", "read", "annotated")
@@ -34,6 +35,7 @@ class ParsedQuery:
     whoosh: object  # whoosh.query.Query
     is_filters: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # plain words the user typed (for suggestions)
+    notices: list[str] = field(default_factory=list)  # what was changed to bound it (search/limits.py)
 
 
 def check(text: str) -> None:
@@ -111,7 +113,7 @@ def make_parser(schema):
     from whoosh import qparser
 
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.AndGroup)
-    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(fuzzy_plugin())  # Whoosh's, fixed for words the analyzer drops (`a~2`)
     parser.remove_plugin_class(qparser.BoostPlugin)  # `word^2` is rarely meant; ^ stays text
     return parser
 
@@ -155,4 +157,5 @@ def parse(text: str, parser, state) -> ParsedQuery:
     q = q.accept(answer_is)
     if isinstance(q, query.Not):  # "NOT x" alone means everything but x
         q = query.And([query.Every(), q])
-    return ParsedQuery(text, q, used, plain_words(text))
+    q, notices = cap(q)  # phrase slops and fuzzy distances within bounds
+    return ParsedQuery(text, q, used, plain_words(text), notices=notices)
