@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import select
 import signal
 import subprocess
@@ -58,6 +60,20 @@ READER = textwrap.dedent(
             ws.library.set_note(rest[0], rest[1])
         elif cmd == "tag":
             ws.library.add_tags(rest[0], [rest[1]])
+        elif cmd == "loop":  # write without waiting, each save reported, until killed
+            ids = sorted(ws.library.list_ids())  # as the test numbers them
+            for n in range(int(rest[0])):
+                pid = ids[n % len(ids)]
+                kind = ("star", "note", "tag")[n % 3]
+                value = f"loop{n}x"
+                if kind == "star":
+                    ws.library.set_star(pid, True)
+                elif kind == "note":
+                    ws.library.set_note(pid, value)
+                else:
+                    ws.library.add_tags(pid, [value])
+                print("saved", kind, pid, value, flush=True)
+            continue
         elif cmd == "quit":
             ws.close()
             print("bye", flush=True)
@@ -144,6 +160,17 @@ class Reader:
         self.proc.stdout.close()
         self.proc.stderr.close()
         self.proc.stdin.close()
+
+    def kill_and_read(self) -> None:
+        """kill -9, then keep what it printed before dying (`rest`: its saves reported since)."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=60)
+        self.rest = self.proc.stdout.read().splitlines()
+        for stream in (self.proc.stdout, self.proc.stderr, self.proc.stdin):
+            try:
+                stream.close()
+            except OSError:
+                pass
 
 
 def deleted_store_files(pid: int) -> list[str]:
@@ -325,3 +352,55 @@ def test_no_code_path_opens_the_store_outside_sqlite_while_connected(tmp_path, s
     line = [x for x in done.stdout.splitlines() if x.startswith("RAW-OPENS ")][-1]
     raw = json.loads(line.removeprefix("RAW-OPENS "))
     assert raw == [], "\n\n".join(f"{path} opened at:\n{stack}" for path, stack in raw)
+
+
+@pytest.fixture(scope="module")
+def rng():
+    seed = int(os.environ.get("PAPERREADER_CRASH_SEED") or random.SystemRandom().randrange(1 << 30))
+    print(f"cross-process crash seed: PAPERREADER_CRASH_SEED={seed}")
+    return random.Random(seed)
+
+
+def test_reader_killed_at_random_while_the_cli_writes(tmp_path, shared, rng):
+    """Three rounds: a fresh daily backup made by the reader, the reader writing as fast as it can,
+    CLI commands writing and reading meanwhile, kill -9 at a random moment; every save either side
+    reported is there, the store checks out, and the reader's WAL was never deleted under it.
+    (The reader's loop writes notes only on papers 1, 4, 7, 10; the CLI's notes go to the others,
+    so the last note reported on a paper is the one it must hold.)"""
+    data_dir, ids = shared
+    expected = Expected()
+    cli_note_papers = [pid for i, pid in enumerate(ids) if i % 3 != 1]
+    for round_ in range(3):
+        for old in (data_dir / "backups").glob("library-auto-*.sqlite3"):
+            old.unlink()  # so this round's reader makes the day's backup again
+        reader = Reader(tmp_path, data_dir)
+        try:
+            assert list((data_dir / "backups").glob("library-auto-*.sqlite3"))
+            reader.proc.stdin.write("loop 100000\n")
+            reader.proc.stdin.flush()
+            for n in range(rng.randint(2, 5)):
+                kind = rng.choice(["star", "note", "tag"])
+                pid = rng.choice(cli_note_papers if kind == "note" else ids)
+                cli_save(tmp_path, data_dir, expected, kind, pid, f"cli{round_}n{n}x")
+                shown = paperreader(tmp_path, data_dir, "show", pid, "--json")
+                assert shown.returncode == 0, shown.stderr
+                assert deleted_store_files(reader.pid) == []
+            time.sleep(rng.random() / 2)  # the kill lands anywhere in the reader's loop
+            assert deleted_store_files(reader.pid) == []
+        finally:
+            reader.kill_and_read()
+        # whole lines only: a kill during the print cuts the last one (that save counts as unreported)
+        reported = [line.split()[1:] for line in reader.rest if re.fullmatch(r"saved (star|note|tag) \S+ loop\d+x", line)]
+        assert reported, ("the reader saved nothing before the kill", reader.rest[-3:])
+        last = int(reported[-1][2][4:-1])
+        in_flight = {f"loop{last + 1}x", f"loop{last + 2}x"}  # running at the kill (or its report cut): landed or not
+        reader_notes = {}
+        for kind, pid, value in reported:
+            if kind == "note":
+                reader_notes[pid] = value
+            else:
+                expected.add(kind, pid, value)
+        found = check_store(tmp_path, data_dir)
+        for pid, value in reader_notes.items():
+            assert found["notes"].get(pid) in {value, *in_flight}, (pid, value, found["notes"].get(pid))
+        expected.assert_in(found)
