@@ -126,7 +126,9 @@ def arxiv_query(text: str) -> str:
     return " AND ".join(f"all:{w}" for w in re.findall(r"[^\s\"]+", text))
 
 
-def _arxiv_page(client: Client, query: str, start: int, count: int, url_params: dict | None = None) -> tuple[list[Paper], int]:
+def _arxiv_page(
+    client: Client, query: str, start: int, count: int, url_params: dict | None = None, info: dict | None = None
+) -> tuple[list[Paper], int]:
     params = {"search_query": query, "start": start, "max_results": count, **(url_params or {})}
     url = f"{arxiv_api()}/query?{urlencode(params)}"
     try:
@@ -143,21 +145,26 @@ def _arxiv_page(client: Client, query: str, start: int, count: int, url_params: 
     except SourceError as err:
         raise FetchError(err.reason if "arXiv answered" in err.reason else f"arXiv sent a feed paperreader cannot read: {err}") from None
     total = _TOTAL.search(text)
+    if info is not None and "listing" not in info:  # the first page says which listing this is (its <updated>)
+        from paperreader.sources.listing import atom_listing
+
+        info["listing"] = atom_listing(text)
     return papers, int(total.group(1)) if total else start + len(papers)
 
 
 def fetch_arxiv(
     query: str, *, limit: int = 50, client: Client | None = None, page: int = PAGE, sort: str = "relevance",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, info: dict | None = None,
 ) -> list[Paper]:  # fmt: skip
-    """Up to `limit` papers for an arXiv search, paging `page` at a time."""
+    """Up to `limit` papers for an arXiv search, paging `page` at a time; `info["listing"]` gets the
+    first page's ListingSpec (sources.listing) when `info` is given."""
     client = client or Client(delay=ARXIV_DELAY)
     order = {"relevance": {}, "submitted": {"sortBy": "submittedDate", "sortOrder": "descending"},
              "updated": {"sortBy": "lastUpdatedDate", "sortOrder": "descending"}}[sort]  # fmt: skip
     found: dict[str, Paper] = {}
     start, empty_pages, total = 0, 0, limit
     while start < min(limit, total):
-        papers, total = _arxiv_page(client, arxiv_query(query), start, min(page, limit - start), order)
+        papers, total = _arxiv_page(client, arxiv_query(query), start, min(page, limit - start), order, info)
         if not papers:  # arXiv sometimes answers a page empty and has it on a second try
             empty_pages += 1
             if empty_pages > 2 or start >= total:

@@ -14,7 +14,7 @@ from paperreader import __version__
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD = 0, 1, 2
 # Each module registers its subcommands with `register(subparsers)`.
 COMMAND_MODULES = ("paperreader.cli.commands", "paperreader.cli.transfer", "paperreader.cli.maintenance",
-                   "paperreader.cli.library_commands")
+                   "paperreader.cli.library_commands", "paperreader.cli.listings")
 
 
 class CliError(Exception):

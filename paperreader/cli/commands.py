@@ -27,6 +27,7 @@ def register(sub) -> None:
     p.add_argument("--tag")
     p.add_argument("--annotated", action="store_true", help="with a note or a tag")
     p.add_argument("--unread", action="store_true")
+    p.add_argument("--new", action="store_true", help="arrived since the last visit (see `paperreader seen`)")
     p.add_argument("--limit", type=int, default=0, help="at most N (0: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
@@ -131,6 +132,7 @@ def cmd_list(args) -> int:
     limit = _positive(args.limit, "limit")
     with workspace(args, backup=False) as ws:
         ids = ws.library.list_ids(starred=args.starred, tag=args.tag, annotated=args.annotated, unread=args.unread)
+        ids = _in_order(ws.library, ids, new=args.new)
         shown = ids[:limit] if limit else ids
         records = ws.library.get_many(shown)
         ordered = [records[i] for i in shown if i in records]
@@ -141,6 +143,16 @@ def cmd_list(args) -> int:
             for rank, record in enumerate(ordered, 1):
                 print_row(rank, record)
     return 0
+
+
+def _in_order(library, ids: list[str], *, new: bool = False) -> list[str]:
+    """The default order (the latest listing's rank, older listings, the rest by title); new papers only if asked."""
+    from paperreader.store import listing, listings
+
+    if new:
+        fresh = listings.new_ids(library)
+        ids = [i for i in ids if i in fresh]
+    return listing.arrange(library, ids)
 
 
 def cmd_flag(args) -> int:

@@ -286,15 +286,20 @@ def cmd_fetch(args) -> int:
         if args.source == "arxiv":
             if args.max < 1:
                 raise CliError(f"paperreader: --max must be 1 or more, not {args.max}", EXIT_BAD)
-            papers = fetch.fetch_arxiv(" ".join(args.query), limit=args.max, client=_client(args.delay), sort=args.sort)
+            info: dict = {}
+            papers = fetch.fetch_arxiv(" ".join(args.query), limit=args.max, client=_client(args.delay), sort=args.sort, info=info)
+            spec = _arxiv_listing(info.get("listing"), " ".join(args.query), args.sort)
         else:
             if args.date and not _is_date(args.date):
                 raise CliError(f"paperreader: --date must be YYYY-MM-DD, not {args.date!r}", EXIT_BAD)
             papers = fetch.fetch_hf(args.date, client=_client())
+            spec = _hf_listing(papers, args.date)
     except fetch.FetchError as exc:
         raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
     with workspace(args) as ws:
-        result = ws.library.upsert(papers) if papers else None
+        from paperreader.store.listings import Recorder, upsert_listed
+
+        result = upsert_listed(ws.library, papers, Recorder([(spec, papers)] if spec else [])) if papers else None
         ids = [ws.library.resolve_id(p.id) or p.id for p in papers]
     counts = {"added": result.added if result else 0, "updated": result.updated if result else 0,
               "unchanged": result.unchanged if result else 0}  # fmt: skip
@@ -304,6 +309,28 @@ def cmd_fetch(args) -> int:
         print(f"fetched {len(papers)} paper{'s' if len(papers) != 1 else ''}: "
               f"added {counts['added']}, updated {counts['updated']}, unchanged {counts['unchanged']}")  # fmt: skip
     return 0
+
+
+def _hf_listing(papers: list, day: str | None):
+    """A day of Hugging Face papers: the day asked, else the latest day its items were listed, else today."""
+    from datetime import date
+
+    from paperreader.sources.listing import hf_listing
+
+    if not papers:
+        return None
+    if day is None and not any(p.extra.get("listed") for p in papers):
+        day = date.today().isoformat()
+    return hf_listing(papers, "", day)
+
+
+def _arxiv_listing(spec, words: str, sort: str):
+    """The arXiv answer's listing: named by the query as typed (and the order, unless relevance),
+    dated by the feed's <updated>."""
+    from paperreader.store.listings import ListingSpec
+
+    name = f"arXiv: {' '.join(words.split())}" + ("" if sort == "relevance" else f" (by {sort})")
+    return ListingSpec("arxiv-atom", name, spec.date if spec else None, dated=False)
 
 
 def _is_date(text: str) -> bool:

@@ -2,7 +2,7 @@
 
 Words are ANDed; "exact phrase", "near words"~5, AND OR NOT and parentheses, `-word`, fields
 (title: abstract: author: note: tag: cat: year:), prefix `transf*`, fuzzy `transfomer~`, ranges
-`year:2020..2024`, and filters `is:starred|unread|read|annotated`, `has:note|code|tags|arxiv`.
+`year:2020..2024`, and filters `is:starred|unread|read|annotated|new`, `has:note|code|tags|arxiv`.
 Whoosh's parser forgives everything silently; we check first, so a malformed query gets a one-line
 explanation instead of surprising results.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from paperreader.search.limits import cap, fuzzy_plugin
 from paperreader.search.schema import DEFAULT_FIELDS, FIELD_ALIASES, FIELD_BOOSTS, USER_FIELDS
 
-IS_VALUES = ("starred", "unstarred", "unread", "read", "annotated")
+IS_VALUES = ("starred", "unstarred", "unread", "read", "annotated", "new")
 HAS_VALUES = ("note", "code", "tags", "arxiv")
 OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
 _TOKEN = re.compile(r'"[^"]*"?(?:~\d*)?|\(|\)|[^\s()"]+(?:"[^"]*"?)?|\S')
@@ -144,6 +144,10 @@ def parse(text: str, parser, state) -> ParsedQuery:
             used.append(value)
             if value == "starred":
                 return ids_query(state.starred_ids())
+            if value == "new":  # arrived since the previous visit (store.listings)
+                from paperreader.store.listings import new_ids
+
+                return ids_query(new_ids(state))
             if value == "unstarred":
                 return query.And([query.Every(), query.Not(ids_query(state.starred_ids()))])
             if value == "read":

@@ -80,3 +80,11 @@ def ordered_ids(library, order: str = "listing", *, unread: bool = False, limit:
     where = f" WHERE {_NOT_READ}" if unread else ""
     sql = f"SELECT p.id FROM papers p{joins}{where} ORDER BY {ORDER_BY[order]}"
     return _column(library, sql + " LIMIT ?", (limit,)) if limit is not None else _column(library, sql)
+
+
+def arrange(library, ids, order: str = "listing") -> list[str]:
+    """`ids` (any subset of the library, e.g. `Library.list_ids`' answer) put in `order`."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    return [pid for pid in ordered_ids(library, order) if pid in wanted]
