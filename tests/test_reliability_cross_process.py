@@ -404,3 +404,63 @@ def test_reader_killed_at_random_while_the_cli_writes(tmp_path, shared, rng):
         for pid, value in reader_notes.items():
             assert found["notes"].get(pid) in {value, *in_flight}, (pid, value, found["notes"].get(pid))
         expected.assert_in(found)
+
+
+# The real TUI (pilot) under the same audit hook: launch, the daily backup after the first paint,
+# a star, a search, quit. Nothing may open library.sqlite3* outside SQLite once connected.
+AUDITED_TUI = textwrap.dedent(
+    """
+    import asyncio, json, os, sys
+
+    store_names = {"library.sqlite3", "library.sqlite3-wal", "library.sqlite3-shm", "library.sqlite3-journal"}
+    state = {"connected": False, "raw": []}
+
+    def hook(event, args):
+        if event == "sqlite3.connect":
+            state["connected"] = True
+        elif event == "open" and state["connected"]:
+            path = args[0]
+            if isinstance(path, (str, bytes, os.PathLike)) and os.path.basename(os.fsdecode(path)) in store_names:
+                import traceback
+                state["raw"].append([os.fsdecode(path), "".join(traceback.format_stack(limit=8)[:-1])])
+
+    sys.addaudithook(hook)
+    sys.path.insert(0, sys.argv[2])
+    from tui_helpers import ready, settle
+    from paperreader.tui.app import PaperReaderApp
+
+    async def main():
+        app = PaperReaderApp(data_dir=sys.argv[1], system_copy=None, environ={})
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            for _ in range(100):
+                if any(f.startswith("library-auto-") for f in os.listdir(os.path.join(sys.argv[1], "backups"))
+                       if os.path.isdir(os.path.join(sys.argv[1], "backups"))):
+                    break
+                await settle(app, pilot, 1)
+            await pilot.press("s")
+            await settle(app, pilot)
+            await pilot.press("slash")
+            app.screen.search_box.value = "shared"
+            await settle(app, pilot)
+            await pilot.press("escape")
+            await settle(app, pilot)
+        print("RAW-OPENS " + json.dumps(state["raw"]))
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_the_tui_never_opens_the_store_outside_sqlite(tmp_path, shared):
+    data_dir, _ = shared
+    script = tmp_path / "audited_tui.py"
+    script.write_text(AUDITED_TUI)
+    helpers = Path(__file__).parent / "tui"
+    done = subprocess.run([sys.executable, str(script), str(data_dir), str(helpers)], capture_output=True, text=True,
+                          env=_env(tmp_path), timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert list((data_dir / "backups").glob("library-auto-*.sqlite3")), "the TUI made no daily backup"
+    raw = json.loads([x for x in done.stdout.splitlines() if x.startswith("RAW-OPENS ")][-1].removeprefix("RAW-OPENS "))
+    assert raw == [], "\n\n".join(f"{path} opened at:\n{stack}" for path, stack in raw)
+    assert check_store(tmp_path, data_dir)["stars"], "the star pressed in the TUI was not saved"
