@@ -28,6 +28,8 @@ def register(sub) -> None:
     p.add_argument("--annotated", action="store_true", help="with a note or a tag")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--new", action="store_true", help="arrived since the last visit (see `paperreader seen`)")
+    p.add_argument("--sort", choices=("listing", "added", "published", "title", "starred"), default="listing",
+                   help="listing rank (default), newest added, newest published, title, or newest star first")
     p.add_argument("--limit", type=int, default=0, help="at most N (0: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
@@ -132,7 +134,7 @@ def cmd_list(args) -> int:
     limit = _positive(args.limit, "limit")
     with workspace(args, backup=False) as ws:
         ids = ws.library.list_ids(starred=args.starred, tag=args.tag, annotated=args.annotated, unread=args.unread)
-        ids = _in_order(ws.library, ids, new=args.new)
+        ids = _in_order(ws.library, ids, new=args.new, order=args.sort)
         shown = ids[:limit] if limit else ids
         records = ws.library.get_many(shown)
         ordered = [records[i] for i in shown if i in records]
@@ -145,14 +147,15 @@ def cmd_list(args) -> int:
     return 0
 
 
-def _in_order(library, ids: list[str], *, new: bool = False) -> list[str]:
-    """The default order (the latest listing's rank, older listings, the rest by title); new papers only if asked."""
+def _in_order(library, ids: list[str], *, new: bool = False, order: str = "listing") -> list[str]:
+    """`ids` in `order` (store.listing.ORDERS; "listing", the default: the latest listing's rank,
+    older listings, the rest by title); new papers only if asked."""
     from paperreader.store import listing, listings
 
     if new:
         fresh = listings.new_ids(library)
         ids = [i for i in ids if i in fresh]
-    return listing.arrange(library, ids)
+    return listing.arrange(library, ids, order)
 
 
 def cmd_flag(args) -> int:

@@ -4,6 +4,7 @@ reader's links, at 140x40 and 80x24, on the real store and index."""
 from __future__ import annotations
 
 import re
+import shlex
 
 import pytest
 
@@ -228,3 +229,38 @@ async def test_links_are_hyperlinks_and_a_click_opens_them(make_app, browser, si
                 if link := app.screen.get_style_at(x, y).link:
                     menu_links.add(link)
         assert menu_links and menu_links <= {link.url for link in record.links}
+
+
+def _browser_script(tmp_path):
+    log = tmp_path / "opened.txt"
+    script = tmp_path / "my-browser"
+    script.write_text(f"#!/bin/sh\nfor a in \"$@\"; do echo \"$a\" >> '{log}'; done\n")
+    script.chmod(0o755)
+    return script, log
+
+
+@SIZES
+async def test_o_runs_BROWSER_whenever_it_is_set_and_says_what_it_ran(make_app, browser, tmp_path, size):
+    script, log = _browser_script(tmp_path)
+    # over SSH, no display: without $BROWSER nothing would open here
+    app = make_app(environ={"BROWSER": f"no-such-browser:{script} --new-tab %s", "SSH_CONNECTION": "10.0.0.1 1 10.0.0.2 22"})
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(app, pilot)
+        url = screen.results.current_row.record.link.url
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert log.read_text().splitlines() == ["--new-tab", url]
+        assert browser.calls == []  # the app's own opener was not asked
+        said = [n.message for n in app._notifications]
+        assert any(f"with $BROWSER: {shlex.join([str(script), '--new-tab', url])}" in m for m in said), said
+
+
+async def test_a_BROWSER_that_names_nothing_runnable_is_said_and_the_link_copied(make_app, browser, clipboard):
+    app = make_app(environ={"BROWSER": "no-such-browser-anywhere"})
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        url = screen.results.current_row.record.link.url
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert browser.calls == [] and app.clipboard == url
+        assert any("$BROWSER (no-such-browser-anywhere) names nothing that runs here" in n.message for n in app._notifications)

@@ -273,6 +273,24 @@ class PaperActions:
 
     @work(thread=True, exit_on_error=False, group="browser")
     def _open_url(self, url: str) -> None:
+        """`$BROWSER` when it is set (display or not, SSH or not), else a graphical browser if
+        there is one here, else the link is copied; the status line says which."""
+        from paperreader.tui.browser import browser_command, run_detached
+
+        command = browser_command(url, self.app.environ)
+        if command is not None and command.console:
+            self.app.call_from_thread(self._run_console_browser, command, url)
+            return
+        if command is not None:
+            problem = run_detached(command)
+            if problem is None:
+                self.app.call_from_thread(self.notify, f"Opened {url}\nwith $BROWSER: {command.shown}", markup=False)
+            else:
+                self.app.call_from_thread(self._cannot_open, url, f"$BROWSER ({command.shown}) failed: {problem}.")
+            return
+        if self.app.environ.get("BROWSER"):
+            self.app.call_from_thread(self._cannot_open, url, f"$BROWSER ({self.app.environ['BROWSER']}) names nothing that runs here.")
+            return
         try:
             opened = self.app.url_opener(url)
         except Exception:
@@ -282,13 +300,24 @@ class PaperActions:
         else:
             self.app.call_from_thread(self._cannot_open, url)
 
-    def _cannot_open(self, url: str) -> None:
+    def _cannot_open(self, url: str, why: str = "No browser to open here (SSH or no display; $BROWSER is not set).") -> None:
         self.app.copy_to_clipboard(url)
-        self.notify(
-            f"No browser to open here (SSH or no display). The link was copied instead:\n{url}",
-            severity="warning",
-            markup=False,
-        )
+        self.notify(f"{why} The link was copied instead:\n{url}", severity="warning", markup=False)
+
+    def _run_console_browser(self, command, url: str) -> None:
+        """A text browser from `$BROWSER` takes the terminal while it runs (like `$EDITOR`)."""
+        import subprocess
+
+        try:
+            with self.app.suspend():
+                code = subprocess.call(command.argv)
+        except Exception as exc:  # SuspendNotSupported, the command gone
+            self._cannot_open(url, f"$BROWSER ({command.shown}) could not run: {exc}.")
+            return
+        if code == 0:
+            self.notify(f"Opened {url}\nwith $BROWSER: {command.shown}", markup=False)
+        else:
+            self.notify(f"$BROWSER ({command.shown}) exited with status {code}.", severity="warning", markup=False)
 
     def action_links(self) -> None:
         if record := self._paper():
