@@ -37,10 +37,10 @@ def fill_v1(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
     conn.execute("INSERT INTO aliases(alias, paper_id) VALUES ('t:aaaaaaaaaaaa', 'arxiv:1706.03762')")
     conn.execute("INSERT INTO stars VALUES ('arxiv:1706.03762', ?)", (T,))
-    conn.execute("INSERT INTO notes VALUES ('arxiv:1706.03762', 'years of notes\nline two', ?)", (T,))
+    conn.execute("INSERT INTO notes(paper_id, body, updated_at) VALUES ('arxiv:1706.03762', 'years of notes\nline two', ?)", (T,))
     conn.execute("INSERT INTO tags VALUES ('arxiv:1706.03762', 'nlp', ?), ('t:0123456789ab', 'todo', ?)", (T, T))
     conn.execute("INSERT INTO reads VALUES ('t:0123456789ab', ?)", (T,))
-    conn.execute("INSERT INTO drafts VALUES ('t:0123456789ab', 'half a thought', ?)", (T,))
+    conn.execute("INSERT INTO drafts(paper_id, body, updated_at) VALUES ('t:0123456789ab', 'half a thought', ?)", (T,))
     conn.execute("INSERT INTO saved_searches VALUES ('mine', 'is:starred', ?)", (T,))
     conn.execute("INSERT INTO history(query, at) VALUES ('attention', ?)", (T,))
     conn.execute("INSERT INTO meta VALUES ('builtin_corpus_imported', '1')")
@@ -63,7 +63,25 @@ def fill_v3(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO listing_papers VALUES (1, 1, 't:0123456789ab'), (1, 2, 'arxiv:1706.03762')")
 
 
-FILL = {1: fill_v1, 2: fill_v2, 3: fill_v3}
+def fill_v4(conn: sqlite3.Connection) -> None:
+    """Version 4: the trash (store.trash) holding a deleted paper with its note and tag."""
+    import json
+
+    from paperreader.store.records import now
+
+    fill_v3(conn)
+    paper = {"id": "t:deadbeef0001", "title": "A deleted paper", "title_key": "a deleted paper", "abstract": "Gone for now.",
+             "authors": "[]", "arxiv_id": None, "published": None, "year": None, "categories": "[]", "doi": None,
+             "comment": None, "journal_ref": None, "urls": "[]", "source": "", "added_at": T, "updated_at": T}  # fmt: skip
+    rows = {"notes": [{"paper_id": paper["id"], "body": "kept in the trash", "updated_at": T, "version": 3}],
+            "tags": [{"paper_id": paper["id"], "tag": "binned", "added_at": T}]}  # fmt: skip
+    conn.execute(
+        "INSERT INTO trash(paper_id, title, deleted_at, snapshot) VALUES (?, ?, ?, ?)",
+        (paper["id"], paper["title"], now(), json.dumps({"paper": paper, "rows": rows})),
+    )
+
+
+FILL = {1: fill_v1, 2: fill_v2, 3: fill_v3, 4: fill_v4}
 
 
 def store_at(path: Path, version: int) -> Path:
@@ -180,5 +198,24 @@ def test_a_version_3_store_keeps_its_listings(tmp_path):
         [kept] = listings.all_listings(ws.library)
         assert (kept.source, kept.date, kept.papers, kept.added) == ("hf-daily", "2024-01-02", 2, 2)
         assert listings.ranked(ws.library, kept.id) == ["t:0123456789ab", "arxiv:1706.03762"]
+    finally:
+        ws.close()
+
+
+def test_a_version_4_store_keeps_its_trash(tmp_path):
+    from paperreader.store import trash
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    store_at(resolve(data_dir).store, 4)
+    ws = Workspace.open(resolve(data_dir))
+    try:
+        [entry] = trash.entries(ws.library)
+        assert (entry.paper_id, entry.has_note, entry.tags) == ("t:deadbeef0001", True, ("binned",))
+        assert trash.restore(ws.library, "t:deadbeef0001") == "t:deadbeef0001"
+        record = ws.library.get("t:deadbeef0001")
+        assert record.note == "kept in the trash" and record.tags == ("binned",)
+        ws.ensure_index()
+        assert [h.id for h in ws.engine.search("tag:binned").hits] == ["t:deadbeef0001"]
     finally:
         ws.close()
