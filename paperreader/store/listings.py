@@ -142,7 +142,10 @@ def upsert_listed(library, papers: list, recorder: Recorder):
 
 _LISTING_SQL = """SELECT l.id, l.source, l.name, l.date, l.added, l.recorded_at, l.fingerprint,
     (SELECT count(*) FROM listing_papers lp WHERE lp.listing_id = l.id) AS papers FROM listings l"""
-NEWEST_FIRST = "ORDER BY l.date DESC, l.id DESC"
+# Newest first by day, then by the order recorded: a listing's date may be a day ("2025-07-22") or a
+# time; two listings of one day are in the order they arrived.
+DAY = "substr(l.date, 1, 10)"
+NEWEST_FIRST = f"ORDER BY {DAY} DESC, l.id DESC"
 
 
 def _listing(row) -> Listing:
@@ -150,7 +153,7 @@ def _listing(row) -> Listing:
 
 
 def all_listings(library) -> list[Listing]:
-    """Every listing, newest first (by its date, then the order recorded)."""
+    """Every listing, newest first (by its day, then the order recorded)."""
     return [_listing(r) for r in library._query(f"{_LISTING_SQL} {NEWEST_FIRST}")]
 
 
@@ -169,8 +172,8 @@ def previous_of(library, listing: Listing) -> Listing | None:
     for where in ("l.source = ? AND l.name = ?", "l.source = ?"):
         params = (listing.source, listing.name) if "name" in where else (listing.source,)
         rows = library._query(
-            f"{_LISTING_SQL} WHERE {where} AND (l.date < ? OR (l.date = ? AND l.id < ?)) {NEWEST_FIRST} LIMIT 1",
-            (*params, listing.date, listing.date, listing.id),
+            f"{_LISTING_SQL} WHERE {where} AND ({DAY} < ? OR ({DAY} = ? AND l.id < ?)) {NEWEST_FIRST} LIMIT 1",
+            (*params, listing.date[:10], listing.date[:10], listing.id),
         )
         if rows:
             return _listing(rows[0])
@@ -230,7 +233,7 @@ def listed_ids(library) -> list[str]:
     """Papers that are on some listing: the latest listing's in rank order, then each older
     listing's papers not yet named (newest listing first, by rank)."""
     rows = library._query(
-        "SELECT lp.paper_id FROM listings l JOIN listing_papers lp ON lp.listing_id = l.id ORDER BY l.date DESC, l.id DESC, lp.rank"
+        f"SELECT lp.paper_id FROM listings l JOIN listing_papers lp ON lp.listing_id = l.id {NEWEST_FIRST}, lp.rank"
     )
     return list(dict.fromkeys(r[0] for r in rows))
 

@@ -24,6 +24,12 @@ class BrowseList:
             self.total = listing.count(library, self._unread)
             self._known = listing.ordered_ids(library, order, unread=self._unread, limit=first)
             self._complete = len(self._known) >= self.total
+        elif filter is Filter.NEW:  # since the previous visit, in the order asked
+            from paperreader.store.listings import new_ids
+
+            self._known = listing.arrange(library, new_ids(library), order)
+            self.total = len(self._known)
+            self._complete = True
         else:
             self._known = library.list_ids(**filter.list_flags())
             self.total = len(self._known)

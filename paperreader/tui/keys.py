@@ -19,6 +19,8 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
     from paperreader.tui.screens.pick import CopyMenu, LinksMenu, NamePrompt, Picker, SavedSearches
     from paperreader.tui.screens.tags import TagEditor
     from paperreader.tui.screens.tag_browser import TagBrowser
+    from paperreader.tui.screens.digest import DigestPanel
+    from paperreader.tui.screens.what_changed import WhatChanged
     from paperreader.tui.widgets.reader import ReaderPane
     from paperreader.tui.widgets.results_list import ResultsList
     from paperreader.tui.widgets.search_box import SearchBox
@@ -36,6 +38,8 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
         ("Links", list(LinksMenu.BINDINGS)),
         ("Saved searches", list(SavedSearches.BINDINGS)),
         ("Tag browser", list(TagBrowser.BINDINGS)),
+        ("What changed", list(WhatChanged.BINDINGS)),
+        ("Digest", list(DigestPanel.BINDINGS)),
         ("Dialogs", [*TagEditor.BINDINGS, *Picker.BINDINGS, *NamePrompt.BINDINGS, *ConfirmScreen.BINDINGS, *HelpScreen.BINDINGS]),
     ]
 

@@ -28,6 +28,7 @@ class Filter(Enum):
     STARRED = ("Starred", "is:starred")
     ANNOTATED = ("Annotated", "is:annotated")
     UNREAD = ("Unread", "is:unread")
+    NEW = ("New", "is:new")  # arrived since the previous visit (store.listings)
 
     @property
     def label(self) -> str:

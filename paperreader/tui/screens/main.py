@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from paperreader.tui import messages as msg
 from paperreader.tui.library_actions import LIBRARY_BINDINGS, LibraryActions
+from paperreader.tui.listing_views import LISTING_BINDINGS, ListingViews
 from paperreader.tui.marks import MARK_BINDINGS, MarkedPapers, Marks
 from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
 from paperreader.tui.screens.change_watch import ChangeWatcher
@@ -42,7 +43,7 @@ READER_INTERVAL = 0.08  # the reader redraws at most this often while the cursor
 BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
-class MainScreen(Startup, MarkedPapers, LibraryActions, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
+class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#results"  # focused as the screen is composed, not moved there after
     BINDINGS = [
@@ -54,6 +55,7 @@ class MainScreen(Startup, MarkedPapers, LibraryActions, PaperActions, HistoryAnd
         *PAPER_BINDINGS,
         *MARK_BINDINGS,
         *LIBRARY_BINDINGS,
+        *LISTING_BINDINGS,
     ]
 
     filter: reactive[Filter] = reactive(Filter.ALL, init=False)

@@ -48,6 +48,7 @@ class ResultsList(ScrollView, can_focus=True):
         "results-list--note",
         "results-list--placeholder",
         "results-list--mark",
+        "results-list--new",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -61,6 +62,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._on_cursor = False  # drawing the focused cursor's row: its text takes the cursor colour
         self._cursor_text = Style()
         self.marks: Container[str] = ()  # the screen's Marks: marked rows get MARK in their first column
+        self.new_ids: Container[str] = ()  # arrived since the previous visit: "new" before the tags
 
     # -- data the screen hands down --------------------------------------------------------------
     @property
@@ -257,6 +259,8 @@ class ResultsList(ScrollView, can_focus=True):
             title_style = self._cursor_text + Style(italic=record.read)
         title = highlighted(record.title, row.title_spans, self._style("match"), title_style)
         suffix = Text(end="")
+        if record.id in self.new_ids:
+            suffix.append("new ", style=self._cursor_text + Style(bold=True) if self._on_cursor else self._style("new"))
         if record.tags:
             tags = " ".join(f"#{t}" for t in record.tags)
             limit = max(8, width // 4)

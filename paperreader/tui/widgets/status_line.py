@@ -58,7 +58,12 @@ class StatusLine(Horizontal):
             noun = "paper" if result.total == 1 else "papers"
             what = "in the library" if result.mode == "browse" and filter is Filter.ALL else "match"
             at_least = "" if result.total_exact else "at least "
+            caption = getattr(result.listing, "caption", None)  # a listing stepped to with [ ] (tui/listing_views.py)
+            if caption:
+                what = "in the listing"
             text.append(f"{at_least}{result.total:,} {noun} {what}", style="bold")
+            if caption:
+                text.append(f" {caption}", style="italic")
             if result.mode == "search" and result.seconds:
                 text.append(f" ({result.seconds * 1000:.0f} ms)", style="dim")
         if result is not None and self._unread is not None:
