@@ -330,7 +330,9 @@ AUDITED = textwrap.dedent(
     out = os.path.join(os.path.dirname(data_dir), "export.json")
     for argv in (["show", pid], ["stats"], ["list", "--starred"], ["search", "shared"], ["star", pid],
                  ["note", pid, "--set", "from the cli"], ["tag", pid, "clitag"], ["untag", pid, "clitag"],
-                 ["backup"], ["check"], ["index"], ["export", "-o", out], ["similar", pid]):
+                 ["backup"], ["check"], ["index"], ["export", "-o", out], ["similar", pid],
+                 ["export", "--format", "json", "-o", out + ".backup.json"], ["import", out + ".backup.json"],
+                 ["index", "--rebuild"]):
         code = main(["--data-dir", data_dir, *argv])
         assert code == 0, (argv, code)
     backups = sorted(f for f in os.listdir(os.path.join(data_dir, "backups")) if f.endswith(".sqlite3"))
