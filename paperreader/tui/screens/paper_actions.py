@@ -284,7 +284,7 @@ class PaperActions:
         if command is not None:
             problem = run_detached(command)
             if problem is None:
-                self.app.call_from_thread(self.notify, f"Opened {url}\nwith $BROWSER: {command.shown}", markup=False)
+                self.app.call_from_thread(self.notify, f"Opened the link with $BROWSER: {command.shown}", markup=False)
             else:
                 self.app.call_from_thread(self._cannot_open, url, f"$BROWSER ({command.shown}) failed: {problem}.")
             return
@@ -315,7 +315,7 @@ class PaperActions:
             self._cannot_open(url, f"$BROWSER ({command.shown}) could not run: {exc}.")
             return
         if code == 0:
-            self.notify(f"Opened {url}\nwith $BROWSER: {command.shown}", markup=False)
+            self.notify(f"Opened the link with $BROWSER: {command.shown}", markup=False)
         else:
             self.notify(f"$BROWSER ({command.shown}) exited with status {code}.", severity="warning", markup=False)
 
