@@ -18,6 +18,9 @@ EXAMPLE = """\
 # separated by commas. Binding ids are listed on the help screen (press ?).
 # theme = "nord"
 #
+# [reader]
+# mark_read = "open"     # opening a paper marks it read: "open" (at once), "never", or seconds, e.g. 5
+#
 # [keymap]
 # "paper.star" = "s,*"
 # "results.down" = ["j", "down", "ctrl+n"]
@@ -31,6 +34,7 @@ _TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 class Settings:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    mark_read_after: float | None = 0.0  # seconds a paper stays open before it is marked read; None: never
     problems: list[str] = field(default_factory=list)
 
 
@@ -65,6 +69,20 @@ def load(path: Path) -> Settings:
         settings.theme = theme.strip()
     elif theme is not None:
         settings.problems.append(f"{path}: theme must be a name in quotes; ignored")
+    reader = data.get("reader", {})
+    if not isinstance(reader, dict):
+        settings.problems.append(f"{path}: [reader] must be a table; ignored")
+        reader = {}
+    if "mark_read" in reader:
+        value = reader["mark_read"]
+        if value in ("open", "immediately") or value is True:
+            settings.mark_read_after = 0.0
+        elif value == "never" or value is False:
+            settings.mark_read_after = None
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 3600:
+            settings.mark_read_after = float(value)
+        else:
+            settings.problems.append(f'{path}: reader.mark_read must be "open", "never" or seconds (0 to 3600); using "open"')
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
         settings.problems.append(f"{path}: [keymap] must be a table of binding id = \"keys\"; ignored")

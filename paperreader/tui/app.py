@@ -15,12 +15,13 @@ from textual.screen import ModalScreen
 
 from paperreader.tui.browser import Opener, open_in_browser
 from paperreader.tui.clipboard import SystemCopy, pyperclip_copy
+from paperreader.tui.early_keys import EarlyKeys
 from paperreader.tui.providers import ActionsProvider, PapersProvider
 
 _DEFAULT = object()
 
 
-class PaperReaderApp(App[None]):
+class PaperReaderApp(EarlyKeys, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "paperreader"
     COMMANDS = App.COMMANDS | {ActionsProvider, PapersProvider}
@@ -52,6 +53,7 @@ class PaperReaderApp(App[None]):
         self.system_copy: SystemCopy | None = pyperclip_copy if system_copy is _DEFAULT else system_copy
         self.url_opener: Opener = url_opener or open_in_browser
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        self.hold_early_keys()  # until the main screen's search box takes them
 
     def on_load(self) -> None:
         from paperreader.tui.opening import Opening

@@ -20,6 +20,7 @@ class Opening:
         self.workspace = None
         self.fetcher = None
         self.first = None  # the library's first page (a ResultSet), if it could be read
+        self.sorts = ("listing", "relevance")  # the remembered browse and search orders
         self.error: str | None = None
         self._done = threading.Event()
         self._lock = threading.Lock()
@@ -51,7 +52,10 @@ class Opening:
 
             self.workspace, self.fetcher = workspace, Fetcher(workspace)
             try:
-                self.first = self.fetcher.first("", Filter.ALL)
+                from paperreader.tui.sort_order import remembered
+
+                self.sorts = remembered(workspace.library)
+                self.first = self.fetcher.first("", Filter.ALL, sort=self.sorts[0])
             except Exception:  # the screen searches again and reports what went wrong
                 self.first = None
         with self._lock:

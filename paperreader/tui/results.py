@@ -81,7 +81,29 @@ class ResultSet:
     mode: str = "search"  # "browse" (empty query), "search", "similar"
     similar_to: PaperRecord | None = None
     parsed: object | None = None  # the engine's ParsedQuery, to fetch more of the same
-    listing: object | None = None  # browse mode: the BrowseList that pages through the library
+    listing: object | None = None  # the ids in order when known (browse, a sorted search): .total, .ids()
+    sort: str = "relevance"  # the order shown: one of SORTS
+
+
+SORTS = {
+    "listing": "Listing rank",
+    "added": "Newest added",
+    "published": "Published date",
+    "title": "Title",
+    "starred": "Starred time",
+    "relevance": "Relevance",
+}
+
+
+class IdList:
+    """Ids read whole and already in order (a sorted search, a small filter), paged like BrowseList."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self._ids = ids
+        self.total = len(ids)
+
+    def ids(self, offset: int, count: int) -> list[str]:
+        return self._ids[offset : offset + count]
 
 
 class RowMaker:
@@ -129,30 +151,43 @@ class Fetcher:
         self.ws = workspace
         self._ranking: tuple | None = None  # (parsed query, ranked ids, limit asked)
 
-    def first(self, query: str, filter: Filter, count: int = PAGE) -> ResultSet:
-        """The first page of a search (or of the library, for an empty query); raises QueryError."""
+    def first(self, query: str, filter: Filter, count: int = PAGE, sort: str | None = None) -> ResultSet:
+        """The first page of a search (or of the library, for an empty query); raises QueryError.
+
+        `sort`: one of SORTS (None: listing order when browsing, relevance for a query)."""
         if not query.strip():
             from paperreader.tui.browse import BrowseList
 
-            listing = BrowseList(self.ws.library, filter, first=count)
-            result = ResultSet(query, filter, listing.total, mode="browse", listing=listing)
+            order = sort if sort in SORTS and sort != "relevance" else "listing"
+            listing = BrowseList(self.ws.library, filter, first=count, order=order)
+            if filter not in (Filter.ALL, Filter.UNREAD):  # small lists, read whole: put in the order asked
+                from paperreader.store.ordering import sort_ids
+
+                listing = IdList(sort_ids(self.ws.library, listing.ids(0, listing.total), order))
+            result = ResultSet(query, filter, listing.total, mode="browse", listing=listing, sort=order)
         else:
             found = self.ws.engine.search(query, limit=count, highlight=False, filter_query=filter.query)
             result = ResultSet(
                 query, filter, found.total, suggestion=found.suggestion, seconds=found.seconds, parsed=found.parsed,
                 total_exact=getattr(found, "total_exact", True),
             )
-            maker = RowMaker(found.parsed)
-            result.rows = {i: maker.row(hit.record) for i, hit in enumerate(found.hits)}
-            result.total = max(result.total, len(result.rows))
-            return result
+            if sort in SORTS and sort != "relevance" and found.total:
+                from paperreader.store.ordering import sort_ids
+
+                result.listing = IdList(sort_ids(self.ws.library, self.ws.engine.ranked_ids(found.parsed, found.total), sort))
+                result.sort, result.total = sort, result.listing.total
+            else:
+                maker = RowMaker(found.parsed)
+                result.rows = {i: maker.row(hit.record) for i, hit in enumerate(found.hits)}
+                result.total = max(result.total, len(result.rows))
+                return result
         result.rows = self.page(result, 0, count)
         return result
 
     def page(self, result: ResultSet, offset: int, count: int = PAGE) -> dict[int, Row]:
         """Rows offset..offset+count of a result set."""
-        if result.mode == "browse":
-            ids = result.listing.ids(offset, count) if result.listing is not None else []
+        if result.listing is not None:
+            ids = result.listing.ids(offset, count)
         elif result.mode == "search" and result.parsed is not None:
             ids = self._ranked_ids(result.parsed, offset, count)
         else:
@@ -177,13 +212,45 @@ class Fetcher:
             self._ranking = (parsed, ids, limit)
         return ids[offset : offset + count]
 
-    def all_ids(self, result: ResultSet) -> list[str]:
-        """Every id of a result set, in its order (for `*`, next unread, finding a paper's row)."""
-        if result.mode == "browse":
-            return result.listing.ids(0, result.total) if result.listing is not None else []
+    def all_ids(self, result: ResultSet, limit: int | None = None) -> list[str]:
+        """Every id of a result set (the first `limit`), in its order (for `*`, next unread,
+        finding a paper's row)."""
+        count = result.total if limit is None else min(limit, result.total)
+        if result.listing is not None:
+            return result.listing.ids(0, count)
         if result.mode == "search" and result.parsed is not None:
-            return self._ranked_ids(result.parsed, 0, max(result.total, PAGE))
-        return [result.rows[i].id for i in sorted(result.rows)]
+            return self._ranked_ids(result.parsed, 0, max(count, 1))
+        return [result.rows[i].id for i in sorted(result.rows)][:count]
+
+    def find(self, result: ResultSet, paper_id: str, limit: int = 20_000) -> int | None:
+        """The row of a paper in a result set (among its first `limit`), its page loaded into
+        `result.rows`; None if it is not there. For keeping the cursor on its paper."""
+        for index, row in result.rows.items():
+            if row.id == paper_id:
+                return index
+        try:
+            index = self.all_ids(result, limit).index(paper_id)
+        except ValueError:
+            return None
+        offset = index - index % PAGE
+        result.rows.update(self.page(result, offset))
+        return index if index in result.rows else None
+
+    def unread_count(self, result: ResultSet) -> int:
+        """How many papers of a result set are unread (the status line's count)."""
+        library = self.ws.library
+        if result.mode == "browse" and result.filter in (Filter.ALL, Filter.UNREAD):
+            from paperreader.store import listing
+
+            return listing.count(library, unread=True)
+        if result.mode == "search" and result.listing is None and result.parsed is not None:
+            if not result.total:
+                return 0
+            query = " ".join(q for q in (result.filter.query, "is:unread") if q)
+            return self.ws.engine.search(result.query, limit=1, highlight=False, filter_query=query).total
+        ids = self.all_ids(result)
+        read = library.read_ids()
+        return sum(1 for pid in ids if pid not in read)
 
     def similar(self, paper_id: str, limit: int = 100) -> ResultSet:
         record = self.ws.library.get(paper_id)

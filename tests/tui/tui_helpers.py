@@ -13,8 +13,11 @@ async def settle(app, pilot, rounds: int = 2) -> None:
         await pilot.pause()
 
 
-async def ready(app, pilot):
-    """Wait until the library is open, the index ready and the first results shown."""
+async def ready(app, pilot, in_list: bool = True):
+    """Wait until the library is open, the index ready and the first results shown.
+
+    The search box has the focus at launch (type to search); with `in_list` (the default) the
+    user then goes to the list with escape, as tests about the list's keys need."""
     from paperreader.tui.screens.main import MainScreen
 
     for _ in range(200):
@@ -22,6 +25,9 @@ async def ready(app, pilot):
         screen = app.screen
         if isinstance(screen, MainScreen) and screen.index_ready and screen.result is not None:
             await settle(app, pilot, 1)
+            if in_list and screen.focused is screen.search_box:
+                await pilot.press("escape")
+                await settle(app, pilot, 1)
             return screen
     raise AssertionError("the app never became ready")
 

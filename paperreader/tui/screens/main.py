@@ -23,15 +23,19 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from paperreader.tui import messages as msg
+from paperreader.tui.batch_actions import UNDO_BINDINGS, BatchActions
 from paperreader.tui.library_actions import LIBRARY_BINDINGS, LibraryActions
 from paperreader.tui.listing_views import LISTING_BINDINGS, ListingViews
 from paperreader.tui.marks import MARK_BINDINGS, MarkedPapers, Marks
+from paperreader.tui.reading import READING_BINDINGS, Reading
 from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
 from paperreader.tui.screens.change_watch import ChangeWatcher
 from paperreader.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
 from paperreader.tui.screens.saved_searches import HistoryAndSavedSearches
 from paperreader.tui.screens.startup import Startup
+from paperreader.tui.sorting import SORT_BINDINGS, Sorting
 from paperreader.tui.undo import UndoStack
+from paperreader.tui.view_keeping import ViewKeeping
 from paperreader.tui.widgets.key_bar import KeyBar
 from paperreader.tui.widgets.reader import ReaderPane
 from paperreader.tui.widgets.results_list import ResultsList
@@ -43,9 +47,11 @@ READER_INTERVAL = 0.08  # the reader redraws at most this often while the cursor
 BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
-class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen):
+class MainScreen(
+    ListingViews, Startup, MarkedPapers, BatchActions, LibraryActions, Reading, Sorting, ViewKeeping, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen
+):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    AUTO_FOCUS = "#results"  # focused as the screen is composed, not moved there after
+    AUTO_FOCUS = "#search"  # type to search: focused as the screen is composed, not moved there after
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search.focus"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
@@ -55,6 +61,9 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
         *PAPER_BINDINGS,
         *MARK_BINDINGS,
         *LIBRARY_BINDINGS,
+        *UNDO_BINDINGS,
+        *SORT_BINDINGS,
+        *READING_BINDINGS,
         *LISTING_BINDINGS,
     ]
 
@@ -125,7 +134,8 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
         if not self.app.opening.done:  # else the library is shown at once: no "opening" frame
             self.status.show(None, self.filter)
             self.reader.show(None, "Opening the library…")
-        self.results.focus()  # AUTO_FOCUS did, unless the app has no focus
+        self.search_box.focus()  # AUTO_FOCUS did, unless the app has no focus
+        self.app.take_early_keys(self.search_box)  # keys typed while the app started, in order
         self._take_opening()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -141,6 +151,8 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
     def search(self, keep_id: str | None = None, keep_index: int = 0) -> None:
         """Run the box's query with the filter; results arrive as SearchFinished."""
         self._generation += 1
+        if keep_id is None and (keep := self.take_keep_next()) is not None:
+            keep_id, keep_index = keep
         if self.fetcher is None:
             return
         query = self.search_box.value
@@ -150,7 +162,7 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
             else:
                 self.status.show(self.result, self.filter, notice="results once indexed")
             return
-        self._run_search(self._generation, query, self.filter, keep_id, keep_index)
+        self._run_search(self._generation, query, self.filter, self.current_sort(query), keep_id, keep_index)
         generation = self._generation
         self.set_timer(BUSY_AFTER, lambda: self._show_busy(generation))
 
@@ -166,14 +178,16 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
     _pending = pending  # bench/tui.py reads this name
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="search")
-    def _run_search(self, generation: int, query: str, filter: Filter, keep_id: str | None, keep_index: int) -> None:
+    def _run_search(self, generation: int, query: str, filter: Filter, sort: str, keep_id: str | None, keep_index: int) -> None:
         from paperreader.search.query import QueryError
 
         with self._search_gate:
             if generation != self._generation:
                 return  # a newer query was typed while this one waited
             try:
-                result = self.fetcher.first(query, filter)
+                result = self.fetcher.first(query, filter, sort=sort)
+                if keep_id is not None and (found := self.fetcher.find(result, keep_id)) is not None:
+                    keep_index = found  # its page is loaded: the cursor stays on its paper
             except QueryError as exc:
                 self.post_message(msg.SearchFailed(generation, query, str(exc)))
                 return
@@ -193,6 +207,7 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
             cursor = next((i for i, row in message.result.rows.items() if row.id == message.keep_id), cursor)
         self.results.show(message.result, cursor, self._empty_message(message.result))
         self.status.show(message.result, self.filter)
+        self.refresh_unread()
         if not message.result.total:
             self.reader.show(None, "Nothing to show.")
         if not self._background_started:
@@ -242,6 +257,8 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
+        if self.focused is self.search_box:  # typed: escape no longer returns to a saved search's place
+            self._place = None
         self.search()
 
     @on(Input.Submitted, "#search")
@@ -302,10 +319,15 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
             self._reader_shown_at = time.monotonic()
 
     def on_row_opened(self, message: msg.RowOpened) -> None:
+        self.open_row(message.row)
+
+    def open_row(self, row: Row) -> None:
+        """Read the paper of this row (enter, N/P): the reader shows it and it counts as opened."""
         self._reader_next = None
-        self.reader.show(message.row)
+        self.reader.show(row)
         self._remember_query(self.search_box.value)
         self._open_reader()
+        self.paper_opened(row.record)
 
     def _open_reader(self) -> None:
         if self.has_class("-narrow"):
@@ -336,9 +358,8 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
             self.reading = False
         elif self.focused is self.reader:
             self.results.focus()
-        elif self.result is not None and self.result.mode == "similar":
-            self.search()
-            self.results.focus()
+        elif self.return_to_place():  # from more-like-this or a saved search, to the paper it left
+            pass
         elif self.focused is not self.results:
             self.results.focus()
 
@@ -346,7 +367,7 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
         self.filter = self.filter.next()
 
     def watch_filter(self, filter: Filter) -> None:
-        self.search()
+        self.search(**self.keep_args())
         self.notify(f"Filter: {filter.label}", timeout=2)
 
     def on_reader_pane_link_clicked(self, message: ReaderPane.LinkClicked) -> None:
@@ -373,10 +394,12 @@ class MainScreen(ListingViews, Startup, MarkedPapers, LibraryActions, PaperActio
     def _show_opened(self, row: Row) -> None:
         self.reader.show(row)
         self._open_reader()
+        self.paper_opened(row.record)
 
     def show_similar(self, paper_id: str) -> None:
         if self.fetcher is None:
             return
+        self.remember_place()
         self._generation += 1
         self._run_similar(self._generation, paper_id)
 

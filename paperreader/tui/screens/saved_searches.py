@@ -59,8 +59,11 @@ class HistoryAndSavedSearches:
                 self.app.call_from_thread(self.notify, f"Saved the search “{name}”. Press b to see saved searches.", markup=False)
                 self.app.call_from_thread(self._load_history)
             elif op == "delete":
+                query = dict(library.saved_searches()).get(name)
                 library.delete_search(name)
-                self.app.call_from_thread(self.notify, f"Deleted the saved search “{name}”.", markup=False)
+                if query is not None:
+                    self.undo.push(f"deleted the saved search “{name}”", lambda lib: lib.save_search(name, query))
+                self.app.call_from_thread(self.notify, f"Deleted the saved search “{name}” (u undoes).", markup=False)
                 self.app.call_from_thread(self._load_history)
             else:
                 from paperreader.tui.screens.pick import SavedSearches
@@ -75,6 +78,7 @@ class HistoryAndSavedSearches:
             return
         what, value = choice
         if what == "run":
+            self.remember_place()  # escape comes back here
             self.run_query(value)
         else:
             self._saved_search_op("delete", value)

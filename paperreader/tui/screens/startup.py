@@ -58,6 +58,7 @@ class Startup:
         workspace = opening.workspace
         self.app.workspace = workspace
         self.fetcher = opening.fetcher
+        self.sort_browse, self.sort_search = opening.sorts  # remembered in the store; the first page is in this order
         self._watch_store()
         if opening.first is not None and not self.search_box.value.strip() and self.filter is Filter.ALL:
             self._generation += 1  # the page read while Textual started is this search's answer

@@ -99,6 +99,17 @@ class ResultsList(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def update_records(self, records) -> None:
+        """Several papers changed (a batch on marked papers): redraw their rows."""
+        if self.result is None:
+            return
+        by_id = {record.id: record for record in records}
+        for index, row in list(self.result.rows.items()):
+            if row.id in by_id:
+                self.result.rows[index] = row.with_record(by_id[row.id])
+        self._cache.clear()
+        self.refresh()
+
     def marks_changed(self) -> None:
         self._cache.clear()
         self.refresh()

@@ -13,14 +13,14 @@ from textual.widgets import Input
 class SearchBox(Input):
     BINDINGS = [
         Binding("up", "history_back", "Older query", show=False, id="search.history_back"),
-        Binding("down", "history_forward", "Newer query", show=False, id="search.history_forward"),
+        Binding("down", "history_forward", "Newer query, or to the results", show=False, id="search.history_forward"),
         Binding("escape", "leave", "To results", id="search.leave"),
         Binding("ctrl+t", "accept_suggestion", "Use 'did you mean'", show=False, id="search.use_suggestion"),
     ]
 
     @dataclass
     class Left(Message):
-        """The user pressed escape in the box."""
+        """The user pressed escape (or down, past the newest query) in the box."""
 
     @dataclass
     class SuggestionWanted(Message):
@@ -57,8 +57,8 @@ class SearchBox(Input):
         self._recall(self.history[self._position])
 
     def action_history_forward(self) -> None:
-        if self._position >= len(self.history):
-            self.app.bell()
+        if self._position >= len(self.history):  # not in the history: down goes to the results
+            self.post_message(self.Left())
             return
         self._position += 1
         self._recall(self._draft if self._position == len(self.history) else self.history[self._position])
