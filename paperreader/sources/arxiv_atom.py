@@ -42,6 +42,16 @@ def _text(elem: ET.Element | None) -> str:
     return (elem.text or "") if elem is not None else ""
 
 
+def _what_xml_declares(exc: Exception) -> str:
+    """What defusedxml refused, in words (never its exception's class name)."""
+    name = type(exc).__name__
+    if "Entities" in name:
+        return "it declares entities"
+    if "External" in name:
+        return "it refers to an external file"
+    return "it has a DTD"
+
+
 def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
     """Every entry of the feed as a Paper; `[]` for an empty feed; SourceError for arXiv's error feed.
 
@@ -54,7 +64,7 @@ def parse(text: str, file: str = "", errors: list[SourceError] | None = None) ->
     except DefusedXmlException as exc:
         found = re.search(r"<!(?:DOCTYPE|ENTITY)", text)
         line = _line_of(text, found.start()) if found else None
-        raise SourceError(f"XML with a DTD or entity declarations is refused ({type(exc).__name__})", file, line) from None
+        raise SourceError(f"XML with a DTD or entity declarations is refused ({_what_xml_declares(exc)})", file, line) from None
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise SourceError(f"not well-formed XML: {exc}", file, line) from None
