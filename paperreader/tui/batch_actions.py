@@ -106,12 +106,16 @@ class BatchActions:
             shown = PaperRecord(id="", title=f"{count_papers(len(records))} (the tags all of them have)", tags=tuple(sorted(shared)))
         ids = [r.id for r in records]
 
-        def chosen(tags: list[str] | None) -> None:
-            if tags is not None:
-                from paperreader.text import clean_tag
+        def chosen(change) -> None:
+            if change is None:
+                return
+            if hasattr(change, "added"):  # the editor's TagChange: what the user added and removed
+                self._change_tags(ids, set(change.added), set(change.removed))
+                return
+            from paperreader.text import clean_tag  # a list: the tags wanted
 
-                wanted = {t for t in (clean_tag(x) for x in tags) if t}
-                self._change_tags(ids, wanted - shared, shared - wanted if len(records) > 1 else set(records[0].tags) - wanted)
+            wanted = {t for t in (clean_tag(x) for x in change) if t}
+            self._change_tags(ids, wanted - shared, shared - wanted)
 
         self.app.push_screen(TagEditor(shown, known), chosen)
 
@@ -139,6 +143,41 @@ class BatchActions:
             self.post_message(PapersUpdated(shown, f"{quoted(shown[0].title)} now has {tags}"))
         else:
             self.post_message(PapersUpdated(shown, f"Tags {change} on {what_papers(shown)}"))
+
+    # -- copy (export) the marked papers -----------------------------------------------------------------
+    def action_copy_menu(self) -> None:
+        if not self.marks:
+            super().action_copy_menu()
+            return
+        from paperreader.tui.screens.copy_marked import CopyMarkedMenu
+
+        ids = self.marks.ids()
+        self.app.push_screen(CopyMarkedMenu(len(ids)), lambda kind: kind and self._copy_marked(ids, kind))
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _copy_marked(self, ids: list[str], kind: str) -> None:
+        from paperreader.tui.citations import COPY_KINDS, copy_text
+
+        library = self.fetcher.ws.library
+        try:
+            found = library.get_many(ids)
+            records = [found[pid] for pid in ids if pid in found]
+            if kind == "bibtex":
+                from paperreader.citation import citation_keys
+
+                keys = citation_keys(library, records)
+                texts = [copy_text(r, kind, keys[r.id]) for r in records]
+            else:
+                texts = [copy_text(r, kind) for r in records]
+        except Exception as exc:
+            self.post_message(ActionFailed(f"Nothing was copied: {exc}"))
+            return
+        texts = [t for t in texts if t]
+        if not texts:
+            self.post_message(ActionFailed(f"None of the marked papers has a {COPY_KINDS[kind]}."))
+            return
+        text = ("\n\n" if kind == "bibtex" else "\n").join(texts) + "\n"
+        self.app.call_from_thread(self.copy_text, text, f"{COPY_KINDS[kind]}s of {count_papers(len(texts))}")
 
     # -- showing a change -----------------------------------------------------------------------------
     def on_papers_updated(self, message: PapersUpdated) -> None:

@@ -19,19 +19,26 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
     from paperreader.tui.screens.pick import CopyMenu, LinksMenu, NamePrompt, Picker, SavedSearches
     from paperreader.tui.screens.tags import TagEditor
     from paperreader.tui.screens.tag_browser import TagBrowser
+    from paperreader.tui.screens.sort_menu import SortMenu
+    from paperreader.tui.batch_actions import UNDO_BINDINGS
+    from paperreader.tui.marks import MARK_BINDINGS
+    from paperreader.tui.reading import READING_BINDINGS
+    from paperreader.tui.sorting import SORT_BINDINGS
     from paperreader.tui.screens.digest import DigestPanel
     from paperreader.tui.screens.what_changed import WhatChanged
     from paperreader.tui.widgets.reader import ReaderPane
     from paperreader.tui.widgets.results_list import ResultsList
     from paperreader.tui.widgets.search_box import SearchBox
 
-    paper_ids = {b.id for b in PAPER_BINDINGS}
+    paper_ids = {b.id for b in (*PAPER_BINDINGS, *MARK_BINDINGS, *UNDO_BINDINGS, *READING_BINDINGS, *SORT_BINDINGS)}
     return [
         ("Anywhere", [b for b in type(app).BINDINGS if isinstance(b, Binding)]),
         ("Searching", [b for b in MainScreen.BINDINGS if b.id not in paper_ids]),
         ("In the search box", list(SearchBox.BINDINGS)),
         ("The results", list(ResultsList.BINDINGS)),
-        ("The paper under the cursor (list or reader)", list(PAPER_BINDINGS)),
+        ("The paper under the cursor, or the marked papers", list(PAPER_BINDINGS)),
+        ("Marks, undo, order", [*MARK_BINDINGS, *UNDO_BINDINGS, *SORT_BINDINGS]),
+        ("Reading (like newsboat)", list(READING_BINDINGS)),
         ("The reader", list(ReaderPane.BINDINGS)),
         ("Note editor", list(NoteEditor.BINDINGS)),
         ("Copy menu", list(CopyMenu.BINDINGS)),
@@ -40,6 +47,7 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
         ("Tag browser", list(TagBrowser.BINDINGS)),
         ("What changed", list(WhatChanged.BINDINGS)),
         ("Digest", list(DigestPanel.BINDINGS)),
+        ("Sort menu", list(SortMenu.BINDINGS)),
         ("Dialogs", [*TagEditor.BINDINGS, *Picker.BINDINGS, *NamePrompt.BINDINGS, *ConfirmScreen.BINDINGS, *HelpScreen.BINDINGS]),
     ]
 
