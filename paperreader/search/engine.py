@@ -10,15 +10,26 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from paperreader.search import partial
+from paperreader.search.coverage import Coverage
+from paperreader.search.fast import EVERY
 from paperreader.search.budget import SEARCH_SECONDS, guarded
 from paperreader.search.highlight import Highlight, TermMatcher, fragment, spans_in
 from paperreader.search.index import SearchIndex
-from paperreader.search.query import ParsedQuery, QueryError, make_parser, parse
-from paperreader.search.schema import fast_analysis, name_analyzer, text_analyzer
+from paperreader.search.lookup import find as find_identifier
+from paperreader.search.lookup import identify
+from paperreader.search.partial import ProsePlan, word_groups
+from paperreader.search.partial import leaf_texts as _leaf_texts
+from paperreader.search.prose import read as read_query
+from paperreader.search.prose import stem_prefix
+from paperreader.search.query import ParsedQuery, QueryError, QueryIncomplete, ids_query, make_parser, parse
+from paperreader.search.schema import DEFAULT_FIELDS, FIELD_BOOSTS, fast_analysis, name_analyzer, text_analyzer
 from paperreader.search.suggest import suggest
 from paperreader.store import PaperRecord
 
 FEW = 3  # at or below this many hits, offer "did you mean"
+SUGGEST_WORDS = 4  # a longer question gets its closest matches, not a spelling check of every word
+PHRASE_ENDINGS = 16  # a phrase still being typed: its last word stands for at most this many words
 
 
 @dataclass
@@ -27,9 +38,11 @@ class Hit:
     score: float
     record: PaperRecord
     highlights: list[Highlight] = field(default_factory=list)
+    match: str = "all"  # "partial": a question's closest match, without every word
 
     def json(self) -> dict:
-        return {**self.record.summary_json(), "score": round(self.score, 4), "highlights": [h.json() for h in self.highlights]}
+        return {**self.record.summary_json(), "score": round(self.score, 4), "match": self.match,
+                "highlights": [h.json() for h in self.highlights]}
 
 
 @dataclass
@@ -45,11 +58,19 @@ class SearchResults:
     # are searched (the most frequent ones are): then it counts the papers those terms match,
     # a lower bound, and this is False ("at least 12,000").
     total_exact: bool = True
+    # A question or long query: how many papers have every word (the list then holds the closest
+    # partial matches too, and `total` counts them all); None for other queries.
+    all_words: int | None = None
+    notice: str | None = None  # one line: why nothing was found and what would help, or an id's lookup
 
     def json(self) -> dict:
         out = {"query": self.query, "total": self.total, "suggestion": self.suggestion, "results": [h.json() for h in self.hits]}
         if not self.total_exact:
             out["total_exact"] = False
+        if self.all_words is not None:
+            out["all_words"] = self.all_words
+        if self.notice:
+            out["notice"] = self.notice
         if self.error:
             out["error"] = self.error
         return out
@@ -81,6 +102,9 @@ class SearchEngine:
         self._parser = None
         self.time_budget: float | None = SEARCH_SECONDS  # per search (search/budget.py)
         self.stopping = threading.Event()  # set by stop(): running and later searches end at once
+        self._text_analyzer = self._text_fast = None
+        self._field_analyzers = None
+        self._coverage_of: tuple | None = None  # (searcher, Coverage)
         self._analyzers = {name: _for_highlights(a) for name, a in
                            (("title", text_analyzer()), ("abstract", text_analyzer()), ("note", text_analyzer()), ("author", name_analyzer()))}
 
@@ -98,41 +122,205 @@ class SearchEngine:
         self.stopping.set()
 
     @guarded
-    def search(self, text: str, *, limit: int = 20, highlight: bool = True, filter_query: str = "") -> SearchResults:
-        """Ranked hits for `text` (ANDed with `filter_query`, e.g. "is:starred"); raises QueryError."""
+    def search(self, text: str, *, limit: int = 20, highlight: bool = True, filter_query: str = "",
+               typing: bool = False, _suggest: bool = True) -> SearchResults:
+        """Ranked hits for `text` (ANDed with `filter_query`, e.g. "is:starred"); raises QueryError
+        (QueryIncomplete for a query still being typed, when `typing`: the search box)."""
         start = time.perf_counter()
-        combined = f"({text}) {filter_query}" if text.strip() and filter_query else (text or filter_query)
-        try:
-            parsed = self.parse(combined)
-        except QueryError:
-            raise
-        except Exception as exc:  # Whoosh's parser on input we did not foresee
-            raise QueryError("cannot read this query: check its quotes, brackets, ~ and field names") from None
-        parsed.text = text
+        ident = identify(text)
+        reading = None if ident else read_query(text, self._keeps, typing=typing)
+        if reading is not None and reading.kind == "incomplete":
+            raise QueryIncomplete(reading.hint)
         from whoosh import query as wq
 
         with self.index.lock:
             self.index.catch_up()
             searcher = self.index.searcher()
-            if isinstance(parsed.whoosh, wq.Every) or parsed.whoosh is wq.NullQuery:
+            notice = None
+            if ident is not None:
+                parsed, notice = self._lookup(text, ident, filter_query)
+            elif reading.kind == "prose":
+                parsed = self._parse_prose(text, reading, filter_query)
+            else:
+                parsed = self._parse_strict(text if reading.kind == "empty" else reading.text, filter_query)
+                if reading.prefix:
+                    parsed.whoosh = self._complete_phrase(parsed.whoosh, reading.prefix)
+            parsed.text = text
+            if isinstance(parsed.whoosh, wq.Every) or (parsed.whoosh is wq.NullQuery and ident is None):
                 return self._browse(parsed, limit, start, empty=parsed.whoosh is wq.NullQuery)
+            plan = parsed.prose
             try:
-                found = self.index.fast_search().run(parsed.whoosh, limit)
+                if plan is not None and plan.fill is not False:
+                    ranked = self._rank_prose(parsed, limit)
+                    total, exact, all_words = ranked.total, self._fast.exact, ranked.all_words
+                    found = [(score, docnum, every) for score, docnum, every in ranked.top]
+                else:
+                    evaluation = self.index.fast_search().run(parsed.whoosh, limit)
+                    total, exact, all_words = evaluation.total, evaluation.exact, evaluation.total
+                    found = [(score, docnum, True) for score, docnum in evaluation.top]
             except wq.QueryError as exc:  # e.g. a phrase in a field that has no positions
                 raise QueryError(str(exc)) from None
-            total, exact = found.total, found.exact
-            scored = [(searcher.stored_fields(docnum)["id"], score) for score, docnum in found.top]
-        records = self.library.get_many([pid for pid, _ in scored])
-        hits = [Hit(pid, score, records[pid]) for pid, score in scored if pid in records]
+            scored = [(searcher.stored_fields(docnum)["id"], score, every) for score, docnum, every in found]
+            if not all_words and notice is None and ident is None:
+                notice = self._why_nothing(searcher, text, filter_query)
+        records = self.library.get_many([pid for pid, _, _ in scored])
+        hits = [Hit(pid, score, records[pid], match="all" if every else "partial") for pid, score, every in scored if pid in records]
         if highlight:
             matcher = TermMatcher.from_query(parsed.whoosh)
             for hit in hits:
                 hit.highlights = self.highlights(hit.record, matcher)
-        out = SearchResults(text, total, hits, parsed=parsed, total_exact=exact)
-        if total <= FEW and parsed.words:
-            out.suggestion = suggest(text, parsed.words, self.index.vocabulary)
+        out = SearchResults(text, total, hits, parsed=parsed, total_exact=exact, notice=notice,
+                            all_words=all_words if plan is not None and plan.fill else None)
+        if _suggest and all_words <= FEW and parsed.words and ident is None and (plan is None or len(parsed.words) <= SUGGEST_WORDS):
+            out.suggestion = self._better(text, parsed.words, all_words, filter_query, typing)
         out.seconds = time.perf_counter() - start
         return out
+
+    def _better(self, text: str, words: list[str], found: int, filter_query: str, typing: bool) -> str | None:
+        """ "Did you mean": the query with unknown words corrected, only if that finds more."""
+        fix = suggest(text, words, self.index.vocabulary)
+        if fix is None:
+            return None
+        try:
+            other = self.search(fix, limit=0, highlight=False, filter_query=filter_query, typing=typing, _suggest=False)
+        except QueryError:
+            return None
+        more = other.all_words if other.all_words is not None else other.total
+        return fix if more > found else None
+
+    def placeholder(self) -> str:
+        """The search box's hint, from what this library has (reads the index: call from a worker)."""
+        with self.index.lock:
+            self.index.catch_up()
+            return self._coverage(self.index.searcher()).placeholder()
+
+    # -- reading a query ------------------------------------------------------------------------------
+    def _keeps(self, word: str) -> bool:
+        """Would the index keep this word (not a stop word, not too short)?"""
+        if self._text_fast is None:
+            self._text_analyzer = text_analyzer()
+            self._text_fast = fast_analysis(self._text_analyzer)
+        try:
+            return bool(self._text_fast._word(word) if word not in self._text_fast.cache else self._text_fast.cache[word])
+        except ValueError:
+            return False
+
+    def _parse_strict(self, text: str, filter_query: str) -> ParsedQuery:
+        combined = f"({text}) {filter_query}" if text.strip() and filter_query else (text or filter_query)
+        try:
+            return self.parse(combined)
+        except QueryError:
+            raise
+        except Exception as exc:  # Whoosh's parser on input we did not foresee
+            raise QueryError("cannot read this query: check its quotes, brackets, ~ and field names") from None
+
+    def _filter_node(self, filter_query: str):
+        return self._parse_strict(filter_query, "").whoosh if filter_query.strip() else None
+
+    def _parse_prose(self, text: str, reading, filter_query: str) -> ParsedQuery:
+        from whoosh import query as wq
+
+        groups = word_groups(reading.words, self._query_analyzers(), self.index.searcher() if reading.fill else None)
+        flt = self._filter_node(filter_query)
+        node = wq.And(groups + ([flt] if flt is not None else [])) if len(groups) > 1 or flt is not None else groups[0]
+        plan = ProsePlan(groups, flt, fill=None if reading.fill else False)
+        return ParsedQuery(text, node, words=list(reading.words), prose=plan)
+
+    def _query_analyzers(self) -> dict:
+        if self._field_analyzers is None:
+            schema = self.index.schema
+            self._field_analyzers = {name: schema[name].analyzer for name in DEFAULT_FIELDS}
+        return self._field_analyzers
+
+    def _lookup(self, text: str, ident, filter_query: str):
+        """An id or link: that paper, by exact lookup in the store, or a notice saying how to get it."""
+        from whoosh import query as wq
+
+        pid = find_identifier(self.library, ident)
+        if pid is None:
+            return ParsedQuery(text, wq.NullQuery), f"{ident.label()} is not in the library: {ident.fetch_hint()}"
+        flt = self._filter_node(filter_query)
+        node = ids_query({pid}) if flt is None else wq.And([ids_query({pid}), flt])
+        return ParsedQuery(text, node), f"{ident.label()}: found by its id"
+
+    def _complete_phrase(self, q, raw: str):
+        """The phrase still being typed, its last word `raw` a prefix: `"state spa` finds "state space"."""
+        from whoosh import query as wq
+
+        analyzers = self._query_analyzers()
+        fast = self.index.fast_search()
+        stem = fast_analysis(self._text_analyzer or text_analyzer())
+        targets, prefixes = {}, {}
+        for name, analyzer in analyzers.items():
+            terms = [t.text for t in analyzer(raw, mode="index")]
+            if terms:
+                targets[name] = terms[-1]
+                prefixes[name] = stem_prefix(raw, stem._word) if name not in ("author", "tag") else raw.lower()
+
+        def visit(node):
+            name = getattr(node, "fieldname", None)
+            if name not in targets:
+                return node
+            if type(node) is wq.Phrase and node.words and node.words[-1] == targets[name]:
+                leaf = wq.Prefix(name, prefixes[name], boost=node.boost)
+                if len(node.words) == 1:
+                    return leaf
+                endings = fast._expand(leaf)[:PHRASE_ENDINGS]
+                phrases = [wq.Phrase(name, node.words[:-1] + [t], slop=node.slop, boost=node.boost) for t in endings]
+                return wq.Or(phrases) if phrases else wq.NullQuery
+            if type(node) is wq.Term and node.text == targets[name]:
+                return wq.Prefix(name, prefixes[name], boost=node.boost)
+            return node
+
+        return q.accept(visit)
+
+    def _coverage(self, searcher) -> Coverage:
+        cached = self._coverage_of
+        if cached is None or cached[0] is not searcher:
+            cached = self._coverage_of = (searcher, Coverage(searcher))
+        return cached[1]
+
+    def _why_nothing(self, searcher, text: str, filter_query: str) -> str | None:
+        """A query on a field no paper has: say so, and what would fill it."""
+        missing = self._coverage(searcher).missing_in(f"{text} {filter_query}")
+        return f"{missing[0]}: {missing[1]}" if missing else None
+
+    # -- questions --------------------------------------------------------------------------------
+    @property
+    def _fast(self):
+        return self.index.fast_search()
+
+    def _rank_prose(self, parsed: ParsedQuery, limit: int):
+        """A question or long query: all the words first, then (when few) the closest matches."""
+        plan = parsed.prose
+        fast = self.index.fast_search()
+        fast.exact = True
+        allowed = None
+        if plan.filter is not None:
+            docs = fast._docs(plan.filter)
+            allowed = None if docs is EVERY else set(docs)
+        if plan.weights is None:
+            plan.weights = [partial.word_weight(g, fast.searcher) for g in plan.groups]
+        ranked = partial.rank(fast, plan.groups, allowed, limit, fill=plan.fill, weights=plan.weights,
+                              feedback=lambda docnums: self._feedback(plan, fast, docnums))
+        if plan.fill is None:
+            plan.fill = ranked.filled
+        return ranked
+
+    def _feedback(self, plan, fast, docnums: list[int]) -> list:
+        """Pseudo-relevance feedback: the most telling words of the first pass's top papers
+        (kept in the plan, so later pages rank the same way)."""
+        if plan.feedback is None:
+            searcher = fast.searcher
+            ids = [searcher.stored_fields(d)["id"] for d in docnums]
+            records = self.library.get_many(ids)
+            texts = [f"{records[i].title} {records[i].abstract}" for i in ids if i in records]
+            analysis = fast_analysis(self._text_analyzer or text_analyzer())
+            skip = {t for g in plan.groups for t in _leaf_texts(g)}
+            plan.feedback = partial.feedback_terms(
+                texts, lambda text: [t for t, _pos in analysis.terms(text)],
+                lambda t: searcher.doc_frequency("abstract", t), fast.N, skip, partial.PROSE_BOOSTS)
+        return plan.feedback
 
     @guarded
     def ranked_ids(self, parsed: ParsedQuery, limit: int) -> list[str]:
@@ -146,6 +334,8 @@ class SearchEngine:
             searcher = self.index.searcher()
             if isinstance(parsed.whoosh, wq.Every) or parsed.whoosh is wq.NullQuery:
                 return [] if parsed.whoosh is wq.NullQuery else self.library.list_ids()[:limit]
+            if parsed.prose is not None and parsed.prose.fill is not False:
+                return [searcher.stored_fields(docnum)["id"] for _s, docnum, _all in self._rank_prose(parsed, limit).top]
             try:
                 found = self.index.fast_search().run(parsed.whoosh, limit)
             except wq.QueryError as exc:

@@ -29,12 +29,18 @@ class QueryError(ValueError):
     """A query that cannot be run as typed; the message is one line for the user."""
 
 
+class QueryIncomplete(QueryError):
+    """A query still being typed (a quote or bracket open, an operator at the end): the search
+    box keeps the last results and shows this as a hint; elsewhere it is a QueryError like any."""
+
+
 @dataclass
 class ParsedQuery:
     text: str
     whoosh: object  # whoosh.query.Query
     is_filters: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # plain words the user typed (for suggestions)
+    prose: object | None = None  # a question or words (search/partial.py's ProsePlan), else None
     notices: list[str] = field(default_factory=list)  # what was changed to bound it (search/limits.py)
 
 

@@ -1,0 +1,88 @@
+"""A pasted id or link is a lookup, not words: arXiv ids in every spelling, arXiv and Hugging Face
+links, DOIs and doi.org links find that paper by exact lookup in the store; an unknown one says so,
+with the command that would fetch it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from paperreader.model import parse_arxiv_id
+
+_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?(?P<host>arxiv\.org|huggingface\.co|(?:dx\.)?doi\.org)/(?P<path>\S+)$",
+                  re.IGNORECASE)
+_ARXIV_PATH = re.compile(r"^(?:abs|pdf|html|format)/(?P<id>.+?)(?:\.pdf)?/?$", re.IGNORECASE)
+_HF_PATH = re.compile(r"^papers/(?P<id>[^/?#]+)/?$", re.IGNORECASE)
+_DOI = re.compile(r"^(?:doi:\s*)?(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
+_ARXIV_WORD = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """What a query named: kind "arxiv" (value: the id without version) or "doi" (value: the DOI)."""
+
+    kind: str
+    value: str
+
+    def label(self) -> str:
+        return f"arXiv:{self.value}" if self.kind == "arxiv" else f"doi:{self.value}"
+
+    def fetch_hint(self) -> str:
+        """What would bring this paper into the library."""
+        if self.kind == "arxiv":
+            return f"paperreader fetch arxiv id:{self.value}"
+        return "import a file that has it (paperreader import FILE), or `paperreader resolve` for papers found on arXiv"
+
+
+def identify(text: str) -> Identifier | None:
+    """The id or link `text` is (the whole query, one token), or None for anything else."""
+    text = text.strip().strip("<>")
+    if not text or any(c.isspace() for c in text):
+        return None
+    text = re.sub(r"[?#].*$", "", text) if "://" in text or "/" in text else text
+    m = _URL.match(text)
+    if m:
+        host, path = m.group("host").lower(), m.group("path")
+        if host == "arxiv.org":
+            p = _ARXIV_PATH.match(path)
+            aid = parse_arxiv_id(p.group("id")) if p else None
+            return Identifier("arxiv", aid) if aid else None
+        if host == "huggingface.co":
+            p = _HF_PATH.match(path)
+            aid = parse_arxiv_id(p.group("id")) if p else None
+            return Identifier("arxiv", aid) if aid else None
+        return _doi(path)
+    if _ARXIV_WORD.match(text):
+        aid = parse_arxiv_id(_ARXIV_WORD.sub("", text))
+        return Identifier("arxiv", aid) if aid else None
+    m = _DOI.match(text)
+    if m:
+        return _doi(m.group("doi"))
+    if re.match(r"^\d{4}\.\d{4,5}(?:v\d+)?$|^[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?$", text):
+        aid = parse_arxiv_id(text)
+        return Identifier("arxiv", aid) if aid else None
+    return None
+
+
+def _doi(doi: str) -> Identifier | None:
+    doi = doi.rstrip(".,;")
+    if not re.match(r"^10\.\d{4,9}/\S+$", doi):
+        return None
+    m = _ARXIV_DOI.match(doi)
+    if m:
+        aid = parse_arxiv_id(m.group("id"))
+        if aid:
+            return Identifier("arxiv", aid)
+    return Identifier("doi", doi)
+
+
+def find(library, ident: Identifier) -> str | None:
+    """The paper's id in the store, or None."""
+    if ident.kind == "arxiv":
+        return library.resolve_id(f"arxiv:{ident.value}")
+    rows = library._query("SELECT id FROM papers WHERE doi = ? COLLATE NOCASE LIMIT 1", (ident.value,))
+    if rows:
+        return rows[0][0]
+    m = _ARXIV_DOI.match(ident.value)
+    return library.resolve_id(f"arxiv:{m.group('id')}") if m else None
