@@ -37,7 +37,7 @@ class ListingRows:
     @property
     def caption(self) -> str:
         """The status line's words for it: name, date, where it is among the listings."""
-        return f"{self.item.name} · {self.item.date[:16].replace('T', ' ')} · listing {self.position + 1} of {self.count} ([ ] step)"
+        return f"{self.item.name} · {self.item.date[:16].replace('T', ' ')} · listing {self.position + 1}/{self.count}"
 
     def ids(self, offset: int, count: int) -> list[str]:
         return self._ids[offset : offset + count]

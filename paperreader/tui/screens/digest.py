@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 class DigestPanel(ModalScreen[str | None]):
     """Dismisses with the id of the paper to read, or None."""
 
+
     BINDINGS = [
         Binding("escape,W", "close", "Close", id="digest.close"),
         Binding("enter", "read", "Read the paper", show=False, id="digest.read"),
@@ -41,7 +42,7 @@ class DigestPanel(ModalScreen[str | None]):
                 if paper.get("published"):
                     line.append(f"  {paper['published']}", style="dim")
                 options.append(Option(line, id=f"{len(options)}:{paper['id']}"))
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog listing-dialog"):
             yield Static(heading, classes="dialog-title", markup=False)
             yield OptionList(*options, id="digest")
             yield Static(Text("enter: read the paper  ·  escape: close  ·  W: this digest again", style="dim"),
@@ -49,6 +50,9 @@ class DigestPanel(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
+        # a long list scrolls inside the dialog (the list takes the room left), the hint stays in view
+        self.query_one(".listing-dialog").styles.height = "80%"
+        options.styles.height, options.styles.max_height = "1fr", "100%"
         options.focus()
         first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
         if first is not None:

@@ -20,7 +20,8 @@ def change_lines(change, titles: dict[str, str]) -> list[tuple[str, list[tuple[s
     fell = [m for m in change.moved if m[2] > m[1]]
 
     def line(mark: str, style: str, ranks: str, pid: str) -> tuple[str, Text]:
-        return pid, Text.assemble((f"{mark} ", style), (f"{ranks:<11}", "bold"), titles.get(pid, pid))
+        text = Text.assemble((f"{mark} ", style), (f"{ranks:<11}", "bold"), titles.get(pid, pid))
+        return pid, text
 
     return [
         ("Entered", [line(ENTERED, "green", f"new → {rank}", pid) for pid, rank in change.added]),
@@ -36,6 +37,7 @@ def _when(item) -> str:
 
 class WhatChanged(ModalScreen[str | None]):
     """Dismisses with the id of the paper to read, or None."""
+
 
     BINDINGS = [
         Binding("escape,w", "close", "Close", id="what_changed.close"),
@@ -58,13 +60,16 @@ class WhatChanged(ModalScreen[str | None]):
             options += [Option(text, id=f"{title}:{pid}") for pid, text in lines]
         if not options:
             options.append(Option(Text("No change: the same papers in the same order.", style="dim"), disabled=True))
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog listing-dialog"):
             yield Static(heading, classes="dialog-title", markup=False)
             yield OptionList(*options, id="changes")
             yield Static(Text("enter: read the paper  ·  escape: close", style="dim"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
+        # a long list scrolls inside the dialog (the list takes the room left), the hint stays in view
+        self.query_one(".listing-dialog").styles.height = "80%"
+        options.styles.height, options.styles.max_height = "1fr", "100%"
         options.focus()
         first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
         if first is not None:

@@ -16,6 +16,13 @@ from textual.widgets import Label
 from paperreader.tui.results import Filter, ResultSet
 
 
+def question_summary(all_words: int, total: int) -> str:
+    """The count of a question's answer: papers with every word, then the closest matches."""
+    if not all_words:
+        return f"no paper has all the words: closest matches ({total:,})"
+    return f"{all_words:,} with all the words, then the closest matches ({total:,})"
+
+
 class StatusLine(Horizontal):
     _shown: tuple = (None, Filter.ALL, None, None)  # show()'s last arguments, to redraw with new counts
     _marked = 0
@@ -45,7 +52,8 @@ class StatusLine(Horizontal):
             self._unread = count
             self.show(*self._shown[:2], error=self._shown[2], notice=self._shown[3])
 
-    def show(self, result: ResultSet | None, filter: Filter, *, error: str | None = None, notice: str | None = None) -> None:
+    def show(self, result: ResultSet | None, filter: Filter, *, error: str | None = None, notice: str | None = None,
+             hint: str | None = None) -> None:
         self._shown = (result, filter, error, notice)
         text = Text(end="")
         if result is None:
@@ -59,11 +67,13 @@ class StatusLine(Horizontal):
             what = "in the library" if result.mode == "browse" and filter is Filter.ALL else "match"
             at_least = "" if result.total_exact else "at least "
             caption = getattr(result.listing, "caption", None)  # a listing stepped to with [ ] (tui/listing_views.py)
+            all_words = getattr(result, "all_words", None)  # a question: closest matches after those with every word
+            if result.mode == "search" and all_words is not None and not caption:
+                text.append(question_summary(all_words, result.total), style="bold")
+            else:
+                text.append(f"{at_least}{result.total:,} {noun}{'' if caption else ' ' + what}", style="bold")
             if caption:
-                what = "in the listing"
-            text.append(f"{at_least}{result.total:,} {noun} {what}", style="bold")
-            if caption:
-                text.append(f" {caption}", style="italic")
+                text.append(f" · {caption}", style="italic")
             if result.mode == "search" and result.seconds:
                 text.append(f" ({result.seconds * 1000:.0f} ms)", style="dim")
         if result is not None and self._unread is not None:
@@ -80,9 +90,13 @@ class StatusLine(Horizontal):
             text.append("  ·  Did you mean ", style="dim")
             text.append(self._suggestion, style="bold underline")
             text.append("? (ctrl+t or click)", style="dim")
-        if notice:
+        for line in (notice, getattr(result, "notice", None)):
+            if line:
+                text.append("  ·  ", style="dim")
+                text.append(line, style="italic")
+        if hint:  # a query still being typed: the last results stay
             text.append("  ·  ", style="dim")
-            text.append(notice, style="italic")
+            text.append(hint, style="italic yellow")
         if error:
             text.append("  ·  ", style="dim")
             text.append(error, style="bold red")
