@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 import weakref
 from collections.abc import Iterable
@@ -25,24 +26,34 @@ _STOPWORDS = frozenset(
     "a an the of on in for to and or with by from at as is are via towards toward into its it be we our "
     "do does can how what when why which not no all you your this that these those".split()
 )
-_SPLIT = re.compile(r"[\s\-–—:/]+")
+_WORD = re.compile(r"[^\s\-–—:/]+")  # title words: split at spaces, dashes, colons, slashes
 SUFFIX_LETTERS = 3
 _BIG = 500  # records: from here one query fetches every shared key instead of one query a key
 
-_caught_up: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Library -> change seq
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", folded.encode("ascii", "ignore").decode().lower())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def base_key(title: str, authors: Iterable[str], year: int | None) -> str:
     """The key before any suffix: surname + year + first significant title word, ASCII lower case."""
     first = next(iter(authors), "")
-    last = _ascii_word(first.split()[-1]) if first.split() else ""
-    words = [w for w in (_ascii_word(x) for x in _SPLIT.split(title)) if w]
-    word = next((w for w in words if w not in _STOPWORDS), words[0] if words else "")
+    parts = first.split()
+    last = _ascii_word(parts[-1]) if parts else ""
+    word = ""
+    for match in _WORD.finditer(title):  # the first word that is not a stopword, else the first word
+        folded = _ascii_word(match.group())
+        if folded:
+            if folded not in _STOPWORDS:
+                word = folded
+                break
+            word = word or folded
     return (last + (str(year) if year else "") + word) or "paper"
 
 
@@ -77,60 +88,108 @@ def key_in_group(pid: str, base: str, group: Iterable[str]) -> str:
 
 
 # -- who shares a key, in the library ---------------------------------------------------------------
+_JSON = json.JSONDecoder()
+
+
 def _row_base(title: str, authors_json: str, year) -> str:
+    """The base key of a `papers` row; only the first author is decoded from the JSON list."""
     try:
-        authors = json.loads(authors_json) if authors_json else []
+        first = _JSON.raw_decode(authors_json, 1)[0] if authors_json.startswith('["') else ""
     except ValueError:
-        authors = []
-    return base_key(title, authors if isinstance(authors, list) else [], year)
+        first = ""
+    return base_key(title, [first] if isinstance(first, str) else [], year)
 
 
-def _catch_up(library) -> None:
-    """Bring temp.citation_bases up to the store (call with the library's lock held)."""
-    conn = library._conn
-    seq = _caught_up.get(library)
-    if seq is None:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS citation_bases(id TEXT PRIMARY KEY, base TEXT NOT NULL)")
-        conn.execute("CREATE INDEX IF NOT EXISTS temp.citation_bases_base ON citation_bases(base)")
-        top = library.change_seq()  # changes from here on are caught up next time (again, harmlessly)
+class _KeyTable:
+    """The state of one library's lookup table: the change it is caught up to, and a lock that
+    lets one thread at a time build or catch it up (the library's own lock is held only briefly)."""
+
+    def __init__(self) -> None:
+        self.seq: int | None = None
+        self.lock = threading.Lock()
+
+
+_tables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Library -> _KeyTable
+_tables_lock = threading.Lock()
+_CHUNK = 2000
+
+
+def _table_of(library) -> _KeyTable:
+    with _tables_lock:
+        table = _tables.get(library)
+        if table is None:
+            table = _tables[library] = _KeyTable()
+        return table
+
+
+def _in_transaction(library, statements) -> None:
+    """Writes to the temporary table, under the library's lock (its connection is shared)."""
+    with library._lock:
+        conn = library._conn
         conn.execute("BEGIN")
         try:
-            conn.execute("DELETE FROM temp.citation_bases")
-            cursor = conn.execute("SELECT id, title, authors, year FROM papers")
-            while rows := cursor.fetchmany(2000):
-                conn.executemany(
-                    "INSERT INTO temp.citation_bases(id, base) VALUES (?, ?)", [(r[0], _row_base(r[1], r[2], r[3])) for r in rows]
-                )
+            for sql, params in statements:
+                if isinstance(params, list):
+                    conn.executemany(sql, params)
+                else:
+                    conn.execute(sql, params)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        _caught_up[library] = top
+
+
+def _catch_up(library, table: _KeyTable) -> None:
+    """Bring temp.citation_bases up to the store (call with `table.lock` held).
+
+    The first build reads the papers a chunk at a time, taking the library's lock only to read or
+    write a chunk (at 100k papers the build takes a second or two; searches and saves go on
+    meanwhile). Changes committed during the build are in the change log after `top`, and caught
+    up by the next lookup."""
+    if table.seq is None:
+        top = library.change_seq()
+        _in_transaction(library, [
+            ("DROP TABLE IF EXISTS temp.citation_bases", ()),
+            ("CREATE TEMP TABLE citation_bases(id TEXT NOT NULL, base TEXT NOT NULL)", ()),
+        ])  # fmt: skip
+        last = 0
+        while True:
+            rows = library._query(
+                "SELECT rowid, id, title, authors, year FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, _CHUNK)
+            )
+            if not rows:
+                break
+            values = [(r[1], _row_base(r[2], r[3], r[4])) for r in rows]
+            _in_transaction(library, [("INSERT INTO temp.citation_bases(id, base) VALUES (?, ?)", values)])
+            last = rows[-1][0]
+        # indexed once filled: faster than keeping indexes up to date row by row
+        _in_transaction(library, [
+            ("CREATE INDEX temp.citation_bases_base ON citation_bases(base)", ()),
+            ("CREATE INDEX temp.citation_bases_id ON citation_bases(id)", ()),
+        ])  # fmt: skip
+        table.seq = top
+    if library.change_seq() <= table.seq:
         return
-    if library.change_seq() <= seq:
-        return
-    top, ids = library.changes_since(seq)
-    conn.execute("BEGIN")
-    try:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM temp.citation_bases WHERE id IN ({marks})", chunk)
-            rows = conn.execute(f"SELECT id, title, authors, year FROM papers WHERE id IN ({marks})", chunk).fetchall()
-            conn.executemany("INSERT INTO temp.citation_bases(id, base) VALUES (?, ?)", [(r[0], _row_base(r[1], r[2], r[3])) for r in rows])
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    _caught_up[library] = top
+    top, ids = library.changes_since(table.seq)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = library._query(f"SELECT id, title, authors, year FROM papers WHERE id IN ({marks})", chunk)
+        _in_transaction(library, [
+            (f"DELETE FROM temp.citation_bases WHERE id IN ({marks})", tuple(chunk)),
+            ("INSERT INTO temp.citation_bases(id, base) VALUES (?, ?)", [(r[0], _row_base(r[1], r[2], r[3])) for r in rows]),
+        ])  # fmt: skip
+    table.seq = top
 
 
 def citation_keys(library, records: Iterable) -> dict[str, str]:
     """{paper id: key} for the records, unique across the whole library. Blocking (a worker's job)."""
     bases = {r.id: record_base_key(r) for r in records}  # records may be a stream: read once
     groups: dict[str, list[str]] = {}
+    table = _table_of(library)
+    with table.lock:
+        _catch_up(library, table)
     with library._lock:
-        _catch_up(library)
         conn = library._conn
         if len(bases) >= _BIG:
             shared = conn.execute(

@@ -20,6 +20,9 @@ LIBRARY_BINDINGS = [
 ]
 
 
+KEY_AFTER = 0.3  # seconds a paper is shown before the reader looks its citation key up
+
+
 def _papers(n: int) -> str:
     return "1 paper" if n == 1 else f"{n:,} papers"
 
@@ -174,8 +177,23 @@ class LibraryActions:
 
     # -- the reader's citation key -------------------------------------------------------------------
     def on_reader_pane_citation_key_wanted(self, message) -> None:
-        if self.fetcher is not None:
-            self._look_up_citation_key(message.record)
+        """Looked up once the reader has shown a paper for a moment (not for every row the cursor
+        passes) and once the index is ready (the first lookup reads every paper's key: a second
+        or two at 100k papers, in a worker, that should not compete with the launch)."""
+        self._key_wanted = message.record
+        if getattr(self, "_key_timer", None) is None:
+            self._key_timer = self.set_timer(KEY_AFTER, self._want_key)
+
+    def _want_key(self) -> None:
+        self._key_timer = None
+        record = getattr(self, "_key_wanted", None)
+        if record is None or self.fetcher is None:
+            return
+        if not self.index_ready:
+            self._key_timer = self.set_timer(KEY_AFTER, self._want_key)
+            return
+        self._key_wanted = None
+        self._look_up_citation_key(record)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="citation-key")
     def _look_up_citation_key(self, record) -> None:

@@ -181,8 +181,12 @@ async def test_the_reader_the_copy_menu_and_export_give_one_key(make_app, librar
         await settle(app, pilot)
         copied = _key_in(clipboard.calls[-1])
         assert re.fullmatch(r"[a-z0-9]+-[a-z]{3,}", copied), copied  # it shares its base key
-        reader_text = str(screen.reader.query_one("#reader-body").render())
-        assert f"BibTeX key  {copied}" in reader_text
+        for _ in range(100):  # the reader looks the key up once the paper has been shown a moment
+            if f"BibTeX key  {copied}" in str(screen.reader.query_one("#reader-body").render()):
+                break
+            await pilot.pause(0.05)
+            await settle(app, pilot, 1)
+        assert f"BibTeX key  {copied}" in str(screen.reader.query_one("#reader-body").render())
         await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen, CopyMenu) and f"@misc{{{copied}," in screen_text(app)
@@ -264,3 +268,22 @@ async def test_a_BROWSER_that_names_nothing_runnable_is_said_and_the_link_copied
         await settle(app, pilot)
         assert browser.calls == [] and app.clipboard == url
         assert any("$BROWSER (no-such-browser-anywhere) names nothing that runs here" in n.message for n in app._notifications)
+
+
+async def test_a_paper_deleted_by_another_process_leaves_the_reader_and_the_list(make_app, library):
+    from paperreader.tui import messages as msg
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        pid = screen.reader.row.id
+        total = screen.result.total
+        trash.delete_papers(library, [pid])  # the CLI, say, on the same data dir
+        screen.post_message(msg.LibraryChanged())  # what the store poll posts when it sees a commit
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert screen.reader.row is None or screen.reader.row.id != pid
+        assert screen.result.total == total - 1
+        assert pid not in {row.id for row in screen.result.rows.values()}

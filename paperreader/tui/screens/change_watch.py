@@ -53,3 +53,9 @@ class ChangeWatcher:
             return
         if record is not None and record != row.record:
             self.post_message(msg.PaperUpdated(record))
+        elif record is None:  # deleted by another process (it is in the trash)
+            self.app.call_from_thread(self._paper_gone, row.id)
+
+    def _paper_gone(self, paper_id: str) -> None:
+        if self.reader.row is not None and self.reader.row.id == paper_id:
+            self.reader.show(None, "This paper was deleted elsewhere: `paperreader trash` lists it, `restore-paper` brings it back.")
