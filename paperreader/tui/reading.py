@@ -14,7 +14,7 @@ from textual.message import Message
 
 from paperreader.store import PaperRecord
 from paperreader.tui.messages import ActionFailed
-from paperreader.tui.results import ResultSet, Row
+from paperreader.tui.results import PAGE, ResultSet, Row
 
 READING_BINDINGS = [
     Binding("N", "next_unread", "Next unread", id="read.next_unread"),
@@ -58,33 +58,31 @@ class Reading:
         if result is None or self.fetcher is None or not result.total:
             self.app.bell()
             return
-        start = self.results.cursor
-        # the rows on hand first (a page's worth, no waiting); past them, a worker reads the view's ids
-        index = start + direction
-        while 0 <= index < result.total and (row := result.rows.get(index)) is not None:
-            if not row.record.read:
-                self._open_unread(index, row)
-                return
-            index += direction
-        if not 0 <= index < result.total:
-            self._no_unread(direction)
-            return
-        self._find_unread(result, start, direction)
+        self._find_unread(result, self.results.cursor, direction)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="unread-find")
     def _find_unread(self, result: ResultSet, start: int, direction: int) -> None:
+        """The read marks from the store (another process may have read some): the loaded rows
+        first, and only past them the view's whole id list."""
         try:
-            ids = self.fetcher.all_ids(result)
             read = self.fetcher.ws.library.read_ids()
-            steps = range(start + 1, len(ids)) if direction > 0 else range(start - 1, -1, -1)
-            index = next((i for i in steps if ids[i] not in read), None)
+            index, step = start + direction, None
+            while 0 <= index < result.total and (row := result.rows.get(index)) is not None:
+                if row.id not in read:
+                    step = index
+                    break
+                index += direction
+            if step is None and 0 <= index < result.total:
+                ids = self.fetcher.all_ids(result)
+                steps = range(index, len(ids)) if direction > 0 else range(min(index, len(ids) - 1), -1, -1)
+                step = next((i for i in steps if ids[i] not in read), None)
             rows = {}
-            if index is not None and index not in result.rows:
-                rows = self.fetcher.page(result, index - index % 100)
+            if step is not None and step not in result.rows:
+                rows = self.fetcher.page(result, step - step % PAGE)
         except Exception as exc:
             self.post_message(ActionFailed(str(exc)))
             return
-        self.post_message(UnreadFound(result, index, rows, direction))
+        self.post_message(UnreadFound(result, step, rows, direction))
 
     def on_unread_found(self, message: UnreadFound) -> None:
         if message.result is not self.result:

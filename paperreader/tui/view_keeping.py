@@ -28,10 +28,20 @@ class ViewKeeping:
     _place: Place | None = None  # where escape returns to from more-like-this or a saved search
     _keep_next: tuple[str | None, int] | None = None  # the next search keeps the cursor here
 
+    _anchor: tuple[str, int] | None = None  # a kept paper the view lacks, and where its cursor started
+
     def keep_args(self) -> dict:
-        """`search()`'s arguments that keep the cursor on the paper under it."""
+        """`search()`'s arguments that keep the cursor on the paper under it: or, if the last
+        filter or sort left the paper out and the cursor has not moved since, on that paper (so
+        going through a filter without it and back finds it again)."""
+        if self._anchor is not None and self.results.cursor == self._anchor[1]:
+            return {"keep_id": self._anchor[0], "keep_index": self.results.cursor}
         row = self.results.current_row
         return {"keep_id": row.id if row else None, "keep_index": self.results.cursor}
+
+    def note_kept(self, keep_id: str | None, found: bool) -> None:
+        """From each search's answer: remember a kept paper that is not in the new view."""
+        self._anchor = (keep_id, self.results.cursor) if keep_id is not None and not found else None
 
     def refresh_view(self) -> None:
         """Show the store's truth again (after an undo, say), the cursor on its paper."""

@@ -202,10 +202,11 @@ class MainScreen(
         self._answered = message.generation
         self.status.busy(False)
         self.result = message.result
-        cursor = message.keep_index
+        cursor = found = None
         if message.keep_id is not None:
-            cursor = next((i for i, row in message.result.rows.items() if row.id == message.keep_id), cursor)
-        self.results.show(message.result, cursor, self._empty_message(message.result))
+            cursor = found = next((i for i, row in message.result.rows.items() if row.id == message.keep_id), None)
+        self.results.show(message.result, message.keep_index if cursor is None else cursor, self._empty_message(message.result))
+        self.note_kept(message.keep_id, found is not None)
         self.status.show(message.result, self.filter)
         self.refresh_unread()
         if not message.result.total:
