@@ -40,6 +40,7 @@ class FileLoad:
     listings: list[dict] = field(default_factory=list)  # a backup's listings, to restore
     skipped: list[SourceError] = field(default_factory=list)
     failed: SourceError | None = None  # the whole file could not be read (skip_bad only)
+    duplicates: list[dict] = field(default_factory=list)  # entries for one paper, merged: [{"id", "lines"}]
 
     def json(self) -> dict:
         return {
@@ -47,7 +48,19 @@ class FileLoad:
             "format": self.format,
             "papers": len(self.papers),
             "skipped": [str(e) for e in self.skipped] + ([str(self.failed)] if self.failed else []),
+            "duplicates": self.duplicates,
         }
+
+
+def duplicates_in(papers: list[Paper]) -> list[dict]:
+    """Entries of one file that are the same paper (the same arXiv id, or title): the store merges
+    them into one; this says which, with their lines, for the import's summary."""
+    by_title = {p.title_key: p.id for p in papers if p.arxiv_id}
+    groups: dict[str, list[Paper]] = {}
+    for paper in papers:
+        key = paper.id if paper.arxiv_id else by_title.get(paper.title_key, paper.title_id)
+        groups.setdefault(key, []).append(paper)
+    return [{"id": key, "lines": [p.extra.get("line") for p in group]} for key, group in groups.items() if len(group) > 1]
 
 
 def detect_format(path: Path, fmt: str = "auto") -> str:
@@ -80,6 +93,7 @@ def load_file(path: Path, fmt: str = "auto", skip_bad: bool = False) -> FileLoad
         text = read_text(path)
         load.papers = check_sizes(FORMATS[fmt].parse(text, str(path), errors), str(path), errors=errors)
         load.listing = describe(fmt, text, load.papers, str(path))
+    load.duplicates = duplicates_in(load.papers)
     load.skipped = errors or []
     return load
 

@@ -110,10 +110,23 @@ def cmd_search(args) -> int:
 
 
 def _record(ws, pid: str):
+    """The paper `pid` names; exit 1 if no paper has that id, 2 if it is not an id at all."""
     record = ws.library.get(pid)
     if record is None:
+        if not _is_paper_id(pid):
+            raise CliError(f"paperreader: {pid!r} is not a paper id (arxiv:2401.12345, an arXiv id or URL, "
+                           "or t: and 12 hex digits)", EXIT_BAD)  # fmt: skip
         raise CliError(f"paperreader: no paper with id {pid!r}", EXIT_NOT_FOUND)
     return record
+
+
+def _is_paper_id(text: str) -> bool:
+    import re
+
+    from paperreader.model import parse_arxiv_id
+
+    text = text.strip()
+    return bool(re.fullmatch(r"t:[0-9a-f]{12}", text) or parse_arxiv_id(text.removeprefix("arxiv:")))
 
 
 def cmd_show(args) -> int:

@@ -185,9 +185,24 @@ def cmd_import(args) -> int:
     else:
         for f in files:
             print(f"{f['file']}: {f['format']}, {f['papers']} paper{'s' if f['papers'] != 1 else ''}"
-                  + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else ""))  # fmt: skip
+                  + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else "")
+                  + _duplicates_note(f.get("duplicates") or []))  # fmt: skip
         print(f"added {result.added}, updated {result.updated}, unchanged {result.unchanged}")
     return 0
+
+
+def _duplicates_note(duplicates: list[dict]) -> str:
+    """", 2 duplicate entries merged (arxiv:2312.17653 lines 3, 9; ...)" for the summary line."""
+    if not duplicates:
+        return ""
+    extra = sum(len(d["lines"]) - 1 for d in duplicates)
+    def one(d: dict) -> str:
+        lines = [str(n) for n in d["lines"] if n]
+        return f"{d['id']} lines {', '.join(lines)}" if lines else f"{d['id']} {len(d['lines'])} times"
+
+    shown = "; ".join(one(d) for d in duplicates[:5])
+    more = f"; and {len(duplicates) - 5} more" if len(duplicates) > 5 else ""
+    return f", {extra} duplicate entr{'y' if extra == 1 else 'ies'} merged ({shown}{more})"
 
 
 def _catch_up_index(ws, changed: int, args) -> None:

@@ -24,6 +24,7 @@ _KNOWN = {"title", "authors", "author", "categories", "comments", "journal-ref",
           "msc-class", "acm-class", "license", "date", "from", "proxy"}  # fmt: skip
 _RULE = re.compile(r"^(?:-{10,}|(?:%-){6,}|(?:%%--){3,}|(?:%%%---){3,})")
 _CLOSING = re.compile(r"^\\\\\s*\(\s*(\S+)\s*,\s*(\d+kb)?")
+_NO_ID = re.compile(r"^(?:(?:arXiv|Paper):\s*$|(?:Date|Title|Authors?|Categories):)")
 _SNIFF = re.compile(r"(?m)^\\\\[ \t]*\r?\n(?:arXiv:|Paper[ :(])")
 
 
@@ -54,6 +55,9 @@ def parse(text: str, file: str = "", errors: list[SourceError] | None = None) ->
                 continue
             papers.append(paper)
             continue
+        if line.strip() == "\\\\" and i + 1 < len(lines) and _NO_ID.match(lines[i + 1]):
+            # an entry whose id line is missing or empty: a bad record, never silently left out
+            skip_or_raise(errors, SourceError("an entry without an arXiv id (expected 'arXiv:ID' after the '\\\\' line)", file, i + 2))
         i += 1
     if not papers and not errors:
         raise SourceError("no arXiv listing entries found (expected a '\\\\' line, then 'arXiv:ID')", file, 1)

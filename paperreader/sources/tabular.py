@@ -170,6 +170,8 @@ def json_items(text: str, file: str = "") -> list[tuple[int | None, Any]]:
             for key in LIST_KEYS:
                 if isinstance(value.get(key), list):
                     return [(None, item) for item in value[key]]
+            if keyed_by_id(value):
+                return keyed_items(text, value, line_of)
         return [(line_of(i), value)]
     items = []  # JSON lines
     for number, line in enumerate(text.split("\n"), 1):
@@ -180,6 +182,25 @@ def json_items(text: str, file: str = "") -> list[tuple[int | None, Any]]:
                 raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", file, number) from None
             except (ValueError, RecursionError) as exc:
                 raise SourceError(f"not valid JSON: {exc}", file, number) from None
+    return items
+
+
+def keyed_by_id(value: dict) -> bool:
+    """An object of records keyed by arXiv id (`{"2312.17653": {"title": ...}, ...}`, the layout of
+    real datasets): every value an object, and some key an arXiv id."""
+    return bool(value) and all(isinstance(v, dict) for v in value.values()) and any(parse_arxiv_id(str(k)) for k in value)
+
+
+def keyed_items(text: str, value: dict, line_of) -> list[tuple[int | None, Any]]:
+    """Each record of a keyed object, with its key as its arXiv id unless it names one itself, and
+    the line where its key stands."""
+    items, pos = [], 0
+    for key, record in value.items():
+        found = text.find(json.dumps(key, ensure_ascii=False), pos)
+        line = line_of(found) if found >= 0 else None
+        pos = found + 1 if found >= 0 else pos
+        names = {str(k).strip().lower() for k in record}
+        items.append((line, record if names & set(ID_FIELDS) else {**record, "arxiv_id": key}))
     return items
 
 

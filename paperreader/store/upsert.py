@@ -39,6 +39,19 @@ def prepare(paper: Paper) -> tuple[Paper, dict]:
     return paper, values
 
 
+def vaguer_date(new: str | None, old: str | None) -> bool:
+    """`new` says less than `old` (a year or a month where a day was known)."""
+    return bool(new and old and len(new) < len(old) and old[:4].isdigit())
+
+
+def truncation_of(new: str | None, old: str | None) -> bool:
+    """`new` is `old` cut short (maybe with "..." or "…" at the cut)."""
+    if not new or not old or len(new) >= len(old):
+        return False
+    cut = new.rstrip().removesuffix("...").removesuffix("…").rstrip()
+    return " ".join(old.split()).startswith(" ".join(cut.split()))
+
+
 def merged_values(paper: Paper, values: dict, old) -> dict | None:
     """The row after merging `paper` into `old` (a papers row), or None if nothing would change.
 
@@ -49,6 +62,10 @@ def merged_values(paper: Paper, values: dict, old) -> dict | None:
     for key in values:
         if merged[key] in _EMPTY or (weaker and old[key] not in _EMPTY):
             merged[key] = old[key]
+    if vaguer_date(merged["published"], old["published"]):  # "2023" never replaces "2023-12-01"
+        merged["published"], merged["year"] = old["published"], old["year"]
+    if truncation_of(merged["abstract"], old["abstract"]):  # a cut-short abstract never replaces the whole one
+        merged["abstract"] = old["abstract"]
     merged["title_key"] = paper.title_key if merged["title"] == paper.title else old["title_key"]
     if values["urls"] != "[]" or old["urls"] != "[]":  # (both empty: most papers; spare the JSON round trip)
         old_urls = json.loads(old["urls"])
