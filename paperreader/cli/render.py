@@ -106,10 +106,24 @@ def print_row(rank: int | None, record, highlights=(), score: float | None = Non
 
 def print_search(results) -> None:
     at_least = "" if getattr(results, "total_exact", True) else "at least "  # a capped prefix/fuzzy expansion
-    print(f"{at_least}{results.total} match{'es' if results.total != 1 else ''} for {results.query!r}")
+    all_words = getattr(results, "all_words", None)
+    if all_words is None:
+        print(f"{at_least}{results.total} match{'es' if results.total != 1 else ''} for {results.query!r}")
+    elif all_words == 0:
+        print(f"no paper has all the words of {results.query!r}: closest matches ({results.total:,} have some)")
+    else:
+        print(f"{all_words} paper{'s have' if all_words != 1 else ' has'} all the words of {results.query!r}; "
+              f"closest matches follow ({results.total:,} have some)")
+    notice = getattr(results, "notice", None)
+    if notice:
+        print(notice)
     if results.suggestion:
         print(f"did you mean: {results.suggestion}")
+    partial_shown = False
     for rank, hit in enumerate(results.hits, 1):
+        if getattr(hit, "match", "all") == "partial" and not partial_shown and all_words:
+            print("     -- closest matches (not every word) --")
+            partial_shown = True
         print_row(rank, hit.record, hit.highlights, hit.score)
 
 

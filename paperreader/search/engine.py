@@ -171,14 +171,20 @@ class SearchEngine:
                 hit.highlights = self.highlights(hit.record, matcher)
         out = SearchResults(text, total, hits, parsed=parsed, total_exact=exact, notice=notice,
                             all_words=all_words if plan is not None and plan.fill else None)
-        if _suggest and all_words <= FEW and parsed.words and ident is None and (plan is None or len(parsed.words) <= SUGGEST_WORDS):
+        typed_on = reading is not None and bool(reading.prefix)  # a word still being typed is not misspelt
+        if _suggest and all_words <= FEW and parsed.words and ident is None and not typed_on and (plan is None or len(parsed.words) <= SUGGEST_WORDS):
             out.suggestion = self._better(text, parsed.words, all_words, filter_query, typing)
         out.seconds = time.perf_counter() - start
         return out
 
     def _better(self, text: str, words: list[str], found: int, filter_query: str, typing: bool) -> str | None:
         """ "Did you mean": the query with unknown words corrected, only if that finds more."""
-        fix = suggest(text, words, self.index.vocabulary)
+        with self.index.lock:
+            searcher = self.index.searcher()
+            analyzer = self._query_analyzers()["abstract"]
+            words = [w for w in words if not any(  # a word the index knows (by its stem) is not misspelt
+                searcher.doc_frequency(name, t.text) for t in analyzer(w, mode="query") for name in ("title", "abstract"))]
+        fix = suggest(text, words, self.index.vocabulary) if words else None
         if fix is None:
             return None
         try:

@@ -25,7 +25,7 @@ COORD = 1.0  # exponent of the coordination factor
 COORD_WEIGHTED = True  # words count in it by their idf (a rare word matched counts for more)
 FEEDBACK_DOCS = 3  # pseudo-relevance feedback: the first pass's top papers read
 FEEDBACK_TERMS = 10  # ... the words added
-FEEDBACK_WEIGHT = 1.0  # ... the best added word's weight, relative to one of the query's words
+FEEDBACK_WEIGHT = 0.5  # ... the best added word's weight, relative to one of the query's words
 FEEDBACK_CANDIDATES = 40  # ... chosen among the words most used in those papers
 FEEDBACK_MIN_DF = 2  # ... a word must be in this many papers of the library
 

@@ -59,6 +59,7 @@ class SearchFailed(Message):
     generation: int
     query: str
     error: str
+    incomplete: bool = False  # a query still being typed: a hint, the last results stay
 
 
 @dataclass

@@ -83,6 +83,8 @@ class ResultSet:
     parsed: object | None = None  # the engine's ParsedQuery, to fetch more of the same
     listing: object | None = None  # the ids in order when known (browse, a sorted search): .total, .ids()
     sort: str = "relevance"  # the order shown: one of SORTS
+    all_words: int | None = None  # a question: how many papers have every word (the rest are closest matches)
+    notice: str | None = None  # the engine's one line: an id's lookup, a field no paper has
 
 
 SORTS = {
@@ -166,10 +168,10 @@ class Fetcher:
                 listing = IdList(sort_ids(self.ws.library, listing.ids(0, listing.total), order))
             result = ResultSet(query, filter, listing.total, mode="browse", listing=listing, sort=order)
         else:
-            found = self.ws.engine.search(query, limit=count, highlight=False, filter_query=filter.query)
+            found = self.ws.engine.search(query, limit=count, highlight=False, filter_query=filter.query, typing=True)
             result = ResultSet(
                 query, filter, found.total, suggestion=found.suggestion, seconds=found.seconds, parsed=found.parsed,
-                total_exact=getattr(found, "total_exact", True),
+                total_exact=getattr(found, "total_exact", True), all_words=found.all_words, notice=found.notice,
             )
             if sort in SORTS and sort != "relevance" and found.total:
                 from paperreader.store.ordering import sort_ids

@@ -22,7 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from paperreader.search.limits import notice_of
 from paperreader.tui import messages as msg
+from paperreader.tui.search_hints import SearchHints
 from paperreader.tui.batch_actions import UNDO_BINDINGS, BatchActions
 from paperreader.tui.library_actions import LIBRARY_BINDINGS, LibraryActions
 from paperreader.tui.listing_views import LISTING_BINDINGS, ListingViews
@@ -48,7 +50,7 @@ BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
 class MainScreen(
-    ListingViews, Startup, MarkedPapers, BatchActions, LibraryActions, Reading, Sorting, ViewKeeping, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen
+    SearchHints, ListingViews, Startup, MarkedPapers, BatchActions, LibraryActions, Reading, Sorting, ViewKeeping, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen
 ):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#search"  # type to search: focused as the screen is composed, not moved there after
@@ -179,7 +181,7 @@ class MainScreen(
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="search")
     def _run_search(self, generation: int, query: str, filter: Filter, sort: str, keep_id: str | None, keep_index: int) -> None:
-        from paperreader.search.query import QueryError
+        from paperreader.search.query import QueryError, QueryIncomplete
 
         with self._search_gate:
             if generation != self._generation:
@@ -188,11 +190,11 @@ class MainScreen(
                 result = self.fetcher.first(query, filter, sort=sort)
                 if keep_id is not None and (found := self.fetcher.find(result, keep_id)) is not None:
                     keep_index = found  # its page is loaded: the cursor stays on its paper
-            except QueryError as exc:
-                self.post_message(msg.SearchFailed(generation, query, str(exc)))
+            except QueryError as exc:  # QueryIncomplete: still being typed, a hint (search/prose.py)
+                self.post_message(msg.SearchFailed(generation, query, str(exc), incomplete=isinstance(exc, QueryIncomplete)))
                 return
             except Exception as exc:  # IndexBusy, StoreError: one line, keep the old results
-                self.post_message(msg.SearchFailed(generation, query, str(exc)))
+                self.search_failed(generation, query, exc)  # (startup: a damaged index is rebuilt)
                 return
         self.post_message(msg.SearchFinished(generation, result, keep_id, keep_index))
 
@@ -207,7 +209,7 @@ class MainScreen(
             cursor = found = next((i for i, row in message.result.rows.items() if row.id == message.keep_id), None)
         self.results.show(message.result, message.keep_index if cursor is None else cursor, self._empty_message(message.result))
         self.note_kept(message.keep_id, found is not None)
-        self.status.show(message.result, self.filter)
+        self.status.show(message.result, self.filter, notice=notice_of(message.result.parsed))  # a capped ~
         self.refresh_unread()
         if not message.result.total:
             self.reader.show(None, "Nothing to show.")
@@ -231,7 +233,10 @@ class MainScreen(
             return
         self._answered = message.generation
         self.status.busy(False)
-        self.status.show(self.result, self.filter, error=message.error)
+        if message.incomplete:
+            self.status.show(self.result, self.filter, hint=message.error)
+        else:
+            self.status.show(self.result, self.filter, error=message.error)
         if not self._background_started:
             self.call_after_refresh(self._after_first_paint)
 
