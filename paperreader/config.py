@@ -91,9 +91,41 @@ def load(path: Path) -> Settings:
         keys = _keys(value)
         if keys is None:
             settings.problems.append(f"{path}: keymap {binding_id!r} needs a key string or a list of keys; ignored")
+            continue
+        bad = [key for key in keys.split(",") if not valid_key(key)]
+        if bad:
+            settings.problems.append(
+                f"{path}: keymap {binding_id!r}: {bad[0]!r} is not a key name (e.g. \"s\", \"ctrl+s\", \"f2\", \"asterisk\"); "
+                f"{binding_id} keeps its default key"
+            )
+        elif QUIT_KEY in keys.split(",") and binding_id != "app.quit":
+            settings.problems.append(f"{path}: keymap {binding_id!r}: {QUIT_KEY} always quits; {binding_id} keeps its default key")
         else:
             settings.keymap[str(binding_id)] = keys
     return settings
+
+
+QUIT_KEY = "ctrl+q"  # always bound to quit, whatever the keymap says
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def valid_key(key: str) -> bool:
+    """A key name Textual can match: a character, or a named key (`escape`, `f2`, `pageup`, the
+    names of punctuation like `asterisk`), after modifiers (`ctrl+`, `shift+`, `alt+`...)."""
+    from textual.keys import REPLACED_KEYS, Keys, key_to_character
+
+    if len(key) == 1:
+        return key.isprintable() and not key.isspace()
+    *mods, base = key.split("+")
+    if not base or any(m not in _MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    named = {k.value for k in Keys if "+" not in k.value and not k.value.startswith("<")}
+    if base in named or base in REPLACED_KEYS:
+        return True
+    char = key_to_character(base)  # "asterisk" is "*"; "banana" is a Unicode name too, but no key
+    return char is not None and char.isascii() and char.isprintable()
 
 
 def save_theme(path: Path, theme: str) -> None:

@@ -197,6 +197,12 @@ def _new_note(args) -> str | None:
     if not clean_block(text).strip():
         where = "standard input was empty" if args.set == "-" else "the text given was empty"
         raise CliError(f"paperreader: the new note is empty ({where}); the note was left as it was (use --clear to remove it)", EXIT_BAD)
+    from paperreader.store.notes import NoteTooLarge, check_size
+
+    try:
+        check_size(clean_block(text))
+    except NoteTooLarge as exc:
+        raise CliError(f"paperreader: {exc}; the note was left as it was", EXIT_BAD) from None
     return text
 
 
@@ -204,7 +210,11 @@ def _stdin_text() -> str:
     raw = getattr(sys.stdin, "buffer", None)
     if raw is None:
         return sys.stdin.read()
-    data = raw.read()
+    from paperreader.store.notes import NOTE_LIMIT
+
+    data = raw.read(16 * NOTE_LIMIT + 1)  # far more than a note may hold, even before cleaning
+    if len(data) > 16 * NOTE_LIMIT:
+        raise CliError(f"paperreader: standard input is over {16 * NOTE_LIMIT // 1024 // 1024} MB; a note can be at most {NOTE_LIMIT // 1024} KB; the note was left as it was", EXIT_BAD)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -216,7 +226,7 @@ def cmd_note(args) -> int:
     with workspace(args) as ws:
         record = _record(ws, args.id)
         if args.set is not None or args.clear:
-            saved = ws.library.set_note(record.id, None if args.clear else text)
+            saved = ws.library.set_note(record.id, None if args.clear else text, owner=None)  # no one's draft is touched
             if not args.json:
                 print(f"note {'saved' if saved else 'cleared'}: {record.id}")
             note = saved

@@ -78,7 +78,8 @@ class PaperReaderApp(EarlyKeys, App[None]):
             unknown = sorted(set(self.settings.keymap) - known)
             if unknown:
                 problems.append(f"{self.paths.config_file}: unknown binding ids in [keymap]: {', '.join(unknown)} (see ? for the ids)")
-            self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
+            self.settings.keymap = {k: v for k, v in self.settings.keymap.items() if k in known}
+        self.set_keymap(self._with_quit(self.settings.keymap))
         if self.settings.theme:
             if self.settings.theme in self.available_themes:
                 self.theme = self.settings.theme
@@ -89,8 +90,19 @@ class PaperReaderApp(EarlyKeys, App[None]):
         for problem in problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
 
+    @staticmethod
+    def _with_quit(keymap: dict[str, str]) -> dict[str, str]:
+        """The keymap to apply: quit always answers to ctrl+q as well as its own keys, so it stays
+        reachable (and on the key bar) when the user gives `q` to another action."""
+        from paperreader.config import QUIT_KEY
+
+        keys = [k for k in keymap.get("app.quit", "q").split(",") if k]
+        return {**keymap, "app.quit": ",".join([*keys, QUIT_KEY] if QUIT_KEY not in keys else keys)}
+
     def keys_for(self, binding: Binding) -> str:
         """The keys a binding answers to now, after the user's keymap."""
+        if binding.id == "app.quit":
+            return self._with_quit(self.settings.keymap)["app.quit"]
         return self.settings.keymap.get(binding.id or "", binding.key) if binding.id else binding.key
 
     # -- the theme, remembered -----------------------------------------------------------------------
@@ -127,8 +139,30 @@ class PaperReaderApp(EarlyKeys, App[None]):
             await self.action_quit()
 
     async def action_quit(self) -> None:
+        editor = next((s for s in reversed(self.screen_stack) if getattr(s, "unsaved", False) and hasattr(s, "keep_draft_and_quit")), None)
+        if editor is not None:  # never quit silently over text the store does not have
+            self._ask_before_quit(editor)
+            return
         self.closing = True
         self.exit()
+
+    def _ask_before_quit(self, editor) -> None:
+        from paperreader.tui.screens.note_dialogs import QuitWithNote
+
+        if isinstance(self.screen, QuitWithNote):
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "save":
+                editor.save(editor.text, editor.base.version, then_quit=True)
+            elif choice == "draft":
+                editor.keep_draft_and_quit()
+            elif choice == "discard":
+                editor.discard_and_quit()
+
+        question = Text("The note you are editing is not saved.", style="bold")
+        question.append(" Save it, keep it as a draft (offered back when you open the note), or discard it?")
+        self.push_screen(QuitWithNote(question), answered)
 
     def on_unmount(self) -> None:
         self.closing = True

@@ -14,6 +14,7 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
     from paperreader.tui.screens.confirm import ConfirmScreen
     from paperreader.tui.screens.help import HelpScreen
     from paperreader.tui.screens.main import MainScreen
+    from paperreader.tui.screens.note_dialogs import DraftFound, NoteConflictScreen, QuitWithNote
     from paperreader.tui.screens.note_editor import NoteEditor
     from paperreader.tui.screens.paper_actions import PAPER_BINDINGS
     from paperreader.tui.screens.pick import CopyMenu, LinksMenu, NamePrompt, Picker, SavedSearches
@@ -41,6 +42,7 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
         ("Reading (like newsboat)", list(READING_BINDINGS)),
         ("The reader", list(ReaderPane.BINDINGS)),
         ("Note editor", list(NoteEditor.BINDINGS)),
+        ("Note questions", [*DraftFound.BINDINGS, *NoteConflictScreen.BINDINGS, *QuitWithNote.BINDINGS]),
         ("Copy menu", list(CopyMenu.BINDINGS)),
         ("Links", list(LinksMenu.BINDINGS)),
         ("Saved searches", list(SavedSearches.BINDINGS)),

@@ -8,6 +8,7 @@ import sys
 from textual.widgets import TextArea
 
 from paperreader.tui.screens.confirm import ConfirmScreen
+from paperreader.tui.screens.note_dialogs import DraftFound
 from paperreader.tui.screens.note_editor import NoteEditor
 from paperreader.tui.screens.pick import CopyMenu, LinksMenu
 from paperreader.tui.screens.tags import TagEditor
@@ -85,25 +86,25 @@ async def test_escape_in_the_note_editor_asks_before_discarding(make_app, librar
 
 
 async def test_a_draft_left_by_a_crash_is_offered_back(make_app, library):
-    pid = library.list_ids()[0]
-    library.save_draft(pid, "words typed before the crash")
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         screen = await ready(app, pilot)
-        assert screen.results.current_row.id == pid
+        pid = screen.results.current_row.id
+        library.save_draft(pid, "words typed before the crash", owner="elsewhere:1:crashed")
         await pilot.press("n")
         await settle(app, pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
+        assert isinstance(app.screen, DraftFound)
+        await pilot.press("r")
         await settle(app, pilot)
         assert app.screen.query_one(TextArea).text == "words typed before the crash"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert library.get(pid).note == "words typed before the crash"
+        assert library.drafts(pid) == []  # saved: the recovered draft has done its job
 
 
 async def test_typing_in_the_note_editor_saves_a_draft(make_app, library, monkeypatch):
-    monkeypatch.setattr("paperreader.tui.screens.note_editor.DRAFT_DELAY", 0.05)
+    monkeypatch.setattr("paperreader.tui.screens.note_editor.DRAFT_INTERVAL", 0.05)
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         screen = await ready(app, pilot)

@@ -1,43 +1,73 @@
 """The note editor: Markdown in a TextArea, saved with ctrl+s; escape asks before throwing work away.
 
-While the user types, a draft is saved (debounced, in a worker) so a crash loses at most a second;
-the next open offers it back.
+The editor keeps its text until the store has it. While the user types, a draft is written at
+least once every DRAFT_INTERVAL seconds (a throttle: steady typing cannot postpone it), so a crash
+loses under a second. A save is checked against the note's version the editor started from: if
+someone saved the note meanwhile (another window, `paperreader note --set`), the user chooses
+keep mine / keep theirs / keep both. A save that fails (the library busy, the disk full) leaves the
+editor open with the text and its draft, and says why in one line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from paperreader.store import PaperRecord
+from paperreader.store.notes import BOTH_RULE, Draft, NoteConflict, NoteState, new_owner
 from paperreader.tui.screens.confirm import ConfirmScreen
 
-DRAFT_DELAY = 0.8
+DRAFT_INTERVAL = 0.5  # seconds: the longest a typed change waits before its draft is written
+
+
+def quoted(title: str, limit: int = 70) -> str:
+    return f"“{title if len(title) <= limit else title[: limit - 1] + '…'}”"
 
 
 class NoteEditor(ModalScreen[str | None]):
-    """Dismisses with the note to save, or None when the user leaves without saving."""
+    """Dismisses with what was done (for the notification) once the store has it, or None when the
+    user leaves without saving."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
         Binding("escape", "leave", "Close", id="note.close"),
     ]
 
-    def __init__(self, record: PaperRecord, text: str, save_draft: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        record: PaperRecord,
+        text: str,
+        *,
+        library,
+        base: NoteState,
+        recovered: Sequence[Draft] = (),
+        owner: str | None = None,
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.record = record
         self.initial = text
-        self.saved_text = record.note
-        self._save_draft = save_draft
+        self.library = library
+        self.base = base  # the note as it was when this edit started (its version is checked on save)
+        self.saved_text = base.body
+        self.recovered = list(recovered)  # drafts of other sessions this edit took over
+        self.owner = owner or new_owner()  # this session's drafts
+        self.saving = False
         self._draft_timer: Timer | None = None
+        self._draft_dirty = False
+        self._draft_writing = False
+        self._draft_lock = threading.Lock()
+        self._closed = False  # saved or discarded: no more draft writes (unless forced)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog editor"):
@@ -45,55 +75,202 @@ class NoteEditor(ModalScreen[str | None]):
             heading.append(self.record.title, style="italic")
             yield Static(heading, classes="dialog-title", markup=False)
             area = TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
-            if "markdown" in area.available_languages:
-                area.language = "markdown"
+            if "markdown" in area.available_languages and len(self.initial) < 64 * 1024:
+                area.language = "markdown"  # highlighting a huge note on every key would lag
             yield area
+            yield Static("", id="note-status", markup=False)
             yield Static(Text("Markdown.  ctrl+s save  ·  escape close", style="dim"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        if self.initial != self.saved_text:  # restored or handed over: make it a draft of ours at once
+            self._draft_dirty = True
+            self._flush_draft()
 
     @property
     def text(self) -> str:
         return self.query_one(TextArea).text
 
+    @property
+    def unsaved(self) -> bool:
+        """The editor holds text the store's note does not."""
+        return self.text != self.saved_text
+
+    def status(self, message: str, error: bool = False) -> None:
+        line = self.query_one("#note-status", Static)
+        line.update(Text(message, style="" if error else "dim"))
+        line.set_class(error, "-error")
+
+    @dataclass
+    class Later(Message):
+        """A worker's result, run by the editor's own message loop (never waited on by the worker)."""
+
+        callback: Callable
+        args: tuple
+
+    def _later(self, callback: Callable, *args) -> None:
+        self.post_message(self.Later(callback, args))  # thread-safe, and returns at once
+
+    def on_note_editor_later(self, message: Later) -> None:
+        message.callback(*message.args)
+
+    # -- drafts: a throttle, not a debounce ----------------------------------------------------------
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._save_draft is None:
-            return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self._flush_draft)
+        self._draft_dirty = True
+        if self._draft_timer is None:  # a pending write is not pushed back by more typing
+            self._draft_timer = self.set_timer(DRAFT_INTERVAL, self._flush_draft)
 
     def _flush_draft(self) -> None:
-        if self.text != self.saved_text:
-            self._write_draft(self.text)
+        self._draft_timer = None
+        if not self._draft_dirty:
+            return
+        if self._draft_writing:  # one write at a time, in order: try again shortly
+            self._draft_timer = self.set_timer(DRAFT_INTERVAL / 4, self._flush_draft)
+            return
+        self._draft_dirty = False
+        self._draft_writing = True
+        self._write_draft(self.text)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="note-draft")
-    def _write_draft(self, text: str) -> None:
-        try:
-            self._save_draft(text)
-        except Exception:  # a draft is a safety net; failing to write one must not stop the typing
-            pass
+    @work(thread=True, exit_on_error=False, group="note-draft")
+    def _write_draft(self, text: str, force: bool = False, then_quit: bool = False) -> None:
+        """Write (or, when the text is the saved note, drop) this session's draft. One at a time,
+        under a lock, so a late write never lands after the edit was discarded or saved."""
+        with self._draft_lock:
+            try:
+                if self._closed and not force:
+                    return
+                if text == self.saved_text:
+                    self.library.discard_draft(self.record.id, owner=self.owner)
+                else:
+                    self.library.save_draft(self.record.id, text, owner=self.owner, base_version=self.base.version)
+            except Exception as exc:  # a draft is a safety net: failing to write one must not stop the typing
+                self._draft_dirty = True
+                if then_quit:
+                    self._later(self._failed, str(exc), "kept as a draft")
+                return
+            finally:
+                self._draft_writing = False
+        if then_quit:
+            self._later(self.app.exit)
 
     def _stop_drafts(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
+            self._draft_timer = None
+        self._draft_dirty = False
 
-    def action_save(self) -> None:
+    def keep_draft_and_quit(self) -> None:
+        """Keep the text as this session's draft, then quit (not if the draft could not be written)."""
         self._stop_drafts()
-        self.dismiss(self.text)
+        self._write_draft(self.text, True, True)
 
+    def discard_and_quit(self) -> None:
+        self._stop_drafts()
+        self._discard_own_draft(then_quit=True)
+
+    # -- saving ----------------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.save(self.text, self.base.version)
+
+    def save(self, text: str, expected_version: int, then_quit: bool = False) -> None:
+        self.saving = True
+        self.status("Saving…")
+        self._save(text, expected_version, then_quit)
+
+    @work(thread=True, exit_on_error=False, group="note-save")
+    def _save(self, text: str, expected_version: int, then_quit: bool) -> None:
+        try:
+            state = self.library.save_note(
+                self.record.id, text, expected_version=expected_version, owner=self.owner, recovered=self.recovered
+            )
+        except NoteConflict as conflict:
+            self._later(self._conflict, text, conflict.current)
+        except Exception as exc:  # StoreError (busy, disk full), NoteTooLarge, NotFound: say it, keep the text
+            self._later(self._failed, str(exc))
+        else:
+            self._later(self._saved, state, then_quit)
+
+    def _saved(self, state: NoteState, then_quit: bool) -> None:
+        self.saving = False
+        self._stop_drafts()
+        self._closed = True
+        self.saved_text = state.body
+        what = "Saved the note on" if state.body.strip() else "Removed the note from"
+        self.dismiss(f"{what} {quoted(self.record.title)}")
+        if then_quit:
+            self.app.exit()
+
+    def _failed(self, reason: str, what: str = "saved") -> None:
+        self.saving = False
+        self._draft_dirty = True  # the draft may be behind: write it when the store lets us
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_INTERVAL, self._flush_draft)
+        line = " ".join(f"The note was not {what}: {reason}. Your text is still here; ctrl+s to try again.".split())
+        self.status(line, error=True)
+        self.notify(line, severity="error", markup=False)
+
+    def _conflict(self, mine: str, theirs: NoteState) -> None:
+        from paperreader.tui.screens.note_dialogs import NoteConflictScreen, conflict_details
+
+        self.saving = False
+        self.status("")
+        question = Text("This note was saved elsewhere while you edited it ", style="bold")
+        question.append("(another window or a paperreader command). Which text should the note keep?")
+
+        def answered(choice: str | None) -> None:
+            if choice == "mine":
+                self.save(mine, theirs.version)
+            elif choice == "both":
+                self.save(mine.rstrip("\n") + BOTH_RULE + theirs.body.lstrip("\n"), theirs.version)
+            elif choice == "theirs":
+                self._keep_theirs(mine, theirs)
+            else:
+                self.status("Not saved yet: the note was changed elsewhere; ctrl+s asks again.")
+
+        self.app.push_screen(NoteConflictScreen(question, conflict_details(mine, theirs.body)), answered)
+
+    def _keep_theirs(self, mine: str, theirs: NoteState) -> None:
+        """Their note stays; this text is kept as a draft (offered back on `n`), never thrown away."""
+        self._stop_drafts()
+        self._closed = True
+        title = quoted(self.record.title)
+        if mine != theirs.body:
+            self._write_draft(mine, True)
+            self.dismiss(f"Kept the other note on {title}; your text is kept as a draft (press n to get it back)")
+        else:
+            self.dismiss(f"Kept the note on {title}")
+
+    # -- leaving -----------------------------------------------------------------------------------------
     def action_leave(self) -> None:
         if self.text == self.initial and self.initial == self.saved_text:
             self._stop_drafts()
+            self._discard_own_draft()
             self.dismiss(None)
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self._stop_drafts()
+                self.discard()
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmScreen("Discard the changes to this note?", yes="Discard", no="Keep editing"), answered)
+
+    def discard(self) -> None:
+        """The user threw this edit away: its own draft goes; drafts it recovered stay."""
+        self._stop_drafts()
+        self._discard_own_draft()
+
+    @work(thread=True, exit_on_error=False, group="note-draft")
+    def _discard_own_draft(self, then_quit: bool = False) -> None:
+        with self._draft_lock:
+            self._closed = True
+            try:
+                self.library.discard_draft(self.record.id, owner=self.owner)
+            except Exception:
+                pass  # a leftover draft is offered back next time: nothing is lost
+        if then_quit:
+            self._later(self.app.exit)

@@ -6,19 +6,13 @@ A mixin for the main screen. Every store call runs in a worker that ends by post
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.binding import Binding
 
 from paperreader.tui.messages import ActionFailed, PaperUpdated
+from paperreader.tui.screens.note_actions import Gone, NoteActions, fresh  # noqa: F401 (Gone, fresh: re-exported)
 
 if TYPE_CHECKING:
     from paperreader.store import PaperRecord
@@ -40,25 +34,11 @@ PAPER_BINDINGS = [
 ]
 
 
-class Gone(Exception):
-    """The paper was removed (by another process) between the key press and the worker."""
-
-    def __str__(self) -> str:
-        return "That paper is no longer in the library."
-
-
-def fresh(library, paper_id: str) -> PaperRecord:
-    record = library.get(paper_id)
-    if record is None:
-        raise Gone(paper_id)
-    return record
-
-
 def _quoted(title: str, limit: int = 70) -> str:
     return f"“{title if len(title) <= limit else title[: limit - 1] + '…'}”"
 
 
-class PaperActions:
+class PaperActions(NoteActions):
     """Needs: `current_record()`, `fetcher`, `show_similar()`, and Screen's notify/app/post_message."""
 
     def _paper(self) -> PaperRecord | None:
@@ -87,125 +67,6 @@ class PaperActions:
             return
         word = {("star", True): "Starred", ("star", False): "Unstarred", ("read", True): "Marked read", ("read", False): "Marked unread"}
         self.post_message(PaperUpdated(record, f"{word[(what, on)]} {_quoted(record.title)}"))
-
-    # -- the note ---------------------------------------------------------------------------------
-    def action_note(self) -> None:
-        if record := self._paper():
-            self._load_for_note(record.id)
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def _load_for_note(self, paper_id: str) -> None:
-        library = self.fetcher.ws.library
-        try:
-            record = fresh(library, paper_id)
-            draft = library.get_draft(paper_id)
-        except Exception as exc:
-            self.post_message(ActionFailed(str(exc)))
-            return
-        self.app.call_from_thread(self._open_note_editor, record, draft)
-
-    def _open_note_editor(self, record: PaperRecord, draft: str | None) -> None:
-        library = self.fetcher.ws.library
-
-        from paperreader.tui.screens.confirm import ConfirmScreen
-        from paperreader.tui.screens.note_editor import NoteEditor
-
-        def edit(text: str) -> None:
-            self.app.push_screen(NoteEditor(record, text, lambda body: library.save_draft(record.id, body)), done)
-
-        def done(text: str | None) -> None:
-            if text is None:
-                self._discard_draft(record.id)
-            elif text != record.note:
-                self._save_note(record.id, text)
-            else:
-                self._discard_draft(record.id)
-
-        if draft is not None and draft != record.note:
-            question = Text("This note has a draft that was never saved (the app may have closed while you typed). ")
-            question.append("Restore the draft?", style="bold")
-            self.app.push_screen(
-                ConfirmScreen(question, yes="Restore", no="Start from the saved note"),
-                lambda restore: edit(draft if restore else record.note),
-            )
-        else:
-            edit(record.note)
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def _save_note(self, paper_id: str, text: str) -> None:
-        try:
-            self.fetcher.ws.library.set_note(paper_id, text)
-            record = fresh(self.fetcher.ws.library, paper_id)
-        except Exception as exc:
-            self.post_message(ActionFailed(f"The note was not saved: {exc}"))
-            return
-        what = "Saved the note on" if record.has_note else "Removed the note from"
-        self.post_message(PaperUpdated(record, f"{what} {_quoted(record.title)}"))
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def _discard_draft(self, paper_id: str) -> None:
-        try:
-            self.fetcher.ws.library.discard_draft(paper_id)
-        except Exception:
-            pass
-
-    def action_edit_note(self) -> None:
-        """The note in the user's own editor: the app suspends while it runs."""
-        record = self._paper()
-        if record is None:
-            return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
-            (name for name in ("nano", "vim", "vi") if shutil.which(name)), None
-        )
-        if not editor:
-            self.notify("Set $EDITOR to edit notes in your editor (or press n).", severity="warning")
-            return
-        with tempfile.TemporaryDirectory(prefix="paperreader-note-") as tmp:
-            path = Path(tmp) / "note.md"
-            path.write_text(record.note + "\n" if record.note else "", encoding="utf-8")
-            try:
-                with self.app.suspend():
-                    code = subprocess.call([*shlex.split(editor), str(path)])
-            except Exception as exc:  # SuspendNotSupported, editor not found
-                self.notify(f"Cannot run the editor {editor!r}: {exc}", severity="error", markup=False)
-                return
-            text = path.read_text(encoding="utf-8")
-        if code != 0:
-            self.notify(f"The editor exited with status {code}; the note was left as it was.", severity="warning")
-        elif text.strip() != record.note.strip():
-            self._save_note(record.id, text)
-        else:
-            self.notify("The note is unchanged.")
-
-    # -- tags ---------------------------------------------------------------------------------------
-    def action_tags(self) -> None:
-        if record := self._paper():
-            self._load_for_tags(record.id)
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def _load_for_tags(self, paper_id: str) -> None:
-        try:
-            record = fresh(self.fetcher.ws.library, paper_id)
-            known = self.fetcher.ws.library.all_tags()
-        except Exception as exc:
-            self.post_message(ActionFailed(str(exc)))
-            return
-        from paperreader.tui.screens.tags import TagEditor
-
-        self.app.call_from_thread(
-            self.app.push_screen, TagEditor(record, known), lambda tags: tags is not None and self._save_tags(record.id, tags)
-        )
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def _save_tags(self, paper_id: str, tags: list[str]) -> None:
-        try:
-            saved = self.fetcher.ws.library.set_tags(paper_id, tags)
-            record = fresh(self.fetcher.ws.library, paper_id)
-        except Exception as exc:
-            self.post_message(ActionFailed(f"The tags were not saved: {exc}"))
-            return
-        shown = " ".join(f"#{t}" for t in saved) if saved else "no tags"
-        self.post_message(PaperUpdated(record, f"{_quoted(record.title)} now has {shown}"))
 
     # -- copy, open, links -------------------------------------------------------------------------
     def action_copy_menu(self) -> None:

@@ -1,6 +1,13 @@
-"""Editing a paper's tags: one line of words, completed from the tags already in the library."""
+"""Editing a paper's tags: one line of words, completed from the tags already in the library.
+
+The editor hands back what the user changed (tags added, tags removed) against the tags it
+loaded, never the whole set: a tag added elsewhere while it was open (another window, `paperreader
+tag`) is not in either list, so it stays.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,6 +18,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from paperreader.store import PaperRecord
+from paperreader.text import clean_tag
 
 
 class LastWordSuggester(Suggester):
@@ -35,8 +43,21 @@ def parse_tags(text: str) -> list[str]:
     return [t for t in text.replace(",", " ").split() if t]
 
 
-class TagEditor(ModalScreen[list[str] | None]):
-    """Dismisses with the new list of tags, or None if cancelled."""
+@dataclass(frozen=True)
+class TagChange:
+    added: frozenset[str]
+    removed: frozenset[str]
+
+
+def tag_change(loaded: tuple[str, ...], text: str) -> TagChange:
+    """What the user did to the loaded tags, as the store will spell the tags."""
+    before = {clean_tag(t) for t in loaded} - {""}
+    after = {clean_tag(t) for t in parse_tags(text)} - {""}
+    return TagChange(frozenset(after - before), frozenset(before - after))
+
+
+class TagEditor(ModalScreen[TagChange | None]):
+    """Dismisses with the tags added and removed, or None if cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 
@@ -71,7 +92,7 @@ class TagEditor(ModalScreen[list[str] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(parse_tags(event.value))
+        self.dismiss(tag_change(self.record.tags, event.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

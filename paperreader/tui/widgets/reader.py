@@ -23,6 +23,22 @@ from paperreader.tui import render
 from paperreader.tui.results import Row
 
 
+MARKDOWN_LIMIT = 8 * 1024  # characters: longer notes are shown as plain text
+PLAIN_LIMIT = 16 * 1024  # characters of a long note shown in the reader (`n` edits all of it)
+
+
+def note_display(note: str) -> tuple[str, str | Text]:
+    """How the reader shows a note: ("markdown", text) or ("plain", Text), bounded in size."""
+    if len(note) <= MARKDOWN_LIMIT:
+        return "markdown", note
+    shown = Text(note[:PLAIN_LIMIT])
+    hint = f"Shown as plain text: the note is {len(note.encode('utf-8', 'replace')) // 1024:,} KB."
+    if len(note) > PLAIN_LIMIT:
+        hint += f" {len(note) - PLAIN_LIMIT:,} more characters: press n to see the whole note."
+    shown.append("\n\n" + ("… " if len(note) > PLAIN_LIMIT else "") + hint, style="dim italic")
+    return "plain", shown
+
+
 class ReaderPane(VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="reader.down"),
@@ -59,6 +75,7 @@ class ReaderPane(VerticalScroll, can_focus=True):
         self.row: Row | None = None
         self._note_shown = ""
         self._note = None  # the Markdown widget, once a note was shown
+        self._plain_note: Static | None = None  # a long note, as plain text
         self._keys: dict[str, str] = {}  # citation keys looked up for papers shown
 
     def compose(self) -> ComposeResult:
@@ -139,16 +156,35 @@ class ReaderPane(VerticalScroll, can_focus=True):
             self.post_message(self.LinkClicked(url))
 
     def _show_note(self, note: str) -> None:
+        """Markdown for a note of up to MARKDOWN_LIMIT characters; a longer one (up to the store's
+        256 KB) as plain text, its first PLAIN_LIMIT characters: Textual's Markdown takes seconds
+        per 10 KB on the UI thread, so rendering cost is bounded whatever the note."""
         if note == self._note_shown:
             return
         self._note_shown = note
-        if self._note is not None:
-            self._note.update(note)
-        else:
-            from textual.widgets import Markdown
+        kind, shown = note_display(note)
+        if kind == "markdown":
+            if self._note is not None:
+                self._note.update(shown)
+            else:
+                from textual.widgets import Markdown
 
-            self._note = Markdown(note, id="reader-note", open_links=False)
-            self.mount(self._note, after="#reader-note-heading")
+                self._note = Markdown(shown, id="reader-note", open_links=False)
+                self.mount(self._note, after="#reader-note-heading")
+            self._note.display = True
+            if self._plain_note is not None:
+                self._plain_note.display = False
+                self._plain_note.update("")
+        else:
+            if self._plain_note is None:
+                self._plain_note = Static(shown, id="reader-note-plain", markup=False)
+                self.mount(self._plain_note, after="#reader-note-heading")
+            else:
+                self._plain_note.update(shown)
+            self._plain_note.display = True
+            if self._note is not None:
+                self._note.display = False
+                self._note.update("")
 
     def on_markdown_link_clicked(self, event) -> None:
         event.stop()
