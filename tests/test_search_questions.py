@@ -197,3 +197,14 @@ def test_did_you_mean_only_when_it_finds_more(workspace):
     assert results.total == 2 and results.suggestion is None
     assert workspace.engine.search("transfomer").suggestion == "transformer"
     assert workspace.engine.search("what's mamba's trick?").suggestion is None  # "trick" is a known stem
+
+
+def test_export_of_a_question_takes_the_papers_with_every_word(cli):
+    asked = cli("search", QUESTION, "--json").json
+    out = cli("export", "--query", QUESTION, "--format", "json")
+    assert out.code == 0
+    exported = out.out
+    firsts = [r["title"] for r in asked["results"] if r["match"] == "all"]
+    partial = [r["title"] for r in asked["results"] if r["match"] == "partial"]
+    assert firsts and all(t in exported for t in firsts)
+    assert not any(t in exported for t in partial)

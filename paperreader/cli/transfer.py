@@ -231,7 +231,8 @@ def _selected_ids(ws, args) -> list[str]:
         return ids
     wanted = set(ids) if (args.starred or args.tag) else None
     hits = ws.engine.search(args.query, limit=max(ws.library.count(), 1), highlight=False).hits
-    return [h.id for h in hits if wanted is None or h.id in wanted]
+    # a question's closest matches (search/partial.py) are not matches to export: every word, as typed
+    return [h.id for h in hits if (wanted is None or h.id in wanted) and h.match == "all"]
 
 
 def _records(ws, ids: list[str], chunk: int = 1000):

@@ -249,7 +249,8 @@ class Fetcher:
             if not result.total:
                 return 0
             query = " ".join(q for q in (result.filter.query, "is:unread") if q)
-            return self.ws.engine.search(result.query, limit=1, highlight=False, filter_query=query).total
+            # the list's own reading (a phrase being typed; a question's closest matches fill a page)
+            return self.ws.engine.search(result.query, limit=PAGE, highlight=False, filter_query=query, typing=True).total
         ids = self.all_ids(result)
         read = library.read_ids()
         return sum(1 for pid in ids if pid not in read)
