@@ -89,6 +89,21 @@ class ListingViews:
         if new and workspace.library.saved_searches():
             self._build_digest(workspace, asked=False)
 
+    def on_library_changed(self, message: msg.LibraryChanged) -> None:
+        """Another process imported or fetched: its papers are new too (Textual also runs the
+        ChangeWatcher's handler, which searches again)."""
+        if self.app.workspace is not None and self._background_started:
+            self._refresh_new(self.app.workspace)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="new-ids")
+    def _refresh_new(self, workspace) -> None:
+        from paperreader.store import StoreError, listings
+
+        try:
+            self.post_message(NewPapersKnown(frozenset(listings.new_ids(workspace.library))))
+        except StoreError:
+            return
+
     def on_new_papers_known(self, message: NewPapersKnown) -> None:
         self.new_ids = message.ids
         self.results.new_ids = message.ids

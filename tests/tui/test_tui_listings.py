@@ -97,12 +97,25 @@ async def test_new_papers_are_marked_and_the_new_filter_lists_them(make_app, lib
         assert "Hybrid lemmatization in HuSpaCy" in screen_text(app)
         first_line = next(line for line in screen_text(app).splitlines() if "Hybrid lemmatization in HuSpaCy" in line)
         assert not _marked_new(first_line)
-    # the next session measures "new" from this one's start: these papers are not new any more
+    # the next session measures "new" from this one's start: these papers are not new any more,
+    # and what another process imports meanwhile is
+    later, later_ids, _ = _hf_day(tmp_path, "2025-07-23", [5, 6])
     app = make_app()
     async with app.run_test(size=size) as pilot:
         screen = await ready(app, pilot)
         await settle(app, pilot)
         assert screen.results.new_ids == frozenset()
+        for _ in range(40):  # the screen has looked at the store once (it polls every 2 s)
+            if screen._data_version is not None:
+                break
+            await pilot.pause(0.25)
+        _import(library_dir, later)
+        for _ in range(40):  # the screen polls the store every 2 s
+            await pilot.pause(0.25)
+            await settle(app, pilot, 1)
+            if screen.results.new_ids:
+                break
+        assert screen.results.new_ids == frozenset(later_ids)
 
 
 @SIZES
