@@ -154,6 +154,11 @@ class Workspace:
                 return None  # never built for this library: nothing to report
         return notice
 
+    def stop_searches(self) -> None:
+        """End running searches now and refuse new ones (quitting: nobody waits for them)."""
+        if self._engine is not None:
+            self._engine.stop()
+
     def close(self) -> None:
         if self._index is not None:
             self._index.close()

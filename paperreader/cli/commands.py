@@ -81,6 +81,7 @@ def _positive(value: int, name: str) -> int:
 
 
 def cmd_search(args) -> int:
+    from paperreader.cli.searching import repairing, say_notices
     from paperreader.search.query import QueryError
 
     limit = _positive(args.limit, "limit")
@@ -90,7 +91,9 @@ def cmd_search(args) -> int:
             for line in sys.stdin:
                 query = line.rstrip("\n")
                 try:
-                    out = ws.engine.search(query, limit=limit).json()
+                    found = repairing(ws, lambda: ws.engine.search(query, limit=limit))
+                    say_notices(found)
+                    out = found.json()
                 except QueryError as exc:
                     failed += 1
                     out = {"query": query, "error": str(exc), "total": 0, "suggestion": None, "results": []}
@@ -101,7 +104,8 @@ def cmd_search(args) -> int:
                 sys.stdout.flush()
             return EXIT_BAD if failed else 0
         query = " ".join(args.query)
-        results = ws.engine.search(query, limit=limit)
+        results = repairing(ws, lambda: ws.engine.search(query, limit=limit))
+        say_notices(results)
         if args.json:
             emit_json(results.json())
         else:
@@ -253,10 +257,12 @@ def cmd_tag(args) -> int:
 
 
 def cmd_similar(args) -> int:
+    from paperreader.cli.searching import repairing
+
     limit = _positive(args.limit, "limit")
     with workspace(args, index=True, backup=False) as ws:
         record = _record(ws, args.id)
-        hits = ws.engine.similar(record.id, limit=limit)
+        hits = repairing(ws, lambda: ws.engine.similar(record.id, limit=limit))
         if args.json:
             emit_json({"id": record.id, "total": len(hits), "results": [h.json() for h in hits]})
         else:

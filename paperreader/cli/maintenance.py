@@ -82,13 +82,21 @@ def cmd_check(args) -> int:
     except StoreError as exc:
         report["store_problem"] = str(exc)
     if report["store_ok"]:
+        from paperreader.search.validate import read_everything
+
         with workspace(args, seed=False) as ws:
             report["index_problem"] = ws.index.problem()
+            # every posting list, stored document and length, each problem naming its file
+            report["index_damage"] = read_everything(ws.index.dir) if ws.index.dir.is_dir() else []
+        if report["index_damage"] and not report["index_problem"]:
+            report["index_problem"] = "the search index is damaged"
     if args.json:
         emit_json(report)
     elif report["store_ok"]:
         print(f"library ok: {paths.store}")
         print(f"index: {report['index_problem'] or 'ok'}{' (it is rebuilt on the next search)' if report['index_problem'] else ''}")
+        for damage in report["index_damage"]:
+            print(f"  {damage}")
     if not report["store_ok"]:
         print(f"paperreader: {report['store_problem']}", file=sys.stderr)
         return EXIT_BAD

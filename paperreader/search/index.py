@@ -58,6 +58,7 @@ class SearchIndex:
         self.schema = build_schema()
         self._damaged: str | None = None  # why a search found the open index unreadable: rebuild it
         self._rebuilt_for_damage: set[str] = set()  # builds made because of damage (not rebuilt twice)
+        self._repaired: str | None = None  # the notice of a rebuild for damage, for the next ensure()
 
     # -- state -----------------------------------------------------------------------------
     def read_stamp(self) -> dict | None:
@@ -107,9 +108,10 @@ class SearchIndex:
         """Make the index usable: rebuild if it must be, else catch up. Returns a notice if rebuilt."""
         with self._lock:
             if self._damaged is not None:
-                reason = self._damaged.split("; rebuilding")[0]
                 self._rebuild_damaged(progress)
-                return f"{reason}; rebuilt it from the library"
+            if self._repaired is not None:  # (or a catch-up in another thread rebuilt it)
+                notice, self._repaired = self._repaired, None
+                return notice
             if self._ix is None:
                 reason = self.problem()
                 if reason:
@@ -122,6 +124,7 @@ class SearchIndex:
 
     def _rebuild_damaged(self, progress: Progress | None = None) -> int:
         done = self.rebuild(progress)
+        self._repaired = f"{self._damaged.split('; rebuilding')[0]}; rebuilt it from the library"
         self._damaged = None
         self._rebuilt_for_damage.add(self._stamp.get("build"))
         return done

@@ -56,3 +56,9 @@ def fuzzy_plugin():
 
     FuzzyTermPlugin.FuzzyTermNode = FuzzyTermNode
     return FuzzyTermPlugin()
+
+
+def notice_of(parsed) -> str | None:
+    """What was capped in a parsed query, as one line (None: nothing)."""
+    notices = getattr(parsed, "notices", None)
+    return "; ".join(notices) if notices else None

@@ -6,12 +6,16 @@
 3. Only then: the index (Whoosh is imported, the index opened, caught up or rebuilt), the daily
    backup (a copy of the whole store, on its own connection) and the search history, in workers.
 Typing before the index is ready says "results once indexed" and runs the search when it is.
+A search that finds the index damaged starts the same rebuild, with its progress on the status line.
+Quitting stops running searches (`Workspace.stop_searches`): the app's exit joins worker threads,
+so a search left running would keep the process alive.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import work
+from textual.message import Message
 
 from paperreader.tui import messages as msg
 from paperreader.tui.results import Filter
@@ -22,6 +26,10 @@ BACKGROUND_AFTER = 0.05  # seconds after the first paint
 
 class BuildStopped(Exception):
     """Raised from the index build's progress callback when the app is quitting."""
+
+
+class IndexDamagedFound(Message):
+    """A search could not read the index: rebuild it (the index has marked itself)."""
 
 
 def _sentence(notice: str) -> str:
@@ -108,6 +116,28 @@ class Startup:
     def _daily_backup(self, workspace) -> None:
         """Searches and edits go on meanwhile; a failure is a warning, as when the open made it."""
         self.post_message(msg.BackupDone(workspace.auto_backup()))
+
+    def search_failed(self, generation: int, query: str, error: Exception) -> None:
+        """From a search worker: a stopped search says nothing; a damaged index is rebuilt."""
+        from paperreader.search.budget import SearchCancelled
+        from paperreader.search.validate import IndexDamaged
+
+        if isinstance(error, SearchCancelled):
+            return
+        self.post_message(msg.SearchFailed(generation, query, str(error)))
+        if isinstance(error, IndexDamaged):
+            self.post_message(IndexDamagedFound())
+
+    def on_index_damaged_found(self, message: IndexDamagedFound) -> None:
+        workspace = self.app.workspace
+        if not self.index_ready or workspace is None:
+            return  # a build is on its way already
+        self.index_ready = False
+        self._prepare_index(workspace)  # its notice says what was wrong, and the search runs again
+
+    def on_unmount(self) -> None:
+        if self.app.workspace is not None:
+            self.app.workspace.stop_searches()
 
     def on_backup_done(self, message: msg.BackupDone) -> None:
         if message.notice:
