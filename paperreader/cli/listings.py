@@ -196,13 +196,33 @@ def cmd_saved(args) -> int:
 # --- digest ---------------------------------------------------------------------------------------------------
 
 
+def _utc(text: str) -> str:
+    """A time as the store writes them (UTC, to the second), so it compares with `added_at`; a date stays a date."""
+    from paperreader.sources.listing import iso_utc
+
+    return text if len(text) == 10 else (iso_utc(text.replace(" ", "T")) or text)
+
+
+def _is_time(text: str) -> bool:
+    """A real ISO date or time (2025-07-22, 2025-07-22T08:00, ...Z, ...+02:00)."""
+    from datetime import datetime
+
+    if not _DATE.match(text):
+        return False
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
 def cmd_digest(args) -> int:
     from paperreader.digest import build, markdown
 
-    if args.since is not None and not _DATE.match(args.since.strip()):
+    if args.since is not None and not _is_time(args.since.strip()):
         raise CliError(f"paperreader: --since must be a date (YYYY-MM-DD) or an ISO time, not {args.since!r}", EXIT_BAD)
     with workspace(args, index=True, backup=False) as ws:
-        digest = build(ws, args.since.strip() if args.since else None)
+        digest = build(ws, _utc(args.since.strip()) if args.since else None)
     if args.json:
         emit_json(digest)
     else:
