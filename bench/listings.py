@@ -5,7 +5,8 @@ Builds (once, cached in bench/work/) a data dir with the synthetic corpus's firs
 60% of the day before, reordered, and adds new ones) and 5 saved searches; then times:
 
 - `diff`: store.listings.diff of the latest day against the day before, and its JSON (titles);
-- `digest`: paperreader.digest.build (one search per saved search, restricted to the new papers);
+- `digest`: paperreader.digest.build (one search per saved search, restricted to the new papers),
+  with 50, 150 and `--new` papers new since the last visit (the visit mark moved back, then restored);
 - both commands end to end (`paperreader diff --json`, `paperreader digest --json`, a new process
   each: Python's start, the store opened, the index opened for digest).
 
@@ -104,31 +105,40 @@ def main(argv=None) -> int:
         print(f"built {data_dir} in {time.perf_counter() - start:.0f} s")
 
     common.quiet_whoosh()
-    if True:
-        ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
-        try:
-            lib = ws.library
-            print(f"{lib.count():,} papers, {len(listings.all_listings(lib))} listings, "
-                  f"{len(listings.new_ids(lib)):,} new, {len(lib.saved_searches())} saved searches")  # fmt: skip
-
-            def diff_json():
-                after = listings.latest(lib)
-                return listings.diff(lib, listings.previous_of(lib, after), after).json(lib)
-
-            out = diff_json()
-            print(f"diff: {len(out['added'])} entered, {len(out['moved'])} moved, {len(out['dropped'])} dropped")
-            ws.engine  # the index opened once, as a command does before its first search
-            digest = build_digest(ws)
-            print("digest: " + ", ".join(f"{s['name']} {s['total']}" for s in digest["searches"]))
-            rows = [("diff (in process)", timed(diff_json, args.repeat)),
-                    ("digest (in process, index open)", timed(lambda: build_digest(ws), args.repeat))]  # fmt: skip
-        finally:
-            ws.close()
     env = dict(os.environ)  # bytecode cached, as an installed paperreader has it
-    for name, cmd in (("paperreader diff --json", ["diff", "--json"]), ("paperreader digest --json", ["digest", "--json"])):
-        run = [sys.executable, "-m", "paperreader", "--data-dir", str(data_dir), *cmd]
+    rows = []
+    ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
+    lib = ws.library
+    top = lib._query("SELECT max(rowid) FROM papers")[0][0]
+    mark = lib.get_meta(listings.PREVIOUS_ROW)
+    try:
+        print(f"{lib.count():,} papers, {len(listings.all_listings(lib))} listings, {len(lib.saved_searches())} saved searches")
+
+        def diff_json():
+            after = listings.latest(lib)
+            return listings.diff(lib, listings.previous_of(lib, after), after).json(lib)
+
+        out = diff_json()
+        print(f"diff: {len(out['added'])} entered, {len(out['moved'])} moved, {len(out['dropped'])} dropped")
+        rows.append(("diff (in process)", timed(diff_json, args.repeat)))
+        run = [sys.executable, "-m", "paperreader", "--data-dir", str(data_dir), "diff", "--json"]
         subprocess.run(run, check=True, capture_output=True, env=env)  # warm the page cache once
-        rows.append((f"{name} (new process)", timed(lambda: subprocess.run(run, check=True, capture_output=True, env=env), args.repeat)))
+        rows.append(("paperreader diff --json (new process)", timed(lambda: subprocess.run(run, check=True, capture_output=True, env=env), args.repeat)))
+        for fresh in (50, 150, args.new):  # papers new since the last visit: a day's, a few days', many
+            lib.set_meta(listings.PREVIOUS_ROW, str(top - fresh))  # the visit mark, moved back
+            digest = build_digest(ws)
+            print(f"digest, {fresh} new: " + ", ".join(f"{s['name']} {s['total']}" for s in digest["searches"]))
+            rows.append((f"digest, {fresh} new (in process, index open)", timed(lambda: build_digest(ws), args.repeat)))
+            run = [sys.executable, "-m", "paperreader", "--data-dir", str(data_dir), "digest", "--json"]
+            subprocess.run(run, check=True, capture_output=True, env=env)
+            rows.append((f"paperreader digest --json, {fresh} new (new process)",
+                         timed(lambda: subprocess.run(run, check=True, capture_output=True, env=env), args.repeat)))  # fmt: skip
+    finally:
+        lib.set_meta(listings.PREVIOUS_ROW, mark)
+        ws.close()
+    search = [sys.executable, "-m", "paperreader", "--data-dir", str(data_dir), "search", "mamba", "--json"]
+    rows.append(("paperreader search mamba --json (new process: the same start-up)",
+                 timed(lambda: subprocess.run(search, check=True, capture_output=True, env=env), args.repeat)))  # fmt: skip
     baseline = [sys.executable, "-c", "import paperreader.cli"]
     rows.append(("python -c 'import paperreader.cli' (start-up alone)", timed(lambda: subprocess.run(baseline, check=True), args.repeat)))
     print(f"\n{'what':<58} {'median':>9} {'max':>9}   ({args.repeat} runs)")
