@@ -48,7 +48,7 @@ class FileLoad:
             "format": self.format,
             "papers": len(self.papers),
             "skipped": [str(e) for e in self.skipped] + ([str(self.failed)] if self.failed else []),
-            "duplicates": self.duplicates,
+            **({"duplicates": self.duplicates} if self.duplicates else {}),
         }
 
 

@@ -103,10 +103,15 @@ def test_similar(cli):
 
 
 def test_not_found_exits_1(cli):
-    for args in (("show", "nope"), ("star", "arxiv:0000.00000"), ("note", "x"), ("similar", "y")):
+    for args in (("show", "2401.99999"), ("star", "arxiv:0000.00000"), ("note", "t:0123456789ab"), ("similar", "arxiv:2401.99999")):
         result = cli(*args)
         assert result.code == 1, args
         assert len(result.err.strip().splitlines()) == 1 and "no paper" in result.err
+    # what is not an id at all is bad input (issue 15): exit 2
+    for args in (("show", "nope"), ("note", "x"), ("similar", "y")):
+        result = cli(*args)
+        assert result.code == 2, args
+        assert len(result.err.strip().splitlines()) == 1 and "is not a paper id" in result.err
 
 
 def test_usage_errors_exit_2(cli):
@@ -151,7 +156,8 @@ def test_state_commands_print_json(cli):
 
 def test_star_of_several_ids_changes_nothing_if_one_is_unknown(cli):
     pid = cli("search", "mamba", "--json").json["results"][0]["id"]
-    assert cli("star", pid, "nope").code == 1
+    assert cli("star", pid, "2401.99999").code == 1
+    assert cli("star", pid, "nope").code == 2
     assert cli("stats", "--json").json["starred"] == 0
 
 
