@@ -79,16 +79,19 @@ def guarded(method):
     @functools.wraps(method)
     def run(engine, *args, **kwargs):
         with bounded(engine.time_budget, engine.stopping):
-            try:
-                return method(engine, *args, **kwargs)
-            except (QueryError, SearchCancelled):
-                raise
-            except Exception as exc:
-                from paperreader.search.validate import damage_from
-
-                damaged = damage_from(engine.index, exc)
-                if damaged is None:
+            for attempt in (1, 2):
+                try:
+                    return method(engine, *args, **kwargs)
+                except (QueryError, SearchCancelled):
                     raise
-                raise damaged from exc
+                except Exception as exc:
+                    if attempt == 1 and engine.index.reopen_if_replaced():
+                        continue  # another process swapped a rebuilt index in while we read: once more
+                    from paperreader.search.validate import damage_from
+
+                    damaged = damage_from(engine.index, exc)
+                    if damaged is None:
+                        raise
+                    raise damaged from exc
 
     return run

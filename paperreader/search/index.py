@@ -94,6 +94,18 @@ class SearchIndex:
         finally:
             ix.close()
 
+    def reopen_if_replaced(self) -> bool:
+        """If another process swapped a rebuilt index in since this one was opened (its files
+        may be gone under our reader), open the new one; True if it did."""
+        with self._lock:
+            if self._ix is None or (self.read_stamp() or {}).get("build") == self._stamp.get("build"):
+                return False
+            try:
+                self._open()
+            except Exception:
+                self._close()  # the next search's ensure() looks at it afresh
+            return True
+
     def mark_damaged(self, reason: str) -> bool:
         """A search could not read the open index: the next ensure() or catch-up rebuilds it.
         False (not marked) if this index was itself rebuilt because of damage."""
@@ -172,7 +184,7 @@ class SearchIndex:
         from paperreader.search.validate import library_id
 
         self._stamp = {"schema": INDEX_SCHEMA_VERSION, "paperreader": __version__, "build": build, "seq": seq, "docs": docs}
-        owner = library_id(self.library)
+        owner = library_id(self.library) if self.library is not None else None
         if owner is not None:
             self._stamp["library"] = owner
         tmp = directory / f"{STAMP}.{os.getpid()}-{threading.get_ident()}.tmp"  # one per writer
