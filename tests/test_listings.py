@@ -232,3 +232,21 @@ def test_fetch_records_listings_once(cli, server):
     assert cli("fetch", "hf", "--date", "2025-07-22").code == 0
     assert cli("fetch", "arxiv", "del", "maestro", "--max", "10", "--delay", "0").code == 0
     assert len(cli("listings", "--json").json["listings"]) == 3  # the same answers again: nothing new
+
+
+def test_a_library_made_before_listings_gets_the_builtin_listing_and_a_mark(cli, data_dir):
+    """A store upgraded to migration 3 has no listings and no visit mark: the first open records
+    the built-in corpus (nothing new to the library: added 0) and starts the mark at now."""
+    import sqlite3
+
+    from paperreader.paths import resolve
+
+    assert cli("stats").code == 0  # a library seeded from the built-in corpus
+    conn = sqlite3.connect(resolve(data_dir).store)
+    with conn:
+        conn.execute("DELETE FROM listings")
+        conn.execute("DELETE FROM meta WHERE key LIKE 'visit.%' OR key = 'listings_ready'")
+    conn.close()
+    [first] = cli("listings", "--json").json["listings"]
+    assert (first["source"], first["name"], first["papers"], first["added"]) == ("pagedump", "Trending papers (built-in)", 201, 0)
+    assert cli("list", "--new", "--json").json["total"] == 0
