@@ -132,6 +132,13 @@ async def shoot(out: Path, data_dir: Path) -> list[Path]:
         await pilot.press("escape", "escape", "y")
         await settle(app, pilot)
         save(app, "copy-menu")
+        await pilot.press("escape", "O")  # the order of the results: relevance while searching
+        await settle(app, pilot)
+        save(app, "sort-menu")
+        await pilot.press("escape", "g", "space", "space", "j", "space")  # three papers marked
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        save(app, "marked-papers")
         await pilot.press("escape")
     app = make_app(data_dir)
     async with app.run_test(size=NARROW) as pilot:

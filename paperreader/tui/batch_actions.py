@@ -144,6 +144,27 @@ class BatchActions:
         else:
             self.post_message(PapersUpdated(shown, f"Tags {change} on {what_papers(shown)}"))
 
+    # -- a cleared note can be undone (the note editor is NoteActions'; this wraps its two ends) ---------------
+    def _edit_note(self, record: PaperRecord, state, text: str, restored=None):
+        self._notes_before = getattr(self, "_notes_before", {})
+        self._notes_before[record.id] = state.body
+        return super()._edit_note(record, state, text, restored)
+
+    def _note_saved(self, paper_id: str, what: str) -> None:
+        before = getattr(self, "_notes_before", {}).pop(paper_id, "")
+        super()._note_saved(paper_id, what)
+        if before.strip():
+            self._note_cleared(paper_id, before)
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _note_cleared(self, paper_id: str, before: str) -> None:
+        try:
+            record = self.fetcher.ws.library.get(paper_id)
+        except Exception:
+            return
+        if record is not None and not record.has_note:
+            self.undo.push(f"cleared the note on {quoted(record.title)}", lambda lib: lib.set_note(paper_id, before))
+
     # -- copy (export) the marked papers -----------------------------------------------------------------
     def action_copy_menu(self) -> None:
         if not self.marks:

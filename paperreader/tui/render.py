@@ -13,7 +13,7 @@ from paperreader.store import PaperRecord
 from paperreader.tui.results import Row, Spans
 
 STAR = "★"
-MARK = "●"  # a marked row (space, *)
+MARK = "◆"  # a marked row (space, *)
 NOTE = "✎"
 CODE = "⌨"
 

@@ -29,11 +29,11 @@ async def test_space_marks_and_star_read_act_on_the_marked_papers_as_one_undo_st
         await pilot.press("space", "space")  # marks the row and moves down, like mutt
         assert screen.marks.ids() == [first.id, second.id]
         assert screen.targets() == [first.id, second.id]
-        assert row_line(app, first.title).startswith("●")
+        assert row_line(app, first.title).startswith("◆")
         assert "2 marked" in screen_text(app)
         await pilot.press("j")
         third = screen.results.current_row.record
-        assert not row_line(app, third.title).startswith("●")
+        assert not row_line(app, third.title).startswith("◆")
         await pilot.press("s")
         await settle(app, pilot)
         assert library.get(first.id).starred and library.get(second.id).starred
@@ -180,3 +180,25 @@ async def test_a_deleted_saved_search_comes_back_with_u(make_app, library):
         await settle(app, pilot)
         assert library.saved_searches() == [("ssm", "state space")]
         assert "Undid: deleted the saved search “ssm”" in notifications(app)
+
+
+async def test_a_cleared_note_comes_back_with_u(make_app, library):
+    from textual.widgets import TextArea
+
+    from paperreader.tui.screens.main import MainScreen
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        pid = screen.results.current_row.id
+        library.set_note(pid, "keep **this**")
+        await pilot.press("n")
+        await settle(app, pilot)
+        app.screen.query_one(TextArea).load_text("")  # the user selects all and deletes
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen) and library.get(pid).note == ""
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert library.get(pid).note == "keep **this**"
+        assert any(n.startswith("Undid: cleared the note on") for n in notifications(app))
