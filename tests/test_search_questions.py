@@ -26,8 +26,8 @@ def test_a_question_gets_all_word_matches_first_then_the_closest(workspace):
     for hit in results.hits[: results.all_words]:
         assert all(w in text_of(hit) for w in ("state", "space", "transformer", "sequenc", "long"))
     partial = [h for h in results.hits if h.match == "partial"]
-    assert partial and all(("state space" in text_of(h)) or ("transformer" in text_of(h)) or ("sequenc" in text_of(h))
-                           for h in partial)
+    stems = ("state", "space", "model", "compar", "transformer", "long", "sequenc")
+    assert partial and all(sum(s in text_of(h) for s in stems) >= 3 for h in partial)  # close: most of the words
     assert results.total >= len(results.hits)
 
 
@@ -52,7 +52,7 @@ def test_more_words_matched_ranks_higher(workspace):
 def test_prose_never_raises_or_empties(workspace, query):
     results = workspace.engine.search(query)
     if query != "the of and to":
-        assert results.hits and all("mamba" in text_of(h) or "state" in text_of(h) for h in results.hits[:3])
+        assert results.hits and any("mamba" in text_of(h) or "state space" in text_of(h) for h in results.hits[:3])
 
 
 def test_plain_keywords_keep_their_and_meaning(workspace):

@@ -226,10 +226,12 @@ class SearchEngine:
     def _parse_prose(self, text: str, reading, filter_query: str) -> ParsedQuery:
         from whoosh import query as wq
 
-        groups = word_groups(reading.words, self._query_analyzers(), self.index.searcher() if reading.fill else None)
+        groups, weights = word_groups(reading.words, self._query_analyzers(), self.index.searcher() if reading.fill else None)
         flt = self._filter_node(filter_query)
+        if not groups:
+            return ParsedQuery(text, wq.NullQuery, words=list(reading.words))
         node = wq.And(groups + ([flt] if flt is not None else [])) if len(groups) > 1 or flt is not None else groups[0]
-        plan = ProsePlan(groups, flt, fill=None if reading.fill else False)
+        plan = ProsePlan(groups, flt, fill=None if reading.fill else False, weights=weights)
         return ParsedQuery(text, node, words=list(reading.words), prose=plan)
 
     def _query_analyzers(self) -> dict:
@@ -305,8 +307,6 @@ class SearchEngine:
         if plan.filter is not None:
             docs = fast._docs(plan.filter)
             allowed = None if docs is EVERY else set(docs)
-        if plan.weights is None:
-            plan.weights = [partial.word_weight(g, fast.searcher) for g in plan.groups]
         ranked = partial.rank(fast, plan.groups, allowed, limit, fill=plan.fill, weights=plan.weights,
                               feedback=lambda docnums: self._feedback(plan, fast, docnums))
         if plan.fill is None:

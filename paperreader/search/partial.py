@@ -17,17 +17,19 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
 from math import log
 from operator import mul
 
-COORD = 1.0  # exponent of the coordination factor
-COORD_WEIGHTED = True  # words count in it by their idf (a rare word matched counts for more)
+COORD = 1.0  # exponent of the coordination factor; words count in it by their idf (a rare word matched counts for more)
 FEEDBACK_DOCS = 3  # pseudo-relevance feedback: the first pass's top papers read
 FEEDBACK_TERMS = 10  # ... the words added
 FEEDBACK_WEIGHT = 0.5  # ... the best added word's weight, relative to one of the query's words
+RERANK_DEPTH = 1000  # ... re-ranking this many of the first pass's best papers
+MAX_SCORED_WORDS = 32  # a longer query is searched by its rarest words
+COMMON_WEIGHT = 0.5  # a word whose idf is below this (in ~38% of the papers or more) is not scored
 FEEDBACK_CANDIDATES = 40  # ... chosen among the words most used in those papers
 FEEDBACK_MIN_DF = 2  # ... a word must be in this many papers of the library
+FEEDBACK_MAX_SHARE = 0.05  # ... and in no more than this share of them (telling, and quick to read)
 
 
 @dataclass
@@ -41,13 +43,19 @@ class Ranked:
 
 
 def _scores(fs, groups, allowed, weights):
-    """(summed score, words matched, share of the query's weight matched) per paper having any
-    of the words."""
-    parts = [(fs._eval(g), w) for g, w in zip(groups, weights)]
-    parts = [(p, w) for p, w in parts if p]
-    if not parts:
-        return {}, Counter(), {}
-    parts.sort(key=lambda pw: len(pw[0]), reverse=True)
+    """(summed score, share of the query's weight matched, papers with every word) over the
+    papers having any of the words."""
+    found = [(fs._eval(g), w) for g, w in zip(groups, weights)]
+    complete = all(p for p, _w in found)
+    found = [(p, w) for p, w in found if p]
+    if not found:
+        return {}, {}, set()
+    # every word: the smallest list intersected with the others, in C
+    found.sort(key=lambda pw: len(pw[0]), reverse=True)
+    every = set(found[-1][0]).intersection(*(p.keys() for p, _w in found[:-1])) if complete else set()
+    # a word in most papers weighs next to nothing (its idf is floored near 0) and costs the most:
+    # it counts for "every word", not in the scores (unless nothing else is left)
+    parts = [(p, w) for p, w in found if w >= COMMON_WEIGHT] or found
     total = sum(weights) or 1.0
     score = dict(parts[0][0])
     share = dict.fromkeys(score, parts[0][1] / total)
@@ -57,13 +65,29 @@ def _scores(fs, groups, allowed, weights):
         for d, s in r.items():
             score[d] = get(d, 0.0) + s
             share[d] = got(d, 0.0) + w
-    counts = Counter(chain.from_iterable(p for p, _w in parts))  # counted in C
+    for d in every - score.keys():  # (only common words: keep them in the list)
+        score[d] = share[d] = 0.0
     if allowed is not None:
         for d in [d for d in score if d not in allowed]:
             del score[d]
+        every &= allowed
     for d in fs._deleted:
         score.pop(d, None)
-    return score, counts, share
+        every.discard(d)
+    return score, share, every
+
+
+def _best(final: dict, every: set, k: int) -> list[int]:
+    """The k best documents: those with every word first, then by score, ties by document number.
+    The k-th best value is found over the floats first (in C), then only the few at or above it
+    are ordered."""
+    if not k or not final:
+        return []
+    cut = heapq.nlargest(k + len(every), final.values())[-1]
+    candidates = [d for d, s in final.items() if s >= cut]
+    candidates.extend(d for d in every if final[d] < cut)
+    candidates.sort(key=lambda d: (d in every, final[d], -d), reverse=True)
+    return candidates[:k]
 
 
 def rank(fs, groups: list, allowed, limit: int, *, fill: bool | None, feedback=None, weights=None) -> Ranked:
@@ -73,32 +97,24 @@ def rank(fs, groups: list, allowed, limit: int, *, fill: bool | None, feedback=N
     `weights`: each word's weight in the coordination factor (its idf; None: all the same).
     `feedback(docnums) -> [(field, term, weight)]`, if given, names words for a second pass."""
     n = len(groups)
-    score, counts, share = _scores(fs, groups, allowed, weights or [1.0] * n)
-    every = [d for d in score if counts[d] >= n]
+    score, share, every = _scores(fs, groups, allowed, weights or [1.0] * n)
     if fill is None:
         fill = len(every) < limit
     if not fill:
         top = heapq.nlargest(limit, ((score[d], -d) for d in every)) if limit else []
         return Ranked(len(every), len(every), [(s, -nd, True) for s, nd in top], False)
-    coef = {d: min(1.0, share[d]) ** COORD for d in score}
+    coef = share if COORD == 1.0 else {d: share[d] ** COORD for d in score}
     final = dict(zip(score, map(mul, score.values(), map(coef.__getitem__, score))))
     if feedback is not None and final:
-        first = heapq.nlargest(FEEDBACK_DOCS, final, key=_order(final, counts, n))
-        extra = feedback(first)
+        extra = feedback(_best(final, every, FEEDBACK_DOCS))
         if extra:
+            depth = set(_best(final, every, RERANK_DEPTH))  # the feedback re-ranks the first pass's best
             for field, term, weight in extra:
-                for d, s in fs._term(field, term, weight).items():
-                    if d in final:
-                        final[d] += s * coef[d]
-    if not limit:
-        return Ranked(len(every), len(final), [], True)
-    best = heapq.nlargest(limit, final, key=_order(final, counts, n))
-    return Ranked(len(every), len(final), [(final[d], d, counts[d] >= n) for d in best], True)
-
-
-def _order(final, counts, n):
-    """Sort key: every word first, then the score; ties by document number (stable across runs)."""
-    return lambda d: (counts[d] >= n, final[d], -d)
+                scores = fs._term(field, term, weight)
+                for d in (depth & scores.keys()):
+                    final[d] += scores[d] * coef[d]
+    best = _best(final, every, limit)
+    return Ranked(len(every), len(final), [(final[d], d, d in every) for d in best], True)
 
 
 def feedback_terms(texts: list[str], analyze, doc_frequency, N: int, skip: set[str], boosts: dict) -> list:
@@ -116,7 +132,7 @@ def feedback_terms(texts: list[str], analyze, doc_frequency, N: int, skip: set[s
     scored = []
     for w, t in heapq.nlargest(FEEDBACK_CANDIDATES, ((w, t) for t, w in weights.items())):
         df = doc_frequency(t)
-        if df >= FEEDBACK_MIN_DF:
+        if FEEDBACK_MIN_DF <= df <= FEEDBACK_MAX_SHARE * N:
             scored.append((w * log(N / df), t))
     best = heapq.nlargest(FEEDBACK_TERMS, scored)
     if not best:
@@ -141,60 +157,67 @@ class ProsePlan:
     weights: list | None = None  # each word's weight in the coordination factor, once computed
 
 
-def word_groups(words: list[str], analyzers: dict, searcher=None) -> list:
-    """One query node per word: the word in every default field, BM25F-weighted as a bare word
-    is (`search/query.make_parser`). With `searcher`, a word's weight follows Robertson and
-    Spärck Jones's idf, which gives a word in most papers next to nothing (the evaluator's own
-    idf, kept for the strict language, never falls below 1): questions are full of such words."""
+def word_groups(words: list[str], analyzers: dict, searcher=None) -> tuple[list, list[float]]:
+    """One query node per word, and each word's weight in the coordination factor.
+
+    A node is the word in every default field, BM25F-weighted as a bare word is
+    (`search/query.make_parser`). With `searcher` (a question), a word's weight follows Robertson
+    and Spärck Jones's idf, which gives a word in most papers next to nothing (the evaluator's own
+    idf, kept for the strict language, never falls below 1): questions are full of such words.
+    Fields where the word is in no paper are left out (a word in none is a NullQuery: no paper has
+    every word); the coordination weight is the word's idf in titles and abstracts."""
     from whoosh import query as wq
 
     from paperreader.search.schema import FIELD_BOOSTS
 
     N = searcher.doc_count_all() if searcher is not None else 0
     boosts = PROSE_BOOSTS if N else FIELD_BOOSTS
-    groups = []
+    groups, weights = [], []
     for word in words:
-        leaves = []
+        leaves, text_df = [], 0
         for name, analyzer in analyzers.items():
             for token in analyzer(word, mode="query"):
                 boost = boosts.get(name, 1.0)
                 if N:
-                    boost *= idf_ratio(N, searcher.doc_frequency(name, token.text))
+                    df = searcher.doc_frequency(name, token.text)
+                    if not df:
+                        continue
+                    if name in ("title", "abstract"):
+                        text_df = max(text_df, df)
+                    boost *= idf_ratio(N, df)
                 leaves.append(wq.Term(name, token.text, boost=boost))
         if leaves:
             groups.append(wq.Or(leaves) if len(leaves) > 1 else leaves[0])
-    return groups
+        elif N:
+            groups.append(wq.NullQuery)
+        else:
+            continue
+        weights.append(rsj_idf(N, text_df) if N and text_df else log(N + 1.5) if N else 1.0)
+    if N and len(groups) > MAX_SCORED_WORDS:  # a pasted paragraph: its rarest words (the cost is per word)
+        keep = set(sorted(range(len(groups)), key=lambda i: -weights[i])[:MAX_SCORED_WORDS])
+        groups = [g for i, g in enumerate(groups) if i in keep]
+        weights = [w for i, w in enumerate(weights) if i in keep]
+    return groups, weights
 
 
-def word_weight(group, searcher) -> float:
-    """A word's weight in the coordination factor: its idf in the abstracts (or titles)."""
-    N = searcher.doc_count_all() or 1
-    leaves = group.leaves() if not group.is_leaf() else [group]
-    df = max((searcher.doc_frequency(leaf.fieldname, leaf.text) for leaf in leaves
-              if leaf.fieldname in ("abstract", "title")), default=0)
-    if not COORD_WEIGHTED:
-        return 1.0
-    return max(log((N - df + 0.5) / (df + 0.5)), 0.05) if df else log(N + 0.5)
-
-
-IDF = "rsj"
 # Field weights of a question's words: a title weighs less than in a keyword search (a question's
 # words describe the content, and most of them are not in the title).
 PROSE_BOOSTS = {"title": 2.0, "abstract": 1.0, "author": 2.0, "note": 1.5, "tag": 2.0}
 
 
+def rsj_idf(N: int, df: int) -> float:
+    """Robertson–Spärck Jones idf, floored just above 0 (a word in most papers weighs little)."""
+    return max(log((N - df + 0.5) / (df + 0.5)), 0.05)
+
+
 def idf_ratio(N: int, df: int) -> float:
     """Prose idf over the evaluator's (log(N / (df + 1)) + 1), as a boost."""
     base = log(N / (df + 1)) + 1
-    if IDF == "rsj":
-        idf = max(log((N - df + 0.5) / (df + 0.5)), 0.05)
-    elif IDF == "lucene":
-        idf = log(1 + (N - df + 0.5) / (df + 0.5))
-    else:
-        return 1.0
-    return idf / base if base > 0 else 1.0
+    return rsj_idf(N, df) / base if base > 0 else 1.0
 
 
 def leaf_texts(node) -> set[str]:
     """The term texts in a word's node."""
-    return {leaf.text for leaf in node.leaves()} if hasattr(node, "leaves") and not node.is_leaf() else {node.text}
+    if not hasattr(node, "leaves"):
+        return set()
+    return {leaf.text for leaf in node.leaves()} if not node.is_leaf() else {getattr(node, "text", "")}
