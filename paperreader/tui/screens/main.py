@@ -144,7 +144,7 @@ class MainScreen(
         """The safety net: a worker that failed in a way nobody foresaw is reported, not fatal."""
         if event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.notify(f"Something went wrong ({type(error).__name__}): {error}", severity="error", markup=False)
+            self.notify(f"Something went wrong: {error or 'an unexpected error'}", severity="error", markup=False)
 
     def _watch_store(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll)
