@@ -219,7 +219,9 @@ def latency(size: str, questions: list[str]) -> dict:
 
     mix = [q for _kind, q in queries.query_mix()]
     words = [q for kind, q in queries.query_mix() if kind in ("word", "two_words")]
-    result = {"papers": ws.library.count(), "query_mix": timed(mix), "words": timed(words), "questions": timed(questions)}
+    short = [q for q in questions if len(q.split()) <= 15]  # typed questions, not pasted paragraphs
+    result = {"papers": ws.library.count(), "query_mix": timed(mix), "words": timed(words),
+              "questions": timed(questions), "short_questions": timed(short)}
     ws.close()
     return result
 
@@ -249,9 +251,9 @@ def main(argv=None) -> int:
     for size in args.latency_size:
         lat = out.setdefault("latency", {})[size] = latency(size, list(questions.values()))
         print(f"\nlatency at {lat['papers']:,} papers (top 20, highlights), p50 / p95 / p99 ms:")
-        for what in ("query_mix", "words", "questions"):
+        for what in ("query_mix", "words", "questions", "short_questions"):
             s = lat[what]
-            print(f"  {what:<10} {s['p50']:>8.1f} {s['p95']:>8.1f} {s['p99']:>8.1f}")
+            print(f"  {what:<16} {s['p50']:>8.1f} {s['p95']:>8.1f} {s['p99']:>8.1f}  ({s['n']} queries)")
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
     return 0

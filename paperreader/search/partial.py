@@ -105,15 +105,17 @@ def rank(fs, groups: list, allowed, limit: int, *, fill: bool | None, feedback=N
         return Ranked(len(every), len(every), [(s, -nd, True) for s, nd in top], False)
     coef = share if COORD == 1.0 else {d: share[d] ** COORD for d in score}
     final = dict(zip(score, map(mul, score.values(), map(coef.__getitem__, score))))
-    if feedback is not None and final:
-        extra = feedback(_best(final, every, FEEDBACK_DOCS))
-        if extra:
-            depth = set(_best(final, every, RERANK_DEPTH))  # the feedback re-ranks the first pass's best
-            for field, term, weight in extra:
-                scores = fs._term(field, term, weight)
-                for d in (depth & scores.keys()):
-                    final[d] += scores[d] * coef[d]
-    best = _best(final, every, limit)
+    first = _best(final, every, max(limit, RERANK_DEPTH))  # one pass over the floats
+    extra = feedback(first[:FEEDBACK_DOCS]) if feedback is not None and first else None
+    if extra:
+        depth = set(first[:RERANK_DEPTH])  # the feedback re-ranks the first pass's best
+        for field, term, weight in extra:
+            scores = fs._term(field, term, weight)
+            for d in (depth & scores.keys()):
+                final[d] += scores[d] * coef[d]
+        # scores only went up, and only in `depth`: the new top `limit` is among `first`
+        first.sort(key=lambda d: (d in every, final[d], -d), reverse=True)
+    best = first[:limit]
     return Ranked(len(every), len(final), [(final[d], d, d in every) for d in best], True)
 
 
