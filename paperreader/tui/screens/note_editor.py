@@ -148,7 +148,7 @@ class NoteEditor(ModalScreen[str | None]):
             except Exception as exc:  # a draft is a safety net: failing to write one must not stop the typing
                 self._draft_dirty = True
                 if then_quit:
-                    self._later(self._failed, str(exc), "kept as a draft")
+                    self._later(self._failed, self._reason(exc), "kept as a draft")
                 return
             finally:
                 self._draft_writing = False
@@ -190,7 +190,7 @@ class NoteEditor(ModalScreen[str | None]):
         except NoteConflict as conflict:
             self._later(self._conflict, text, conflict.current)
         except Exception as exc:  # StoreError (busy, disk full), NoteTooLarge, NotFound: say it, keep the text
-            self._later(self._failed, str(exc))
+            self._later(self._failed, self._reason(exc))
         else:
             self._later(self._saved, state, then_quit)
 
@@ -199,17 +199,24 @@ class NoteEditor(ModalScreen[str | None]):
         self._stop_drafts()
         self._closed = True
         self.saved_text = state.body
+        if then_quit:  # the store has it: nothing left to show
+            self.app.exit()
+            return
         what = "Saved the note on" if state.body.strip() else "Removed the note from"
         self.dismiss(f"{what} {quoted(self.record.title)}")
-        if then_quit:
-            self.app.exit()
+
+    def _reason(self, exc: Exception) -> str:
+        """What went wrong, in words: the library's path (the same for every error here) left out."""
+        text = str(exc)
+        prefix = f"{getattr(self.library, 'path', '')}: "
+        return text[len(prefix):] if prefix != ": " and text.startswith(prefix) else text
 
     def _failed(self, reason: str, what: str = "saved") -> None:
         self.saving = False
         self._draft_dirty = True  # the draft may be behind: write it when the store lets us
         if self._draft_timer is None:
             self._draft_timer = self.set_timer(DRAFT_INTERVAL, self._flush_draft)
-        line = " ".join(f"The note was not {what}: {reason}. Your text is still here; ctrl+s to try again.".split())
+        line = " ".join(f"The note was not {what}: {reason.rstrip('.')}. Your text is still here (ctrl+s saves it).".split())
         self.status(line, error=True)
         self.notify(line, severity="error", markup=False)
 
