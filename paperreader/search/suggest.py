@@ -16,6 +16,7 @@ from pathlib import Path
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+LONGEST_WORD = 40  # letters: longer words get no correction
 
 
 def words_of(text: str) -> list[str]:
@@ -74,7 +75,8 @@ class Vocabulary:
 
     def _correct(self, word: str) -> str | None:
         lower = word.lower()
-        if lower in self.counts or len(lower) < 4:
+        if lower in self.counts or len(lower) < 4 or len(lower) > LONGEST_WORD:  # (edits of a 5,000-letter
+            # "word" took minutes and gigabytes: every search is bounded)
             return None
         known = [w for w in edits1(lower) if w in self.counts]
         if not known and len(lower) >= 6:
