@@ -163,3 +163,21 @@ def test_trash_survives_in_the_file(data_dir):
     (snapshot,) = conn.execute("SELECT snapshot FROM trash WHERE paper_id = ?", (pid,)).fetchone()
     conn.close()
     assert "kept on disk" in snapshot
+
+
+def test_a_row_that_also_referred_to_something_gone_since_is_left_out_of_the_restore(workspace):
+    lib = workspace.library
+    pid = _a_paper(workspace)
+    lib.set_note(pid, "the note comes back")
+    with lib.transaction() as conn:
+        conn.execute("CREATE TABLE shelves(id INTEGER PRIMARY KEY)")
+        conn.execute("CREATE TABLE shelved(shelf INTEGER REFERENCES shelves(id) ON DELETE CASCADE,"
+                     " paper_id TEXT REFERENCES papers(id) ON DELETE CASCADE)")  # fmt: skip
+        conn.execute("INSERT INTO shelves VALUES (1)")
+        conn.execute("INSERT INTO shelved VALUES (1, ?)", (pid,))
+    trash.delete_papers(lib, [pid])
+    with lib.transaction() as conn:
+        conn.execute("DELETE FROM shelves")
+    assert trash.restore(lib, pid) == pid
+    assert lib.get(pid).note == "the note comes back"
+    assert lib._query("SELECT count(*) FROM shelved")[0][0] == 0

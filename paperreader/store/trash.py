@@ -235,7 +235,10 @@ def _restore_entry(conn: sqlite3.Connection, entry: int) -> str:
             if table == "notes":
                 _merge_note(conn, target, item)
                 continue
-            _insert(conn, table, item, existing)
+            try:
+                _insert(conn, table, item, existing)
+            except sqlite3.IntegrityError:  # it also referred to something gone since (a listing removed)
+                continue
     if target != old_id:
         conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (old_id, target))
     conn.execute("DELETE FROM trash WHERE entry = ?", (entry,))
