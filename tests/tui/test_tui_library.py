@@ -37,7 +37,8 @@ async def test_D_deletes_the_paper_under_the_cursor_and_u_brings_it_back(make_ap
     async with app.run_test(size=size) as pilot:
         screen = await ready(app, pilot)
         row = screen.results.current_row
-        second = screen.results.row_at(1) if hasattr(screen.results, "row_at") else None
+        assert screen.results.cursor == 0
+        second = screen.result.rows[1].id
         total = screen.result.total
         await pilot.press("D")
         await settle(app, pilot)
@@ -46,8 +47,7 @@ async def test_D_deletes_the_paper_under_the_cursor_and_u_brings_it_back(make_ap
         assert [e.paper_id for e in trash.entries(library)] == [row.id]
         assert screen.result.total == total - 1
         assert screen.results.current_row.id != row.id  # the cursor is on the next paper
-        if second is not None:
-            assert screen.results.current_row.id == second.id
+        assert screen.results.current_row.id == second
         assert any("in the trash for 30 days" in n.message for n in app._notifications)
         await pilot.press("u")
         await settle(app, pilot)
