@@ -63,16 +63,19 @@ def palette_entries(screen):
     from paperreader.tui.results import Filter
     from paperreader.tui.screens.main import MainScreen
 
+    from paperreader.tui.screens.help import key_names
+
     app = screen.app
     skip = {"app.command_palette", "main.back"}
+    keys = lambda binding: key_names(app, binding, app.settings.keymap)  # noqa: E731 ("#", not "number_sign")
     for binding in MainScreen.BINDINGS:
         if binding.id not in skip:
-            yield binding.description, f"key: {app.keys_for(binding)}", partial(screen.run_action, binding.action)
+            yield binding.description, f"key: {keys(binding)}", partial(screen.run_action, binding.action)
     for action, name in (("first", "First paper"), ("last", "Last paper"), ("open", "Open the reader")):
         yield name, "the results list", partial(screen.results.run_action, action)
     for binding in type(app).BINDINGS:
         if isinstance(binding, Binding) and binding.id not in skip:
-            yield binding.description, f"key: {app.keys_for(binding)}", partial(app.run_action, binding.action)
+            yield binding.description, f"key: {keys(binding)}", partial(app.run_action, binding.action)
     for value in Filter:
         yield f"Filter: {value.label}", "show only these papers", partial(setattr, screen, "filter", value)
     if screen.result is not None and screen.result.suggestion:

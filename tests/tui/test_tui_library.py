@@ -157,6 +157,7 @@ async def test_the_tag_browser_is_in_the_command_palette(make_app, library):
         for key in "Tags (counts":
             await pilot.press(key if key != " " else "space")
         await settle(app, pilot)
+        assert "key: #" in screen_text(app)  # shown as the key it is, not its name (number_sign)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TagBrowser)
