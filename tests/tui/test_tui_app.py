@@ -69,7 +69,7 @@ async def test_command_palette_runs_actions_and_jumps_to_a_paper(make_app, libra
         await settle(app, pilot)
         assert screen.reader.row.record.title.startswith("Mamba State-Space Models Are Lyapunov")
         await pilot.press("ctrl+p")
-        app.screen.query_one("CommandInput").value = "unread"
+        app.screen.query_one("CommandInput").value = "filter: unread"  # ("unread" alone: Next unread first)
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)

@@ -50,10 +50,10 @@ async def test_every_keystroke_updates_results_without_waiting(make_app, monkeyp
     real_first = Fetcher.first
     asked: list[str] = []
 
-    def slow_first(self, query, filter, count=PAGE):  # a search that takes a whole second
+    def slow_first(self, query, filter, count=PAGE, **kwargs):  # a search that takes a whole second
         asked.append(query)
         time.sleep(1.0)
-        return real_first(self, query, filter, count)
+        return real_first(self, query, filter, count, **kwargs)
 
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
