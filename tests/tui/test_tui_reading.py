@@ -275,3 +275,20 @@ async def test_the_cursor_stays_when_another_process_reorders_the_list(make_app,
                 break
         assert screen.results.row_at(0).id == other and far is None
         assert screen.results.current_row.id == kept and screen.results.cursor == 4
+
+
+async def test_mark_read_after_seconds_marks_the_paper_once_it_stayed_open(make_app, library, tmp_path):
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[reader]\nmark_read = 0.3\n")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        assert app.settings.mark_read_after == 0.3
+        pid = screen.results.current_row.id
+        await pilot.press("enter")
+        for _ in range(100):  # bounded polling; no timing is asserted
+            await pilot.pause(0.05)
+            if library.get(pid).read:
+                break
+        assert library.get(pid).read and screen.reader.row.id == pid
