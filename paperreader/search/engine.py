@@ -28,6 +28,7 @@ from paperreader.search.suggest import suggest
 from paperreader.store import PaperRecord
 
 FEW = 3  # at or below this many hits, offer "did you mean"
+SUGGEST_LENGTH = 40  # longer "words" (a pasted hash, a run of letters) are not spelling mistakes
 SUGGEST_WORDS = 4  # a longer question gets its closest matches, not a spelling check of every word
 PHRASE_ENDINGS = 16  # a phrase still being typed: its last word stands for at most this many words
 
@@ -182,7 +183,7 @@ class SearchEngine:
         with self.index.lock:
             searcher = self.index.searcher()
             analyzer = self._query_analyzers()["abstract"]
-            words = [w for w in words if not any(  # a word the index knows (by its stem) is not misspelt
+            words = [w for w in words if len(w) <= SUGGEST_LENGTH and not any(  # a known stem is not misspelt
                 searcher.doc_frequency(name, t.text) for t in analyzer(w, mode="query") for name in ("title", "abstract"))]
         fix = suggest(text, words, self.index.vocabulary) if words else None
         if fix is None:

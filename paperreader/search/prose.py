@@ -129,13 +129,13 @@ def _while_typing(text: str) -> Reading:
     m = re.fullmatch(r"([A-Za-z_]+):", last)
     if m and FIELD_ALIASES.get(m.group(1).lower(), m.group(1).lower()) in USER_FIELDS:
         return Reading("incomplete", text, hint=f"finish the query: a word after {last}")
-    if text.count('"') % 2:
-        return close_quote(text)
     depth = 0
     for c in text:
         depth += (c == "(") - (c == ")")
     if depth > 0:
         return Reading("incomplete", text, hint="finish the query: close the ( with )")
+    if text.count('"') % 2:
+        return close_quote(text)
     return Reading("strict", text)
 
 
