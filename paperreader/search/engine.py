@@ -21,7 +21,7 @@ from paperreader.search.lookup import identify
 from paperreader.search.partial import ProsePlan, word_groups
 from paperreader.search.partial import leaf_texts as _leaf_texts
 from paperreader.search.prose import read as read_query
-from paperreader.search.prose import stem_prefix
+from paperreader.search.completion import complete_phrase
 from paperreader.search.query import ParsedQuery, QueryError, QueryIncomplete, ids_query, make_parser, parse
 from paperreader.search.schema import DEFAULT_FIELDS, FIELD_BOOSTS, fast_analysis, name_analyzer, text_analyzer
 from paperreader.search.suggest import suggest
@@ -30,7 +30,6 @@ from paperreader.store import PaperRecord
 FEW = 3  # at or below this many hits, offer "did you mean"
 SUGGEST_LENGTH = 40  # longer "words" (a pasted hash, a run of letters) are not spelling mistakes
 SUGGEST_WORDS = 4  # a longer question gets its closest matches, not a spelling check of every word
-PHRASE_ENDINGS = 16  # a phrase still being typed: its last word stands for at most this many words
 
 
 @dataclass
@@ -153,7 +152,7 @@ class SearchEngine:
             try:
                 if plan is not None and plan.fill is not False:
                     ranked = self._rank_prose(parsed, limit)
-                    total, exact, all_words = ranked.total, self._fast.exact, ranked.all_words
+                    total, exact, all_words = ranked.total, self.index.fast_search().exact, ranked.all_words
                     found = [(score, docnum, every) for score, docnum, every in ranked.top]
                 else:
                     evaluation = self.index.fast_search().run(parsed.whoosh, limit)
@@ -253,35 +252,9 @@ class SearchEngine:
         return ParsedQuery(text, node), f"{ident.label()}: found by its id"
 
     def _complete_phrase(self, q, raw: str):
-        """The phrase still being typed, its last word `raw` a prefix: `"state spa` finds "state space"."""
-        from whoosh import query as wq
-
-        analyzers = self._query_analyzers()
-        fast = self.index.fast_search()
+        """The phrase still being typed, its last word `raw` a prefix (search/completion.py)."""
         stem = fast_analysis(self._text_analyzer or text_analyzer())
-        targets, prefixes = {}, {}
-        for name, analyzer in analyzers.items():
-            terms = [t.text for t in analyzer(raw, mode="index")]
-            if terms:
-                targets[name] = terms[-1]
-                prefixes[name] = stem_prefix(raw, stem._word) if name not in ("author", "tag") else raw.lower()
-
-        def visit(node):
-            name = getattr(node, "fieldname", None)
-            if name not in targets:
-                return node
-            if type(node) is wq.Phrase and node.words and node.words[-1] == targets[name]:
-                leaf = wq.Prefix(name, prefixes[name], boost=node.boost)
-                if len(node.words) == 1:
-                    return leaf
-                endings = fast._expand(leaf)[:PHRASE_ENDINGS]
-                phrases = [wq.Phrase(name, node.words[:-1] + [t], slop=node.slop, boost=node.boost) for t in endings]
-                return wq.Or(phrases) if phrases else wq.NullQuery
-            if type(node) is wq.Term and node.text == targets[name]:
-                return wq.Prefix(name, prefixes[name], boost=node.boost)
-            return node
-
-        return q.accept(visit)
+        return complete_phrase(q, raw, self._query_analyzers(), self.index.fast_search(), stem._word)
 
     def _coverage(self, searcher) -> Coverage:
         cached = self._coverage_of
@@ -295,10 +268,6 @@ class SearchEngine:
         return f"{missing[0]}: {missing[1]}" if missing else None
 
     # -- questions --------------------------------------------------------------------------------
-    @property
-    def _fast(self):
-        return self.index.fast_search()
-
     def _rank_prose(self, parsed: ParsedQuery, limit: int):
         """A question or long query: all the words first, then (when few) the closest matches."""
         plan = parsed.prose

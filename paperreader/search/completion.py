@@ -1,0 +1,43 @@
+"""A phrase still being typed: `"state spa` is searched as "state" followed by a word starting "spa".
+
+The open quote is closed by search/prose.py; here the parsed phrase's last word becomes a prefix:
+a one-word phrase is a Prefix, a longer one an Or of the phrase ending in each of the prefix's most
+frequent words (at most PHRASE_ENDINGS, as the evaluator expands prefixes: `FastSearch._expand`).
+"""
+
+from __future__ import annotations
+
+from paperreader.search.prose import stem_prefix
+
+PHRASE_ENDINGS = 16  # a phrase still being typed: its last word stands for at most this many words
+UNSTEMMED = ("author", "tag")  # fields whose analyzer keeps words whole
+
+
+def complete_phrase(q, raw: str, analyzers: dict, fast, stem):
+    """`q` with the phrase that ends in the half-typed word `raw` searched with it as a prefix.
+    `analyzers`: each default field's analyzer; `fast`: the FastSearch; `stem(word)`: the text stem."""
+    from whoosh import query as wq
+
+    targets, prefixes = {}, {}
+    for name, analyzer in analyzers.items():
+        terms = [t.text for t in analyzer(raw, mode="index")]
+        if terms:
+            targets[name] = terms[-1]
+            prefixes[name] = raw.lower() if name in UNSTEMMED else stem_prefix(raw, stem)
+
+    def visit(node):
+        name = getattr(node, "fieldname", None)
+        if name not in targets:
+            return node
+        if type(node) is wq.Phrase and node.words and node.words[-1] == targets[name]:
+            leaf = wq.Prefix(name, prefixes[name], boost=node.boost)
+            if len(node.words) == 1:
+                return leaf
+            endings = fast._expand(leaf)[:PHRASE_ENDINGS]
+            phrases = [wq.Phrase(name, node.words[:-1] + [t], slop=node.slop, boost=node.boost) for t in endings]
+            return wq.Or(phrases) if phrases else wq.NullQuery
+        if type(node) is wq.Term and node.text == targets[name]:
+            return wq.Prefix(name, prefixes[name], boost=node.boost)
+        return node
+
+    return q.accept(visit)
