@@ -208,3 +208,12 @@ def test_export_of_a_question_takes_the_papers_with_every_word(cli):
     partial = [r["title"] for r in asked["results"] if r["match"] == "partial"]
     assert firsts and all(t in exported for t in firsts)
     assert not any(t in exported for t in partial)
+
+
+def test_a_question_being_typed_takes_its_last_word_as_a_prefix(workspace):
+    engine = workspace.engine
+    whole = engine.search("how do state space models", limit=10)
+    typed = engine.search("how do state space mod", limit=10, typing=True)
+    assert typed.total == whole.total > 0 and [h.id for h in typed.hits] == [h.id for h in whole.hits]
+    assert engine.search("how do state space mod", limit=10).total != whole.total  # the CLI reads words whole
+    assert engine.search("mamb", typing=True).total == 0  # a short query keeps its words whole

@@ -226,7 +226,8 @@ class SearchEngine:
     def _parse_prose(self, text: str, reading, filter_query: str) -> ParsedQuery:
         from whoosh import query as wq
 
-        groups, weights = word_groups(reading.words, self._query_analyzers(), self.index.searcher() if reading.fill else None)
+        groups, weights = word_groups(reading.words, self._query_analyzers(), self.index.searcher() if reading.fill else None,
+                                      prefix=reading.prefix, stem=self._text_fast._word, expand=self.index.fast_search()._expand)
         flt = self._filter_node(filter_query)
         if not groups:
             return ParsedQuery(text, wq.NullQuery, words=list(reading.words))

@@ -159,7 +159,8 @@ class ProsePlan:
     weights: list | None = None  # each word's weight in the coordination factor, once computed
 
 
-def word_groups(words: list[str], analyzers: dict, searcher=None) -> tuple[list, list[float]]:
+def word_groups(words: list[str], analyzers: dict, searcher=None, prefix: str = "", stem=None,
+                expand=None) -> tuple[list, list[float]]:
     """One query node per word, and each word's weight in the coordination factor.
 
     A node is the word in every default field, BM25F-weighted as a bare word is
@@ -175,6 +176,8 @@ def word_groups(words: list[str], analyzers: dict, searcher=None) -> tuple[list,
     N = searcher.doc_count_all() if searcher is not None else 0
     boosts = PROSE_BOOSTS if N else FIELD_BOOSTS
     groups, weights = [], []
+    if prefix and N:  # the last word is still being typed: a prefix (search/completion.py's rules)
+        words = words[:-1]
     for word in words:
         leaves, text_df = [], 0
         for name, analyzer in analyzers.items():
@@ -195,6 +198,21 @@ def word_groups(words: list[str], analyzers: dict, searcher=None) -> tuple[list,
         else:
             continue
         weights.append(rsj_idf(N, text_df) if N and text_df else log(N + 1.5) if N else 1.0)
+    if prefix and N:
+        from paperreader.search.completion import UNSTEMMED
+        from paperreader.search.prose import stem_prefix
+
+        leaves, text_df = [], 0
+        for name in analyzers:
+            start = prefix.lower() if name in UNSTEMMED else stem_prefix(prefix, stem)
+            terms = expand(wq.Prefix(name, start))
+            if terms:
+                df = max(searcher.doc_frequency(name, t) for t in terms)
+                if name in ("title", "abstract"):
+                    text_df = max(text_df, df)
+                leaves.append(wq.Prefix(name, start, boost=boosts.get(name, 1.0) * idf_ratio(N, df)))
+        groups.append(wq.Or(leaves) if len(leaves) > 1 else leaves[0] if leaves else wq.NullQuery)
+        weights.append(rsj_idf(N, text_df) if text_df else log(N + 1.5))
     if N and len(groups) > MAX_SCORED_WORDS:  # a pasted paragraph: its rarest words (the cost is per word)
         keep = set(sorted(range(len(groups)), key=lambda i: -weights[i])[:MAX_SCORED_WORDS])
         groups = [g for i, g in enumerate(groups) if i in keep]

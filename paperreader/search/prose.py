@@ -102,6 +102,7 @@ def content_words(text: str, keep) -> list[str]:
 
 def read(text: str, keep, *, typing: bool = False) -> Reading:
     """How to run `text`. `keep(word)` says whether the index would keep a word (not a stop word)."""
+    still_typing = typing and text[-1:].isalnum()  # no space yet after the last word
     text = text.strip()
     if not text:
         return Reading("empty", text)
@@ -112,7 +113,12 @@ def read(text: str, keep, *, typing: bool = False) -> Reading:
         words = content_words(text, keep)
         if words:
             question = "?" in text or text.split(None, 1)[0].lower() in QUESTION_WORDS
-            return Reading("prose", text, words, fill=len(words) >= FILL_WORDS or (question and len(words) >= 2))
+            fill = len(words) >= FILL_WORDS or (question and len(words) >= 2)
+            # a question being typed: its last word, half typed, is a prefix (short queries keep
+            # their words whole, as the strict language does: `transf*` says it)
+            last = _WORD.findall(text)[-1]
+            prefix = last if fill and still_typing and last.lower() == words[-1].lower() else ""
+            return Reading("prose", text, words, fill=fill, prefix=prefix)
     if typing:
         return _while_typing(text)
     return Reading("strict", text)
