@@ -5,6 +5,7 @@ answering keys; a keymap with a bad key name is reported and quit stays reachabl
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sys
 from pathlib import Path
 
@@ -51,7 +52,7 @@ async def test_editor_text_that_is_not_utf8_is_refused_in_one_line_and_kept(make
         path = kept_path(message)
         assert path.read_bytes() == b"Caf\xe9 au lait"  # the text is still there
         assert library.get(pid).note == "before"
-    path.unlink()
+    shutil.rmtree(path.parent)
 
 
 async def test_an_editor_that_exits_non_zero_keeps_the_text_and_says_where(make_app, library, monkeypatch, tmp_path):
@@ -66,7 +67,7 @@ async def test_an_editor_that_exits_non_zero_keeps_the_text_and_says_where(make_
         path = kept_path(message)
         assert path.read_text() == "half an idea"
         assert library.get(pid).note == ""
-    path.unlink()
+    shutil.rmtree(path.parent)
 
 
 async def test_editor_text_saved_when_the_note_changed_meanwhile_asks_instead_of_overwriting(make_app, library, monkeypatch, tmp_path):

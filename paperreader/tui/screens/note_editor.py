@@ -10,6 +10,7 @@ editor open with the text and its draft, and says why in one line.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,23 @@ from paperreader.store.notes import BOTH_RULE, Draft, NoteConflict, NoteState, n
 from paperreader.tui.screens.confirm import ConfirmScreen
 
 DRAFT_INTERVAL = 0.5  # seconds: the longest a typed change waits before its draft is written
+
+
+def on_app(group: str):
+    """Like `@work(thread=True)`, but the worker is the app's, not this screen's: a write started as
+    the editor closes (discard, keep theirs) still runs, and nothing waits on a worker whose screen
+    is gone."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def start(self, *args, **kwargs):
+            return self.app.run_worker(
+                functools.partial(method, self, *args, **kwargs), thread=True, exit_on_error=False, group=group
+            )
+
+        return start
+
+    return decorate
 
 
 def quoted(title: str, limit: int = 70) -> str:
@@ -67,7 +85,7 @@ class NoteEditor(ModalScreen[str | None]):
         self._draft_dirty = False
         self._draft_writing = False
         self._draft_lock = threading.Lock()
-        self._closed = False  # saved or discarded: no more draft writes (unless forced)
+        self._finished = False  # saved or discarded: no more draft writes (unless forced)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog editor"):
@@ -105,16 +123,26 @@ class NoteEditor(ModalScreen[str | None]):
 
     @dataclass
     class Later(Message):
-        """A worker's result, run by the editor's own message loop (never waited on by the worker)."""
+        """A screen worker's result, run by the editor's own message loop as a handler (so it may
+        dismiss the editor; a worker never waits for it)."""
 
         callback: Callable
         args: tuple
 
     def _later(self, callback: Callable, *args) -> None:
-        self.post_message(self.Later(callback, args))  # thread-safe, and returns at once
+        """From one of this screen's workers (`@work`): post the callback (thread-safe, returns at once)."""
+        self.post_message(self.Later(callback, args))
 
     def on_note_editor_later(self, message: Later) -> None:
         message.callback(*message.args)
+
+    def _on_ui(self, callback: Callable, *args) -> None:
+        """From an app worker (`@on_app`, the editor may be gone): run a callback that does not
+        dismiss anything on the UI thread."""
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:  # the app has gone
+            pass
 
     # -- drafts: a throttle, not a debounce ----------------------------------------------------------
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -134,26 +162,38 @@ class NoteEditor(ModalScreen[str | None]):
         self._write_draft(self.text)
 
     @work(thread=True, exit_on_error=False, group="note-draft")
-    def _write_draft(self, text: str, force: bool = False, then_quit: bool = False) -> None:
-        """Write (or, when the text is the saved note, drop) this session's draft. One at a time,
-        under a lock, so a late write never lands after the edit was discarded or saved."""
+    def _write_draft(self, text: str) -> None:
+        """The throttled draft, while the editor is open."""
+        self._store_draft(text)
+
+    @on_app("note-draft")
+    def _write_last_draft(self, text: str, then_quit: bool = False) -> None:
+        """A draft written as the editor closes (keep theirs) or the app quits (keep as draft)."""
+        error = self._store_draft(text, force=True)
+        if then_quit:
+            if error is None:
+                self._on_ui(self.app.exit)
+            else:
+                self._on_ui(self._failed, error, "kept as a draft")
+
+    def _store_draft(self, text: str, force: bool = False) -> str | None:
+        """Write (or, when the text is the saved note, drop) this session's draft; the reason it
+        failed, or None. One at a time, under a lock, so a late write never lands after the edit
+        was discarded or saved."""
         with self._draft_lock:
             try:
-                if self._closed and not force:
-                    return
+                if self._finished and not force:
+                    return None
                 if text == self.saved_text:
                     self.library.discard_draft(self.record.id, owner=self.owner)
                 else:
                     self.library.save_draft(self.record.id, text, owner=self.owner, base_version=self.base.version)
             except Exception as exc:  # a draft is a safety net: failing to write one must not stop the typing
                 self._draft_dirty = True
-                if then_quit:
-                    self._later(self._failed, self._reason(exc), "kept as a draft")
-                return
+                return self._reason(exc)
             finally:
                 self._draft_writing = False
-        if then_quit:
-            self._later(self.app.exit)
+        return None
 
     def _stop_drafts(self) -> None:
         if self._draft_timer is not None:
@@ -164,7 +204,7 @@ class NoteEditor(ModalScreen[str | None]):
     def keep_draft_and_quit(self) -> None:
         """Keep the text as this session's draft, then quit (not if the draft could not be written)."""
         self._stop_drafts()
-        self._write_draft(self.text, True, True)
+        self._write_last_draft(self.text, True)
 
     def discard_and_quit(self) -> None:
         self._stop_drafts()
@@ -184,9 +224,11 @@ class NoteEditor(ModalScreen[str | None]):
     @work(thread=True, exit_on_error=False, group="note-save")
     def _save(self, text: str, expected_version: int, then_quit: bool) -> None:
         try:
-            state = self.library.save_note(
-                self.record.id, text, expected_version=expected_version, owner=self.owner, recovered=self.recovered
-            )
+            with self._draft_lock:  # a draft write in flight lands before the save (which drops it), never after
+                state = self.library.save_note(
+                    self.record.id, text, expected_version=expected_version, owner=self.owner, recovered=self.recovered
+                )
+                self._finished = True
         except NoteConflict as conflict:
             self._later(self._conflict, text, conflict.current)
         except Exception as exc:  # StoreError (busy, disk full), NoteTooLarge, NotFound: say it, keep the text
@@ -197,7 +239,7 @@ class NoteEditor(ModalScreen[str | None]):
     def _saved(self, state: NoteState, then_quit: bool) -> None:
         self.saving = False
         self._stop_drafts()
-        self._closed = True
+        self._finished = True
         self.saved_text = state.body
         if then_quit:  # the store has it: nothing left to show
             self.app.exit()
@@ -243,10 +285,10 @@ class NoteEditor(ModalScreen[str | None]):
     def _keep_theirs(self, mine: str, theirs: NoteState) -> None:
         """Their note stays; this text is kept as a draft (offered back on `n`), never thrown away."""
         self._stop_drafts()
-        self._closed = True
+        self._finished = True
         title = quoted(self.record.title)
         if mine != theirs.body:
-            self._write_draft(mine, True)
+            self._write_last_draft(mine)
             self.dismiss(f"Kept the other note on {title}; your text is kept as a draft (press n to get it back)")
         else:
             self.dismiss(f"Kept the note on {title}")
@@ -271,13 +313,13 @@ class NoteEditor(ModalScreen[str | None]):
         self._stop_drafts()
         self._discard_own_draft()
 
-    @work(thread=True, exit_on_error=False, group="note-draft")
+    @on_app("note-draft")
     def _discard_own_draft(self, then_quit: bool = False) -> None:
         with self._draft_lock:
-            self._closed = True
+            self._finished = True
             try:
                 self.library.discard_draft(self.record.id, owner=self.owner)
             except Exception:
                 pass  # a leftover draft is offered back next time: nothing is lost
         if then_quit:
-            self._later(self.app.exit)
+            self._on_ui(self.app.exit)
