@@ -94,6 +94,9 @@ async def test_editor_text_saved_when_the_note_changed_meanwhile_asks_instead_of
         await settle(app, pilot)
         note = library.get(pid).note
         assert "from my editor" in note and "saved meanwhile" in note
+        kept = kept_path(next(m for m in notifications(app) if "also kept in" in m))
+        assert kept.read_text() == "from my editor"  # the file is left until the user is done with it
+    shutil.rmtree(kept.parent)
 
 
 def test_the_reader_renders_markdown_only_for_short_notes_and_a_bounded_text_otherwise():
