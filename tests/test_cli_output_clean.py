@@ -109,7 +109,8 @@ def test_a_data_dir_path_and_arguments_with_escapes_are_printed_clean(tmp_path):
     data_dir = tmp_path / "dir\x1b]0;pwned\x07\x1b[2J"
     code, out, err = run(data_dir, "paths", config=tmp_path / "config")
     assert code == 0 and forbidden(out) == [], forbidden(out)
+    # a malformed id is bad input (exit 2), echoed back clean
     code, out, err = run(data_dir, "show", "no-such\x1b[2J\x9b1m", config=tmp_path / "config")
-    assert code == 1 and forbidden(err) == [] and len(err.strip().splitlines()) == 1, err
+    assert code == 2 and forbidden(err) == [] and len(err.strip().splitlines()) == 1, err
     code, out, err = run(data_dir, "frobnicate\x1b]52;c;eA==\x07", config=tmp_path / "config")
     assert code == 2 and forbidden(err) == [], err
