@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperreader.model import Link, Paper
+from paperreader.links import web_links
 from paperreader.text import _CONTROL_OR_SPACE, _CONTROLS, _SPACES, clean_line, normalise_title, strip_controls
 
 
@@ -89,7 +90,8 @@ def reference_cleaned(paper: Paper) -> Paper:
         comment=reference_clean_line(paper.comment) or None,
         journal_ref=reference_clean_line(paper.journal_ref) or None,
         published=reference_clean_line(paper.published) or None,
-        urls=tuple(Link(*map(reference_clean_line, (u.kind, u.url, u.label))) for u in paper.urls),
+        # links come from any file: only http(s) ones are kept (links.web_links, issue 10 case 13)
+        urls=tuple(web_links(Link(*map(reference_clean_line, (u.kind, u.url, u.label))) for u in paper.urls)),
     )
 
 

@@ -438,7 +438,7 @@ class Library:
             try:
                 yield self._conn
             except sqlite3.Error as exc:
-                reason = _store_problem(exc)
+                reason = _store_problem(exc, self.path)
                 if reason is None:
                     raise
                 raise StoreError(f"{self.path}: cannot read the library: {reason}") from None

@@ -163,6 +163,8 @@ class MainScreen(
                 self.status.show(self.result, self.filter, error=self._index_error)
             else:
                 self.status.show(self.result, self.filter, notice="results once indexed")
+            if not self._background_started:  # typed before the first results: the index starts anyway
+                self.call_after_refresh(self._after_first_paint)
             return
         self._run_search(self._generation, query, self.filter, self.current_sort(query), keep_id, keep_index)
         generation = self._generation
