@@ -235,17 +235,41 @@ async def test_m_shows_papers_like_this_one_and_escape_goes_back(make_app):
         assert screen.result.mode == "search" and screen.result.query == "mamba"
 
 
-async def test_a_store_error_is_a_message_not_a_crash(make_app, monkeypatch):
-    from paperreader.store import Library, StoreError
+HOLD_LOCK = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
 
-    def locked(self, paper_id):
-        raise StoreError("library.sqlite3: cannot write the library: database is locked")
 
-    monkeypatch.setattr(Library, "toggle_star", locked)
+async def test_a_store_error_is_a_message_not_a_crash(make_app, library_dir):
+    """Another process holds the library's write lock: `s` says the library is busy, in words, and
+    the reader carries on; once the lock is gone the same key stars the paper."""
+    import subprocess
+    import sys
+
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
-        await ready(app, pilot)
+        screen = await ready(app, pilot)
+        pid = screen.results.current_row.id
+        library = screen.fetcher.ws.library
+        library.set_busy_timeout(0.2)
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(library_dir / "library.sqlite3")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "locked"
+            await pilot.press("s")
+            await settle(app, pilot)
+            assert app.is_running
+            messages = [str(n.message) for n in app._notifications]
+            assert any("busy" in m for m in messages), messages
+            assert not any("Error" in m or "Traceback" in m for m in messages), messages
+            assert not library.get(pid).starred
+        finally:
+            holder.communicate("\n", timeout=30)
         await pilot.press("s")
         await settle(app, pilot)
-        assert app.is_running
-        assert any("database is locked" in n.message for n in app._notifications)
+        assert library.get(pid).starred
