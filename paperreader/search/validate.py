@@ -227,10 +227,8 @@ def _read_segment(sub) -> list[str]:
                     break
     except Exception:
         note(by_what["terms"], "the term index cannot be read to the end")
-    deleted = sub.deleted_docs() if sub.has_deletions() else ()
-    deleted = set(deleted)
     for docnum in range(doccount):
-        if docnum in deleted:
+        if sub.is_deleted(docnum):  # a paper changed since this segment was written
             continue
         try:
             fields = sub.stored_fields(docnum)
