@@ -127,3 +127,17 @@ def test_dash_is_standard_output(cli, library, tmp_path, monkeypatch):
 
 def test_a_missing_folder_is_one_line(cli, library, tmp_path):
     refused(cli("export", "-o", str(tmp_path / "nope" / "out.md")))
+
+
+def test_the_settings_file_and_import_checkpoints_are_refused(cli, library, tmp_path):
+    """An export once replaced config.toml with a JSON backup (the keymap and theme were lost)."""
+    config = tmp_path / "config" / "config.toml"  # PAPERREADER_CONFIG_DIR (conftest)
+    config.parent.mkdir(exist_ok=True)
+    config.write_text('theme = "nord"\n', encoding="utf-8")
+    link = tmp_path / "settings.md"
+    link.symlink_to(config)
+    (library / "imports").mkdir(exist_ok=True)
+    for target in (config, link, library / "imports" / "x.json"):
+        refused(cli("export", "--format", "json", "-o", str(target)))
+    assert config.read_text(encoding="utf-8") == 'theme = "nord"\n'
+    assert not (library / "imports" / "x.json").exists()

@@ -1,7 +1,7 @@
 """Where a command writes a file it was given (`export -o PATH`): regular files only, whole or not.
 
 The target is checked before anything opens: the library's own files (the store and its -wal/-shm,
-the index, the backups: resolved through symlinks and hard links) are refused, since writing one
+the index, the backups, import checkpoints and the settings file: resolved through symlinks and hard links) are refused, since writing one
 would destroy the library or, opened in a process holding a connection, drop its SQLite locks; so is
 anything that is not a regular file (a folder, /dev/null, a FIFO, a socket, a symlink to one of
 those). The text goes to a temporary file in the target's folder, is fsynced and renamed over the
@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from paperreader.cli import EXIT_BAD, CliError
+from paperreader.store.validation import _fsync_dir  # one rule for a durable rename
 
 STORE_SIDES = ("", "-wal", "-shm", "-journal")
 
@@ -29,6 +30,7 @@ def _refuse(path: str, why: str) -> CliError:
 def _own_files(paths) -> tuple[set[str], set[tuple[int, int]], list[str]]:
     """The library's files as real paths, their (device, inode), and the folders that are its own."""
     names = {os.path.realpath(f"{paths.store}{side}") for side in STORE_SIDES}
+    names.add(os.path.realpath(paths.config_file))  # the user's settings: an export over them loses them
     inodes = set()
     for name in names:
         try:
@@ -36,7 +38,7 @@ def _own_files(paths) -> tuple[set[str], set[tuple[int, int]], list[str]]:
         except OSError:
             continue
         inodes.add((st.st_dev, st.st_ino))
-    folders = [os.path.realpath(paths.index_dir), os.path.realpath(paths.backups_dir)]
+    folders = [os.path.realpath(p) for p in (paths.index_dir, paths.backups_dir, paths.import_state_dir)]
     return names, inodes, folders
 
 
@@ -120,16 +122,3 @@ def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
