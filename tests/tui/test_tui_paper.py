@@ -235,21 +235,13 @@ async def test_m_shows_papers_like_this_one_and_escape_goes_back(make_app):
         assert screen.result.mode == "search" and screen.result.query == "mamba"
 
 
-HOLD_LOCK = """
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-sys.stdin.readline()
-conn.execute("ROLLBACK")
-"""
-
-
 async def test_a_store_error_is_a_message_not_a_crash(make_app, library_dir):
     """Another process holds the library's write lock: `s` says the library is busy, in words, and
     the reader carries on; once the lock is gone the same key stars the paper."""
     import subprocess
     import sys
+
+    from test_tui_notes_conflict import HOLD_LOCK  # a real second process holding the write lock
 
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from paperreader.tui.screens.paper_list_dialog import PaperListDialog
 
-class DigestPanel(ModalScreen[str | None]):
+
+class DigestPanel(PaperListDialog):
     """Dismisses with the id of the paper to read, or None."""
 
 
@@ -47,28 +48,3 @@ class DigestPanel(ModalScreen[str | None]):
             yield OptionList(*options, id="digest")
             yield Static(Text("enter: read the paper  ·  escape: close  ·  W: this digest again", style="dim"),
                          classes="dialog-hint", markup=False)  # fmt: skip
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        # a long list scrolls inside the dialog (the list takes the room left), the hint stays in view
-        self.query_one(".listing-dialog").styles.height = "80%"
-        options.styles.height, options.styles.max_height = "1fr", "100%"
-        options.focus()
-        first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
-        if first is not None:
-            options.highlighted = first
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.dismiss(event.option.id.split(":", 1)[1])
-
-    def action_read(self) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            option = options.get_option_at_index(options.highlighted)
-            if option.id:
-                self.dismiss(option.id.split(":", 1)[1])
-
-    def action_close(self) -> None:
-        self.dismiss(None)
