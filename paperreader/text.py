@@ -94,6 +94,7 @@ def normalise_title(title: str) -> str:
 
 
 def clean_tag(tag: str) -> str:
-    """Tags are single lowercase words: spaces become dashes, controls and commas go."""
+    """Tags are single lowercase words: spaces become dashes, controls and commas go, and so does a
+    leading '#' (tags are shown as #name, so '#ml' typed back means the tag 'ml', not '#ml')."""
     tag = clean_line(tag).lower().replace(",", " ")
-    return "-".join(tag.split())
+    return "-".join(tag.split()).lstrip("#")

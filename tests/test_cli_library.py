@@ -75,6 +75,20 @@ def test_tags_counts_rename_and_merge(cli):
     assert cli("tags", "--json").json == {"tags": [{"tag": "state-space-models", "count": 3}]}
 
 
+
+def test_a_tag_typed_as_shown_with_its_hash_is_the_tag_and_an_empty_tag_filter_is_refused(cli):
+    """Tags are shown as #name: `tag ID '#ml'` once stored '#ml' (shown '##ml', not found by
+    `--tag ml`), and `list --tag ''` listed every paper as if no filter had been given."""
+    a, b = _first_ids(cli, 2)
+    assert cli("tag", a, "#ML").code == 0
+    cli("tag", b, "ml")
+    assert cli("tags", "--json").json == {"tags": [{"tag": "ml", "count": 2}]}
+    assert sorted(_ids(cli("list", "--tag", "#ml", "--json"))) == sorted([a, b])
+    for command in (("list", "--tag", ""), ("list", "--tag", "#"), ("export", "--tag", ", ")):
+        out = cli(*command)
+        assert out.code == 2 and out.out == "" and out.err.count("\n") == 1 and "is not a tag name" in out.err, out.err
+
+
 @pytest.fixture
 def dated(workspace):
     """Three papers of known dates, added in order: old, mid, new."""

@@ -36,6 +36,8 @@ def test_untrusted_text_loses_escape_sequences():
 def test_tags_are_single_lowercase_words():
     assert clean_tag("  Reading List ") == "reading-list"
     assert clean_tag("a,b") == "a-b"
+    assert clean_tag("#Reading List") == "reading-list"  # typed back as shown
+    assert clean_tag("##") == ""
 
 
 def test_urls_in_abstracts_lose_sentence_punctuation():

@@ -25,6 +25,16 @@ class CliError(Exception):
         self.code = code
 
 
+def tag_filter(value: str) -> str:
+    """`--tag T`: a tag name as stored; an empty one (which would filter nothing) is refused."""
+    from paperreader.text import clean_tag
+
+    tag = clean_tag(value)
+    if not tag:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a tag name")
+    return tag
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
         raise CliError(f"{self.prog}: {message}", EXIT_BAD)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError
+from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError, tag_filter
 from paperreader.cli.context import workspace
 from paperreader.cli.render import emit_json, print_paper, print_row, print_search
 
@@ -24,7 +24,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("list", help="list papers by state")
     p.add_argument("--starred", action="store_true")
-    p.add_argument("--tag")
+    p.add_argument("--tag", type=tag_filter)
     p.add_argument("--annotated", action="store_true", help="with a note or a tag")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--new", action="store_true", help="arrived since the last visit (see `paperreader seen`)")

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from paperreader.cli import EXIT_BAD, CliError
+from paperreader.cli import EXIT_BAD, CliError, tag_filter
 from paperreader.cli.context import workspace
 from paperreader.cli.render import emit_json
 
@@ -56,7 +56,7 @@ def register(sub) -> None:
     p = sub.add_parser("export", help="export papers as Markdown, BibTeX, CSV or a JSON backup",
                        description=EXPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     p.add_argument("--starred", action="store_true")
-    p.add_argument("--tag", metavar="T")
+    p.add_argument("--tag", metavar="T", type=tag_filter)
     p.add_argument("--query", metavar="Q", help="papers matching a search (see the search language)")
     p.add_argument("--format", default="markdown", choices=("markdown", "bibtex", "json", "csv"))
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE, a regular file, whole (atomically); '-': standard output")
