@@ -288,3 +288,28 @@ async def test_a_paper_deleted_by_another_process_leaves_the_reader_and_the_list
         assert screen.reader.row is None or screen.reader.row.id != pid
         assert screen.result.total == total - 1
         assert pid not in {row.id for row in screen.result.rows.values()}
+
+
+async def test_after_a_merge_the_tag_browser_stays_on_the_tag_merged_into(make_app, library):
+    ids = library.list_ids()[:3]
+    library.add_tags(ids[0], ["aaa"])
+    library.add_tags(ids[1], ["bbb"])
+    library.add_tags(ids[2], ["ccc"])
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("number_sign")
+        await settle(app, pilot)
+        await pilot.press("down", "down", "r")  # rename ccc ...
+        await settle(app, pilot)
+        app.screen.query_one("#prompt-input").value = "bbb"  # ... onto bbb: a merge
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TagBrowser) and "2 #bbb" in screen_text(app)
+        assert app.screen.highlighted_id() == "bbb"
+        await pilot.press("enter")  # shows the merged tag's papers, not the first tag's
+        await settle(app, pilot)
+        assert screen.search_box.value == "tag:bbb"
+        assert {row.id for row in screen.result.rows.values()} == {ids[1], ids[2]}

@@ -292,3 +292,17 @@ async def test_mark_read_after_seconds_marks_the_paper_once_it_stayed_open(make_
             if library.get(pid).read:
                 break
         assert library.get(pid).read and screen.reader.row.id == pid
+
+
+async def test_the_sort_menu_opens_on_the_current_order_so_enter_keeps_it(make_app, library):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await choose_sort(app, pilot, "title")
+        await pilot.press("O")
+        await settle(app, pilot)
+        options = app.screen.query_one("#picker-options")
+        assert options.get_option_at_index(options.highlighted).id == "title"
+        await pilot.press("up", "enter")  # one above the current order: Published date
+        await settle(app, pilot)
+        assert screen.result.sort == "published"

@@ -44,10 +44,16 @@ class Picker(ModalScreen):
             yield Static(Text(self.hint, style="dim"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
+        # Textual calls every class's on_mount in the MRO: a subclass says where the highlight
+        # starts by overriding initial_index, not by setting it in its own on_mount (undone here)
         options = self.query_one(OptionList)
         options.focus()
         if options.option_count:
-            options.highlighted = 0
+            options.highlighted = self.initial_index(options)
+
+    def initial_index(self, options: OptionList) -> int:
+        """The option highlighted when the picker opens."""
+        return 0
 
     def highlighted_id(self) -> str | None:
         options = self.query_one(OptionList)

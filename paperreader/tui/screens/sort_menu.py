@@ -39,10 +39,9 @@ class SortMenu(Picker):
         title = "Sort the results by" if searching else "Sort the library by"
         super().__init__(Text(title, style="bold"), options, "enter choose  ·  escape close")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        options = self.query_one(OptionList)
-        options.highlighted = next((i for i in range(options.option_count) if options.get_option_at_index(i).id == self.current), 0)
+    def initial_index(self, options: OptionList) -> int:
+        """The current order, so enter keeps it and the arrows move from it."""
+        return next((i for i in range(options.option_count) if options.get_option_at_index(i).id == self.current), 0)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

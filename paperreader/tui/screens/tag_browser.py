@@ -40,10 +40,9 @@ class TagBrowser(Picker):
         heading = Text.assemble(("Tags", "bold"), (f"  {total:,} tag{'s' if total != 1 else ''}, with their papers", "dim"))
         super().__init__(heading, options, "enter show its papers  ·  r rename / merge  ·  escape close")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.start in self.tags:
-            self.query_one("#picker-options").highlighted = self.tags.index(self.start)
+    def initial_index(self, options) -> int:
+        """The tag just renamed or merged into, else the first."""
+        return self.tags.index(self.start) if self.start in self.tags else 0
 
     def on_option_list_option_selected(self, event) -> None:
         event.stop()
