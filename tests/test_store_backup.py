@@ -279,3 +279,20 @@ def test_restore_of_a_newer_backup_is_refused_in_process(seeded, tmp_path):
     sqlite3.connect(newer).execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 5}").connection.close()
     with pytest.raises(StoreError, match="newer"):
         backup.restore(store, resolve(data_dir).backups_dir, newer)
+
+
+def test_restore_of_a_folder_or_a_device_says_what_it_is(seeded, tmp_path):
+    """A folder was reported as 'no such file' (it exists): the line now says what was given."""
+    data_dir, _pid = seeded
+    store = resolve(data_dir).store
+    before = digest(store)
+    folder = tmp_path / "backups-folder"
+    folder.mkdir()
+    fifo = tmp_path / "a-fifo"
+    os.mkfifo(fifo)
+    for source, said in ((folder, "is a folder"), (fifo, "not a regular file"), (tmp_path / "gone.sqlite3", "no such file")):
+        run = cli(data_dir, "restore", str(source))
+        assert run.returncode == 2, run.stderr
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(source) in lines[0] and said in lines[0], run.stderr
+    assert digest(store) == before

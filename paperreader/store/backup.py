@@ -205,6 +205,10 @@ def restore(store: Path, backups_dir: Path, source: Path, *, moment: datetime | 
     """Replace the store with `source` (validated first); the current store is saved to the backups."""
     store, source, backups_dir = Path(store), Path(source), Path(backups_dir)
     if not source.is_file():
+        if source.is_dir():
+            raise StoreError(f"{source}: is a folder; name a backup file (see `paperreader backup --list`)")
+        if source.exists():
+            raise StoreError(f"{source}: not a regular file; name a backup file (see `paperreader backup --list`)")
         raise StoreError(f"{source}: no such file")
     if source.stat().st_size == 0:
         raise StoreError(f"{source}: the file is empty (0 bytes); nothing was restored")
