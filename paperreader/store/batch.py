@@ -2,7 +2,8 @@
 
 Marked papers are starred, marked read or tagged together: one `BEGIN IMMEDIATE` transaction, so
 a crash leaves all or none of them changed. Each change returns what it replaced, and `restore_*`
-puts exactly that back (the star's time included, so "starred time" order survives an undo).
+reverses exactly that change (the star's time included, so "starred time" order survives an undo;
+tags another process changed meanwhile are kept).
 """
 
 from __future__ import annotations
@@ -88,12 +89,19 @@ def edit_tags(library, ids: Iterable[str], add: Iterable[str] = (), remove: Iter
     return changed
 
 
-def restore_tags(library, before: Mapping[str, Iterable[str]]) -> None:
-    """Give each paper exactly the tags it had."""
+def restore_tags(library, before: Mapping[str, Iterable[str]], add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
+    """Undo an `edit_tags(ids, add, remove)` that returned `before`: take off each paper the tags it
+    put on, put back the ones it took off. Tags changed since (by the CLI, another reader, a tag
+    rename) are left as they are: an undo reverses this change, it does not roll the paper back."""
+    add = {t for t in (clean_tag(x) for x in add) if t}
+    remove = {t for t in (clean_tag(x) for x in remove) if t} - add
     with library.transaction() as conn:
         ids = _known(conn, before)
         at = now()
         for pid in ids:
-            conn.execute("DELETE FROM tags WHERE paper_id = ?", (pid,))
-            conn.executemany("INSERT INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, at) for t in sorted(set(before[pid]))])
+            had = set(before[pid])
+            conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(pid, t) for t in sorted(add - had)])
+            conn.executemany(
+                "INSERT OR IGNORE INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, at) for t in sorted(remove & had)]
+            )
             conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))

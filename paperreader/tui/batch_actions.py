@@ -137,7 +137,7 @@ class BatchActions:
         parts = [" ".join(f"+#{t}" for t in sorted(add)), " ".join(f"-#{t}" for t in sorted(remove))]
         change = " ".join(p for p in parts if p) or "no change"
         if before:
-            self.undo.push(f"tags {change} on {what_papers(shown)}", lambda lib: restore_tags(lib, before))
+            self.undo.push(f"tags {change} on {what_papers(shown)}", lambda lib: restore_tags(lib, before, add, remove))
         if len(shown) == 1:
             tags = " ".join(f"#{t}" for t in shown[0].tags) or "no tags"
             self.post_message(PapersUpdated(shown, f"{quoted(shown[0].title)} now has {tags}"))

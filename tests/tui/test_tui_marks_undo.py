@@ -202,3 +202,26 @@ async def test_a_cleared_note_comes_back_with_u(make_app, library):
         await settle(app, pilot)
         assert library.get(pid).note == "keep **this**"
         assert any(n.startswith("Undid: cleared the note on") for n in notifications(app))
+
+
+async def test_u_takes_back_only_the_readers_tag_change_not_one_the_cli_made_since(make_app, library, library_dir):
+    import subprocess
+    import sys
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        a = screen.results.row_at(0).id
+        library.add_tags(a, ["old"])
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TagEditor)
+        app.screen.query_one("#tags-input").value = "mine"  # old removed, mine added
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert library.get(a).tags == ("mine",)
+        cli = [sys.executable, "-m", "paperreader", "--data-dir", str(library_dir), "tag", a, "theirs"]
+        subprocess.run(cli, check=True, capture_output=True, timeout=60)  # another process, meanwhile
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert library.get(a).tags == ("old", "theirs")  # the CLI's tag is kept
