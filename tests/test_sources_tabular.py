@@ -113,6 +113,8 @@ def test_json_lines_and_wrapped_list() -> None:
         ("[1]", 1, "not an object"),
         ('[\n{"name": "x"}]', 2, "no 'title' field; its fields are: name"),
         ('[{"title": {"x": 1}}]', 1, "should be text"),
+        ('[{"title": "a",\n "abstract": 1e999}]', 1, "'abstract' should be text, not inf"),  # was stored as 'inf'
+        ('[{"title": "a", "year": NaN}]', 1, "'year' should be text, not nan"),
         ('[{"title": "a"}', 1, "not closed"),
         ('[{"title": "a"}] x', 1, "extra data"),
         ("[" * 100_000, 1, "not valid JSON"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from typing import Any
 
@@ -233,6 +234,9 @@ def _text(record: dict, keys: tuple[str, ...], file: str, line: int | None, numb
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             where = f"record {number}: " if number else ""
             raise SourceError(f"{where}field {key!r} should be text, not {type(value).__name__}", file, line)
+        if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN, Infinity, 1e999
+            where = f"record {number}: " if number else ""
+            raise SourceError(f"{where}field {key!r} should be text, not {value!r}", file, line)
         return str(value)
     return ""
 
