@@ -101,3 +101,18 @@ def test_check_sizes_collects():
     papers = hf.parse('[{"paper": {"id": "2401.00001", "title": "T", "summary": "0123456789"}}]', "h.json")
     errors: list[SourceError] = []
     assert check_sizes(papers, "h.json", limit=5, errors=errors) == [] and len(errors) == 1
+
+
+def test_a_backup_note_over_the_limit_names_the_file_and_the_paper(cli, data_dir, tmp_path):
+    """The store refused it as 'the note is N bytes' with no file or paper: the check is now the
+    parser's, so the line says where, and --skip-bad skips that paper alone."""
+    source = tmp_path / "notes.json"
+    source.write_text('{"format": "paperreader-backup", "version": 1,\n"papers": [\n{"id": "t:1", "title": "A"},\n'
+                      '{"id": "t:2", "title": "B", "note": "' + "x" * 300_000 + '"}\n]}', encoding="utf-8")
+    before = cli("stats", "--json").json
+    out = cli("import", str(source))
+    assert out.code == 2 and out.err.count("\n") == 1, out.err
+    assert out.err.startswith(f"{source}:4: paper 2: 'note': the note is 300,000 bytes"), out.err
+    assert cli("stats", "--json").json == before
+    out = cli("import", "--skip-bad", str(source))
+    assert out.code == 0 and cli("stats", "--json").json["papers"] == before["papers"] + 1

@@ -15,6 +15,8 @@ from typing import Any
 
 from paperreader.model import Link, Paper, parse_arxiv_id
 from paperreader.sources import SourceError, skip_or_raise
+from paperreader.store.notes import NoteTooLarge
+from paperreader.store.notes import check_size as check_note_size
 
 FORMAT = "paperreader-backup"
 VERSION = 1
@@ -88,6 +90,10 @@ def paper_of(item: Any) -> Paper:
         "note": _text(item, "note") or "",
         "tags": _strings(item.get("tags"), "'tags'"),
     }
+    try:  # checked here, so the error names the file and the paper (the store would only say 'the note')
+        check_note_size(state["note"])
+    except NoteTooLarge as exc:
+        raise ValueError(f"'note': {exc}") from None
     return Paper(
         title=title,
         abstract=_text(item, "abstract") or "",
