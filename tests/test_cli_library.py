@@ -121,3 +121,16 @@ def test_list_sort_orders(cli, dated, workspace):
     assert cli("list", "--sort", "listing", "--limit", "1").out.splitlines()[1].strip().endswith("Hybrid lemmatization in HuSpaCy")
     bad = cli("list", "--sort", "rank")
     assert bad.code == 2 and "invalid choice" in bad.err and bad.err.count("\n") == 1
+
+
+def test_delete_and_restore_paper_tell_a_malformed_id_from_a_missing_paper(cli):
+    """Like show, star and note: 'nonsense' is bad input (exit 2); delete once said 'no paper with
+    id' (exit 1) for it, and restore-paper 'not in the trash'."""
+    (a,) = _first_ids(cli, 1)
+    total = cli("list", "--json").json["total"]
+    for command in (("delete", "nonsense"), ("delete", a, "nonsense"), ("restore-paper", "nonsense")):
+        out = cli(*command)
+        assert out.code == 2 and out.err.count("\n") == 1 and "is not a paper id" in out.err, (command, out.err)
+    assert cli("delete", "arxiv:9999.99999").code == 1
+    assert cli("restore-paper", "arxiv:9999.99999").code == 1
+    assert cli("list", "--json").json["total"] == total

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError
+from paperreader.cli.commands import _is_paper_id as is_paper_id
+from paperreader.cli.commands import _record as paper_record
 from paperreader.cli.context import workspace
 from paperreader.cli.render import emit_json
 
@@ -39,10 +41,7 @@ def cmd_delete(args) -> int:
     with workspace(args) as ws:
         records = []
         for pid in args.ids:  # all known, or nothing changes
-            record = ws.library.get(pid)
-            if record is None:
-                raise CliError(f"paperreader: no paper with id {pid!r}", EXIT_NOT_FOUND)
-            records.append(record)
+            records.append(paper_record(ws, pid))  # exit 1 not found, 2 not an id (as show, star, note)
         records = list({r.id: r for r in records}.values())
         entries = trash.delete_papers(ws.library, [r.id for r in records])
         if args.json:
@@ -77,6 +76,8 @@ def cmd_restore_paper(args) -> int:
         try:
             pid = trash.restore(ws.library, args.id)
         except trash.NotInTrash as exc:
+            if not is_paper_id(args.id):
+                paper_record(ws, args.id)  # the one line 'not a paper id', exit 2
             raise CliError(f"paperreader: {exc}", EXIT_NOT_FOUND) from None
         record = ws.library.get(pid)
         if args.json:
