@@ -3,6 +3,8 @@ are kept, every bad one is listed with its line, and file-level damage still sto
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from paperreader.sources import SourceError, arxiv_atom, arxiv_email, arxiv_oai, backup, bibtex, hf, tabular
@@ -116,3 +118,21 @@ def test_a_backup_note_over_the_limit_names_the_file_and_the_paper(cli, data_dir
     assert cli("stats", "--json").json == before
     out = cli("import", "--skip-bad", str(source))
     assert out.code == 0 and cli("stats", "--json").json["papers"] == before["papers"] + 1
+
+
+def test_importing_the_library_itself_is_refused_before_it_is_opened(cli, data_dir, tmp_path):
+    """`import library.sqlite3` (or its -wal, a symlink or hard link to it) was read with open() by
+    the process holding the store open, which drops SQLite's POSIX locks: it is refused first."""
+    assert cli("stats").code == 0
+    store = data_dir / "library.sqlite3"
+    link = tmp_path / "old-library.json"
+    link.symlink_to(store)
+    hard = tmp_path / "hard.sqlite3"
+    os.link(store, hard)
+    before = cli("stats", "--json").json
+    for given in (store, link, hard, data_dir / "library.sqlite3-wal"):
+        out = cli("import", str(given))
+        assert out.code == 2 and out.err.count("\n") == 1, out.err
+        assert out.err.startswith(f"{given}: that is the library itself"), out.err
+    assert cli("stats", "--json").json == before
+    assert cli("check").code == 0

@@ -42,6 +42,26 @@ def _own_files(paths) -> tuple[set[str], set[tuple[int, int]], list[str]]:
     return names, inodes, folders
 
 
+def is_store_file(given: str, paths) -> bool:
+    """Whether `given` is the live store (or its -wal/-shm/-journal, through symlinks and hard
+    links): a command that reads files must not open() it, which would drop the SQLite locks."""
+    names = {os.path.realpath(f"{paths.store}{side}") for side in STORE_SIDES}
+    real = os.path.realpath(Path(given).expanduser())
+    if real in names:
+        return True
+    try:
+        st = os.stat(real)
+    except OSError:
+        return False
+    for name in names:
+        try:
+            if os.path.samestat(st, os.stat(name)):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def check_target(given: str, paths) -> Path | None:
     """The real path to write for `-o given` (None: standard output), or a one-line CliError."""
     if given == "-":

@@ -134,6 +134,13 @@ def cmd_import(args) -> int:
 
     if args.batch_size < 1:
         raise CliError(f"paperreader: --batch-size must be 1 or more, not {args.batch_size}", EXIT_BAD)
+    from paperreader.cli.output import is_store_file
+    from paperreader.paths import resolve
+
+    for given in args.paths:  # before the store opens, and never open() it: that drops its locks
+        if is_store_file(given, resolve(args.data_dir)):
+            raise CliError(f"{given}: that is the library itself (`paperreader restore FILE` brings back a backup); "
+                           "nothing was imported", EXIT_BAD)  # fmt: skip
     paths = [Path(p) for p in args.paths]
     with workspace(args) as ws:
         try:
