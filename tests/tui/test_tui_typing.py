@@ -79,3 +79,30 @@ async def test_down_arrow_goes_from_the_box_to_the_list(make_app, size):
         await pilot.press("down")
         assert screen.results.cursor == 1
         assert screen.search_box.value == "state space"
+
+
+class TypedWithKeysAtOnce(PaperReaderApp):
+    """A fast typist who corrects a letter, leaves the box with escape and moves down the list,
+    all before the main screen exists."""
+
+    CSS_PATH = TypedAtOnce.CSS_PATH
+
+    async def on_mount(self) -> None:
+        # through the app's own key handling, as the terminal's keys come (Textual runs
+        # PaperReaderApp.on_mount after this one: the main screen does not exist yet)
+        for key, char in [("m", "m"), ("a", "a"), ("m", "m"), ("x", "x"), ("backspace", "\x7f"), ("b", "b"), ("a", "a")]:
+            await self.on_event(events.Key(key, char))
+        await self.on_event(events.Key("escape", "\x1b"))
+        await self.on_event(events.Key("j", "j"))
+
+
+async def test_backspace_and_escape_typed_before_the_screen_exists_act_as_keys(library_dir):
+    app = TypedWithKeysAtOnce(data_dir=str(library_dir), system_copy=None, environ={})
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot, in_list=False)
+        await settle(app, pilot)
+        assert screen.search_box.value == "mamba"  # backspace took the x back, j did not land here
+        assert screen.result.query == "mamba"
+        assert screen.focused is screen.results  # escape went to the list (before j came)
+        await pilot.press("j")
+        assert screen.results.cursor == 1
