@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -55,3 +57,16 @@ def workspace(data_dir):
     ws.ensure_index()
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 1.2 MB tmpfs, for a full disk (root only: elsewhere the test is skipped, saying why)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)

@@ -262,18 +262,6 @@ def test_full_store_is_a_clear_error_and_nothing_half_written(tmp_path):
     library.close()
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)], capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
-
-
 def test_full_disk_is_a_clear_error_and_the_store_stays_whole(tiny_disk):
     store = tiny_disk / "data" / "library.sqlite3"
     library = Library(store)
