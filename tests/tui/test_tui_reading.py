@@ -174,10 +174,21 @@ async def test_the_unread_count_follows_the_view(make_app, library):
         await pilot.press("slash", *"mamba", "enter")
         await settle(app, pilot)
         total = screen.result.total
+        await until_status(app, pilot, f"{total} unread")
         assert f"{total} unread" in status(app)
         await pilot.press("r")
         await settle(app, pilot)
+        await until_status(app, pilot, f"{total - 1} unread")
         assert f"{total - 1} unread" in status(app)
+
+
+async def until_status(app, pilot, text: str, rounds: int = 60) -> None:
+    """The count is taken a moment after the change (a timer, then a worker): wait for it, bounded."""
+    for _ in range(rounds):
+        if text in status(app):
+            return
+        await pilot.pause(0.05)
+        await settle(app, pilot, 1)
 
 
 # -- recently read --------------------------------------------------------------------------------------
