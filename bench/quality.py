@@ -9,8 +9,8 @@ paperreader and SQLite FTS5 side by side, in one run:
   `--latency-size 100k`, on a generated corpus of that size: a question must be answered within
   the same budget as any other query).
 
-paperreader's library is built through the real import path (a JSON-lines file, `importer.plan` and
-`importer.apply`, then the index build); FTS5 indexes the same titles and abstracts with the porter
+paperreader's library is built through the real import path (a JSON-lines file, `ingest.plan.plan` and
+`ingest.plan.apply`, then the index build); FTS5 indexes the same titles and abstracts with the porter
 tokenizer, bm25() ranking, the question's words OR'd (the collection's reference set-up).
 
     python bench/quality.py                       # CISI from ../shared/ir/cisi
@@ -123,7 +123,7 @@ class Paperreader:
     name = "paperreader"
 
     def __init__(self, docs: dict[int, dict[str, str]], workdir: Path) -> None:
-        from paperreader import importer
+        from paperreader.ingest import plan
         from paperreader.paths import resolve
         from paperreader.workspace import Workspace
 
@@ -135,8 +135,8 @@ class Paperreader:
                 out.write(json.dumps({"title": r.get("T") or f"CISI document {n}", "abstract": r.get("W", ""),
                                       "authors": authors, "arxiv_id": cisi_id(n)}) + "\n")
         self.ws = Workspace.open(resolve(workdir / "data"), seed=False, backup=False)
-        loads, _streamed = importer.plan([source])
-        importer.apply(self.ws.library, loads)
+        loads, _streamed = plan.plan([source])
+        plan.apply(self.ws.library, loads)
         self.ws.ensure_index()
         self.doc_of = {f"arxiv:{cisi_id(n)}": n for n in docs}
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import FIXTURES
-from paperreader import fetch
+from paperreader.ingest import fetch
 
 ATOM = FIXTURES / "arxiv-atom"
 HF = FIXTURES / "hf-daily"

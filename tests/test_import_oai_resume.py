@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from paperreader.snapshot import Checkpoint, SnapshotBusy, SnapshotImport
+from paperreader.ingest.oai_stream import Checkpoint, SnapshotBusy, SnapshotImport
 
 BUILTIN = 201
 

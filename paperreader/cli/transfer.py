@@ -129,8 +129,8 @@ class Progress:
 def cmd_import(args) -> int:
     from contextlib import ExitStack
 
-    from paperreader import importer
-    from paperreader.snapshot import SnapshotBusy, SnapshotImport
+    from paperreader.ingest import plan as importer
+    from paperreader.ingest.oai_stream import SnapshotBusy, SnapshotImport
 
     if args.batch_size < 1:
         raise CliError(f"paperreader: --batch-size must be 1 or more, not {args.batch_size}", EXIT_BAD)
@@ -297,13 +297,13 @@ def _title(args) -> str:
 
 
 def _client(delay: float = 0.0):
-    from paperreader.fetch import Client
+    from paperreader.ingest.fetch import Client
 
     return Client(delay=max(delay, 0.0), log=lambda line: print(f"paperreader: {line}", file=sys.stderr))
 
 
 def cmd_fetch(args) -> int:
-    from paperreader import fetch
+    from paperreader.ingest import fetch
 
     try:
         if args.source == "arxiv":
@@ -367,7 +367,7 @@ def _is_date(text: str) -> bool:
 
 
 def cmd_resolve(args) -> int:
-    from paperreader import fetch
+    from paperreader.ingest import fetch
 
     if args.limit < 0:
         raise CliError(f"paperreader: --limit must be 0 or more, not {args.limit}", EXIT_BAD)

@@ -5,7 +5,7 @@
 files or none. A bad record stops the command with `FILE:LINE: reason`, unless `skip_bad` is set:
 then the good records go in and the bad ones are listed. arXiv OAI snapshots are the exception in
 size, not in rule: they are checked whole in a streaming first pass and written in batches (see
-`paperreader.snapshot`), because a 4 GB file cannot be held in one transaction or in memory.
+`paperreader.ingest.oai_stream`), because a 4 GB file cannot be held in one transaction or in memory.
 """
 
 from __future__ import annotations
