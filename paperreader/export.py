@@ -1,18 +1,15 @@
-"""Papers out of the library: BibTeX, Markdown, CSV and the JSON backup.
+"""Papers out of the library: BibTeX, Markdown and CSV (the JSON backup is `sources/backup.py`, both directions).
 
 `bibtex_entry` and `markdown_link` are public because the TUI's copy menu uses them too. BibTeX
 follows arXiv's own export (an `@misc` with eprint, archivePrefix, primaryClass and url) so it
-pastes beside what arXiv gives; our importer reads it back to the same papers. The JSON backup
-carries every paper with the user's state and is what `paperreader import` restores.
+pastes beside what arXiv gives; our importer reads it back to the same papers.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from typing import TextIO
 
 FORMATS = ("markdown", "bibtex", "json", "csv")
@@ -175,52 +172,4 @@ def write_csv(records: Iterable, out: TextIO) -> int:
                " ".join(r.tags), "true" if r.starred else "false", r.note)  # fmt: skip
         writer.writerow([_cell(v) for v in row])
         count += 1
-    return count
-
-
-# --- JSON backup -------------------------------------------------------------------------------------
-
-
-def backup_record(record) -> dict:
-    return {
-        "id": record.id,
-        "title": record.title,
-        "abstract": record.abstract,
-        "authors": list(record.authors),
-        "arxiv_id": record.arxiv_id,
-        "published": record.published,
-        "categories": list(record.categories),
-        "doi": record.doi,
-        "comment": record.comment,
-        "journal_ref": record.journal_ref,
-        "urls": [{"kind": u.kind, "url": u.url, "label": u.label} for u in record.urls],
-        "source": record.source,
-        "added_at": record.added_at,
-        "starred_at": record.starred_at,
-        "read_at": record.read_at,
-        "note": record.note,
-        "tags": list(record.tags),
-    }
-
-
-def write_backup(records: Iterable, out: TextIO, saved_searches: Iterable[tuple[str, str]] = (), listings: Iterable[dict] = ()) -> int:
-    """The backup, one paper a line (so an import error names a line), streamed: no size limit here.
-    `listings` (store.listings.backup_rows) follow the papers, one a line."""
-    from paperreader.sources.backup import FORMAT, VERSION
-
-    head = {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "saved_searches": [{"name": n, "query": q} for n, q in saved_searches],
-    }
-    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',\n"papers": [\n')
-    count = 0
-    for record in records:
-        out.write((",\n" if count else "") + json.dumps(backup_record(record), ensure_ascii=False))
-        count += 1
-    out.write("\n],\n\"listings\": [")
-    for k, listing in enumerate(listings):
-        out.write(("," if k else "") + "\n" + json.dumps(listing, ensure_ascii=False))
-    out.write("\n]}\n")
     return count

@@ -260,7 +260,7 @@ def test_backup_record_round_trips_through_the_backup_parser():
 
     rec = record(starred_at="2024-01-02T03:04:05+00:00", note="n", tags=("a", "b"))
     buf = io.StringIO()
-    export.write_backup([rec], buf, [("q", "x y")])
+    backup.write_backup([rec], buf, [("q", "x y")])
     parsed = backup.parse_backup(buf.getvalue(), "b.json")
     assert parsed.saved_searches == [("q", "x y")]
     (paper,) = parsed.papers

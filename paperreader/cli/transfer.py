@@ -282,9 +282,10 @@ def _write(export, args, ws, ids: list[str], target) -> int:
             return export.write_bibtex(_records(ws, ids), out, keys)
         if args.format == "csv":
             return export.write_csv(_records(ws, ids), out)
+        from paperreader.sources.backup import write_backup
         from paperreader.store.listings import backup_rows
 
-        return export.write_backup(_records(ws, ids), out, ws.library.saved_searches(), backup_rows(ws.library))
+        return write_backup(_records(ws, ids), out, ws.library.saved_searches(), backup_rows(ws.library))
 
 
 def _title(args) -> str:

@@ -1,5 +1,8 @@
 """paperreader's own JSON backup (`paperreader export --format json`): papers with the user's state.
 
+Both directions live here, so the format is written down once: `write_backup` (export) and
+`parse_backup` (import, and detection through `looks_like`).
+
 Recognised by its `"format": "paperreader-backup"` key, written first so the sniff needs only the
 head of the file. Each paper carries its metadata and, in `extra["state"]`, what the user did to it
 (starred_at, read_at, note, tags), so `paperreader import` can merge it into any library. The
@@ -10,8 +13,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime, timezone
+from typing import Any, TextIO
 
 from paperreader.model import Link, Paper, parse_arxiv_id
 from paperreader.sources import SourceError, skip_or_raise
@@ -170,3 +175,50 @@ def listing_of(entry: Any) -> dict:
 def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
     """The papers of a backup (their state in `extra["state"]`); saved searches: see parse_backup."""
     return parse_backup(text, file, errors).papers
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def backup_record(record) -> dict:
+    """One store record (a PaperRecord: metadata and the user's state) as a backup paper."""
+    return {
+        "id": record.id,
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": list(record.authors),
+        "arxiv_id": record.arxiv_id,
+        "published": record.published,
+        "categories": list(record.categories),
+        "doi": record.doi,
+        "comment": record.comment,
+        "journal_ref": record.journal_ref,
+        "urls": [{"kind": u.kind, "url": u.url, "label": u.label} for u in record.urls],
+        "source": record.source,
+        "added_at": record.added_at,
+        "starred_at": record.starred_at,
+        "read_at": record.read_at,
+        "note": record.note,
+        "tags": list(record.tags),
+    }
+
+
+def write_backup(records: Iterable, out: TextIO, saved_searches: Iterable[tuple[str, str]] = (), listings: Iterable[dict] = ()) -> int:
+    """The backup, one paper a line (so an import error names a line), streamed: no size limit here.
+    `listings` (store.listings.backup_rows) follow the papers, one a line."""
+    head = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "saved_searches": [{"name": n, "query": q} for n, q in saved_searches],
+    }
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',\n"papers": [\n')
+    count = 0
+    for record in records:
+        out.write((",\n" if count else "") + json.dumps(backup_record(record), ensure_ascii=False))
+        count += 1
+    out.write("\n],\n\"listings\": [")
+    for k, listing in enumerate(listings):
+        out.write(("," if k else "") + "\n" + json.dumps(listing, ensure_ascii=False))
+    out.write("\n]}\n")
+    return count
