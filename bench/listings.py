@@ -51,7 +51,7 @@ def build(data_dir, n: int, days: int, new: int, per_day: int = 50) -> None:
                 batch = []
                 listings.mark_seen(lib)  # everything so far was seen; the rest arrives after the mark
         rng = Random(20240501)
-        ids = [r[0] for r in lib._query("SELECT id FROM papers ORDER BY rowid")]
+        ids = [r[0] for r in lib.db.read("SELECT id FROM papers ORDER BY rowid")]
         fresh = ids[n - new :]
         today: list[str] = []
         with lib.transaction() as conn:
@@ -109,7 +109,7 @@ def main(argv=None) -> int:
     rows = []
     ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
     lib = ws.library
-    top = lib._query("SELECT max(rowid) FROM papers")[0][0]
+    top = lib.db.read("SELECT max(rowid) FROM papers")[0][0]
     mark = lib.get_meta(listings.PREVIOUS_ROW)
     try:
         print(f"{lib.count():,} papers, {len(listings.all_listings(lib))} listings, {len(lib.saved_searches())} saved searches")

@@ -22,6 +22,8 @@ import unicodedata
 import weakref
 from collections.abc import Iterable
 
+from paperreader.store.change_log import ChangeLogPruned
+
 _STOPWORDS = frozenset(
     "a an the of on in for to and or with by from at as is are via towards toward into its it be we our "
     "do does can how what when why which not no all you your this that these those".split()
@@ -123,20 +125,13 @@ def _table_of(library) -> _KeyTable:
 
 
 def _in_transaction(library, statements) -> None:
-    """Writes to the temporary table, under the library's lock (its connection is shared)."""
-    with library._lock:
-        conn = library._conn
-        conn.execute("BEGIN")
-        try:
-            for sql, params in statements:
-                if isinstance(params, list):
-                    conn.executemany(sql, params)
-                else:
-                    conn.execute(sql, params)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    """Writes to the temporary table, in one transaction of the library's (shared) connection."""
+    with library.db.scratch() as conn:
+        for sql, params in statements:
+            if isinstance(params, list):
+                conn.executemany(sql, params)
+            else:
+                conn.execute(sql, params)
 
 
 def _catch_up(library, table: _KeyTable) -> None:
@@ -154,7 +149,7 @@ def _catch_up(library, table: _KeyTable) -> None:
         ])  # fmt: skip
         last = 0
         while True:
-            rows = library._query(
+            rows = library.db.read(
                 "SELECT rowid, id, title, authors, year FROM papers WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, _CHUNK)
             )
             if not rows:
@@ -170,11 +165,16 @@ def _catch_up(library, table: _KeyTable) -> None:
         table.seq = top
     if library.change_seq() <= table.seq:
         return
-    top, ids = library.changes_since(table.seq)
+    try:
+        top, ids = library.changes_since(table.seq)
+    except ChangeLogPruned:  # the changes since this table was made were pruned: make it afresh
+        table.seq = None
+        _catch_up(library, table)
+        return
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        rows = library._query(f"SELECT id, title, authors, year FROM papers WHERE id IN ({marks})", chunk)
+        rows = library.db.read(f"SELECT id, title, authors, year FROM papers WHERE id IN ({marks})", chunk)
         _in_transaction(library, [
             (f"DELETE FROM temp.citation_bases WHERE id IN ({marks})", tuple(chunk)),
             ("INSERT INTO temp.citation_bases(id, base) VALUES (?, ?)", [(r[0], _row_base(r[1], r[2], r[3])) for r in rows]),
@@ -189,8 +189,7 @@ def citation_keys(library, records: Iterable) -> dict[str, str]:
     table = _table_of(library)
     with table.lock:
         _catch_up(library, table)
-    with library._lock:
-        conn = library._conn
+    with library.db.reading() as conn:
         if len(bases) >= _BIG:
             shared = conn.execute(
                 "SELECT base, id FROM temp.citation_bases WHERE base IN "

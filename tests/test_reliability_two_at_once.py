@@ -170,7 +170,7 @@ def test_a_held_writer_lock_means_wait_then_a_clear_message_and_readers_carry_on
             assert ws.library.count() == PAPERS
             assert ws.engine.search("common item3").total == 1
             # a write to the store waits for its lock (busy_timeout), then says so
-            ws.library._query("PRAGMA busy_timeout = 200")
+            ws.library.db.read("PRAGMA busy_timeout = 200")
             with pytest.raises(Exception) as caught:
                 ws.library.set_note(ids[0], "blocked")
             assert "busy" in str(caught.value) or "locked" in str(caught.value)

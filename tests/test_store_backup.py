@@ -16,7 +16,7 @@ import pytest
 from paperreader.model import Paper
 from paperreader.paths import resolve
 from paperreader.store import Library, StoreError, backup
-from paperreader.store import library as library_module
+from paperreader.store import opening as store_opening
 from paperreader.store import schema
 from paperreader.workspace import Workspace
 
@@ -257,7 +257,7 @@ def test_restore_upgrades_an_older_backup(seeded, monkeypatch):
     new = schema.SCHEMA_VERSION + 1
     monkeypatch.setitem(schema.MIGRATIONS, new, "CREATE TABLE shiny(x TEXT);\n")
     monkeypatch.setattr(schema, "SCHEMA_VERSION", new)
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", new)
+    monkeypatch.setattr(store_opening, "SCHEMA_VERSION", new)
     monkeypatch.setattr(backup, "SCHEMA_VERSION", new)
     Library(store).close()  # the live store is upgraded
     done = backup.restore(store, resolve(data_dir).backups_dir, old_backup)

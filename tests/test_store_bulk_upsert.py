@@ -110,7 +110,7 @@ def reference_upsert(library: Library, papers) -> UpsertResult:
 
 # -- comparing two stores ------------------------------------------------------------------------
 def dump(library: Library) -> dict:
-    q = library._query
+    q = library.db.read
     return {
         "papers": [tuple(r) for r in q("SELECT rowid, * FROM papers ORDER BY rowid")],
         "aliases": [tuple(r) for r in q("SELECT rowid, * FROM aliases ORDER BY rowid")],
@@ -142,14 +142,16 @@ def check_same(initial: list[Paper], batches: list[list[Paper]], chunk: int, tmp
     ref, new = Library(tmp / "ref.sqlite3"), Library(tmp / "new.sqlite3")
     try:
         for library in (ref, new):
-            library._conn.execute("PRAGMA synchronous = OFF")  # (a test of logic, not durability: faster)
+            library.db.read("PRAGMA synchronous = OFF")  # (a test of logic, not durability: faster)
             STAMP[0] = "2024-01-01T00:00:00+00:00"
             reference_upsert(library, initial)
             for pid in library.list_ids()[:2]:  # user state on the first papers, to follow re-keys
                 library.set_star(pid)
-                library._conn.execute("UPDATE stars SET starred_at = 'then'")
+                with library.db.write() as conn:
+                    conn.execute("UPDATE stars SET starred_at = 'then'")
                 library.set_note(pid, f"note on {pid}")
-                library._conn.execute("UPDATE notes SET updated_at = 'then'")
+                with library.db.write() as conn:
+                    conn.execute("UPDATE notes SET updated_at = 'then'")
         assert dump(ref) == dump(new)
         old_chunk, bulk.CHUNK = bulk.CHUNK, chunk
         try:
@@ -235,14 +237,14 @@ def test_a_bad_paper_anywhere_in_a_batch_writes_nothing(tmp_path):
 def test_a_big_batch_of_new_papers_and_the_same_again(tmp_path):
     """Past a chunk: counts, change log, and the page cache put back as it was."""
     library = Library(tmp_path / "library.sqlite3")
-    cache = library._query("PRAGMA cache_size")[0][0]
+    cache = library.db.read("PRAGMA cache_size")[0][0]
     batch = [Paper(title=f"Paper {i}", arxiv_id=f"2401.{i:05d}" if i % 3 else None) for i in range(5000)]
     assert library.upsert(batch) == UpsertResult(added=5000)
     seq, changed = library.changes_since(0)
     assert len(changed) == 5000 and seq == library.change_seq()
     assert library.upsert(batch) == UpsertResult(unchanged=5000)
     assert library.change_seq() == seq
-    assert library._query("PRAGMA cache_size")[0][0] == cache
+    assert library.db.read("PRAGMA cache_size")[0][0] == cache
 
 
 def test_a_paper_found_by_an_old_title_after_an_update_in_the_same_batch(tmp_path, empty_store):

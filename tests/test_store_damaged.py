@@ -249,8 +249,8 @@ def test_full_store_is_a_clear_error_and_nothing_half_written(tmp_path):
     make_store(store, papers=50)
     library = Library(store)
     pid = library.list_ids()[0]
-    pages = library._query("PRAGMA page_count")[0][0]
-    library._query(f"PRAGMA max_page_count = {pages + 2}")
+    pages = library.db.read("PRAGMA page_count")[0][0]
+    library.db.read(f"PRAGMA max_page_count = {pages + 2}")
     with pytest.raises(StoreError, match="full"):
         library.upsert([Paper(title=f"Extra {i}", abstract="x" * 3000) for i in range(200)])
     with pytest.raises(StoreError, match=str(store)):

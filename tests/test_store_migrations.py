@@ -16,7 +16,7 @@ import pytest
 
 from paperreader.paths import resolve
 from paperreader.store import Library, StoreError
-from paperreader.store import library as library_module
+from paperreader.store import opening as store_opening
 from paperreader.store import schema
 from paperreader.workspace import Workspace
 
@@ -125,7 +125,7 @@ def test_a_store_of_every_version_opens_with_its_data(tmp_path, version):
     store_at(resolve(data_dir).store, version)
     ws = Workspace.open(resolve(data_dir))
     try:
-        assert ws.library._query("PRAGMA user_version")[0][0] == schema.SCHEMA_VERSION
+        assert ws.library.db.read("PRAGMA user_version")[0][0] == schema.SCHEMA_VERSION
         check_library(ws.library)
         assert ws.library.integrity_check() == ["ok"]
         ws.ensure_index()
@@ -143,7 +143,7 @@ def next_version(monkeypatch):
         new = schema.SCHEMA_VERSION + 1
         monkeypatch.setitem(schema.MIGRATIONS, new, sql)
         monkeypatch.setattr(schema, "SCHEMA_VERSION", new)
-        monkeypatch.setattr(library_module, "SCHEMA_VERSION", new)
+        monkeypatch.setattr(store_opening, "SCHEMA_VERSION", new)
         return new
 
     return install
@@ -157,7 +157,7 @@ def test_an_upgrade_backs_the_store_up_first_and_keeps_the_data(tmp_path, next_v
     new = next_version("CREATE TABLE shiny(x TEXT);\nALTER TABLE papers ADD COLUMN venue TEXT;\n")
     ws = Workspace.open(resolve(data_dir))
     try:
-        assert ws.library._query("PRAGMA user_version")[0][0] == new
+        assert ws.library.db.read("PRAGMA user_version")[0][0] == new
         check_library(ws.library)
     finally:
         ws.close()

@@ -34,7 +34,7 @@ def _annotate(library, pid: str) -> None:
 
 
 def _rows(library, table: str, pid: str) -> int:
-    return library._query(f"SELECT count(*) FROM {table} WHERE paper_id = ?", (pid,))[0][0]
+    return library.db.read(f"SELECT count(*) FROM {table} WHERE paper_id = ?", (pid,))[0][0]
 
 
 def test_delete_keeps_everything_and_restore_brings_it_back(workspace):
@@ -147,9 +147,9 @@ def test_a_table_added_later_that_refers_to_papers_is_kept_too(workspace):
         conn.execute("CREATE TABLE reading_list(paper_id TEXT REFERENCES papers(id) ON DELETE CASCADE, pos INTEGER)")
         conn.execute("INSERT INTO reading_list VALUES (?, 7)", (pid,))
     trash.delete_papers(lib, [pid])
-    assert lib._query("SELECT count(*) FROM reading_list")[0][0] == 0
+    assert lib.db.read("SELECT count(*) FROM reading_list")[0][0] == 0
     trash.restore(lib, pid)
-    assert [tuple(r) for r in lib._query("SELECT paper_id, pos FROM reading_list")] == [(pid, 7)]
+    assert [tuple(r) for r in lib.db.read("SELECT paper_id, pos FROM reading_list")] == [(pid, 7)]
 
 
 def test_trash_survives_in_the_file(data_dir):
@@ -180,4 +180,4 @@ def test_a_row_that_also_referred_to_something_gone_since_is_left_out_of_the_res
         conn.execute("DELETE FROM shelves")
     assert trash.restore(lib, pid) == pid
     assert lib.get(pid).note == "the note comes back"
-    assert lib._query("SELECT count(*) FROM shelved")[0][0] == 0
+    assert lib.db.read("SELECT count(*) FROM shelved")[0][0] == 0

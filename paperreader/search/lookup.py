@@ -81,8 +81,8 @@ def find(library, ident: Identifier) -> str | None:
     """The paper's id in the store, or None."""
     if ident.kind == "arxiv":
         return library.resolve_id(f"arxiv:{ident.value}")
-    rows = library._query("SELECT id FROM papers WHERE doi = ? COLLATE NOCASE LIMIT 1", (ident.value,))
-    if rows:
-        return rows[0][0]
+    found = library.id_by_doi(ident.value)
+    if found:
+        return found
     m = _ARXIV_DOI.match(ident.value)
     return library.resolve_id(f"arxiv:{m.group('id')}") if m else None

@@ -252,8 +252,7 @@ def _swap(store: Path, staged: Path, backups_dir: Path, moment: datetime | None)
             previous = backup(library, backups_dir, kind="before-restore", moment=moment)
             src = sqlite3.connect(staged, isolation_level=None)
             try:
-                with library._lock:  # one write transaction: other readers see old or new, never a mix
-                    src.backup(library._conn)
+                library.db.restore_from(src)  # one write: other readers see old or new, never a mix
             except sqlite3.Error as exc:
                 raise StoreError(f"{store}: the restore was not saved: {_store_problem(exc) or exc}") from None
             finally:

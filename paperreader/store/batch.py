@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from paperreader.store.change_log import record_changes
 from paperreader.store.records import now
 from paperreader.text import clean_tag
 
@@ -39,7 +40,7 @@ def set_flag(library, flag: str, ids: Iterable[str], on: bool) -> dict[str, str 
     """Star ("star") or mark read ("read") the papers, or take it off; papers no longer in the
     library are skipped. Returns each changed paper's previous time (None: it was off)."""
     table, column = FLAGS[flag]
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         ids = _known(conn, ids)
         before = _flag_times(conn, table, column, ids)
         changed = {pid: at for pid, at in before.items() if (at is not None) != on}
@@ -54,7 +55,7 @@ def set_flag(library, flag: str, ids: Iterable[str], on: bool) -> dict[str, str 
 def restore_flag(library, flag: str, before: Mapping[str, str | None]) -> None:
     """Put the flag back as `set_flag` found it: on at its old time, or off."""
     table, column = FLAGS[flag]
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         ids = _known(conn, before)
         conn.executemany(f"DELETE FROM {table} WHERE paper_id = ?", [(pid,) for pid in ids])
         conn.executemany(
@@ -77,7 +78,7 @@ def edit_tags(library, ids: Iterable[str], add: Iterable[str] = (), remove: Iter
     changed paper had before (for `restore_tags`)."""
     add = sorted({t for t in (clean_tag(x) for x in add) if t})
     remove = sorted({t for t in (clean_tag(x) for x in remove) if t} - set(add))
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         ids = _known(conn, ids)
         before = tags_of(conn, ids)
         changed = {pid: tags for pid, tags in before.items() if set(add) - set(tags) or set(remove) & set(tags)}
@@ -85,7 +86,7 @@ def edit_tags(library, ids: Iterable[str], add: Iterable[str] = (), remove: Iter
         for pid in changed:
             conn.executemany("INSERT OR IGNORE INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, at) for t in add])
             conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(pid, t) for t in remove])
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))  # the index holds tags
+            record_changes(conn, [pid])  # the index holds tags
     return changed
 
 
@@ -95,7 +96,7 @@ def restore_tags(library, before: Mapping[str, Iterable[str]], add: Iterable[str
     rename) are left as they are: an undo reverses this change, it does not roll the paper back."""
     add = {t for t in (clean_tag(x) for x in add) if t}
     remove = {t for t in (clean_tag(x) for x in remove) if t} - add
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         ids = _known(conn, before)
         at = now()
         for pid in ids:
@@ -104,4 +105,4 @@ def restore_tags(library, before: Mapping[str, Iterable[str]], add: Iterable[str
             conn.executemany(
                 "INSERT OR IGNORE INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, at) for t in sorted(remove & had)]
             )
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+            record_changes(conn, [pid])

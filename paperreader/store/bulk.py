@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from itertools import islice
 
 from paperreader.model import Paper, id_from_title_key
+from paperreader.store.change_log import record_changes
 from paperreader.store.records import now
-from paperreader.store.upsert import ALIAS_SQL, CHANGE_SQL, INSERT_SQL, UPDATE_SQL, merged_values, prepare, upsert_prepared
+from paperreader.store.upsert import ALIAS_SQL, INSERT_SQL, UPDATE_SQL, merged_values, prepare, upsert_prepared
 
 CHUNK = 500  # papers read ahead at a time: fewer live objects (2000 was ~15% slower), one IN query each
 CACHE_KIB = 32 * 1024  # SQLite's page cache while upserting (see _page_cache)
@@ -71,7 +72,7 @@ class _Chunk:
         self.inserts: list[tuple] = []
         self.updates: list[tuple] = []
         self.aliases: list[tuple[str, str]] = []
-        self.changes: list[tuple[str]] = []
+        self.changes: list[str] = []
         self.dirty_ids: set[str] = set()  # ids and aliases whose rows this chunk may have written
         self.dirty_keys: set[str] = set()  # title keys likewise
         self._second, self._stamp = -1, ""
@@ -140,7 +141,7 @@ class _Chunk:
         if tid != pid:
             self.aliases.append((tid, pid))
             self.dirty_ids.add(tid)
-        self.changes.append((pid,))
+        self.changes.append(pid)
         self.dirty_ids.add(pid)
         self.dirty_keys.add(paper.title_key)
         return "added"
@@ -154,14 +155,17 @@ class _Chunk:
         alias = id_from_title_key(merged["title_key"])
         if alias != target:
             self.aliases.append((alias, target))
-        self.changes.append((target,))
+        self.changes.append(target)
         self.dirty_ids |= {target, alias}
         self.dirty_keys |= {old["title_key"], merged["title_key"]}
         return "updated"
 
     def flush(self) -> None:
         """Write what is pending: papers before the aliases that refer to them (foreign keys)."""
-        for sql, rows in ((INSERT_SQL, self.inserts), (UPDATE_SQL, self.updates), (ALIAS_SQL, self.aliases), (CHANGE_SQL, self.changes)):
+        for sql, rows in ((INSERT_SQL, self.inserts), (UPDATE_SQL, self.updates), (ALIAS_SQL, self.aliases)):
             if rows:
                 self.conn.executemany(sql, rows)
                 rows.clear()
+        if self.changes:
+            record_changes(self.conn, self.changes)
+            self.changes.clear()

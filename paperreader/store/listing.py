@@ -7,7 +7,7 @@ newest first (undated last), "title", "starred" (newest star first, then the res
 ORDER_BY holds the SQL fragment of each non-listing order over `papers p LEFT JOIN stars s`. With
 a limit, the first page is a LIMIT query (a millisecond at 100k papers, where every id takes
 150-250 ms). `starred_ids`/`unstarred_ids` are the older starred-first order. Reads go through the
-library's `_query`, so they take its lock and its errors are StoreErrors."""
+library's `db` (store.connection), so they take its lock and its errors are StoreErrors."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _NOT_READ = "NOT EXISTS (SELECT 1 FROM reads r WHERE r.paper_id = p.id)"
 
 
 def _column(library, sql: str, params: tuple = ()) -> list[str]:
-    return [row[0] for row in library._query(sql, params)]
+    return [row[0] for row in library.db.read(sql, params)]
 
 
 def starred_ids(library, unread: bool = False) -> list[str]:
@@ -37,7 +37,7 @@ def unstarred_ids(library, unread: bool = False, limit: int | None = None) -> li
 def count(library, unread: bool = False) -> int:
     """How many papers (unread ones only, if asked)."""
     sql = "SELECT (SELECT count(*) FROM papers) - (SELECT count(*) FROM reads)" if unread else "SELECT count(*) FROM papers"
-    return library._query(sql)[0][0]
+    return library.db.read(sql)[0][0]
 
 
 # --- sort orders -------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def ordered_ids(library, order: str = "listing", *, unread: bool = False, limit:
 
         listed = listed_ids(library)
         if unread and listed:
-            read = {r[0] for r in library._query("SELECT paper_id FROM reads")}
+            read = {r[0] for r in library.db.read("SELECT paper_id FROM reads")}
             listed = [pid for pid in listed if pid not in read]
         if limit is not None and len(listed) >= limit:
             return listed[:limit]

@@ -9,7 +9,7 @@ listing again records nothing new.
 "New" is measured against the visit mark: the papers table's rowid grows with every paper that
 arrives (a re-keyed or merged paper keeps its row), so a mark is the highest rowid at a visit and a
 paper is new when its row is above the previous visit's mark. Exact, unlike timestamps kept to the
-second. Library calls go through `library._query` / `library.transaction()`.
+second. Reads and writes go through the library's `db` (store.connection).
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def upsert_listed(library, papers: list, recorder: Recorder):
     from paperreader.store.bulk import upsert_many
     from paperreader.store.library import UpsertResult
 
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         recorder.before(conn)
         result = UpsertResult(**upsert_many(conn, papers))
         recorder.after(conn)
@@ -154,16 +154,16 @@ def _listing(row) -> Listing:
 
 def all_listings(library) -> list[Listing]:
     """Every listing, newest first (by its day, then the order recorded)."""
-    return [_listing(r) for r in library._query(f"{_LISTING_SQL} {NEWEST_FIRST}")]
+    return [_listing(r) for r in library.db.read(f"{_LISTING_SQL} {NEWEST_FIRST}")]
 
 
 def get(library, listing_id: int) -> Listing | None:
-    rows = library._query(f"{_LISTING_SQL} WHERE l.id = ?", (listing_id,))
+    rows = library.db.read(f"{_LISTING_SQL} WHERE l.id = ?", (listing_id,))
     return _listing(rows[0]) if rows else None
 
 
 def latest(library) -> Listing | None:
-    rows = library._query(f"{_LISTING_SQL} {NEWEST_FIRST} LIMIT 1")
+    rows = library.db.read(f"{_LISTING_SQL} {NEWEST_FIRST} LIMIT 1")
     return _listing(rows[0]) if rows else None
 
 
@@ -171,7 +171,7 @@ def previous_of(library, listing: Listing) -> Listing | None:
     """The listing before `listing` from the same source (the same name preferred)."""
     for where in ("l.source = ? AND l.name = ?", "l.source = ?"):
         params = (listing.source, listing.name) if "name" in where else (listing.source,)
-        rows = library._query(
+        rows = library.db.read(
             f"{_LISTING_SQL} WHERE {where} AND ({DAY} < ? OR ({DAY} = ? AND l.id < ?)) {NEWEST_FIRST} LIMIT 1",
             (*params, listing.date[:10], listing.date[:10], listing.id),
         )
@@ -182,7 +182,7 @@ def previous_of(library, listing: Listing) -> Listing | None:
 
 def ranked(library, listing_id: int) -> list[str]:
     """The listing's paper ids in rank order."""
-    return [r[0] for r in library._query("SELECT paper_id FROM listing_papers WHERE listing_id = ? ORDER BY rank", (listing_id,))]
+    return [r[0] for r in library.db.read("SELECT paper_id FROM listing_papers WHERE listing_id = ? ORDER BY rank", (listing_id,))]
 
 
 def by_date(library) -> list[Listing]:
@@ -232,7 +232,7 @@ def diff(library, before: Listing | None, after: Listing) -> Diff:
 def listed_ids(library) -> list[str]:
     """Papers that are on some listing: the latest listing's in rank order, then each older
     listing's papers not yet named (newest listing first, by rank)."""
-    rows = library._query(
+    rows = library.db.read(
         f"SELECT lp.paper_id FROM listings l JOIN listing_papers lp ON lp.listing_id = l.id {NEWEST_FIRST}, lp.rank"
     )
     return list(dict.fromkeys(r[0] for r in rows))
@@ -242,13 +242,13 @@ def listed_ids(library) -> list[str]:
 
 
 def _max_row(library) -> int:
-    return library._query("SELECT coalesce(max(rowid), 0) FROM papers")[0][0]
+    return library.db.read("SELECT coalesce(max(rowid), 0) FROM papers")[0][0]
 
 
 def start_visit(library) -> int:
     """A reader session starts: the current mark becomes the previous one (what "new" is measured
     against), and the current mark moves to now. Returns the previous mark's rowid."""
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         top = conn.execute("SELECT coalesce(max(rowid), 0) FROM papers").fetchone()[0]
         meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (CURRENT_ROW, CURRENT_AT)).fetchall())
         prev_row, prev_at = meta.get(CURRENT_ROW, str(top)), meta.get(CURRENT_AT, now())
@@ -262,7 +262,7 @@ def start_visit(library) -> int:
 def mark_seen(library) -> str:
     """Everything in the library now has been seen: nothing is new until more arrives."""
     stamp = now()
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         top = str(conn.execute("SELECT coalesce(max(rowid), 0) FROM papers").fetchone()[0])
         conn.executemany(
             "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
@@ -287,12 +287,12 @@ def new_ids(library) -> set[str]:
     mark = library.get_meta(PREVIOUS_ROW)
     if mark is None:
         return set()
-    return {r[0] for r in library._query("SELECT id FROM papers WHERE rowid > ?", (int(mark),))}
+    return {r[0] for r in library.db.read("SELECT id FROM papers WHERE rowid > ?", (int(mark),))}
 
 
 def ids_added_since(library, stamp: str) -> set[str]:
     """Papers first added at or after `stamp` (an ISO date or time)."""
-    return {r[0] for r in library._query("SELECT id FROM papers WHERE added_at >= ?", (stamp,))}
+    return {r[0] for r in library.db.read("SELECT id FROM papers WHERE added_at >= ?", (stamp,))}
 
 
 # --- backup ---------------------------------------------------------------------------------------------

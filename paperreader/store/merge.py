@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from paperreader.model import Paper
+from paperreader.store.change_log import record_changes
 from paperreader.store.library import Library, UpsertResult, now
 from paperreader.store.notes import write_note
 from paperreader.store.upsert import find_target, upsert_one
@@ -32,7 +33,7 @@ def upsert_with_state(
     `store.listings.Recorder` writes listings in the same transaction.
     """
     result = UpsertResult()
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         if recorder:
             recorder.before(conn)
         for paper in papers:
@@ -74,5 +75,5 @@ def _merge_state(conn: sqlite3.Connection, pid: str, state: dict) -> bool:
         if body is not None:
             write_note(conn, pid, body)  # a new version: an editor open on this note sees the change
     if conn.total_changes != indexed:  # notes and tags are in the index
-        conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+        record_changes(conn, [pid])
     return conn.total_changes != before

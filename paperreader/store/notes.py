@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from paperreader.store.change_log import record_changes
 from paperreader.store.records import now
 from paperreader.store.validation import StoreError
 
@@ -122,7 +123,7 @@ def write_note(conn: sqlite3.Connection, pid: str, body: str, *, expected_versio
     if not body.strip():
         if current.version:
             conn.execute("DELETE FROM notes WHERE paper_id = ?", (pid,))
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+            record_changes(conn, [pid])
         return NoteState("", 0)
     check_size(body)
     if body == current.body:
@@ -131,7 +132,7 @@ def write_note(conn: sqlite3.Connection, pid: str, body: str, *, expected_versio
     conn.execute(
         "INSERT OR REPLACE INTO notes(paper_id, body, updated_at, version) VALUES (?, ?, ?, ?)", (pid, body, now(), version)
     )
-    conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+    record_changes(conn, [pid])
     return NoteState(body, version)
 
 
@@ -172,5 +173,5 @@ def change_tags(conn: sqlite3.Connection, pid: str, add: Iterable[str], remove: 
     conn.executemany("INSERT OR IGNORE INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, stamp) for t in sorted(add)])
     conn.executemany("DELETE FROM tags WHERE paper_id = ? AND tag = ?", [(pid, t) for t in sorted(remove)])
     if add or remove:
-        conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+        record_changes(conn, [pid])
     return tuple(r[0] for r in conn.execute("SELECT tag FROM tags WHERE paper_id = ? ORDER BY tag", (pid,)))

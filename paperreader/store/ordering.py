@@ -1,6 +1,6 @@
 """A given set of paper ids put in one of the browse list's orders (the reader's `O` on a search
 or a small filter): the same ORDER BY as `store.listing`, over the ids handed in as one JSON
-array (one query, whatever their number). Reads go through `library._query`."""
+array (one query, whatever their number). Reads go through the library's `db` (store.connection)."""
 
 from __future__ import annotations
 
@@ -24,4 +24,4 @@ def sort_ids(library, ids: list[str], order: str) -> list[str]:
         "SELECT p.id FROM json_each(?) j JOIN papers p ON p.id = j.value"
         f" LEFT JOIN stars s ON s.paper_id = p.id ORDER BY {ORDER_BY[order]}"
     )
-    return [row[0] for row in library._query(sql, (json.dumps(list(dict.fromkeys(ids))),))]
+    return [row[0] for row in library.db.read(sql, (json.dumps(list(dict.fromkeys(ids))),))]

@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from paperreader.store.change_log import record_changes
 from paperreader.text import clean_tag
 
 
@@ -46,7 +47,7 @@ def rename_tag(library, old: str, new: str) -> Renamed:
         raise BadTag(f"{old!r} is not a tag name")
     if old_tag == new_tag:
         raise BadTag(f"the tag is already called {new_tag!r}")
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         ids = [r[0] for r in conn.execute("SELECT paper_id FROM tags WHERE tag = ?", (old_tag,))]
         if not ids:
             raise TagNotFound(old_tag)
@@ -56,7 +57,7 @@ def rename_tag(library, old: str, new: str) -> Renamed:
             (new_tag, old_tag),
         )
         conn.execute("DELETE FROM tags WHERE tag = ?", (old_tag,))
-        conn.executemany("INSERT INTO changes(paper_id) VALUES (?)", [(pid,) for pid in ids])
+        record_changes(conn, ids)
         pattern = _query_pattern(old_tag)
         for name, query in conn.execute("SELECT name, query FROM saved_searches").fetchall():
             changed = pattern.sub(lambda m: f"{m.group(1)}:{new_tag}", query)

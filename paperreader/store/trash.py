@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from paperreader.model import arxiv_paper_id, parse_arxiv_id
+from paperreader.store.change_log import record_changes
 from paperreader.store.records import now
 
 KEEP_DAYS = 30
@@ -109,9 +110,9 @@ def delete_papers(library, paper_ids: Iterable[str]) -> list[int]:
     """Move papers to the trash in one transaction; returns their trash entry numbers (in order).
 
     Every id must be known (raises NotFound naming the first unknown one, and nothing changes)."""
-    resolved = list(dict.fromkeys(library._must(pid) for pid in paper_ids))
+    resolved = list(dict.fromkeys(library.require_id(pid) for pid in paper_ids))
     entries: list[int] = []
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         dependents = _dependents(conn)
         stamp = now()
         for pid in resolved:
@@ -124,7 +125,7 @@ def delete_papers(library, paper_ids: Iterable[str]) -> list[int]:
             )
             entries.append(cursor.lastrowid)
             conn.execute("DELETE FROM papers WHERE id = ?", (pid,))
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (pid,))
+            record_changes(conn, [pid])
     return entries
 
 
@@ -146,12 +147,12 @@ def _entry(row) -> TrashEntry:
 
 def entries(library) -> list[TrashEntry]:
     """What the trash holds, most recently deleted first."""
-    rows = library._query("SELECT entry, paper_id, title, deleted_at, snapshot FROM trash ORDER BY entry DESC")
+    rows = library.db.read("SELECT entry, paper_id, title, deleted_at, snapshot FROM trash ORDER BY entry DESC")
     return [_entry(r) for r in rows]
 
 
 def count(library) -> int:
-    return library._query("SELECT count(*) FROM trash")[0][0]
+    return library.db.read("SELECT count(*) FROM trash")[0][0]
 
 
 def _find_entry(conn: sqlite3.Connection, text: str) -> int | None:
@@ -180,7 +181,7 @@ def restore(library, paper_id: str) -> str:
 
     Returns the paper's id in the library. If the same paper came back meanwhile (imported again),
     the trashed state joins it: its note is kept beside the one written since."""
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         entry = _find_entry(conn, paper_id)
         if entry is None:
             raise NotInTrash(paper_id)
@@ -191,7 +192,7 @@ def restore_entries(library, entry_numbers: Iterable[int]) -> list[str]:
     """Restore given trash entries (an undo of `delete_papers`) in one transaction; entries no
     longer in the trash (restored or purged meanwhile) are skipped. Returns the restored ids."""
     restored = []
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         for entry in entry_numbers:
             if conn.execute("SELECT 1 FROM trash WHERE entry = ?", (entry,)).fetchone():
                 restored.append(_restore_entry(conn, entry))
@@ -242,7 +243,7 @@ def _restore_entry(conn: sqlite3.Connection, entry: int) -> str:
     if target != old_id:
         conn.execute("INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)", (old_id, target))
     conn.execute("DELETE FROM trash WHERE entry = ?", (entry,))
-    conn.execute("INSERT INTO changes(paper_id) VALUES (?)", (target,))
+    record_changes(conn, [target])
     return target
 
 
@@ -269,12 +270,12 @@ def purge_expired(library, days: int = KEEP_DAYS) -> int:
     """Drop entries deleted more than `days` ago. Reads first (one indexed probe), so an open with
     nothing to purge writes nothing."""
     limit = cutoff(days)
-    if not library._query("SELECT 1 FROM trash WHERE deleted_at < ? LIMIT 1", (limit,)):
+    if not library.db.read("SELECT 1 FROM trash WHERE deleted_at < ? LIMIT 1", (limit,)):
         return 0
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         return conn.execute("DELETE FROM trash WHERE deleted_at < ?", (limit,)).rowcount
 
 
 def empty(library) -> int:
-    with library.transaction() as conn:
+    with library.db.write() as conn:
         return conn.execute("DELETE FROM trash").rowcount

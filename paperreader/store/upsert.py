@@ -12,6 +12,7 @@ import sqlite3
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) quotes strings with
 
 from paperreader.model import Paper, arxiv_paper_id, id_from_title_key
+from paperreader.store.change_log import record_changes
 from paperreader.store.records import now
 
 _EMPTY = {"", "[]", None}
@@ -78,7 +79,6 @@ def merged_values(paper: Paper, values: dict, old) -> dict | None:
 INSERT_SQL = f"INSERT INTO papers(id, arxiv_id, added_at, updated_at, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * 16)})"
 UPDATE_SQL = f"UPDATE papers SET {', '.join(f'{k} = ?' for k in COLUMNS)}, updated_at = ? WHERE id = ?"
 ALIAS_SQL = "INSERT OR IGNORE INTO aliases(alias, paper_id) VALUES (?, ?)"
-CHANGE_SQL = "INSERT INTO changes(paper_id) VALUES (?)"
 
 
 def find_target(conn: sqlite3.Connection, paper: Paper, touched: set[str] | None = None) -> str | None:
@@ -97,7 +97,7 @@ def find_target(conn: sqlite3.Connection, paper: Paper, touched: set[str] | None
         if row:  # a title-only paper gains its arXiv id; its stars, notes and tags follow it
             conn.execute("UPDATE papers SET id = ?, arxiv_id = ? WHERE id = ?", (pid, paper.arxiv_id, row[0]))
             conn.execute("INSERT OR REPLACE INTO aliases(alias, paper_id) VALUES (?, ?)", (row[0], pid))
-            conn.execute("INSERT INTO changes(paper_id) VALUES (?), (?)", (row[0], pid))
+            record_changes(conn, [row[0], pid])
             if touched is not None:
                 touched.add(row[0])
             return pid
@@ -126,7 +126,7 @@ def upsert_prepared(conn: sqlite3.Connection, paper: Paper, values: dict) -> tup
         conn.execute(INSERT_SQL, (pid, paper.arxiv_id, stamp, stamp, *values.values()))
         if paper.title_id != pid:
             conn.execute(ALIAS_SQL, (paper.title_id, pid))
-        conn.execute(CHANGE_SQL, (pid,))
+        record_changes(conn, [pid])
         return "added", ids, keys
     ids.add(target)
     old = conn.execute("SELECT * FROM papers WHERE id = ?", (target,)).fetchone()
@@ -140,5 +140,5 @@ def upsert_prepared(conn: sqlite3.Connection, paper: Paper, values: dict) -> tup
     ids.add(alias)
     if alias != target:
         conn.execute(ALIAS_SQL, (alias, target))
-    conn.execute(CHANGE_SQL, (target,))
+    record_changes(conn, [target])
     return "updated", ids, keys

@@ -114,7 +114,7 @@ def is_live(path: Path | str) -> bool:
         return _live.get(_key(path), 0) > 0
 
 
-class StoreConnection(sqlite3.Connection):
+class CountedConnection(sqlite3.Connection):
     """A connection made by `connect`: counted in `_live` until closed."""
 
     _store_key: str | None = None
@@ -140,7 +140,7 @@ def connect(path: Path, *, read_only: bool = False, immutable: bool = False, tim
     target = _readonly_uri(path, immutable=immutable) if read_only else str(path)
     conn = sqlite3.connect(
         target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=check_same_thread,
-        factory=StoreConnection,
+        factory=CountedConnection,
     )
     key = _key(path)
     with _live_lock:

@@ -189,8 +189,8 @@ async def test_a_save_on_a_full_disk_keeps_the_editor_open(make_app, library):
         screen = await ready(app, pilot)
         pid = screen.results.current_row.id
         store = screen.fetcher.ws.library
-        pages = store._query("PRAGMA page_count")[0][0]
-        store._query(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full" for this connection
+        pages = store.db.read("PRAGMA page_count")[0][0]
+        store.db.read(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full" for this connection
         text = "a long note\n" * 20000
         editor = await open_editor(app, pilot, text)
         await pilot.press("ctrl+s")
@@ -198,7 +198,7 @@ async def test_a_save_on_a_full_disk_keeps_the_editor_open(make_app, library):
         assert app.screen is editor and editor.text == text
         status = widget_text(editor.query_one("#note-status"))
         assert "disk is full" in status and "Error" not in status
-        store._query("PRAGMA max_page_count = 1073741823")
+        store.db.read("PRAGMA max_page_count = 1073741823")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert library.get(pid).note == text.rstrip("\n")

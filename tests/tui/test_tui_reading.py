@@ -17,7 +17,7 @@ def status(app) -> str:
 
 
 def title_order(library) -> list[str]:
-    return [row[0] for row in library._query("SELECT id FROM papers ORDER BY title_key")]
+    return [row[0] for row in library.db.read("SELECT id FROM papers ORDER BY title_key")]
 
 
 def shown_ids(screen, n: int) -> list[str]:
