@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from paperreader.search.codec import PRCodec, record
 from paperreader.search.postings import POSITION_BITS, POSITION_MASK, encode_chunk, position_key
 from paperreader.search.schema import build_schema, fast_analysis
+from paperreader.search.whoosh.internals import commit_segment, whole_match_finder
 
 BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)
 
@@ -88,17 +89,13 @@ class _Analysis:
     """Per-process state: the schema, and for each text field its tokenizer and word cache."""
 
     def __init__(self) -> None:
-        import re
-
         self.schema = build_schema()
         self.fast: dict = {}
         for name in self.schema.names():
             field = self.schema[name]
             fast = fast_analysis(field.analyzer) if getattr(field, "analyzer", None) is not None else None
             if fast is not None and field.format.supports("positions"):
-                # the tokenizer's groups made non-capturing, so findall returns whole matches
-                pattern = re.compile(fast.pattern.pattern.replace("(\\.", "(?:\\."), fast.pattern.flags)
-                self.fast[name] = (pattern.findall, _Words(fast))
+                self.fast[name] = (whole_match_finder(fast.pattern), _Words(fast))
 
 
 _STATE: _Analysis | None = None
@@ -359,11 +356,7 @@ class BulkBuild:
             self._write_field(fw, tables.pop(name))
             fw.finish_field()
         fw.close()
-        writer._added = True
-        segment = writer.get_segment()
-        writer.pool.cleanup()
-        writer._commit_toc([*writer.segments, segment])
-        writer._finish()
+        commit_segment(writer)
         added, self.parts, self.stored = self.count, [], []
         self._shutdown()
         return added
@@ -371,7 +364,7 @@ class BulkBuild:
     @staticmethod
     def _write_field(fw, tables: list) -> None:
         """Each term's chunks from every batch, in document order, as one posting list."""
-        postfile = fw._postfile
+        postfile = fw.postings_file()
         out = [postfile.tell(), []]  # where the next list goes; lists not yet written
         merged = heapq.merge(*[zip(t.terms, repeat(k), range(len(t.terms))) for k, t in enumerate(tables)])
         maxlength = max(t.maxlength for t in tables)

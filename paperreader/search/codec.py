@@ -11,7 +11,8 @@ record, as every `id` term's does).
 `paperreader.search.bulk` writes chunks directly (a whole build without a call per posting);
 Whoosh's own writers (updates, merges) go through `PRPostingsWriter`. Readers get a
 `whoosh.matching.ListMatcher` (for Whoosh's matchers) or `PRTermsReader.postings()` (for
-`search/fast.py`).
+`search/fast.py`). What these classes need of the W3 codec's private state goes through
+`search/whoosh/internals.py` (its base classes and setters).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ with warnings.catch_warnings():
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from paperreader.search.postings import Postings, decode, encode_chunk, get_varint, position_key, put_varint
+from paperreader.search.whoosh.internals import (FieldCursor, FieldWriter, TermsReader, set_inline_bytes,
+                                                 set_term_stats)
 
 INLINE_MAX = 24  # bytes: a posting list this small is kept in its term record
 _F32 = struct.Struct("<f")
@@ -61,55 +64,59 @@ class PRTermInfo(whoosh3.W3TermInfo):
     then the postings inline or their place in the postings file."""
 
     def to_bytes(self) -> bytes:
-        weight, maxweight = self._weight, self._maxweight
+        weight, maxweight = self.weight(), self.max_weight()
         whole = weight == int(weight) and maxweight == int(maxweight)
-        inline = self._inlined is not None
+        inline = self.is_inlined()
+        minlength = self.min_length()
+        offset, length = self.extent()
         return _pack(
-            inline, whole, self._df,
+            inline, whole, self.doc_frequency(),
             _v(int(weight)) + _v(int(maxweight)) if whole else _F32.pack(weight) + _F32.pack(maxweight),
-            0 if self._minlength is None else length_to_byte(self._minlength), length_to_byte(self._maxlength),
-            self._minid or 0, self._maxid or 0,
-            self._inlined if inline else _v(self._offset) + _v(self._length),
+            0 if minlength is None else length_to_byte(minlength), length_to_byte(self.max_length()),
+            self.min_id() or 0, self.max_id() or 0,
+            self.inlined_postings() if inline else _v(offset) + _v(length),
         )
 
     @classmethod
     def from_bytes(cls, s):
         info = cls()
         flags = s[0]
-        info._df, at = get_varint(s, 1)
+        df, at = get_varint(s, 1)
         if flags & 2:
             w, at = get_varint(s, at)
             mw, at = get_varint(s, at)
-            info._weight, info._maxweight = float(w), float(mw)
+            weight, maxweight = float(w), float(mw)
         else:
-            info._weight, info._maxweight = _F32.unpack_from(s, at)[0], _F32.unpack_from(s, at + 4)[0]
+            weight, maxweight = _F32.unpack_from(s, at)[0], _F32.unpack_from(s, at + 4)[0]
             at += 8
-        info._minlength = byte_to_length(s[at])
-        info._maxlength = byte_to_length(s[at + 1])
+        minlength = byte_to_length(s[at])
+        maxlength = byte_to_length(s[at + 1])
         minid, at = get_varint(s, at + 2)
         span, at = get_varint(s, at)
-        info._minid, info._maxid = minid, minid + span
+        set_term_stats(info, df, weight, maxweight, minlength, maxlength, minid, minid + span)
         if flags & 1:
-            info._inlined = bytes(s[at:])
+            set_inline_bytes(info, bytes(s[at:]))
         else:
-            info._offset, at = get_varint(s, at)
-            info._length, at = get_varint(s, at)
+            offset, at = get_varint(s, at)
+            length, at = get_varint(s, at)
+            info.set_extent(offset, length)
         return info
 
     def blob(self, postfile):
         """The posting list's bytes (inline, or a view of the postings file)."""
-        if self._inlined is not None:
-            return self._inlined
-        return postfile.get(self._offset, self._length)
+        if self.is_inlined():
+            return self.inlined_postings()
+        offset, length = self.extent()
+        return postfile.get(offset, length)
 
     # Whoosh reads these fields straight from the file for speed; here through the record
     @classmethod
-    def _at(cls, dbfile, datapos):
+    def record_at(cls, dbfile, datapos):
         return cls.from_bytes(dbfile.get(datapos, 64))
 
     @classmethod
     def read_weight(cls, dbfile, datapos):
-        return cls._at(dbfile, datapos)._weight
+        return cls.record_at(dbfile, datapos).weight()
 
     @classmethod
     def read_doc_freq(cls, dbfile, datapos):
@@ -117,12 +124,12 @@ class PRTermInfo(whoosh3.W3TermInfo):
 
     @classmethod
     def read_min_and_max_length(cls, dbfile, datapos):
-        info = cls._at(dbfile, datapos)
-        return info._minlength, info._maxlength
+        info = cls.record_at(dbfile, datapos)
+        return info.min_length(), info.max_length()
 
     @classmethod
     def read_max_weight(cls, dbfile, datapos):
-        return cls._at(dbfile, datapos)._maxweight
+        return cls.record_at(dbfile, datapos).max_weight()
 
 
 # -- writing --------------------------------------------------------------------------------------------
@@ -169,9 +176,8 @@ class PRPostingsWriter:
     def finish_postings(self):
         info = self._terminfo
         ids = self._ids
-        info._weight, info._df, info._maxweight = self._weight, len(ids), self._maxweight
-        info._minlength, info._maxlength = self._minlength, self._maxlength
-        info._minid, info._maxid = ids[0], ids[-1]
+        set_term_stats(info, len(ids), self._weight, self._maxweight, self._minlength, self._maxlength,
+                       ids[0], ids[-1])
         blob = encode_chunk(ids, self._tfs if self._frequency else None, self._pos if self._positional else None)
         place(info, blob, self._postfile)
         self._terminfo = None
@@ -191,27 +197,14 @@ def record(df: int, weight: int, maxweight: int, maxlength: int, minid: int, max
 def place(info: PRTermInfo, blob: bytes, postfile) -> None:
     """Inline a small posting list in its term record, else append it to the postings file."""
     if len(blob) <= INLINE_MAX:
-        info._inlined = blob
+        set_inline_bytes(info, blob)
     else:
-        info._offset = postfile.tell()
-        info._length = len(blob)
+        info.set_extent(postfile.tell(), len(blob))
         postfile.write(blob)
 
 
-class PRFieldWriter(whoosh3.W3FieldWriter):
-    def start_term(self, btext) -> None:
-        if self._postwriter is None:
-            raise Exception("Called start_term before start_field")
-        self._btext = btext
-        self._postwriter.start_postings(self._fieldobj.format, PRTermInfo())
-
-    def add_record(self, btext: bytes, rec: bytes) -> None:
-        """A term whose postings are already placed (the bulk builder's path)."""
-        self._tindex.add(self._fieldkey + btext, rec)
-
-    def start_field(self, fieldname, fieldobj) -> None:
-        super().start_field(fieldname, fieldobj)
-        self._fieldkey = whoosh3.pack_ushort(self._fieldid)
+class PRFieldWriter(FieldWriter):
+    terminfo_class = PRTermInfo
 
 
 # -- reading -----------------------------------------------------------------------------------------------
@@ -223,7 +216,7 @@ def checked_decode(info: PRTermInfo, postfile, name: str) -> Postings:
     try:
         postings = decode(info.blob(postfile))
         ids = postings.ids
-        ok = len(ids) == info._df and ids and ids[0] == info._minid and ids[-1] == info._maxid
+        ok = len(ids) == info.doc_frequency() and ids and ids[0] == info.min_id() and ids[-1] == info.max_id()
     except Exception:
         ok = False
     if not ok:
@@ -241,42 +234,30 @@ def values_for(fmt, postings: Postings) -> list:
     return [b""] * n
 
 
-class PRFieldCursor(whoosh3.W3FieldCursor):
-    def term_info(self):
-        if self._pos is None:
-            return None
-        return PRTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+class PRFieldCursor(FieldCursor):
+    terminfo_class = PRTermInfo
 
 
-class PRTermsReader(whoosh3.W3TermsReader):
-    def cursor(self, fieldname, fieldobj):
-        return PRFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
-
-    def items(self):
-        decode_key = self._keydecoder
-        return ((decode_key(k), PRTermInfo.from_bytes(v)) for k, v in self._tindex.items())
-
-    def items_from(self, fieldname, prefix):
-        decode_key = self._keydecoder
-        start = self._keycoder(fieldname, prefix)
-        return ((decode_key(k), PRTermInfo.from_bytes(v)) for k, v in self._tindex.items_from(start))
+class PRTermsReader(TermsReader):
+    terminfo_class = PRTermInfo
+    cursor_class = PRFieldCursor
 
     def term_info(self, fieldname, tbytes):
         try:
-            return PRTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+            return PRTermInfo.from_bytes(self.record(fieldname, tbytes))
         except KeyError:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
 
     def frequency(self, fieldname, tbytes):
-        return PRTermInfo.read_weight(self._dbfile, self._range_for_key(fieldname, tbytes)[0])
+        return PRTermInfo.read_weight(self.terms_file(), self.record_position(fieldname, tbytes))
 
     def doc_frequency(self, fieldname, tbytes):
-        return PRTermInfo.read_doc_freq(self._dbfile, self._range_for_key(fieldname, tbytes)[0])
+        return PRTermInfo.read_doc_freq(self.terms_file(), self.record_position(fieldname, tbytes))
 
     def postings(self, fieldname, tbytes) -> Postings:
         """The decoded posting list of a term (raises TermNotFound; IndexDamaged when its bytes
         do not decode into the list its term record describes)."""
-        return checked_decode(self.term_info(fieldname, tbytes), self._postfile, getattr(self, "name", ""))
+        return checked_decode(self.term_info(fieldname, tbytes), self.postings_file(), getattr(self, "name", ""))
 
 
 class PRCodec(whoosh3.W3Codec):

@@ -70,6 +70,8 @@ class FastSearch(PhraseSearch):
         from whoosh.reading import TermNotFound
         from whoosh.util.numeric import byte_to_length
 
+        from paperreader.search.whoosh import internals
+
         self.searcher = searcher
         self.leaves = list(searcher.leaf_searchers())
         self.N = searcher.doc_count_all() or 1
@@ -81,7 +83,9 @@ class FastSearch(PhraseSearch):
         for sub, offset in self.leaves:
             r = sub.reader()
             if r.has_deletions():
-                self._deleted.extend(offset + d for d in r._segment.deleted_docs())
+                self._deleted.extend(offset + d for d in internals.deleted_docs(r))
+        self._length_column = internals.length_column
+        self._term_postings = internals.term_postings
         self._expansions: OrderedDict = OrderedDict()
         self._init_phrases()
         self._ratio_tables: dict = {}
@@ -99,29 +103,13 @@ class FastSearch(PhraseSearch):
             self._norms[field] = table
         return table
 
-    def _length_bytes(self, sub, field: str):
+    def _length_bytes(self, sub, field: str) -> bytes:
+        """Each document's length byte of `field` in a segment (b"": no document has the field);
+        raises the fence's LengthsUnreadable rather than scoring every document as empty."""
         key = (id(sub), field)
         col = self._lengths.get(key)
         if col is None:
-            col = b""
-            reader = sub.reader()
-            perdoc = getattr(reader, "_perdoc", None)
-            try:
-                from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-                cr = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc is not None else None
-                if cr is not None:
-                    n = reader.doc_count_all()
-                    try:  # the column's bytes in one read (iterating reads a byte at a time)
-                        col = cr._dbfile.get(cr._basepos, min(n * cr._fixedlen, cr._length) if hasattr(cr, "_length") else n)
-                        if cr._fixedlen != 1 or any(col[i] != cr[i] for i in range(0, len(col), max(1, len(col) // 64))):
-                            raise ValueError("not a byte column")
-                        col = bytes(col) + b"\0" * (n - len(col))
-                    except Exception:
-                        col = bytes(bytearray(cr))
-            except Exception:  # an unexpected codec: lengths unknown, every doc is average
-                col = b""
-            self._lengths[key] = col
+            col = self._lengths[key] = self._length_column(sub.reader(), field)
         return col
 
     def _term(self, field: str, text, boost: float, out: dict | None = None) -> dict:
@@ -154,7 +142,7 @@ class FastSearch(PhraseSearch):
         btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
         for sub, offset in self.leaves:
             try:
-                yield sub, offset, sub.reader()._terms.postings(field, btext)
+                yield sub, offset, self._term_postings(sub.reader(), field, btext)
             except self._missing:
                 continue
 
@@ -233,7 +221,7 @@ class FastSearch(PhraseSearch):
                 scored = [(df, t.decode("utf-8") if isinstance(t, bytes) else t) for t, df in dfs.items()]
                 candidates = None
             else:
-                candidates = leaf._btexts(reader)
+                candidates = (t for _f, t in leaf.expanded_terms(reader))
                 candidates = (c.decode("utf-8") if isinstance(c, bytes) else c for c in candidates)
             if candidates is not None:
                 scored = [(reader.doc_frequency(field, t), t) for t in candidates]

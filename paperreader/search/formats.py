@@ -58,35 +58,3 @@ class CompactPositions(Positions):
 
     def decode_weight(self, valuestring):
         return self.decode_frequency(valuestring) * self.field_boost
-
-
-def _lengths_in_one_read() -> None:
-    """Whoosh's writer asks for a document's field length once per posting when it writes a
-    segment, and each ask reads one byte from the length column through a file object: 15% of a
-    bulk build's CPU. Here the column is read once per reader and field. Same values (the
-    segments written are byte-identical); readers are per segment, and segments do not change."""
-    from whoosh.codec import whoosh3
-    from whoosh.util.numeric import byte_to_length
-
-    if getattr(whoosh3.W3PerDocReader, "_paperreader_lengths", False):
-        return
-    table = [byte_to_length(i) for i in range(256)]
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        cache = self.__dict__.setdefault("_paperreader_length_bytes", {})
-        col = cache.get(fieldname)
-        if col is None:
-            reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-            col = cache[fieldname] = b"" if reader is None else bytes(bytearray(reader))
-        if not col:
-            return default
-        if docnum > self._doccount:
-            raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
-        lbyte = col[docnum] if docnum < len(col) else 0
-        return table[lbyte] if lbyte else None
-
-    whoosh3.W3PerDocReader.doc_field_length = doc_field_length
-    whoosh3.W3PerDocReader._paperreader_lengths = True
-
-
-_lengths_in_one_read()

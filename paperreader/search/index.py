@@ -34,11 +34,16 @@ class IndexBusy(Exception):
 
 
 def _whoosh_index():
+    """Whoosh's index module, with paperreader's patch of Whoosh installed (every index this
+    process opens or creates comes through here)."""
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         from whoosh import index
+
+        from paperreader.search.whoosh.internals import install_patches
+    install_patches()
     return index
 
 

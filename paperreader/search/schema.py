@@ -108,6 +108,7 @@ def _filter_steps(filters) -> list | None:
     from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter
 
     from paperreader.search.analysis import QueryStopFilter
+    from paperreader.search.whoosh.internals import stem_function
 
     steps = []
     for f in filters:
@@ -117,7 +118,7 @@ def _filter_steps(filters) -> list | None:
         elif kind is StopFilter:
             steps.append(("stop", f.stops, f.min, f.max))
         elif kind is StemFilter:
-            steps.append(("stem", f._stem, f.ignore))
+            steps.append(("stem", stem_function(f), f.ignore))
         elif kind is CharsetFilter:
             steps.append(("charset", f.charmap))
         elif kind is QueryStopFilter:

@@ -9,8 +9,8 @@ cannot be read are all reasons to rebuild (`SearchIndex.problem`). Damage that o
 posting list is read (a file overwritten with other bytes) raises `IndexDamaged` while searching:
 the search reports it and the index is rebuilt, never a traceback.
 
-This module and `search/fast.py` are where Whoosh's private reader attributes (`_terms`,
-`_segment`) are touched; keep it that way.
+What this needs of Whoosh's private state (a segment's term dictionary, its file names) comes
+from `search/whoosh/internals.py`, the only module that touches it.
 """
 
 from __future__ import annotations
@@ -84,20 +84,18 @@ def open_problem(ix, stamp: dict, library) -> str | None:
     return None
 
 
-def _segment(sub):
-    return sub._segment
-
-
 def _files(sub) -> dict[str, str]:
     """What each of a segment's files is, by name."""
     from whoosh.codec.whoosh3 import W3Codec
 
-    seg = _segment(sub)
+    from paperreader.search.whoosh.internals import length_file, stored_file
+
+    seg = sub.segment()
     files = {seg.make_filename(W3Codec.TERMS_EXT): "terms", seg.make_filename(W3Codec.POSTS_EXT): "postings",
-             W3Codec.column_filename(seg, "_stored"): "stored fields"}
+             stored_file(seg): "stored fields"}
     for name, field in sub.schema.items():
         if field.scorable:
-            files[W3Codec.column_filename(seg, f"_{name}_len")] = f"{name} lengths"
+            files[length_file(seg, name)] = f"{name} lengths"
     return files
 
 
@@ -117,7 +115,8 @@ def _segment_files_problem(sub) -> str | None:
 def _verify(info, postings, doccount: int) -> str | None:
     """A decoded posting list against its term record: count, first and last document."""
     ids = postings.ids
-    if len(ids) != info._df or not ids or ids[0] != info._minid or ids[-1] != info._maxid or ids[-1] >= doccount:
+    if (len(ids) != info.doc_frequency() or not ids or ids[0] != info.min_id() or ids[-1] != info.max_id()
+            or ids[-1] >= doccount):
         return "a posting list does not match its term record"
     if postings.tfs is not None and len(postings.tfs) != len(ids):
         return "a posting list's frequencies do not match it"
@@ -129,7 +128,9 @@ def _verify(info, postings, doccount: int) -> str | None:
 
 def _sample_problem(sub) -> str | None:
     """The first few stored posting lists of each text field decode and match their records."""
-    terms = sub._terms
+    from paperreader.search.whoosh.internals import terms_reader
+
+    terms = terms_reader(sub)
     doccount = sub.doc_count_all()
     names = _files(sub)
     pst = next(n for n, what in names.items() if what == "postings")
@@ -141,7 +142,7 @@ def _sample_problem(sub) -> str | None:
             for k, (_key, info) in enumerate(terms.items_from(field, b"")):
                 if k >= SAMPLE_SCAN or read >= SAMPLED_TERMS:
                     break
-                if info._inlined is not None:
+                if info.is_inlined():
                     continue
                 read += 1
                 problem = _decode_problem(terms, info, doccount)
@@ -156,7 +157,7 @@ def _decode_problem(terms, info, doccount: int) -> str | None:
     from paperreader.search.postings import decode
 
     try:
-        return _verify(info, decode(info.blob(terms._postfile)), doccount)
+        return _verify(info, decode(info.blob(terms.postings_file())), doccount)
     except Exception:
         return "a posting list does not decode"
 
@@ -205,6 +206,8 @@ def read_everything(index_dir: Path) -> list[str]:
 
 
 def _read_segment(sub) -> list[str]:
+    from paperreader.search.whoosh.internals import terms_reader
+
     names = _files(sub)
     by_what = {what: name for name, what in names.items()}
     problem = _segment_files_problem(sub)
@@ -215,11 +218,11 @@ def _read_segment(sub) -> list[str]:
     def note(name: str, what: str) -> None:
         found.setdefault(name, []).append(what)
 
-    terms = sub._terms
+    terms = terms_reader(sub)
     doccount = sub.doc_count_all()
     try:
         for key, info in terms.items():
-            where = by_what["terms"] if info._inlined is not None else by_what["postings"]
+            where = by_what["terms"] if info.is_inlined() else by_what["postings"]
             why = _decode_problem(terms, info, doccount)
             if why:
                 note(where, f"{why} ({_term_name(key)})")
