@@ -14,6 +14,7 @@ from pathlib import Path
 APP_NAME = "paperreader"
 DATA_DIR_ENV = "PAPERREADER_DATA_DIR"
 CONFIG_DIR_ENV = "PAPERREADER_CONFIG_DIR"
+STORE_SIDES = ("", "-wal", "-shm", "-journal")  # the store and the files SQLite keeps beside it
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class Paths:
     def store(self) -> Path:
         """The SQLite library: the one source of truth."""
         return self.data_dir / "library.sqlite3"
+
+    @property
+    def store_files(self) -> list[Path]:
+        """The store and its -wal/-shm/-journal: files nothing may open() beside a live connection."""
+        return [Path(f"{self.store}{side}") for side in STORE_SIDES]
 
     @property
     def index_dir(self) -> Path:

@@ -20,8 +20,6 @@ from pathlib import Path
 from paperreader.cli import EXIT_BAD, CliError
 from paperreader.store.validation import _fsync_dir  # one rule for a durable rename
 
-STORE_SIDES = ("", "-wal", "-shm", "-journal")
-
 
 def _refuse(path: str, why: str) -> CliError:
     return CliError(f"paperreader: {path}: {why}; nothing was written", EXIT_BAD)
@@ -29,7 +27,7 @@ def _refuse(path: str, why: str) -> CliError:
 
 def _own_files(paths) -> tuple[set[str], set[tuple[int, int]], list[str]]:
     """The library's files as real paths, their (device, inode), and the folders that are its own."""
-    names = {os.path.realpath(f"{paths.store}{side}") for side in STORE_SIDES}
+    names = {os.path.realpath(f) for f in paths.store_files}
     names.add(os.path.realpath(paths.config_file))  # the user's settings: an export over them loses them
     inodes = set()
     for name in names:
@@ -40,26 +38,6 @@ def _own_files(paths) -> tuple[set[str], set[tuple[int, int]], list[str]]:
         inodes.add((st.st_dev, st.st_ino))
     folders = [os.path.realpath(p) for p in (paths.index_dir, paths.backups_dir, paths.import_state_dir)]
     return names, inodes, folders
-
-
-def is_store_file(given: str, paths) -> bool:
-    """Whether `given` is the live store (or its -wal/-shm/-journal, through symlinks and hard
-    links): a command that reads files must not open() it, which would drop the SQLite locks."""
-    names = {os.path.realpath(f"{paths.store}{side}") for side in STORE_SIDES}
-    real = os.path.realpath(Path(given).expanduser())
-    if real in names:
-        return True
-    try:
-        st = os.stat(real)
-    except OSError:
-        return False
-    for name in names:
-        try:
-            if os.path.samestat(st, os.stat(name)):
-                return True
-        except OSError:
-            continue
-    return False
 
 
 def check_target(given: str, paths) -> Path | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from paperreader.cli import EXIT_BAD, CliError, tag_filter
 from paperreader.cli.context import workspace
@@ -127,74 +126,47 @@ class Progress:
 
 
 def cmd_import(args) -> int:
-    from contextlib import ExitStack
-
-    from paperreader.ingest import plan as importer
-    from paperreader.ingest.oai_stream import SnapshotBusy, SnapshotImport
+    from paperreader.ingest.import_files import ImportStopped, LiveStoreGiven, import_files
+    from paperreader.ingest.oai_stream import SnapshotBusy
+    from paperreader.ingest.plan import ImportFailed
+    from paperreader.sources import SourceError
 
     if args.batch_size < 1:
         raise CliError(f"paperreader: --batch-size must be 1 or more, not {args.batch_size}", EXIT_BAD)
-    from paperreader.cli.output import is_store_file
-    from paperreader.paths import resolve
-
-    for given in args.paths:  # before the store opens, and never open() it: that drops its locks
-        if is_store_file(given, resolve(args.data_dir)):
-            raise CliError(f"{given}: that is the library itself (`paperreader restore FILE` brings back a backup); "
-                           "nothing was imported", EXIT_BAD)  # fmt: skip
-    paths = [Path(p) for p in args.paths]
     with workspace(args) as ws:
         try:
-            loads, streamed = importer.plan(paths, args.format, args.skip_bad)
-        except importer.ImportFailed as exc:
+            report = import_files(
+                ws.library, args.paths, ws.paths, fmt=args.format, skip_bad=args.skip_bad, restart=args.restart,
+                batch=args.batch_size, progress=lambda _path: Progress(),
+                notice=lambda text: print(f"paperreader: {text}", file=sys.stderr),
+            )  # fmt: skip
+        except LiveStoreGiven as exc:
+            raise CliError(f"{exc.given}: that is the library itself (`paperreader restore FILE` brings back a backup); "
+                           "nothing was imported", EXIT_BAD) from None  # fmt: skip
+        except ImportFailed as exc:
             for error in exc.errors[:-1]:
                 print(str(error), file=sys.stderr)
             raise CliError(f"{exc.errors[-1]} (nothing was imported)", EXIT_BAD) from None
-        snapshots = []
-        with ExitStack() as stack:
-            try:
-                for path in streamed:  # check every snapshot before anything is written
-                    snap = stack.enter_context(SnapshotImport(
-                        ws.library, path, ws.paths.import_state_dir, skip_bad=args.skip_bad,
-                        restart=args.restart, batch=args.batch_size, progress=Progress(),
-                    ))  # fmt: skip
-                    snap.prepare()
-                    snapshots.append(snap)
-            except SnapshotBusy as exc:
-                raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
-            except importer.SourceError as exc:
-                raise CliError(f"{exc} (nothing was imported)", EXIT_BAD) from None
-            result = importer.apply(ws.library, loads)
-            files = [load.json() for load in loads]
-            for snap in snapshots:
-                if snap.resumed:
-                    print(f"paperreader: resuming {snap.path} after line {snap.resumed:,}", file=sys.stderr)
-                try:
-                    done = snap.run()
-                except KeyboardInterrupt:
-                    cp = snap.cp
-                    print(f"\npaperreader: stopped; {cp.line:,} lines of {snap.path} imported. "
-                          "Run the same command again to resume.", file=sys.stderr)  # fmt: skip
-                    return 130
-                for notice in snap.notices:
-                    print(f"paperreader: {notice}", file=sys.stderr)
-                result.added += done.added
-                result.updated += done.updated
-                result.unchanged += done.unchanged
-                files.append({"file": done.file, "format": "arxiv-oai", "papers": done.records, "skipped": done.errors,
-                              "skipped_count": done.skipped, "resumed_from_line": done.resumed_from_line})  # fmt: skip
-        _catch_up_index(ws, result.added + result.updated, args)
-    skipped = [s for f in files for s in f["skipped"]]
-    for line in skipped:
+        except SnapshotBusy as exc:
+            raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
+        except SourceError as exc:
+            raise CliError(f"{exc} (nothing was imported)", EXIT_BAD) from None
+        except ImportStopped as exc:
+            print(f"\npaperreader: stopped; {exc.lines:,} lines of {exc.path} imported. "
+                  "Run the same command again to resume.", file=sys.stderr)  # fmt: skip
+            return 130
+        _catch_up_index(ws, report.changed, args)
+    for line in report.skipped_lines:
         print(f"skipped {line}", file=sys.stderr)
-    counts = {"added": result.added, "updated": result.updated, "unchanged": result.unchanged}
+    counts = {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}
     if args.json:
-        emit_json({**counts, "skipped": sum(f.get("skipped_count", len(f["skipped"])) for f in files), "files": files})
+        emit_json({**counts, "skipped": report.skipped_count, "files": report.files})
     else:
-        for f in files:
+        for f in report.files:
             print(f"{f['file']}: {f['format']}, {f['papers']} paper{'s' if f['papers'] != 1 else ''}"
                   + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else "")
                   + _duplicates_note(f.get("duplicates") or []))  # fmt: skip
-        print(f"added {result.added}, updated {result.updated}, unchanged {result.unchanged}")
+        print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}")
     return 0
 
 

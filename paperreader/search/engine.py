@@ -358,7 +358,8 @@ class SearchEngine:
             if not terms:
                 return []
             q = wq.Or([wq.Term(f, word, boost=weight) for word, weight in terms for f in ("title", "abstract")])
-            results = searcher.search(q, limit=limit + 1)
-            scored = [(hit["id"], hit.score) for hit in results if hit["id"] != record.id][:limit]
+            found = self.index.fast_search().run(q, limit + 1)  # BM25F of search/scoring.py, as every search
+            scored = [(searcher.stored_fields(docnum)["id"], score) for score, docnum in found.top]
+            scored = [(pid, score) for pid, score in scored if pid != record.id][:limit]
         records = self.library.get_many([pid for pid, _ in scored])
         return [Hit(pid, score, records[pid]) for pid, score in scored if pid in records]
