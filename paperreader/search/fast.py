@@ -21,13 +21,12 @@ import heapq
 from collections import OrderedDict
 from itertools import compress, repeat
 from dataclasses import dataclass
-from math import log
 from operator import add
 
+from paperreader.search import scoring
 from paperreader.search.budget import check as check_budget
 from paperreader.search.phrase import PhraseSearch
 
-B, K1 = 0.75, 1.2
 MAX_EXPANSIONS = 48
 EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
 TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
@@ -68,7 +67,6 @@ class FastSearch(PhraseSearch):
 
     def __init__(self, searcher) -> None:
         from whoosh.reading import TermNotFound
-        from whoosh.util.numeric import byte_to_length
 
         from paperreader.search.whoosh import internals
 
@@ -76,7 +74,6 @@ class FastSearch(PhraseSearch):
         self.leaves = list(searcher.leaf_searchers())
         self.N = searcher.doc_count_all() or 1
         self._missing = TermNotFound
-        self._byte_to_length = byte_to_length
         self._norms: dict = {}
         self._lengths: dict = {}
         self._deleted = []
@@ -97,10 +94,7 @@ class FastSearch(PhraseSearch):
     def _norm_table(self, field: str) -> list[float]:
         table = self._norms.get(field)
         if table is None:
-            avg = self.searcher.avg_field_length(field) or 1.0
-            btl = self._byte_to_length
-            table = [K1 * ((1 - B) + B * btl(i) / avg) for i in range(256)]
-            self._norms[field] = table
+            table = self._norms[field] = scoring.norm_table(self.searcher.avg_field_length(field))
         return table
 
     def _length_bytes(self, sub, field: str) -> bytes:
@@ -147,10 +141,10 @@ class FastSearch(PhraseSearch):
                 continue
 
     def _scorer(self, field: str, text, boost: float):
-        """(k1p, norm table) of BM25F for a term: score = tf * k1p / (tf + table[length byte])."""
-        df = self.searcher.doc_frequency(field, text)
-        idf = (log(self.N / (df + 1)) + 1) * boost
-        return (K1 + 1) * idf, self._norm_table(field)
+        """(weight, norm table) of BM25F for a term (`search/scoring.py`):
+        score = scoring.term_score(weight, tf, table[length byte])."""
+        weight = scoring.term_weight(self.N, self.searcher.doc_frequency(field, text), boost)
+        return weight, self._norm_table(field)
 
     def _read_term(self, field: str, text, boost: float) -> dict:
         """BM25F scores of one term ({global docnum: score}), a segment's whole list at a time
@@ -182,14 +176,14 @@ class FastSearch(PhraseSearch):
             if top > rows:  # beyond the table: one by one
                 for i in compress(range(len(ids)), map(rows.__lt__, tfs)):
                     d, tf = ids[i], tfs[i]
-                    out[d + offset] = k1p * (tf / (tf + table[lengths[d]]))
+                    out[d + offset] = scoring.term_score(k1p, tf, table[lengths[d]])
         return out
 
     def _ratios(self, field: str, table: list[float]) -> list[float]:
         """tf / (tf + norm[length byte]) for tf below TF_ROWS, row-major (256 a row)."""
         ratios = self._ratio_tables.get(field)
         if ratios is None:
-            ratios = self._ratio_tables[field] = [tf / (tf + n) for tf in range(TF_ROWS) for n in table]
+            ratios = self._ratio_tables[field] = scoring.ratio_table(table, TF_ROWS)
         return ratios
 
     def _expand(self, leaf) -> list[str]:

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from itertools import repeat
 from operator import rshift
 
+from paperreader.search import scoring
 from paperreader.search.budget import check as check_budget
 from paperreader.search.postings import POSITION_BITS
 
@@ -100,12 +101,13 @@ class PhraseSearch:
             if not docs:
                 continue
             lengths = self._length_bytes(sub, field)
+            term_score = scoring.term_score
             for d in docs:
-                norm = lengths[d] if lengths else 0
+                norm = lengths[d]
                 score = 0.0
-                for (k1p, table), p in zip(scorers, ps):
+                for (weight, table), p in zip(scorers, ps):
                     tf = 1 if p.tfs is None else p.tfs[bisect_left(p.ids, d)]
-                    score += tf * k1p / (tf + table[norm])
+                    score += term_score(weight, tf, table[norm])
                 out[d + offset] = score
         return out
 
