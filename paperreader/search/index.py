@@ -20,6 +20,7 @@ from pathlib import Path
 from paperreader import __version__
 from paperreader.search.schema import INDEX_SCHEMA_VERSION, build_schema, document_for
 from paperreader.search.suggest import Vocabulary
+from paperreader.store.change_log import ChangeLogPruned
 
 STAMP = "paperreader-index.json"
 VOCAB = "vocabulary.json"
@@ -235,6 +236,9 @@ class SearchIndex:
             side = parent / f"{self.dir.name}.building"
             total = self.library.count()
             ix, resume, vocabulary = self._resume(side)
+            if ix is not None and resume["seq"] < self.library.changes_pruned_to():
+                ix.close()  # the changes since its checkpoint were pruned: it cannot be caught up
+                ix = None
             if ix is None:
                 shutil.rmtree(side, ignore_errors=True)
                 side.mkdir()
@@ -263,6 +267,7 @@ class SearchIndex:
             os.replace(side, self.dir)
             shutil.rmtree(old, ignore_errors=True)
             self._open()
+            self.library.changes_taken_in(resume["seq"])  # the log up to the new index's stamp goes
             if progress:
                 progress(done, total)
             return done
@@ -352,7 +357,15 @@ class SearchIndex:
             seq = self._stamp.get("seq", 0)
             if self.library.change_seq() <= seq:
                 return 0
-            new_seq, ids = self.library.changes_since(seq)
+            try:
+                new_seq, ids = self.library.changes_since(seq)
+            except ChangeLogPruned as gap:
+                on_disk = self.read_stamp() or {}
+                if on_disk.get("build") == self._stamp.get("build") and on_disk.get("seq", 0) >= gap.pruned_to:
+                    self._stamp = on_disk  # another process caught it up and pruned meanwhile
+                    self._drop_searcher()
+                    return self._catch_up()
+                return self.rebuild()  # behind changes that are gone (an old copy of the index)
             if len(ids) > max(20000, self._stamp.get("docs", 0) // 5):
                 self.rebuild()
                 return len(ids)
@@ -382,6 +395,7 @@ class SearchIndex:
                 docs = reader.doc_count()
             self._write_stamp(self.dir, new_seq, self._stamp.get("build", uuid.uuid4().hex), docs)
             self._drop_searcher()
+            self.library.changes_taken_in(new_seq)  # stamped first: the log up to it may go
             return len(ids)
 
     # -- reading ---------------------------------------------------------------------------------

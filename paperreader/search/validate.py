@@ -78,7 +78,12 @@ def open_problem(ix, stamp: dict, library) -> str | None:
                 return f"the search index is damaged ({problem})"
     papers = library.count()
     if count != papers:
-        changed = len(library.changes_since(stamp["seq"])[1])
+        from paperreader.store import ChangeLogPruned
+
+        try:
+            changed = len(library.changes_since(stamp["seq"])[1])
+        except ChangeLogPruned:  # pruned past this stamp: the catch-up after opening decides (rebuilds if behind)
+            return None
         if abs(count - papers) > changed:
             return f"the search index holds {count} papers but the library has {papers}"
     return None

@@ -59,17 +59,17 @@ def changes_since(db, seq: int) -> tuple[int, list[str]]:
     return rows[-1][0], list(dict.fromkeys(r[1] for r in rows))
 
 
-def prune(db, upto: int, *, every: int = 1) -> int:
+def prune(db, upto: int, *, every: int = 1, wait: bool = True) -> int:
     """Delete the changes up to `upto` (what the index has taken in), in chunks, each with its
-    mark; only once at least `every` changes have gathered since the last prune. Returns the rows
-    deleted."""
+    mark; only once at least `every` changes have gathered since the last prune. wait=False: a
+    StoreError at once if another process is writing. Returns the rows deleted."""
     with db.reading() as conn:
         start = pruned_to(conn)
     if upto - start < max(every, 1):
         return 0
     deleted = 0
     while True:
-        with db.write() as conn:
+        with db.write(wait=wait) as conn:
             mark = pruned_to(conn)
             if mark >= upto:
                 return deleted

@@ -70,11 +70,15 @@ class StoreConnection:
 
     # -- writing -------------------------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One atomic change: all of it lands, or none of it."""
+    def write(self, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
+        """One atomic change: all of it lands, or none of it. With wait=False, a StoreError at once
+        (not after the busy timeout) if another process is writing: for work that can wait a turn."""
         with self._lock:
             try:
-                self._conn.execute("BEGIN IMMEDIATE")
+                if wait:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                else:
+                    self._begin_now()
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: cannot write the library: {_store_problem(exc, self.path) or exc}") from None
             try:
@@ -89,6 +93,14 @@ class StoreConnection:
             except BaseException:
                 self._rollback()
                 raise
+
+    def _begin_now(self) -> None:
+        timeout = self._conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        self._conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     @contextmanager
     def scratch(self) -> Iterator[sqlite3.Connection]:

@@ -23,7 +23,7 @@ from paperreader.store.connection import StoreConnection
 from paperreader.store.notes import NoteConflict, NoteState, NoteTooLarge  # noqa: F401 (re-exported)
 from paperreader.store.opening import BeforeMigrate, open_store
 from paperreader.store.records import PaperRecord, now, record_from_row  # noqa: F401 (now: re-exported)
-from paperreader.store.validation import StoreError  # noqa: F401 (re-exported)
+from paperreader.store.validation import StoreError
 from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
 
 
@@ -364,5 +364,9 @@ class Library:
     def changes_taken_in(self, upto: int) -> int:
         """The index holds every change up to `upto` (its catch-up or rebuild just committed): the
         log up to there goes, once PRUNE_EVERY changes have gathered (a one-paper catch-up writes
-        nothing). Returns the rows deleted."""
-        return change_log.prune(self.db, upto, every=change_log.PRUNE_EVERY)
+        nothing). Never waits for or fails the caller: a prune that cannot be written now (another
+        process is writing, a read-only library) is left to the next one. Returns the rows deleted."""
+        try:
+            return change_log.prune(self.db, upto, every=change_log.PRUNE_EVERY, wait=False)
+        except StoreError:
+            return 0
