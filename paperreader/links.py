@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
-from paperreader.model import Link, parse_arxiv_id
+# web_url/web_links live in model.py (cleaning a paper needs them; model must not import this module);
+# the TUI's pick, render and web_browser import web_url from here.
+from paperreader.model import Link, web_links, web_url  # noqa: F401
 
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}]+(?:\([^\s()]*\)[^\s<>\"'()\[\]{}]*)*", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}>'\""
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "sr.ht")
-
-
-_DOI = re.compile(r"10\.\d{4,9}/\S+$")
-
-
-def web_url(url: str | None) -> str | None:
-    """`url` if it is an http(s) link with a host; a `doi:` or `arxiv:` id as its https page; else
-    None. Links come from files anyone can write (a backup included): `file://`, `javascript:`,
-    `data:` and the rest are never stored, shown as links or opened."""
-    text = (url or "").strip()
-    low = text.lower()
-    if low.startswith("doi:") or _DOI.match(text):
-        doi = text[4:].strip() if low.startswith("doi:") else text
-        return f"https://doi.org/{doi}" if _DOI.match(doi) else None
-    if low.startswith("arxiv:"):
-        arxiv = parse_arxiv_id(text[6:].strip())
-        return f"https://arxiv.org/abs/{arxiv}" if arxiv else None
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-    except ValueError:
-        return None
-    return text if parts.scheme.lower() in ("http", "https") and host else None
-
-
-def web_links(links) -> list[Link]:
-    """The links that are http(s) (doi:/arxiv: ids made so); every other link is dropped."""
-    out = []
-    for link in links:
-        url = web_url(link.url)
-        if url is not None:
-            out.append(link if url == link.url else Link(link.kind, url, link.label))
-    return out
 
 
 def urls_in(text: str) -> list[str]:

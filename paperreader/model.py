@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from paperreader.text import clean_line, normalise_title
 
@@ -58,6 +59,52 @@ class Link:
     label: str = ""
 
 
+_DOI = re.compile(r"10\.\d{4,9}/\S+$")
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) link with a host; a `doi:` or `arxiv:` id as its https page; else
+    None. Links come from files anyone can write (a backup included): `file://`, `javascript:`,
+    `data:` and the rest are never stored, shown as links or opened."""
+    text = (url or "").strip()
+    low = text.lower()
+    if low.startswith("doi:") or _DOI.match(text):
+        doi = text[4:].strip() if low.startswith("doi:") else text
+        return f"https://doi.org/{doi}" if _DOI.match(doi) else None
+    if low.startswith("arxiv:"):
+        arxiv = parse_arxiv_id(text[6:].strip())
+        return f"https://arxiv.org/abs/{arxiv}" if arxiv else None
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return None
+    return text if parts.scheme.lower() in ("http", "https") and host else None
+
+
+def web_links(links) -> list[Link]:
+    """The links that are http(s) (doi:/arxiv: ids made so); every other link is dropped."""
+    out = []
+    for link in links:
+        url = web_url(link.url)
+        if url is not None:
+            out.append(link if url == link.url else Link(link.kind, url, link.label))
+    return out
+
+
+@dataclass(frozen=True)
+class UserState:
+    """What the user did to a paper: a star and a read mark (with their times), a note, tags.
+
+    Every store record carries one (`PaperRecord.state`); a paper read from a backup carries the
+    state it was saved with (`Paper.state`), merged into the library on import (store/merge.py)."""
+
+    starred_at: str | None = None
+    read_at: str | None = None
+    note: str = ""
+    tags: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Paper:
     """One paper as a source describes it; the store merges these into the library."""
@@ -73,6 +120,7 @@ class Paper:
     journal_ref: str | None = None
     urls: tuple[Link, ...] = ()  # code / project pages the source names
     source: str = ""
+    state: UserState | None = field(default=None, compare=False, hash=False)  # a backup's paper only
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -105,8 +153,6 @@ class Paper:
         journal_ref, published = clean_line(self.journal_ref) or None, clean_line(self.published) or None
         urls = self.urls
         if urls:  # only http(s) links are kept (doi:/arxiv: ids made so): links come from any file
-            from paperreader.links import web_links  # (links imports this module)
-
             urls = tuple(web_links(Link(clean_line(u.kind), clean_line(u.url), clean_line(u.label)) for u in self.urls))
         if (
             title is self.title and abstract is self.abstract and doi is self.doi and comment is self.comment

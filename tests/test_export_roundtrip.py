@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from paperreader import export
+from paperreader.model import UserState
 from paperreader.sources import bibtex
 from paperreader.store.records import PaperRecord
 
@@ -265,5 +266,5 @@ def test_backup_record_round_trips_through_the_backup_parser():
     assert parsed.saved_searches == [("q", "x y")]
     (paper,) = parsed.papers
     assert paper.title == rec.title and paper.arxiv_id == rec.arxiv_id and paper.categories == rec.categories
-    assert paper.extra["state"] == {"starred_at": rec.starred_at, "read_at": None, "note": "n", "tags": ("a", "b")}
+    assert paper.state == UserState(starred_at=rec.starred_at, read_at=None, note="n", tags=("a", "b"))
     assert json.loads(buf.getvalue())["papers"][0]["id"] == "arxiv:2401.00001"

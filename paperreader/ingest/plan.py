@@ -134,7 +134,7 @@ def apply(library: Library, loads: list[FileLoad]) -> UpsertResult:
     recorder = Recorder([(load.listing, load.papers) for load in loads if load.listing], [e for load in loads for e in load.listings])
     if not papers and not searches:
         return UpsertResult()
-    if searches or any(p.extra.get("state") for p in papers):
+    if searches or any(p.state is not None for p in papers):
         from paperreader.store.merge import upsert_with_state
 
         return upsert_with_state(library, papers, searches, recorder)

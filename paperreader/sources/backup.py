@@ -4,8 +4,8 @@ Both directions live here, so the format is written down once: `write_backup` (e
 `parse_backup` (import, and detection through `looks_like`).
 
 Recognised by its `"format": "paperreader-backup"` key, written first so the sniff needs only the
-head of the file. Each paper carries its metadata and, in `extra["state"]`, what the user did to it
-(starred_at, read_at, note, tags), so `paperreader import` can merge it into any library. The
+head of the file. Each paper carries its metadata and what the user did to it (starred_at, read_at,
+note, tags: a `model.UserState`, read by `state_of` and written by `state_fields`), so `paperreader import` can merge it into any library. The
 papers are one a line, so an error names the line of the bad paper.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from paperreader.model import Link, Paper, parse_arxiv_id
+from paperreader.model import Link, Paper, UserState, parse_arxiv_id
 from paperreader.sources import SourceError, skip_or_raise
 from paperreader.store.notes import NoteTooLarge
 from paperreader.store.notes import check_size as check_note_size
@@ -75,8 +75,28 @@ def _link(value: Any) -> Link:
     raise ValueError("each of 'urls' should be an object with 'kind' and 'url'")
 
 
+def state_of(item: dict) -> UserState:
+    """The user's state on one backup paper (its starred_at, read_at, note and tags keys)."""
+    state = UserState(
+        starred_at=_time(item, "starred_at"),
+        read_at=_time(item, "read_at"),
+        note=_text(item, "note") or "",
+        tags=_strings(item.get("tags"), "'tags'"),
+    )
+    try:  # checked here, so the error names the file and the paper (the store would only say 'the note')
+        check_note_size(state.note)
+    except NoteTooLarge as exc:
+        raise ValueError(f"'note': {exc}") from None
+    return state
+
+
+def state_fields(state: UserState) -> dict:
+    """The keys a backup paper holds its state in (what `state_of` reads back)."""
+    return {"starred_at": state.starred_at, "read_at": state.read_at, "note": state.note, "tags": list(state.tags)}
+
+
 def paper_of(item: Any) -> Paper:
-    """One backup record as a Paper with its user state in `extra["state"]`; ValueError if malformed."""
+    """One backup record as a Paper with its user state in `state`; ValueError if malformed."""
     if not isinstance(item, dict):
         raise ValueError(f"a paper should be an object, not {type(item).__name__}")
     title = _text(item, "title")
@@ -89,16 +109,7 @@ def paper_of(item: Any) -> Paper:
     urls = item.get("urls") or []
     if not isinstance(urls, list):
         raise ValueError("'urls' should be a list")
-    state = {
-        "starred_at": _time(item, "starred_at"),
-        "read_at": _time(item, "read_at"),
-        "note": _text(item, "note") or "",
-        "tags": _strings(item.get("tags"), "'tags'"),
-    }
-    try:  # checked here, so the error names the file and the paper (the store would only say 'the note')
-        check_note_size(state["note"])
-    except NoteTooLarge as exc:
-        raise ValueError(f"'note': {exc}") from None
+    state = state_of(item)
     return Paper(
         title=title,
         abstract=_text(item, "abstract") or "",
@@ -111,7 +122,7 @@ def paper_of(item: Any) -> Paper:
         journal_ref=_text(item, "journal_ref"),
         urls=tuple(_link(u) for u in urls),
         source=_text(item, "source") or "backup",
-        extra={"state": state},
+        state=state,
     ).cleaned()
 
 
@@ -173,7 +184,7 @@ def listing_of(entry: Any) -> dict:
 
 
 def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
-    """The papers of a backup (their state in `extra["state"]`); saved searches: see parse_backup."""
+    """The papers of a backup (with their `state`); saved searches: see parse_backup."""
     return parse_backup(text, file, errors).papers
 
 
@@ -196,10 +207,7 @@ def backup_record(record) -> dict:
         "urls": [{"kind": u.kind, "url": u.url, "label": u.label} for u in record.urls],
         "source": record.source,
         "added_at": record.added_at,
-        "starred_at": record.starred_at,
-        "read_at": record.read_at,
-        "note": record.note,
-        "tags": list(record.tags),
+        **state_fields(record.state),
     }
 
 

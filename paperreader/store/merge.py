@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from paperreader.model import Paper
+from paperreader.model import Paper, UserState
 from paperreader.store.change_log import record_changes
 from paperreader.store.library import Library, UpsertResult, now
 from paperreader.store.notes import write_note
@@ -27,7 +27,7 @@ NOTE_RULE = "\n\n---\n\n"
 def upsert_with_state(
     library: Library, papers: Iterable[Paper], saved_searches: Iterable[tuple[str, str]] = (), recorder=None
 ) -> UpsertResult:
-    """Upsert `papers` and merge each one's `extra["state"]` (see sources.backup) in one transaction.
+    """Upsert `papers` and merge each one's `state` (see sources.backup) in one transaction.
 
     A paper whose metadata is unchanged but whose state was merged counts as updated. A
     `store.listings.Recorder` writes listings in the same transaction.
@@ -38,8 +38,8 @@ def upsert_with_state(
             recorder.before(conn)
         for paper in papers:
             outcome = upsert_one(conn, paper)
-            state = paper.extra.get("state")
-            if state:
+            state = paper.state
+            if state is not None:
                 target = find_target(conn, paper.cleaned())
                 if target is not None and _merge_state(conn, target, state) and outcome == "unchanged":
                     outcome = "updated"
@@ -53,16 +53,16 @@ def upsert_with_state(
     return result
 
 
-def _merge_state(conn: sqlite3.Connection, pid: str, state: dict) -> bool:
+def _merge_state(conn: sqlite3.Connection, pid: str, state: UserState) -> bool:
     """Merge one paper's state; True if anything changed."""
     before = conn.total_changes
-    for table, column in (("stars", "starred_at"), ("reads", "read_at")):
-        if state.get(column):
-            conn.execute(f"INSERT OR IGNORE INTO {table}(paper_id, {column}) VALUES (?, ?)", (pid, state[column]))
+    for table, column, when in (("stars", "starred_at", state.starred_at), ("reads", "read_at", state.read_at)):
+        if when:
+            conn.execute(f"INSERT OR IGNORE INTO {table}(paper_id, {column}) VALUES (?, ?)", (pid, when))
     indexed = conn.total_changes
-    tags = sorted({t for t in (clean_tag(x) for x in state.get("tags") or ()) if t})
+    tags = sorted({t for t in (clean_tag(x) for x in state.tags) if t})
     conn.executemany("INSERT OR IGNORE INTO tags(paper_id, tag, added_at) VALUES (?, ?, ?)", [(pid, t, now()) for t in tags])
-    note = clean_block(state.get("note") or "")
+    note = clean_block(state.note or "")
     if note.strip():
         row = conn.execute("SELECT body FROM notes WHERE paper_id = ?", (pid,)).fetchone()
         old = row[0] if row else ""

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from dataclasses import dataclass, field
 
 from paperreader.links import links_for, primary_link
-from paperreader.model import Link
+from paperreader.model import Link, UserState
 
 
 def now() -> str:
@@ -36,6 +36,11 @@ class PaperRecord:
     tags: tuple[str, ...] = ()
     read_at: str | None = None
     _links: list[Link] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def state(self) -> UserState:
+        """What the user did to this paper, as one record (what a backup saves)."""
+        return UserState(starred_at=self.starred_at, read_at=self.read_at, note=self.note, tags=self.tags)
 
     @property
     def starred(self) -> bool:
