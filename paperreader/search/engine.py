@@ -14,7 +14,7 @@ from paperreader.search import partial
 from paperreader.search.coverage import Coverage
 from paperreader.search.fast import EVERY
 from paperreader.search.budget import SEARCH_SECONDS, guarded
-from paperreader.search.highlight import Highlight, TermMatcher, fragment, spans_in
+from paperreader.search.highlight import Highlight, Highlighter, shown
 from paperreader.search.index import SearchIndex
 from paperreader.search.lookup import find as find_identifier
 from paperreader.search.lookup import identify
@@ -23,7 +23,7 @@ from paperreader.search.partial import leaf_texts as _leaf_texts
 from paperreader.search.prose import read as read_query
 from paperreader.search.completion import complete_phrase
 from paperreader.search.query import ParsedQuery, QueryError, QueryIncomplete, ids_query, make_parser, parse
-from paperreader.search.schema import DEFAULT_FIELDS, FIELD_BOOSTS, fast_analysis, name_analyzer, text_analyzer
+from paperreader.search.schema import DEFAULT_FIELDS, FIELD_BOOSTS, fast_analysis, text_analyzer
 from paperreader.search.suggest import suggest
 from paperreader.store import PaperRecord
 
@@ -76,25 +76,6 @@ class SearchResults:
         return out
 
 
-class _Token:
-    __slots__ = ("text", "startchar", "endchar")
-
-
-def _for_highlights(analyzer):
-    """The analyzer as highlighting calls it (index mode, chars), through the fast path: each
-    distinct word analysed once, not every token through every filter's generator."""
-    fast = fast_analysis(analyzer)
-    if fast is None:
-        return analyzer
-
-    def tokens(text, **_kwargs):
-        token = _Token()
-        for token.text, token.startchar, token.endchar in fast.spans(text):
-            yield token
-
-    return tokens
-
-
 class SearchEngine:
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
@@ -105,8 +86,6 @@ class SearchEngine:
         self._text_analyzer = self._text_fast = None
         self._field_analyzers = None
         self._coverage_of: tuple | None = None  # (searcher, Coverage)
-        self._analyzers = {name: _for_highlights(a) for name, a in
-                           (("title", text_analyzer()), ("abstract", text_analyzer()), ("note", text_analyzer()), ("author", name_analyzer()))}
 
     @property
     def parser(self):
@@ -166,9 +145,9 @@ class SearchEngine:
         records = self.library.get_many([pid for pid, _, _ in scored])
         hits = [Hit(pid, score, records[pid], match="all" if every else "partial") for pid, score, every in scored if pid in records]
         if highlight:
-            matcher = TermMatcher.from_query(parsed.whoosh)
+            highlighter = Highlighter(parsed.whoosh)
             for hit in hits:
-                hit.highlights = self.highlights(hit.record, matcher)
+                hit.highlights = shown(hit.record, highlighter.spans(hit.record))
         out = SearchResults(text, total, hits, parsed=parsed, total_exact=exact, notice=notice,
                             all_words=all_words if plan is not None and plan.fill else None)
         typed_on = reading is not None and bool(reading.prefix)  # a word still being typed is not misspelt
@@ -327,20 +306,6 @@ class SearchEngine:
         records = self.library.get_many(ids[:limit])
         hits = [Hit(pid, 0.0, records[pid]) for pid in ids[:limit] if pid in records]
         return SearchResults(parsed.text, len(ids), hits, parsed=parsed, seconds=time.perf_counter() - start)
-
-    def highlights(self, record: PaperRecord, matcher: TermMatcher, width: int = 160) -> list[Highlight]:
-        """Title spans in full, and the best window of the abstract (and note, if it matched)."""
-        out = [Highlight("title", record.title, tuple(spans_in(record.title, "title", matcher, self._analyzers["title"])))]
-        for name, text in (("abstract", record.abstract), ("note", record.note)):
-            spans = spans_in(text, name, matcher, self._analyzers[name])
-            if spans or name == "abstract":
-                snippet, inside = fragment(text, spans, width)
-                out.append(Highlight(name, snippet, inside))
-        author_text = ", ".join(record.authors)
-        spans = spans_in(author_text, "author", matcher, self._analyzers["author"])
-        if spans:
-            out.append(Highlight("author", author_text, tuple(spans)))
-        return out
 
     @guarded
     def similar(self, paper_id: str, limit: int = 10) -> list[Hit]:

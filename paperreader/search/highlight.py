@@ -1,5 +1,10 @@
-"""Which words of a text a query matched, as character spans: plain data both UIs can style.
+"""Which words of a paper a query matched, as character spans per field: plain data both UIs style.
 
+The one highlight path: `Highlighter(parsed).spans(record)` gives a `PaperSpans` (start, end offsets
+into the store's cleaned text of the title, abstract, authors joined with ", ", note and tags joined
+with " "), by one rule: a word matches when its analysed form is a query leaf of that field (a term
+or phrase word, a prefix of the typed word, a fuzzy neighbour, a wildcard). The CLI prints them
+(`shown()`), the TUI draws them; neither looks at the query's Whoosh tree or the analyzers.
 Run only for hits that are shown, on text from the store (the index stores no text).
 """
 
@@ -7,10 +12,41 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from paperreader.search.suggest import within_distance
+
+Spans = tuple[tuple[int, int], ...]
+FIELDS = ("title", "abstract", "author", "note", "tag")
+
+
+def author_text(record) -> str:
+    """The authors as one text, as highlighted and shown."""
+    return ", ".join(record.authors)
+
+
+def tag_text(record) -> str:
+    """The tags as one text, as indexed."""
+    return " ".join(record.tags)
+
+
+@dataclass(frozen=True)
+class PaperSpans:
+    """Where a query matched one paper: spans per field (see the module's docstring for the texts)."""
+
+    title: Spans = ()
+    abstract: Spans = ()
+    author: Spans = ()
+    note: Spans = ()
+    tag: Spans = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.title or self.abstract or self.author or self.note or self.tag)
+
+
+NO_SPANS = PaperSpans()
 
 
 @dataclass(frozen=True)
@@ -95,6 +131,87 @@ def _positive_leaves(q):
         return
     for child in q.children():
         yield from _positive_leaves(child)
+
+
+_ANALYZERS: dict | None = None
+_ANALYZERS_LOCK = threading.Lock()
+
+
+def field_analyzers() -> dict:
+    """Per highlighted field, (the schema's fast analysis or None, the index's analyzer), made once
+    per process: their word caches then serve every search (made per search, every word of every
+    row went through Whoosh's filters again: ~8 ms a row)."""
+    global _ANALYZERS
+    with _ANALYZERS_LOCK:
+        if _ANALYZERS is None:
+            from paperreader.search.schema import fast_analysis, name_analyzer, tag_analyzer, text_analyzer
+
+            text, names, tags = text_analyzer(), name_analyzer(), tag_analyzer()
+            pairs = {"text": (fast_analysis(text), text), "author": (fast_analysis(names), names), "tag": (fast_analysis(tags), tags)}
+            _ANALYZERS = {"title": pairs["text"], "abstract": pairs["text"], "note": pairs["text"],
+                          "author": pairs["author"], "tag": pairs["tag"]}
+        return _ANALYZERS
+
+
+class Highlighter:
+    """Spans of one query in any paper: made once per search, used for each row shown."""
+
+    def __init__(self, query) -> None:
+        """`query`: the parsed query's Whoosh tree (search/ only: UIs use `of(parsed)`)."""
+        self.matcher = TermMatcher.from_query(query)
+        self._analyzers = field_analyzers()
+        self._hits: dict[str, dict[str, bool]] = {}  # field -> word as written -> does it match
+
+    @classmethod
+    def of(cls, parsed) -> "Highlighter | None":
+        """The highlighter of a ParsedQuery (None: no query, nothing to mark)."""
+        return None if parsed is None else cls(parsed.whoosh)
+
+    def field(self, name: str, text: str) -> Spans:
+        """Spans of the words of `text` (the field `name`'s text) that the query matched."""
+        if not text or self.matcher.empty_for(name):
+            return ()
+        fast, analyzer = self._analyzers[name]
+        if fast is None:
+            return tuple(spans_in(text, name, self.matcher, analyzer))
+        # The same test as spans_in, once per distinct word as written: a word's term and its
+        # lowercase form depend only on it, and most words of a page of abstracts repeat.
+        hits = self._hits.setdefault(name, {})
+        terms, matches = fast.cache, self.matcher.matches
+        out = []
+        for m in fast.pattern.finditer(text):
+            raw = m.group()
+            hit = hits.get(raw)
+            if hit is None:
+                term = terms.get(raw)
+                if term is None:
+                    term = next(iter(fast.spans(raw)), ("",))[0]
+                hit = hits[raw] = bool(term) and matches(name, term, raw.lower())
+            if hit:
+                out.append(m.span())
+        return tuple(out)
+
+    def spans(self, record) -> PaperSpans:
+        return PaperSpans(
+            title=self.field("title", record.title),
+            abstract=self.field("abstract", record.abstract),
+            author=self.field("author", author_text(record)),
+            note=self.field("note", record.note),
+            tag=self.field("tag", tag_text(record)),
+        )
+
+
+def shown(record, spans: PaperSpans, width: int = 160) -> list[Highlight]:
+    """What the CLI prints and --json gives: the title in full, the best window of the abstract
+    (and of the note, if it matched), the authors if they matched."""
+    out = [Highlight("title", record.title, spans.title)]
+    for name, text, where in (("abstract", record.abstract, spans.abstract), ("note", record.note, spans.note)):
+        if where or name == "abstract":
+            snippet, inside = fragment(text, list(where), width)
+            out.append(Highlight(name, snippet, inside))
+    if spans.author:
+        out.append(Highlight("author", author_text(record), spans.author))
+    return out
 
 
 def spans_in(text: str, name: str, matcher: TermMatcher, analyzer) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
+from paperreader.search.highlight import author_text
 from paperreader.store import PaperRecord
 from paperreader.tui.results import Row, Spans
 
@@ -86,7 +87,7 @@ def reader_title(row: Row, match: Style) -> Text:
 
 
 def reader_authors(row: Row, match: Style) -> Text:
-    return highlighted(", ".join(row.record.authors), row.author_spans, match)
+    return highlighted(author_text(row.record), row.author_spans, match)
 
 
 def reader_abstract(row: Row, match: Style) -> Text:
