@@ -266,9 +266,9 @@ def test_the_check_finds_a_private_name_put_back_into_fast_py(line):
     path = PACKAGE / "search" / "fast.py"
     source = path.read_text(encoding="utf-8")
     assert whoosh_private_uses(source, "fast.py") == []
-    anchor = "    def run(self, q, limit: int) -> Evaluation:\n"
-    assert anchor in source
-    injected = source.replace(anchor, anchor + "        from whoosh.codec import whoosh3\n" + line + "\n", 1)
+    injected = (source + "\n\nclass Injected:\n    def run(self, sub, reader, leaf, field, btext, offset):\n"
+                "        from whoosh.codec import whoosh3\n" + line + "\n")
+    ast.parse(injected)
     assert whoosh_private_uses(injected, "fast.py"), line
 
 

@@ -189,11 +189,12 @@ def _catch_up_index(ws, changed: int, args) -> None:
     if changed < BIG or args.no_index:
         return
     from paperreader.cli.context import progress_printer
+    from paperreader.search.index import needs_rebuild
 
     print(f"paperreader: indexing {changed:,} new or changed papers", file=sys.stderr)
     stamp = ws.index.read_stamp() or {}
-    if stamp and changed > max(20000, stamp.get("docs", 0) // 5):
-        # what SearchIndex.catch_up would do anyway (its rule), but with the progress bar it lacks
+    if stamp and needs_rebuild(changed, stamp.get("docs", 0)):
+        # what SearchIndex.catch_up would do anyway, but with the progress bar it lacks
         ws.index.rebuild(progress_printer())
         return
     notice = ws.ensure_index(progress_printer())

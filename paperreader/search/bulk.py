@@ -27,7 +27,8 @@ from contextlib import contextmanager
 
 from paperreader.search.codec import PRCodec, record
 from paperreader.search.postings import POSITION_BITS, POSITION_MASK, encode_chunk, position_key
-from paperreader.search.schema import build_schema, fast_analysis
+from paperreader.search.fast_analysis import fast_analysis
+from paperreader.search.schema import build_schema
 from paperreader.search.whoosh.internals import commit_segment, whole_match_finder
 
 BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)

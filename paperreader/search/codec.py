@@ -30,6 +30,7 @@ with warnings.catch_warnings():
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from paperreader.search.postings import Postings, decode, encode_chunk, get_varint, position_key, put_varint
+from paperreader.search.validate import IndexDamaged
 from paperreader.search.whoosh.internals import (FieldCursor, FieldWriter, TermsReader, set_inline_bytes,
                                                  set_term_stats)
 
@@ -211,8 +212,6 @@ class PRFieldWriter(FieldWriter):
 def checked_decode(info: PRTermInfo, postfile, name: str) -> Postings:
     """A term's posting list, checked against its record (count, first and last document): bytes
     overwritten by others raise IndexDamaged naming the file, not whatever decoding hit."""
-    from paperreader.search.validate import IndexDamaged
-
     try:
         postings = decode(info.blob(postfile))
         ids = postings.ids

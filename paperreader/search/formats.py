@@ -9,7 +9,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
     from whoosh.formats import Positions
 
-from paperreader.search.schema import fast_analysis
+from paperreader.search.fast_analysis import fast_analysis
 
 
 class CompactPositions(Positions):

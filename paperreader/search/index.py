@@ -18,34 +18,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 from paperreader import __version__
+from paperreader.search import validate
 from paperreader.search.schema import INDEX_SCHEMA_VERSION, build_schema, document_for
-from paperreader.search.suggest import Vocabulary
+from paperreader.search.suggest import VOCAB, Vocabulary
+from paperreader.search.validate import IndexBusy
+from paperreader.search.whoosh import whoosh_index as _whoosh_index
 from paperreader.store.change_log import ChangeLogPruned
 
 STAMP = "paperreader-index.json"
-VOCAB = "vocabulary.json"
 Progress = Callable[[int, int], None]  # (done, total)
 RESUME = "paperreader-build.json"  # a build's checkpoint, in its side directory
 REBUILD_CHUNK = 100_000  # papers per committed chunk of a rebuild: what an interrupted build keeps
 BULK_PROCS_FROM = 5000  # papers; below this, starting worker processes costs more than it saves
+REBUILD_FROM = 20_000  # changed papers: catching up more than this (or a fifth of the index) rebuilds
 
 
-class IndexBusy(Exception):
-    """Another process holds the index's write lock for longer than we wait."""
-
-
-def _whoosh_index():
-    """Whoosh's index module, with paperreader's patch of Whoosh installed (every index this
-    process opens or creates comes through here)."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)
-        from whoosh import index
-
-        from paperreader.search.whoosh.internals import install_patches
-    install_patches()
-    return index
+def needs_rebuild(changed: int, indexed: int) -> bool:
+    """Whether `changed` papers are better indexed by rebuilding an index of `indexed` papers than
+    by catching it up (a catch-up costs per paper what a rebuild costs per paper several times
+    over). The one rule: `SearchIndex.catch_up` and the CLI's import (which rebuilds with a
+    progress bar) both ask it."""
+    return changed > max(REBUILD_FROM, indexed // 5)
 
 
 class SearchIndex:
@@ -84,8 +77,6 @@ class SearchIndex:
         if stamp.get("schema") != INDEX_SCHEMA_VERSION:
             newer = isinstance(stamp.get("schema"), int) and stamp["schema"] > INDEX_SCHEMA_VERSION
             return f"the search index was built by {'a newer' if newer else 'an older'} paperreader"
-        from paperreader.search import validate
-
         reason = validate.stamp_problem(stamp, self.library)
         if reason:
             return reason
@@ -187,10 +178,8 @@ class SearchIndex:
             self._close()
 
     def _write_stamp(self, directory: Path, seq: int, build: str, docs: int) -> None:
-        from paperreader.search.validate import library_id
-
         self._stamp = {"schema": INDEX_SCHEMA_VERSION, "paperreader": __version__, "build": build, "seq": seq, "docs": docs}
-        owner = library_id(self.library) if self.library is not None else None
+        owner = validate.library_id(self.library) if self.library is not None else None
         if owner is not None:
             self._stamp["library"] = owner
         tmp = directory / f"{STAMP}.{os.getpid()}-{threading.get_ident()}.tmp"  # one per writer
@@ -366,7 +355,7 @@ class SearchIndex:
                     self._drop_searcher()
                     return self._catch_up()
                 return self.rebuild()  # behind changes that are gone (an old copy of the index)
-            if len(ids) > max(20000, self._stamp.get("docs", 0) // 5):
+            if needs_rebuild(len(ids), self._stamp.get("docs", 0)):
                 self.rebuild()
                 return len(ids)
             from whoosh.index import LockError

@@ -14,6 +14,8 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+VOCAB = "vocabulary.json"  # the words "did you mean" knows, with their counts, beside the index
+
 _WORD = re.compile(r"[^\W\d_]{3,}")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LONGEST_WORD = 40  # letters: longer words get no correction

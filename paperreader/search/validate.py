@@ -26,6 +26,10 @@ SAMPLE_SCAN = 2000  # terms looked at, at most, to find them (small lists live i
 MAX_REPORTED = 5  # damaged things named per file by `check`
 
 
+class IndexBusy(Exception):
+    """Another process holds the index's write lock for longer than we wait."""
+
+
 class IndexDamaged(Exception):
     """The index could not be read while searching; it is marked for a rebuild."""
 
@@ -171,7 +175,6 @@ def damage_from(index, exc: Exception) -> Exception | None:
     """The IndexDamaged to raise for an exception a search hit, with the index marked for a
     rebuild; None if `exc` is not about the index's files (or this index was rebuilt for damage
     already: then it is a fault of ours, not of the files, and rebuilding again would not help)."""
-    from paperreader.search.index import IndexBusy
     from paperreader.store import StoreError
 
     if isinstance(exc, (IndexBusy, StoreError, MemoryError, RecursionError)):
@@ -184,11 +187,12 @@ def damage_from(index, exc: Exception) -> Exception | None:
 def read_everything(index_dir: Path) -> list[str]:
     """Read every posting list of every term of every segment, every stored document and every
     length; the problems found, each naming its file (empty: all of it reads)."""
-    from paperreader.search.index import VOCAB, _whoosh_index
+    from paperreader.search.suggest import VOCAB
+    from paperreader.search.whoosh import whoosh_index
 
     problems: list[str] = []
     try:
-        ix = _whoosh_index().open_dir(str(index_dir))
+        ix = whoosh_index().open_dir(str(index_dir))
     except Exception:
         return [f"{index_dir}: the table of contents cannot be read"]
     try:
