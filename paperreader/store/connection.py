@@ -61,6 +61,9 @@ class StoreConnection:
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """Several reads that see one moment of the store (a read transaction: takes no write lock)."""
         with self.reading() as conn:
+            if conn.in_transaction:  # inside a write of this thread's: that is one moment already
+                yield conn
+                return
             conn.execute("BEGIN")
             try:
                 yield conn
