@@ -25,10 +25,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "paperreader"
 FENCE = PACKAGE / "search" / "whoosh" / "internals.py"
 WHOOSH_SOURCE = Path(whoosh.__file__).parent
 
-# Objects of paperreader's own whose `_names` Whoosh happens to use too (`_lock`, `_expand`...),
-# by the receiver's source text: anything else reaching a Whoosh private name is reported.
+# Objects of paperreader's own whose `_names` Whoosh happens to use too (`_deleted`, `_expand`...),
+# by the receiver's source text (partial.py, completion.py, engine.py call FastSearch's own
+# methods): anything else reaching a Whoosh private name is reported.
 OWN_RECEIVERS = {
-    "library": "paperreader's store.Library",
     "fs": "paperreader's FastSearch",
     "fast": "paperreader's FastSearch",
     "self.index.fast_search()": "paperreader's FastSearch",
