@@ -19,6 +19,7 @@ from whoosh.codec import whoosh3
 
 from paperreader.search.codec import PRCodec
 from paperreader.search.fast import FastSearch
+from paperreader.search.validate import IndexDamaged
 from paperreader.search.whoosh import internals
 
 PACKAGE = Path(__file__).resolve().parents[1] / "paperreader"
@@ -336,6 +337,11 @@ def test_unknown_lengths_raise_instead_of_scoring_every_document_as_empty(worksp
         parsed = workspace.engine.parse("mamba")
         with pytest.raises(internals.LengthsUnreadable, match="abstract lengths cannot be read"):
             FastSearch(searcher).run(parsed.whoosh, limit=10)
+    assert workspace.index.problem() == f"the search index is damaged ({name} is missing)"
+    with pytest.raises(IndexDamaged):  # a search reports it (and marks the index for a rebuild)
+        workspace.engine.search("mamba")
+    workspace.ensure_index()
+    assert workspace.index.problem() is None and workspace.engine.search("mamba").hits
 
 
 def test_whole_match_finder_is_the_tokenizers_matches():

@@ -110,9 +110,11 @@ def _files(sub) -> dict[str, str]:
 
 def _segment_files_problem(sub) -> str | None:
     storage = sub.storage()
-    for name in _files(sub):
-        if name.endswith("_len.col") and not storage.file_exists(name):
-            continue  # a field no document has yet: no lengths column
+    for name, what in _files(sub).items():
+        if what.endswith(" lengths") and not storage.file_exists(name):
+            if not sub.field_length(what[: -len(" lengths")]):
+                continue  # a field no document of this segment has: no lengths column
+            return f"{name} is missing"  # searching would have to score every document as empty
         try:
             with storage.open_file(name) as fh:
                 fh.read(1)
