@@ -78,7 +78,7 @@ class BareTarget:
 
 class PaperreaderTarget:
     """paperreader's TUI, read through its main screen: `result` (the ResultSet on screen, with its
-    `query`), `_pending` (None once the newest search is answered), `index_ready`, `search_box`."""
+    `query`), `pending` (None once the newest search is answered), `index_ready`, `search_box`."""
 
     name = "paperreader"
 
@@ -88,9 +88,7 @@ class PaperreaderTarget:
             from paperreader.tui.screens.main import MainScreen
         except ImportError as exc:
             raise NotAvailable(f"the TUI cannot be imported ({exc})") from None
-        state = vars(MainScreen())
-        missing = [a for a in ("result", "index_ready") if a not in state]
-        missing += [a for a in ("search_box", "_pending") if not hasattr(MainScreen, a)]
+        missing = [a for a in ("result", "index_ready", "search_box", "pending") if not hasattr(MainScreen, a)]
         if missing:
             raise NotAvailable(f"the TUI's MainScreen has no {', '.join(missing)} (bench/tui.py reads them)")
 
@@ -115,7 +113,7 @@ class PaperreaderTarget:
         main = self._main(app)
         if main is None or main.result is None:
             return False
-        return text is None or (main.result.query == text and main._pending is None)
+        return text is None or (main.result.query == text and main.pending is None)
 
 
 TARGETS = {"bare": BareTarget, "paperreader": PaperreaderTarget}

@@ -66,7 +66,7 @@ def test_the_opener_refuses_anything_but_http(monkeypatch):
     """The second guard: even a link that got into the store some other way is never handed on."""
     import webbrowser
 
-    from paperreader.tui import browser
+    from paperreader.tui import web_browser as browser
 
     opened: list[str] = []
 

@@ -13,7 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from paperreader.tui.browser import Opener, open_in_browser
+from paperreader.tui.web_browser import Opener, open_in_browser
 from paperreader.tui.clipboard import SystemCopy, pyperclip_copy
 from paperreader.tui.early_keys import EarlyKeys
 from paperreader.tui.providers import ActionsProvider, PapersProvider

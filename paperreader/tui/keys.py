@@ -1,6 +1,8 @@
 """The catalogue of bindings: grouped for the help screen, and as commands for the palette.
 
 One place that knows every binding class, so help, palette and the keymap check never disagree.
+It imports every screen: the app and the palette import it when first needed (help, a keymap to
+check, the palette opened), not before the first paint. Nothing it imports imports it.
 """
 
 from __future__ import annotations
@@ -9,28 +11,28 @@ from functools import partial
 
 from textual.binding import Binding
 
+from paperreader.tui.actions.papers import PAPER_BINDINGS, UNDO_BINDINGS
+from paperreader.tui.marks import MARK_BINDINGS
+from paperreader.tui.reading import READING_BINDINGS
+from paperreader.tui.result_set import Filter
+from paperreader.tui.screens.confirm import ConfirmScreen
+from paperreader.tui.screens.digest import DigestPanel
+from paperreader.tui.screens.help import HelpScreen, key_names
+from paperreader.tui.screens.main import MainScreen
+from paperreader.tui.screens.note_dialogs import DraftFound, NoteConflictScreen, QuitWithNote
+from paperreader.tui.screens.note_editor import NoteEditor
+from paperreader.tui.screens.pick import CopyMenu, LinksMenu, NamePrompt, Picker, SavedSearches
+from paperreader.tui.screens.sort_menu import SortMenu
+from paperreader.tui.screens.tag_browser import TagBrowser
+from paperreader.tui.screens.tags import TagEditor
+from paperreader.tui.screens.what_changed import WhatChanged
+from paperreader.tui.sorting import SORT_BINDINGS
+from paperreader.tui.widgets.reader import ReaderPane
+from paperreader.tui.widgets.results_list import ResultsList
+from paperreader.tui.widgets.search_box import SearchBox
+
 
 def binding_groups(app) -> list[tuple[str, list[Binding]]]:
-    from paperreader.tui.screens.confirm import ConfirmScreen
-    from paperreader.tui.screens.help import HelpScreen
-    from paperreader.tui.screens.main import MainScreen
-    from paperreader.tui.screens.note_dialogs import DraftFound, NoteConflictScreen, QuitWithNote
-    from paperreader.tui.screens.note_editor import NoteEditor
-    from paperreader.tui.screens.paper_actions import PAPER_BINDINGS
-    from paperreader.tui.screens.pick import CopyMenu, LinksMenu, NamePrompt, Picker, SavedSearches
-    from paperreader.tui.screens.tags import TagEditor
-    from paperreader.tui.screens.tag_browser import TagBrowser
-    from paperreader.tui.screens.sort_menu import SortMenu
-    from paperreader.tui.batch_actions import UNDO_BINDINGS
-    from paperreader.tui.marks import MARK_BINDINGS
-    from paperreader.tui.reading import READING_BINDINGS
-    from paperreader.tui.sorting import SORT_BINDINGS
-    from paperreader.tui.screens.digest import DigestPanel
-    from paperreader.tui.screens.what_changed import WhatChanged
-    from paperreader.tui.widgets.reader import ReaderPane
-    from paperreader.tui.widgets.results_list import ResultsList
-    from paperreader.tui.widgets.search_box import SearchBox
-
     paper_ids = {b.id for b in (*PAPER_BINDINGS, *MARK_BINDINGS, *UNDO_BINDINGS, *READING_BINDINGS, *SORT_BINDINGS)}
     return [
         ("Anywhere", [b for b in type(app).BINDINGS if isinstance(b, Binding)]),
@@ -60,11 +62,6 @@ def all_binding_ids(app) -> set[str]:
 
 def palette_entries(screen):
     """(name, help, callback) for the command palette: every action on the main screen, and more."""
-    from paperreader.tui.results import Filter
-    from paperreader.tui.screens.main import MainScreen
-
-    from paperreader.tui.screens.help import key_names
-
     app = screen.app
     skip = {"app.command_palette", "main.back"}
     keys = lambda binding: key_names(app, binding, app.settings.keymap)  # noqa: E731 ("#", not "number_sign")

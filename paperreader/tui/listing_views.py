@@ -16,8 +16,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from paperreader.tui import messages as msg
-from paperreader.tui.results import PAGE, ResultSet
+import paperreader.tui.messages as msg
+from paperreader.tui.result_set import ResultSet
+from paperreader.tui.results import PAGE
 
 LISTING_BINDINGS = [
     Binding("w", "what_changed", "What changed", show=False, id="listings.what_changed"),
@@ -63,18 +64,10 @@ class ChangesReady(Message):
 
 
 class ListingViews:
-    """Needs: `fetcher`, `results`, `status`, `search_box`, `filter`, `result`, `_generation`,
-    `open_paper()`, Startup's `_start_background()`, and Screen's app/notify/post_message."""
+    """Needs: `fetcher`, `results`, `new_ids`, `search_box`, `filter`, `result`, `_generation`,
+    `open_paper()`, `launch`, and Screen's app/notify/post_message."""
 
-    new_ids: frozenset = frozenset()
-
-    # -- the visit, at launch ---------------------------------------------------------------------------
-    def _start_background(self) -> None:
-        first = not self._background_started
-        super()._start_background()
-        if first and self._background_started and self.app.workspace is not None:
-            self._start_visit(self.app.workspace)
-
+    # -- the visit, at launch (the screen starts it after the first paint) ---------------------------------
     @work(thread=True, exit_on_error=False, exclusive=True, group="visit")
     def _start_visit(self, workspace) -> None:
         from paperreader.store import StoreError, listings
@@ -92,7 +85,7 @@ class ListingViews:
     def on_library_changed(self, message: msg.LibraryChanged) -> None:
         """Another process imported or fetched: its papers are new too (Textual also runs the
         ChangeWatcher's handler, which searches again)."""
-        if self.app.workspace is not None and self._background_started:
+        if self.app.workspace is not None and self.launch.background_started:
             self._refresh_new(self.app.workspace)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="new-ids")
@@ -105,9 +98,7 @@ class ListingViews:
             return
 
     def on_new_papers_known(self, message: NewPapersKnown) -> None:
-        self.new_ids = message.ids
-        self.results.new_ids = message.ids
-        self.results.marks_changed()  # redraw: new rows get their marker
+        self.new_ids = message.ids  # the list is bound to it: new rows get their marker
 
     # -- the digest ---------------------------------------------------------------------------------------
     def action_digest(self) -> None:
@@ -200,5 +191,4 @@ class ListingViews:
         item = by_date[target]
         rows = ListingRows(item, listings.ranked(library, item.id), target, len(by_date))
         result = ResultSet("", self.filter, rows.total, mode="browse", listing=rows)
-        result.rows = self.fetcher.page(result, 0, PAGE)
-        self.post_message(msg.SearchFinished(generation, result))
+        self.post_message(msg.SearchFinished(generation, result.with_rows(self.fetcher.page(result, 0, PAGE))))

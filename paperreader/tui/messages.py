@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from paperreader.store import PaperRecord
-from paperreader.tui.results import ResultSet, Row
+from paperreader.tui.result_set import ResultSet
+from paperreader.tui.results import Row
 
 
 # -- the workspace and its index ---------------------------------------------------------------
@@ -40,6 +41,10 @@ class BackupDone(Message):
     notice: str | None = None
 
 
+class IndexDamagedFound(Message):
+    """A search could not read the index: rebuild it (the index has marked itself)."""
+
+
 @dataclass
 class LibraryChanged(Message):
     """Another process committed to the store: what we show may be stale."""
@@ -48,6 +53,8 @@ class LibraryChanged(Message):
 # -- searching -------------------------------------------------------------------------------------
 @dataclass
 class SearchFinished(Message):
+    """A search's answer: a new result set (the screen's state becomes it)."""
+
     generation: int
     result: ResultSet
     keep_id: str | None = None  # after a refresh, put the cursor back on this paper
@@ -64,6 +71,8 @@ class SearchFailed(Message):
 
 @dataclass
 class PageLoaded(Message):
+    """More rows of the shown search: the screen makes a new result set with them."""
+
     generation: int
     rows: dict[int, Row]
 
@@ -101,6 +110,43 @@ class PaperUpdated(Message):
 
     record: PaperRecord
     what: str = ""
+
+
+@dataclass
+class PapersUpdated(Message):
+    """Several papers changed in the store (by us); `what` says how, for the notification."""
+
+    records: list[PaperRecord]
+    what: str = ""
+
+
+@dataclass
+class PapersDeleted(Message):
+    """Papers went to the trash (by us); `what` says which, for the notification."""
+
+    ids: list[str]
+    what: str
+
+
+@dataclass
+class TagRenamed(Message):
+    """A tag was renamed or merged (`done`: store.tag_rename's answer)."""
+
+    done: object
+
+
+@dataclass
+class QueryWanted(Message):
+    """Show the results of this query (the tag browser's "show")."""
+
+    query: str
+
+
+@dataclass
+class Undone(Message):
+    """An undo step ran: what is shown is read again from the store."""
+
+    description: str
 
 
 @dataclass

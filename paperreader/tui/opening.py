@@ -48,7 +48,8 @@ class Opening:
         except Exception as exc:  # OSError, a corpus that would not import: one line, then exit
             self.error = f"{self.paths.data_dir}: cannot open the library: {exc}"
         else:
-            from paperreader.tui.results import Fetcher, Filter
+            from paperreader.tui.result_set import Filter
+            from paperreader.tui.results import Fetcher
 
             self.workspace, self.fetcher = workspace, Fetcher(workspace)
             try:

@@ -14,7 +14,8 @@ from textual.message import Message
 
 from paperreader.store import PaperRecord
 from paperreader.tui.messages import ActionFailed
-from paperreader.tui.results import PAGE, ResultSet, Row
+from paperreader.tui.result_set import ResultSet
+from paperreader.tui.results import PAGE, Row
 
 READING_BINDINGS = [
     Binding("N", "next_unread", "Next unread", id="read.next_unread"),
@@ -40,7 +41,7 @@ class UnreadCounted(Message):
 
 
 class Reading:
-    """Needs: `result`, `results`, `reader`, `fetcher`, `app.settings`, `open_row()`, `open_paper()`,
+    """Needs: `result`, `unread`, `papers`, `results`, `reader`, `fetcher`, `app.settings`, `open_row()`, `open_paper()`,
     and Screen's notify/app/post_message/set_timer."""
 
     _read_timer = None
@@ -85,12 +86,12 @@ class Reading:
         self.post_message(UnreadFound(result, step, rows, direction))
 
     def on_unread_found(self, message: UnreadFound) -> None:
-        if message.result is not self.result:
+        if not message.result.same_search(self.result):
             return  # the view changed meanwhile
         if message.index is None:
             self._no_unread(message.direction)
             return
-        self.results.add_rows(message.rows)
+        self.result = self.result.with_rows(message.rows)
         row = self.result.rows.get(message.index)
         if row is not None:
             self._open_unread(message.index, row)
@@ -109,30 +110,17 @@ class Reading:
             self._read_timer.stop()
             self._read_timer = None
         after = self.app.settings.mark_read_after
-        if record.read or after is None or self.fetcher is None:
+        if record.read or after is None or self.papers is None:
             return
         if after <= 0:
-            self._mark_read(record.id)
+            self.papers.mark_read(record.id)
         else:
             self._read_timer = self.set_timer(after, lambda: self._read_long_enough(record.id))
 
     def _read_long_enough(self, paper_id: str) -> None:
         self._read_timer = None
-        if self.reader.row is not None and self.reader.row.id == paper_id:
-            self._mark_read(paper_id)
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def _mark_read(self, paper_id: str) -> None:
-        from paperreader.store.batch import set_flag
-        from paperreader.tui.batch_actions import PapersUpdated
-
-        library = self.fetcher.ws.library
-        try:
-            if set_flag(library, "read", [paper_id], True):
-                records = library.get_many([paper_id])
-                self.post_message(PapersUpdated(list(records.values())))
-        except Exception:  # a paper gone meanwhile: nothing to mark
-            return
+        if self.reader.row is not None and self.reader.row.id == paper_id and self.papers is not None:
+            self.papers.mark_read(paper_id)
 
     # -- the unread count ------------------------------------------------------------------------------
     def refresh_unread(self) -> None:
@@ -155,8 +143,8 @@ class Reading:
         self.post_message(UnreadCounted(result, count))
 
     def on_unread_counted(self, message: UnreadCounted) -> None:
-        if message.result is self.result:
-            self.status.set_unread(message.count)
+        if message.result.same_search(self.result):
+            self.unread = message.count
 
     # -- recently read -----------------------------------------------------------------------------------
     def action_recently_read(self) -> None:

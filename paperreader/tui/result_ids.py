@@ -1,4 +1,5 @@
-"""The library browsed (the empty query), read a page at a time so launch never reads 100k ids.
+"""The ids behind a result list, paged: the library browsed (the empty query), read a page at a
+time so launch never reads 100k ids, and ids already known in order (`IdList`).
 
 For All and Unread (the big lists) the order is `store.listing.ordered_ids`' (by default the
 latest ranked listing's order, then older listings' papers, then the rest by title) and the first
@@ -9,7 +10,8 @@ Blocking: call from worker threads.
 from __future__ import annotations
 
 from paperreader.store import listing
-from paperreader.tui.results import Filter
+from paperreader.store.listings import new_ids
+from paperreader.tui.result_set import Filter
 
 
 class BrowseList:
@@ -25,8 +27,6 @@ class BrowseList:
             self._known = listing.ordered_ids(library, order, unread=self._unread, limit=first)
             self._complete = len(self._known) >= self.total
         elif filter is Filter.NEW:  # since the previous visit, in the order asked
-            from paperreader.store.listings import new_ids
-
             self._known = listing.arrange(library, new_ids(library), order)
             self.total = len(self._known)
             self._complete = True
@@ -41,3 +41,14 @@ class BrowseList:
             self._known = listing.ordered_ids(self.library, self.order, unread=self._unread)
             self._complete = True
         return self._known[offset : offset + count]
+
+
+class IdList:
+    """Ids read whole and already in order (a sorted search, a small filter), paged like BrowseList."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self._ids = ids
+        self.total = len(ids)
+
+    def ids(self, offset: int, count: int) -> list[str]:
+        return self._ids[offset : offset + count]

@@ -4,168 +4,82 @@ Everything here blocks (store, index, search) and runs in worker threads. The en
 a list of 100k hits is paged: the first page comes from `SearchEngine.search` (total, suggestion,
 errors), later pages re-run the same parsed query with a larger limit and read ids only for the
 slice asked for, so jumping to the end of 100k hits costs one search, not 100k records.
-An empty query browses the store directly (starred first, then by title; see `browse`), which needs
+An empty query browses the store directly (starred first, then by title; see `result_ids`), which needs
 no index: the first screen shows before Whoosh is even imported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from functools import cached_property
-from enum import Enum
+from dataclasses import dataclass, replace
 
-from paperreader.search.highlight import NO_SPANS, Highlighter, PaperSpans, fragment
+from paperreader.search.highlight import TermMatcher, fragment, spans_in
 from paperreader.store import PaperRecord
+from paperreader.store.ordering import sort_ids
+from paperreader.tui.result_ids import BrowseList, IdList
+from paperreader.tui.result_set import SORTS, Filter, ResultSet
 
 Spans = tuple[tuple[int, int], ...]
 PAGE = 100
 SNIPPET_WIDTH = 120
-EAGER = 20  # rows of a first page highlighted before it is shown (a 40-line terminal shows 17)
-
-
-class Filter(Enum):
-    """What `f` cycles through, as the engine's filter query and the store's list flags."""
-
-    ALL = ("All", "")
-    STARRED = ("Starred", "is:starred")
-    ANNOTATED = ("Annotated", "is:annotated")
-    UNREAD = ("Unread", "is:unread")
-    NEW = ("New", "is:new")  # arrived since the previous visit (store.listings)
-
-    @property
-    def label(self) -> str:
-        return self.value[0]
-
-    @property
-    def query(self) -> str:
-        return self.value[1]
-
-    def next(self) -> "Filter":
-        members = list(Filter)
-        return members[(members.index(self) + 1) % len(members)]
-
-    def list_flags(self) -> dict[str, bool]:
-        return {"starred": self is Filter.STARRED, "annotated": self is Filter.ANNOTATED, "unread": self is Filter.UNREAD}
 
 
 @dataclass(frozen=True)
 class Row:
-    """One paper as the list and the reader show it, with where the query matched.
-
-    The spans come from search/highlight.py (the one highlight path), worked out when first
-    asked for: the search's worker does it for the rows a screen shows (EAGER), so the first
-    frame waits for those alone, not for a whole page of 100."""
+    """One paper as the list and the reader show it, with where the query matched."""
 
     record: PaperRecord
-    highlighter: Highlighter | None = field(default=None, compare=False, repr=False)
+    title_spans: Spans = ()
+    snippet: str = ""
+    snippet_spans: Spans = ()
+    snippet_field: str = "abstract"
+    abstract_spans: Spans = ()
+    author_spans: Spans = ()
+    note_spans: Spans = ()
 
     @property
     def id(self) -> str:
         return self.record.id
 
-    @cached_property
-    def spans(self) -> PaperSpans:
-        return self.highlighter.spans(self.record) if self.highlighter is not None else NO_SPANS
-
-    @cached_property
-    def _snippet(self) -> tuple[str, Spans, str]:
-        """The list's second line: the best window of the abstract, or of the note if only it matched."""
-        spans, record = self.spans, self.record
-        if spans.note and not spans.abstract:
-            snippet, inside = fragment(record.note.replace("\n", " "), list(spans.note), SNIPPET_WIDTH)
-            return snippet, tuple(inside), "note"
-        snippet, inside = fragment(record.abstract, list(spans.abstract), SNIPPET_WIDTH)
-        return snippet, tuple(inside), "abstract"
-
-    @property
-    def snippet(self) -> str:
-        return self._snippet[0]
-
-    @property
-    def snippet_spans(self) -> Spans:
-        return self._snippet[1]
-
-    @property
-    def snippet_field(self) -> str:
-        return self._snippet[2]
-
-    @property
-    def title_spans(self) -> Spans:
-        return self.spans.title
-
-    @property
-    def abstract_spans(self) -> Spans:
-        return self.spans.abstract
-
-    @property
-    def author_spans(self) -> Spans:
-        return self.spans.author
-
-    @property
-    def note_spans(self) -> Spans:
-        return self.spans.note
-
     def with_record(self, record: PaperRecord) -> "Row":
-        return replace(self, record=record)  # its spans are the new text's, when asked for
-
-    def ready(self) -> "Row":
-        """This row with its spans and snippet worked out (in the caller's thread)."""
-        self._snippet  # noqa: B018
-        return self
-
-
-@dataclass
-class ResultSet:
-    """What one search answered: the total, the rows fetched so far and how to fetch more."""
-
-    query: str
-    filter: Filter
-    total: int
-    rows: dict[int, Row] = field(default_factory=dict)
-    total_exact: bool = True  # False: a prefix/fuzzy word stood for more terms than are searched
-    suggestion: str | None = None
-    seconds: float = 0.0
-    mode: str = "search"  # "browse" (empty query), "search", "similar"
-    similar_to: PaperRecord | None = None
-    parsed: object | None = None  # the engine's ParsedQuery, to fetch more of the same
-    listing: object | None = None  # the ids in order when known (browse, a sorted search): .total, .ids()
-    sort: str = "relevance"  # the order shown: one of SORTS
-    all_words: int | None = None  # a question: how many papers have every word (the rest are closest matches)
-    notice: str | None = None  # the engine's one line: an id's lookup, a field no paper has
-
-
-SORTS = {
-    "listing": "Listing rank",
-    "added": "Newest added",
-    "published": "Published date",
-    "title": "Title",
-    "starred": "Starred time",
-    "relevance": "Relevance",
-}
-
-
-class IdList:
-    """Ids read whole and already in order (a sorted search, a small filter), paged like BrowseList."""
-
-    def __init__(self, ids: list[str]) -> None:
-        self._ids = ids
-        self.total = len(ids)
-
-    def ids(self, offset: int, count: int) -> list[str]:
-        return self._ids[offset : offset + count]
+        return replace(self, record=record)
 
 
 class RowMaker:
-    """Turns records into rows, with the spans search/highlight.py finds when there is a query
-    (the parsed query is passed through: nothing here reads it)."""
+    """Turns records into rows, with highlights when there is a query."""
 
     def __init__(self, parsed=None) -> None:
-        self.highlighter = Highlighter.of(parsed)
+        self.matcher = TermMatcher.from_query(parsed.whoosh) if parsed is not None else None
+        self._text = self._names = None
+        if self.matcher:  # the analyzers are Whoosh's: imported with the first query, not at launch
+            from paperreader.search.schema import name_analyzer, text_analyzer
 
-    def row(self, record: PaperRecord, ready: bool = True) -> Row:
-        """A row; `ready=False`: its spans are worked out when it is first drawn."""
-        row = Row(record, self.highlighter)
-        return row.ready() if ready else row
+            self._text, self._names = text_analyzer(), name_analyzer()
+
+    def spans(self, text: str, name: str) -> Spans:
+        if self.matcher is None or not text:
+            return ()
+        analyzer = self._names if name == "author" else self._text
+        return tuple(spans_in(text, name, self.matcher, analyzer))
+
+    def row(self, record: PaperRecord) -> Row:
+        abstract_spans = self.spans(record.abstract, "abstract")
+        note_spans = self.spans(record.note, "note")
+        if note_spans and not abstract_spans:
+            snippet, inside = fragment(record.note.replace("\n", " "), list(note_spans), SNIPPET_WIDTH)
+            where = "note"
+        else:
+            snippet, inside = fragment(record.abstract, list(abstract_spans), SNIPPET_WIDTH)
+            where = "abstract"
+        return Row(
+            record=record,
+            title_spans=self.spans(record.title, "title"),
+            snippet=snippet,
+            snippet_spans=tuple(inside),
+            snippet_field=where,
+            abstract_spans=abstract_spans,
+            author_spans=self.spans(", ".join(record.authors), "author"),
+            note_spans=note_spans,
+        )
 
 
 class Fetcher:
@@ -180,13 +94,9 @@ class Fetcher:
 
         `sort`: one of SORTS (None: listing order when browsing, relevance for a query)."""
         if not query.strip():
-            from paperreader.tui.browse import BrowseList
-
             order = sort if sort in SORTS and sort != "relevance" else "listing"
             listing = BrowseList(self.ws.library, filter, first=count, order=order)
             if filter not in (Filter.ALL, Filter.UNREAD):  # small lists, read whole: put in the order asked
-                from paperreader.store.ordering import sort_ids
-
                 listing = IdList(sort_ids(self.ws.library, listing.ids(0, listing.total), order))
             result = ResultSet(query, filter, listing.total, mode="browse", listing=listing, sort=order)
         else:
@@ -196,17 +106,13 @@ class Fetcher:
                 total_exact=getattr(found, "total_exact", True), all_words=found.all_words, notice=found.notice,
             )
             if sort in SORTS and sort != "relevance" and found.total:
-                from paperreader.store.ordering import sort_ids
-
-                result.listing = IdList(sort_ids(self.ws.library, self.ws.engine.ranked_ids(found.parsed, found.total), sort))
-                result.sort, result.total = sort, result.listing.total
+                listing = IdList(sort_ids(self.ws.library, self.ws.engine.ranked_ids(found.parsed, found.total), sort))
+                result = replace(result, listing=listing, sort=sort, total=listing.total)
             else:
                 maker = RowMaker(found.parsed)
-                result.rows = {i: maker.row(hit.record, ready=i < EAGER) for i, hit in enumerate(found.hits)}
-                result.total = max(result.total, len(result.rows))
-                return result
-        result.rows = self.page(result, 0, count)
-        return result
+                rows = {i: maker.row(hit.record) for i, hit in enumerate(found.hits)}
+                return replace(result, rows=rows, total=max(result.total, len(rows)))
+        return result.with_rows(self.page(result, 0, count))
 
     def page(self, result: ResultSet, offset: int, count: int = PAGE) -> dict[int, Row]:
         """Rows offset..offset+count of a result set."""
@@ -246,19 +152,19 @@ class Fetcher:
             return self._ranked_ids(result.parsed, 0, max(count, 1))
         return [result.rows[i].id for i in sorted(result.rows)][:count]
 
-    def find(self, result: ResultSet, paper_id: str, limit: int = 20_000) -> int | None:
-        """The row of a paper in a result set (among its first `limit`), its page loaded into
-        `result.rows`; None if it is not there. For keeping the cursor on its paper."""
-        for index, row in result.rows.items():
-            if row.id == paper_id:
-                return index
+    def find(self, result: ResultSet, paper_id: str, limit: int = 20_000) -> tuple[ResultSet, int | None]:
+        """The row of a paper in a result set (among its first `limit`), and the set with that
+        row's page loaded (a new set: sets are immutable); None if it is not there. For keeping
+        the cursor on its paper."""
+        index = result.index_of(paper_id)
+        if index is not None:
+            return result, index
         try:
             index = self.all_ids(result, limit).index(paper_id)
         except ValueError:
-            return None
-        offset = index - index % PAGE
-        result.rows.update(self.page(result, offset))
-        return index if index in result.rows else None
+            return result, None
+        result = result.with_rows(self.page(result, index - index % PAGE))
+        return result, (index if index in result.rows else None)
 
     def unread_count(self, result: ResultSet) -> int:
         """How many papers of a result set are unread (the status line's count)."""

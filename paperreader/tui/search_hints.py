@@ -2,14 +2,14 @@
 
 A mixin of the main screen: once the index is ready, a worker asks the engine (which reads the
 index) and the box's placeholder is set from the answer. Textual calls this `on_index_ready`
-as well as the one of the startup mixin (handlers of every class in the MRO run).
+as well as the screen's own (handlers of every class in the MRO run).
 """
 
 from __future__ import annotations
 
 from textual import work
 
-from paperreader.tui import messages as msg
+import paperreader.tui.messages as msg
 
 
 class SearchHints:

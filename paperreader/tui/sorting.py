@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual import work
 from textual.binding import Binding
 
-from paperreader.tui.results import SORTS
+from paperreader.tui.result_set import SORTS
 from paperreader.tui.sort_order import BROWSE_KEY, BROWSE_ORDERS, SEARCH_KEY, SEARCH_ORDERS
 
 SORT_BINDINGS = [Binding("O", "sort_menu", "Sort", show=False, id="sort.menu")]

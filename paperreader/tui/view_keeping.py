@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from textual import work
 
-from paperreader.tui.results import ResultSet
+from paperreader.tui.messages import PapersUpdated
+from paperreader.tui.result_set import ResultSet
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,6 @@ class ViewKeeping:
 
     @work(thread=True, exit_on_error=False, group="reader")
     def _reload_rows(self, result: ResultSet) -> None:
-        from paperreader.tui.batch_actions import PapersUpdated
-
         try:
             records = self.fetcher.ws.library.get_many([row.id for row in result.rows.values()])
         except Exception:

@@ -9,8 +9,8 @@ import pytest
 
 from paperreader.model import Paper
 from paperreader.store import Library
-from paperreader.tui.browse import BrowseList
-from paperreader.tui.results import Filter
+from paperreader.tui.result_ids import BrowseList
+from paperreader.tui.result_set import Filter
 
 from tui_helpers import WIDE, ready, screen_text, settle
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from paperreader.tui.results import Filter
+from paperreader.tui.result_set import Filter
 from paperreader.tui.screens.digest import DigestPanel
 from paperreader.tui.screens.main import MainScreen
 from paperreader.tui.screens.what_changed import WhatChanged

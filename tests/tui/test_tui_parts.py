@@ -5,7 +5,7 @@ from __future__ import annotations
 from paperreader.config import load, save_theme
 from paperreader.model import Link
 from paperreader.store import PaperRecord
-from paperreader.tui.browser import has_graphical_browser
+from paperreader.tui.web_browser import has_graphical_browser
 from paperreader.tui.citations import copy_text
 from paperreader.tui.clipboard import copy_with_system, describe, over_ssh
 

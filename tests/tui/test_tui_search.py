@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from paperreader.tui.results import PAGE, Filter
+from paperreader.tui.result_set import Filter
+from paperreader.tui.results import PAGE
 from paperreader.tui.widgets.results_list import ResultsList
 from paperreader.tui.widgets.search_box import SearchBox
 
@@ -163,6 +164,9 @@ async def test_rows_beyond_the_first_page_are_fetched_lazily(make_app):
         await pilot.press("G")
         await settle(app, pilot)
         assert screen.results.current_row is not None
+        assert screen.result.same_search(result) and result is not screen.result  # a page is a new set
+        assert set(result.rows) == set(range(PAGE))  # the first answer is left as it was
+        result = screen.result
         assert max(result.rows) == result.total - 1
         ids = [result.rows[i].id for i in sorted(result.rows)]
         assert len(ids) == len(set(ids))  # pages do not repeat papers

@@ -1,6 +1,8 @@
 """Every action of the app in the command palette, named as the help screen names it.
 
-The list comes from the screen (`palette_commands()`), so a new binding shows up here by itself.
+The list comes from the catalogue of bindings (`keys.palette_entries`) for the main screen, so a
+new binding shows up here by itself. The catalogue imports every screen: it is imported when the
+palette first asks, not with the app.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from textual.markup import escape
 
 class ActionsProvider(Provider):
     def _commands(self):
-        commands = getattr(self.screen, "palette_commands", None)
+        from paperreader.tui.keys import palette_entries
+        from paperreader.tui.screens.main import MainScreen
+
+        if not isinstance(self.screen, MainScreen):
+            return []
         # the palette reads help as markup: escape it (saved-search queries are user text)
-        return [(name, escape(help_text), callback) for name, help_text, callback in commands()] if commands else []
+        return [(name, escape(help_text), callback) for name, help_text, callback in palette_entries(self.screen)]
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 from textual import work
 
-from paperreader.tui import messages as msg
+import paperreader.tui.messages as msg
 from paperreader.tui.results import Row
 
 
 class ChangeWatcher:
-    """Needs: `fetcher`, `results`, `reader`, `result`, `search()`, and Screen's notify/post_message."""
+    """Needs: `fetcher`, `results`, `reader`, `result`, `search()`, `_data_version`, and Screen's
+    notify/post_message. A changed paper is shown by the screen's PaperUpdated handler."""
 
-    def on_paper_updated(self, message: msg.PaperUpdated) -> None:
-        self.results.update_record(message.record)
-        if self.reader.row is not None and self.reader.row.id == message.record.id:
-            self.reader.show(self.reader.row.with_record(message.record))
-        if message.what:
-            self.notify(message.what, markup=False, timeout=3)
+    _data_version: int | None = None
 
     def _poll(self) -> None:
         if self.fetcher is not None:

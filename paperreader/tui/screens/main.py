@@ -1,56 +1,61 @@
 """The main screen: search box, status line, results, reader. It owns the state and hands it down.
 
+The state is reactive, here: the result set (a new immutable set for each answer, page or changed
+paper), the filter, the marks, the papers new since the last visit, the unread count, the last
+search's remark, the index's readiness and build progress. The status line and the list are bound
+to it (`data_bind`) and draw it; nothing is pushed into them. What the keys do to papers is done
+by plain services built once the library is open (`tui/actions/`), through `action_*` here.
+
 Search runs as you type in a thread worker; a newer query makes older ones moot (each carries a
 generation number, and a gate lets only the newest waiting search run). Nothing here blocks the
 UI thread: the library is opened, indexed, searched and written from workers.
 
-Launch shows the library first, then loads the index (see `startup`).
+Launch shows the library first, then loads the index (see `launch`).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from paperreader.search.limits import notice_of
-from paperreader.tui import messages as msg
-from paperreader.tui.search_hints import SearchHints
-from paperreader.tui.batch_actions import UNDO_BINDINGS, BatchActions
-from paperreader.tui.library_actions import LIBRARY_BINDINGS, LibraryActions
+import paperreader.tui.messages as msg
+from paperreader.tui.actions.library import LIBRARY_BINDINGS
+from paperreader.tui.actions.port import UiPort
+from paperreader.tui.actions.papers import PAPER_BINDINGS, UNDO_BINDINGS
 from paperreader.tui.listing_views import LISTING_BINDINGS, ListingViews
-from paperreader.tui.marks import MARK_BINDINGS, MarkedPapers, Marks
+from paperreader.tui.marks import MARK_BINDINGS, Marks
+from paperreader.tui.reader_follow import ReaderFollow
 from paperreader.tui.reading import READING_BINDINGS, Reading
-from paperreader.tui.results import Fetcher, Filter, ResultSet, Row, RowMaker
+from paperreader.tui.result_set import Filter, ResultSet
+from paperreader.tui.launch import BACKGROUND_AFTER, Launch, sentence
+from paperreader.tui.results import Row
 from paperreader.tui.screens.change_watch import ChangeWatcher
-from paperreader.tui.screens.paper_actions import PAPER_BINDINGS, PaperActions
+from paperreader.tui.screens.paper_keys import PaperKeys
 from paperreader.tui.screens.saved_searches import HistoryAndSavedSearches
-from paperreader.tui.screens.startup import Startup
+from paperreader.tui.search_hints import SearchHints
+from paperreader.tui.searching import SearchRunner
 from paperreader.tui.sorting import SORT_BINDINGS, Sorting
-from paperreader.tui.undo import UndoStack
 from paperreader.tui.view_keeping import ViewKeeping
 from paperreader.tui.widgets.key_bar import KeyBar
 from paperreader.tui.widgets.reader import ReaderPane
 from paperreader.tui.widgets.results_list import ResultsList
 from paperreader.tui.widgets.search_box import SearchBox
-from paperreader.tui.widgets.status_line import StatusLine
+from paperreader.tui.widgets.status_line import Remark, StatusLine
 
 POLL_SECONDS = 2.0
-READER_INTERVAL = 0.08  # the reader redraws at most this often while the cursor moves
 BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
 class MainScreen(
-    SearchHints, ListingViews, Startup, MarkedPapers, BatchActions, LibraryActions, Reading, Sorting, ViewKeeping, PaperActions, HistoryAndSavedSearches, ChangeWatcher, Screen
+    SearchHints, ListingViews, PaperKeys, Reading, Sorting, ViewKeeping, HistoryAndSavedSearches, ChangeWatcher, Screen
 ):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#search"  # type to search: focused as the screen is composed, not moved there after
@@ -69,28 +74,27 @@ class MainScreen(
         *LISTING_BINDINGS,
     ]
 
+    # -- the state: the list and the status line are bound to these -------------------------------------
+    result: var[ResultSet | None] = var(None, init=False)
     filter: reactive[Filter] = reactive(Filter.ALL, init=False)
+    marks: var[Marks] = var(Marks(), init=False)  # space, *: what paper actions act on (see `targets()`)
+    new_ids: var[frozenset] = var(frozenset(), init=False)  # arrived since the previous visit
+    unread: var[int | None] = var(None, init=False)  # the view's unread papers, counted in a worker
+    remark: var[Remark] = var(Remark(), init=False)  # the last search's notice, hint or error
+    searching: var[bool] = var(False, init=False)  # a search is taking a noticeable time
+    index_ready: var[bool] = var(False, init=False)
+    index_progress: var[tuple[int, int] | None] = var(None, init=False)  # (done, total) while it builds
     reading: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
-        self.fetcher: Fetcher | None = None
-        self.result: ResultSet | None = None
-        self.index_ready = False
+        self.fetcher = None  # results.Fetcher, once the library is open
+        self.searches: SearchRunner | None = None  # the same, run in workers
+        self.launch = Launch(UiPort(self), lambda: self.app.closing)
         self._generation = 0
-        self._reader_next: Row | None = None
-        self._reader_shown_at = 0.0
-        self._reader_timer = None
-        self._reader_after_paint = False  # the first results: the reader fills in after the list is painted
         self._answered = 0
         self._index_error: str | None = None
-        self._search_gate = threading.Lock()
-        self._page_gate = threading.Lock()
-        self._data_version: int | None = None
-        self.saved_cache: list[tuple[str, str]] = []
         self._resumed = False
-        self.marks = Marks()  # space, *: what paper actions act on (see `targets()`)
-        self.undo = UndoStack()  # u: this session's changes, newest last
 
     def compose(self) -> ComposeResult:
         # The breakpoint class for the size the app has now, so the first layout is already the
@@ -101,9 +105,7 @@ class MainScreen(
         yield SearchBox(id="search")
         yield StatusLine(id="status")
         with Horizontal(id="panes"):
-            results = ResultsList(id="results")
-            results.marks = self.marks
-            yield results
+            yield ResultsList(id="results")
             yield ReaderPane(id="reader", classes="-empty -no-note")  # as show(None) leaves it: no restyle
         yield KeyBar()
 
@@ -119,10 +121,6 @@ class MainScreen(
     def search_box(self) -> SearchBox:
         return self.query_one(SearchBox)
 
-    @property
-    def status(self) -> StatusLine:
-        return self.query_one(StatusLine)
-
     def _on_screen_resume(self, event) -> None:
         # Textual restyles every widget when a screen becomes active; the first time, they were
         # styled as they mounted a moment ago (~10 ms for nothing). Later resumes (back from a
@@ -133,8 +131,15 @@ class MainScreen(
         super()._on_screen_resume(event)
 
     def on_mount(self) -> None:
+        # Bound here, not in compose: binding a mounted widget takes effect at once, so the first
+        # results (taken just below when the library is open already) are in the first frame.
+        self.query_one(StatusLine).data_bind(
+            MainScreen.result, MainScreen.filter, MainScreen.remark, MainScreen.marks, MainScreen.unread,
+            MainScreen.searching, MainScreen.index_progress,
+        )  # fmt: skip
+        self.results.data_bind(MainScreen.result, MainScreen.marks, MainScreen.new_ids)
+        self.follow = ReaderFollow(self.reader, self.set_timer)
         if not self.app.opening.done:  # else the library is shown at once: no "opening" frame
-            self.status.show(None, self.filter)
             self.reader.show(None, "Opening the library…")
         self.search_box.focus()  # AUTO_FOCUS did, unless the app has no focus
         self.app.take_early_keys(self.search_box)  # keys typed while the app started, in order
@@ -146,8 +151,76 @@ class MainScreen(
             error = event.worker.error
             self.notify(f"Something went wrong: {error or 'an unexpected error'}", severity="error", markup=False)
 
-    def _watch_store(self) -> None:
+    # -- launch (see `launch`) ----------------------------------------------------------------------------
+    def _take_opening(self) -> None:
+        """From on_mount: the library now if it is open, else once it is (in a worker)."""
+        opening = self.app.opening
+        if opening.done:
+            self._opened(opening)
+        else:
+            self.launch.wait_for(opening)
+
+    def on_workspace_opened(self, message: msg.WorkspaceOpened) -> None:
+        self._opened(message.opening)
+
+    def _opened(self, opening) -> None:
+        if opening.error is not None:
+            self.app.exit(return_code=2, message=Text(opening.error))
+            return
+        workspace = self.app.workspace = opening.workspace
+        self.library_opened(opening.fetcher)  # the paper services
+        self.searches = SearchRunner(opening.fetcher, UiPort(self), lambda g: g == self._generation, self.launch.search_failed)
+        self.sort_browse, self.sort_search = opening.sorts  # remembered in the store; the first page is in this order
         self.set_interval(POLL_SECONDS, self._poll)
+        if opening.first is not None and not self.search_box.value.strip() and self.filter is Filter.ALL:
+            self._generation += 1  # the page read while Textual started is this search's answer
+            self.on_search_finished(msg.SearchFinished(self._generation, opening.first))
+            if (row := self.results.current_row) is not None:
+                self.follow.after_paint(row)  # in the frame after the list's
+                self.call_after_refresh(self.follow.fill)
+        else:  # typed or filtered meanwhile, or the first read failed (the search reports why)
+            self.search()
+        if workspace.notices:
+            self.notify(sentence("; ".join(workspace.notices)), severity="warning", markup=False)
+
+    def _after_first_paint(self) -> None:
+        # Whoosh's import and the index's opening hold the GIL most of the time for ~0.5 s; started
+        # at once they slow down what follows the first paint (the frame's write to the terminal,
+        # the next refresh) by 20-40 ms. A moment's grace costs the index as much and no more.
+        self.set_timer(BACKGROUND_AFTER, self._start_background)
+
+    def _start_background(self) -> None:
+        """After the first results are painted: the index, the daily backup, the search history, the visit."""
+        if self.launch.start_background(self.app.workspace):
+            self._load_history()
+            self._start_visit(self.app.workspace)
+
+    def on_index_progress(self, message: msg.IndexProgress) -> None:
+        self.index_progress = (message.done, message.total)
+
+    def on_index_ready(self, message: msg.IndexReady) -> None:
+        self.index_ready = message.error is None
+        self._index_error = message.error
+        self.index_progress = None
+        if message.error:
+            self.notify(message.error, severity="error", timeout=10, markup=False)
+        elif message.notice:
+            self.notify(sentence(message.notice), markup=False)
+        if self.search_box.value.strip():
+            self.search()
+
+    def on_index_damaged_found(self, message: msg.IndexDamagedFound) -> None:
+        if self.index_ready and self.app.workspace is not None:  # else a build is on its way already
+            self.index_ready = False
+            self.launch.prepare_index(self.app.workspace)  # its notice says what was wrong, and the search runs again
+
+    def on_backup_done(self, message: msg.BackupDone) -> None:
+        if message.notice:
+            self.notify(sentence(message.notice), severity="warning", markup=False)
+
+    def on_unmount(self) -> None:
+        if self.app.workspace is not None:
+            self.app.workspace.stop_searches()
 
     # -- searching ---------------------------------------------------------------------------------------
     def search(self, keep_id: str | None = None, keep_index: int = 0) -> None:
@@ -155,113 +228,59 @@ class MainScreen(
         self._generation += 1
         if keep_id is None and (keep := self.take_keep_next()) is not None:
             keep_id, keep_index = keep
-        if self.fetcher is None:
+        if self.searches is None:
             return
         query = self.search_box.value
         if query.strip() and not self.index_ready:  # IndexReady runs it again
-            if self._index_error:
-                self.status.show(self.result, self.filter, error=self._index_error)
-            else:
-                self.status.show(self.result, self.filter, notice="results once indexed")
-            if not self._background_started:  # typed before the first results: the index starts anyway
+            self.remark = Remark(error=self._index_error) if self._index_error else Remark(notice="results once indexed")
+            if not self.launch.background_started:  # typed before the first results: the index starts anyway
                 self.call_after_refresh(self._after_first_paint)
             return
-        self._run_search(self._generation, query, self.filter, self.current_sort(query), keep_id, keep_index)
+        self.searches.first(self._generation, query, self.filter, self.current_sort(query), keep_id, keep_index)
         generation = self._generation
         self.set_timer(BUSY_AFTER, lambda: self._show_busy(generation))
 
     def _show_busy(self, generation: int) -> None:
         if generation == self._generation and self.pending == generation:
-            self.status.busy(True)
+            self.searching = True
 
     @property
     def pending(self) -> int | None:
         """The search still waiting for its answer (its generation), or None once the newest is shown."""
         return self._generation if self._answered != self._generation else None
 
-    _pending = pending  # bench/tui.py reads this name
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
-    def _run_search(self, generation: int, query: str, filter: Filter, sort: str, keep_id: str | None, keep_index: int) -> None:
-        from paperreader.search.query import QueryError, QueryIncomplete
-
-        with self._search_gate:
-            if generation != self._generation:
-                return  # a newer query was typed while this one waited
-            try:
-                result = self.fetcher.first(query, filter, sort=sort)
-                if keep_id is not None and (found := self.fetcher.find(result, keep_id)) is not None:
-                    keep_index = found  # its page is loaded: the cursor stays on its paper
-            except QueryError as exc:  # QueryIncomplete: still being typed, a hint (search/prose.py)
-                self.post_message(msg.SearchFailed(generation, query, str(exc), incomplete=isinstance(exc, QueryIncomplete)))
-                return
-            except Exception as exc:  # IndexBusy, StoreError: one line, keep the old results
-                self.search_failed(generation, query, exc)  # (startup: a damaged index is rebuilt)
-                return
-        self.post_message(msg.SearchFinished(generation, result, keep_id, keep_index))
-
     def on_search_finished(self, message: msg.SearchFinished) -> None:
         if message.generation != self._generation:
             return
         self._answered = message.generation
-        self.status.busy(False)
+        self.searching = False
         self.result = message.result
-        cursor = found = None
-        if message.keep_id is not None:
-            cursor = found = next((i for i, row in message.result.rows.items() if row.id == message.keep_id), None)
-        self.results.show(message.result, message.keep_index if cursor is None else cursor, self._empty_message(message.result))
+        found = message.result.index_of(message.keep_id) if message.keep_id is not None else None
+        self.results.cursor = message.keep_index if found is None else found  # the list's RowHighlighted: once
         self.note_kept(message.keep_id, found is not None)
-        self.status.show(message.result, self.filter, notice=notice_of(message.result.parsed))  # a capped ~
+        self.remark = Remark(notice=notice_of(message.result.parsed))  # a capped ~
         self.refresh_unread()
         if not message.result.total:
             self.reader.show(None, "Nothing to show.")
-        if not self._background_started:
+        if not self.launch.background_started:
             self.call_after_refresh(self._after_first_paint)
-
-    def _empty_message(self, result: ResultSet) -> Text:
-        if result.mode == "browse" and self.filter is Filter.ALL:
-            return Text("   The library is empty. Import papers with: paperreader import FILE", style="dim")
-        text = Text("   No papers match", style="dim")
-        if self.filter is not Filter.ALL:
-            text.append(f" with the filter {self.filter.label} (f changes it)", style="dim")
-        if result.suggestion:
-            text.append(". Did you mean ", style="dim")
-            text.append(result.suggestion, style="bold")
-            text.append("? (ctrl+t)", style="dim")
-        return text
 
     def on_search_failed(self, message: msg.SearchFailed) -> None:
         if message.generation != self._generation:
             return
         self._answered = message.generation
-        self.status.busy(False)
-        if message.incomplete:
-            self.status.show(self.result, self.filter, hint=message.error)
-        else:
-            self.status.show(self.result, self.filter, error=message.error)
-        if not self._background_started:
+        self.searching = False
+        self.remark = Remark(hint=message.error) if message.incomplete else Remark(error=message.error)
+        if not self.launch.background_started:
             self.call_after_refresh(self._after_first_paint)
 
     def on_rows_wanted(self, message: msg.RowsWanted) -> None:
-        if self.result is not None and self.fetcher is not None:
-            self._fetch_page(self._generation, self.result, message.offset)
-
-    @work(thread=True, exit_on_error=False, group="pages")
-    def _fetch_page(self, generation: int, result: ResultSet, offset: int) -> None:
-        with self._page_gate:  # one page at a time; pages scrolled past while waiting are skipped
-            if generation != self._generation or not self.results.wants(offset):
-                self.app.call_from_thread(self.results.forget_page, offset)
-                return
-            try:
-                rows = self.fetcher.page(result, offset)
-            except Exception:
-                self.app.call_from_thread(self.results.forget_page, offset)
-                return
-        self.post_message(msg.PageLoaded(generation, rows))
+        if self.result is not None and self.searches is not None:
+            self.searches.page(self._generation, self.result, message.offset, self.results.wants, self.results.forget_page)
 
     def on_page_loaded(self, message: msg.PageLoaded) -> None:
-        if message.generation == self._generation:
-            self.results.add_rows(message.rows)
+        if message.generation == self._generation and self.result is not None:
+            self.result = self.result.with_rows(message.rows)
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -293,46 +312,19 @@ class MainScreen(
 
     # -- the list, the reader, the filter -------------------------------------------------------------------
     def on_row_highlighted(self, message: msg.RowHighlighted) -> None:
-        """The reader follows the cursor; while a key repeats, it catches up at most every 80 ms."""
+        """The reader follows the cursor (see ReaderFollow)."""
         if message.row is None:
             if self.results.total == 0:
                 self.reader.show(None, "Nothing to show.")
             return
-        if self._reader_after_paint and message.row is self._reader_next:
-            return  # the first results' own highlight: _fill_reader shows it once the list is painted
-        self._reader_after_paint = False  # the cursor moved before that: the reader follows it as usual
-        self._reader_next = message.row
-        now = time.monotonic()
-        if now - self._reader_shown_at >= READER_INTERVAL:
-            self._show_next_in_reader()
-        elif self._reader_timer is None:
-            self._reader_timer = self.set_timer(READER_INTERVAL, self._show_next_in_reader)
-
-    def _fill_reader(self) -> None:
-        """The first results' paper, shown one frame after the list: the reader (a wrapped abstract,
-        its layout and paint: ~13 ms) is not in the first frame the user waits for."""
-        if not self._reader_after_paint:  # the cursor moved first and the reader followed it
-            return
-        self._reader_after_paint = False
-        # Not _show_next_in_reader: the cursor's first move must not wait READER_INTERVAL after this.
-        if self._reader_next is not None:
-            self.reader.show(self._reader_next)
-            self._reader_next = None
-
-    def _show_next_in_reader(self) -> None:
-        self._reader_timer = None
-        if self._reader_next is not None:
-            self.reader.show(self._reader_next)
-            self._reader_next = None
-            self._reader_shown_at = time.monotonic()
+        self.follow.highlighted(message.row)
 
     def on_row_opened(self, message: msg.RowOpened) -> None:
         self.open_row(message.row)
 
     def open_row(self, row: Row) -> None:
         """Read the paper of this row (enter, N/P): the reader shows it and it counts as opened."""
-        self._reader_next = None
-        self.reader.show(row)
+        self.follow.show_now(row)
         self._remember_query(self.search_box.value)
         self._open_reader()
         self.paper_opened(row.record)
@@ -378,26 +370,10 @@ class MainScreen(
         self.search(**self.keep_args())
         self.notify(f"Filter: {filter.label}", timeout=2)
 
-    def on_reader_pane_link_clicked(self, message: ReaderPane.LinkClicked) -> None:
-        self.open_url(message.url)
-
     def open_paper(self, paper_id: str) -> None:
         """Show one paper in the reader (from the command palette), whatever the list shows."""
-        self._load_paper(paper_id)
-
-    @work(thread=True, exit_on_error=False, group="open-paper")
-    def _load_paper(self, paper_id: str) -> None:
-        try:
-            record = self.fetcher.reload(paper_id) if self.fetcher else None
-        except Exception as exc:
-            self.post_message(msg.ActionFailed(str(exc)))
-            return
-        if record is None:
-            self.post_message(msg.ActionFailed(f"No paper with id {paper_id}"))
-            return
-        parsed = self.result.parsed if self.result is not None else None
-        row = RowMaker(parsed).row(record)
-        self.app.call_from_thread(self._show_opened, row)
+        if self.searches is not None:
+            self.searches.paper(paper_id, self.result.parsed if self.result is not None else None, self._show_opened)
 
     def _show_opened(self, row: Row) -> None:
         self.reader.show(row)
@@ -405,33 +381,17 @@ class MainScreen(
         self.paper_opened(row.record)
 
     def show_similar(self, paper_id: str) -> None:
-        if self.fetcher is None:
+        if self.searches is None:
             return
         self.remember_place()
         self._generation += 1
-        self._run_similar(self._generation, paper_id)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
-    def _run_similar(self, generation: int, paper_id: str) -> None:
-        try:
-            result = self.fetcher.similar(paper_id)
-        except Exception as exc:
-            self.post_message(msg.SearchFailed(generation, "", str(exc)))
-            return
-        self.post_message(msg.SearchFinished(generation, result))
-        self.app.call_from_thread(self._after_similar)
+        self.searches.similar(self._generation, paper_id, self._after_similar)
 
     def _after_similar(self) -> None:
         self.reading = False
         self.results.focus()
 
-    # -- the command palette --------------------------------------------------------------------------
     def loaded_records(self, limit: int = 200):
+        """The papers of the rows loaded, for the command palette's quick title matches."""
         rows = self.result.rows if self.result is not None else {}
         return [rows[i].record for i in sorted(rows)[:limit]]
-
-    def palette_commands(self):
-        """(name, help, callback) for every action, for the command palette."""
-        from paperreader.tui.keys import palette_entries
-
-        yield from palette_entries(self)

@@ -8,11 +8,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 
-from paperreader.tui import messages as msg
+import paperreader.tui.messages as msg
 
 
 class HistoryAndSavedSearches:
-    """Needs: `fetcher`, `search_box`, `results`, and Screen's notify/app/post_message."""
+    """Needs: `fetcher`, `search_box`, `results`, `undo`, `remember_place()`, and Screen's notify/app/post_message."""
+
+    saved_cache: tuple | list = ()  # (name, query) of the saved searches, for the command palette
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="history")
     def _load_history(self, add: str | None = None) -> None:

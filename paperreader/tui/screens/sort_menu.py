@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from paperreader.tui.results import SORTS
+from paperreader.tui.result_set import SORTS
 from paperreader.tui.screens.pick import Picker
 
 HINTS = {

@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from paperreader.tui import render
+import paperreader.tui.render as render
 from paperreader.tui.results import Row
 
 

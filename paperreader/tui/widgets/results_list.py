@@ -2,6 +2,10 @@
 
 A result set of 100k hits costs what the visible rows cost. Rows it does not have yet are drawn as
 placeholders while it asks the screen (RowsWanted) for the page they are in.
+
+What it shows is the screen's state, bound with `data_bind`: the result set (a new, immutable set
+for each search, page or changed paper; the list never changes it), the marks and the new papers.
+The cursor is the list's own.
 """
 
 from __future__ import annotations
@@ -21,9 +25,26 @@ from textual.strip import Strip
 
 from paperreader.tui.messages import RowHighlighted, RowOpened, RowsWanted
 from paperreader.tui.render import MARK, NOTE, STAR, foreground, highlighted
-from paperreader.tui.results import PAGE, ResultSet, Row
+from paperreader.tui.result_set import Filter, ResultSet
+from paperreader.tui.results import PAGE, Row
 
 ROW_HEIGHT = 2
+
+
+def empty_message(result: ResultSet | None) -> Text:
+    """What the list says when a result set has no rows: an empty library, or nothing matched."""
+    if result is None:
+        return Text("")
+    if result.mode == "browse" and result.filter is Filter.ALL:
+        return Text("   The library is empty. Import papers with: paperreader import FILE", style="dim")
+    text = Text("   No papers match", style="dim")
+    if result.filter is not Filter.ALL:
+        text.append(f" with the filter {result.filter.label} (f changes it)", style="dim")
+    if result.suggestion:
+        text.append(". Did you mean ", style="dim")
+        text.append(result.suggestion, style="bold")
+        text.append("? (ctrl+t)", style="dim")
+    return text
 
 
 class ResultsList(ScrollView, can_focus=True):
@@ -52,65 +73,46 @@ class ResultsList(ScrollView, can_focus=True):
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    result: reactive[ResultSet | None] = reactive(None, init=False)
+    marks: reactive[Container[str]] = reactive((), init=False)  # marked rows get MARK in their first column
+    new_ids: reactive[Container[str]] = reactive(frozenset(), init=False)  # arrived since the previous visit: "new"
 
     def __init__(self, *, id: str | None = None) -> None:
+        self._styles: dict[str, Style] = {}  # component styles, until the next style change
         super().__init__(id=id)
-        self.result: ResultSet | None = None
         self.empty_message = Text("")
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._asked: set[int] = set()
         self._on_cursor = False  # drawing the focused cursor's row: its text takes the cursor colour
         self._cursor_text = Style()
-        self.marks: Container[str] = ()  # the screen's Marks: marked rows get MARK in their first column
-        self.new_ids: Container[str] = ()  # arrived since the previous visit: "new" before the tags
 
     # -- data the screen hands down --------------------------------------------------------------
     @property
     def total(self) -> int:
         return self.result.total if self.result else 0
 
-    def show(self, result: ResultSet | None, cursor: int = 0, empty_message: Text | None = None) -> None:
-        self.result = result
-        self._asked = {0} if result else set()
-        self.empty_message = empty_message or Text("")
+    def watch_result(self, old: ResultSet | None, new: ResultSet | None) -> None:
+        """A new search's answer starts afresh (the screen then puts the cursor where it belongs);
+        a page or a changed paper of the same search is drawn where the cursor is."""
         self._cache.clear()
+        if new is not None and new.same_search(old):
+            self.refresh()
+            if self.cursor in new.rows and self.cursor not in old.rows:
+                self.post_message(RowHighlighted(self.cursor, new.rows[self.cursor]))
+            return
+        self._asked = {0} if new else set()
+        self.empty_message = empty_message(new)
         # Rows are cut to the width they are drawn at (never scrolled sideways), so the virtual
         # width is 0: a resize then changes nothing here and costs no second layout.
         self.virtual_size = Size(0, self.total * ROW_HEIGHT)
-        self.cursor = max(0, min(cursor, self.total - 1))
+        self.set_reactive(ResultsList.cursor, 0)  # the screen moves it (once: one RowHighlighted)
         self.refresh()
 
-    def add_rows(self, rows: dict[int, Row]) -> None:
-        if self.result is None:
-            return
-        self.result.rows.update(rows)
-        self._cache.clear()
-        self.refresh()
-        if self.cursor in rows:
-            self.post_message(RowHighlighted(self.cursor, rows[self.cursor]))
-
-    def update_record(self, record) -> None:
-        """A paper changed: redraw every row of it, at once, before the search catches up."""
-        if self.result is None:
-            return
-        for index, row in list(self.result.rows.items()):
-            if row.id == record.id:
-                self.result.rows[index] = row.with_record(record)
+    def watch_marks(self) -> None:
         self._cache.clear()
         self.refresh()
 
-    def update_records(self, records) -> None:
-        """Several papers changed (a batch on marked papers): redraw their rows."""
-        if self.result is None:
-            return
-        by_id = {record.id: record for record in records}
-        for index, row in list(self.result.rows.items()):
-            if row.id in by_id:
-                self.result.rows[index] = row.with_record(by_id[row.id])
-        self._cache.clear()
-        self.refresh()
-
-    def marks_changed(self) -> None:
+    def watch_new_ids(self) -> None:
         self._cache.clear()
         self.refresh()
 
@@ -199,6 +201,7 @@ class ResultsList(ScrollView, can_focus=True):
         """Focus, theme and CSS changes restyle the rows: drop the drawn lines."""
         super().notify_style_update()
         self._cache.clear()
+        self._styles = {}
 
     # -- the mouse -------------------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:
@@ -238,12 +241,18 @@ class ResultsList(ScrollView, can_focus=True):
         return strip
 
     def _style(self, name: str) -> Style:
-        return foreground(self.get_component_rich_style(f"results-list--{name}"))
+        """A component's colours, looked up once per style change (each lookup walks the styles:
+        it was eight a drawn line, a tenth of drawing a page of results)."""
+        style = self._styles.get(name)
+        if style is None:
+            raw = self.get_component_rich_style(f"results-list--{name.removesuffix(':raw')}")
+            style = self._styles[name] = raw if name.endswith(":raw") else foreground(raw)
+        return style
 
     def _render_row_line(self, row: Row | None, part: int, width: int, selected: bool, base: Style) -> Strip:
         self._on_cursor = selected and self.has_focus
         if selected:
-            cursor = self.get_component_rich_style("results-list--cursor")
+            cursor = self._style("cursor:raw")
             base = base + Style(bgcolor=cursor.bgcolor)
             self._cursor_text = foreground(cursor)
         if row is None:

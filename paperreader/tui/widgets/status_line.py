@@ -1,9 +1,13 @@
 """The line under the search box: how many papers match, the filter, "did you mean", errors,
 and the index build's progress bar on a first run (mounted when a build first reports: most
-launches never need it, and it is four widgets to mount and style before the first paint)."""
+launches never need it, and it is four widgets to mount and style before the first paint).
+
+It shows the main screen's state (the result set, the filter, the marks, the unread count, the
+last search's remark, the index build), bound with `data_bind`: it redraws when any of them changes."""
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -11,9 +15,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Label
 
-from paperreader.tui.results import Filter, ResultSet
+from paperreader.tui.result_set import Filter, ResultSet
 
 
 def question_summary(all_words: int, total: int) -> str:
@@ -23,38 +28,72 @@ def question_summary(all_words: int, total: int) -> str:
     return f"{all_words:,} with all the words, then the closest matches ({total:,})"
 
 
+@dataclass(frozen=True)
+class Remark:
+    """The status line's word on the last search: the engine's notice, a hint while a query is
+    still being typed (the last results stay), or an error (shown in red)."""
+
+    notice: str | None = None
+    hint: str | None = None
+    error: str | None = None
+
+
 class StatusLine(Horizontal):
-    _shown: tuple = (None, Filter.ALL, None, None)  # show()'s last arguments, to redraw with new counts
-    _marked = 0
-    _unread: int | None = None
+    """Every part is the main screen's state, bound with `data_bind`; nothing is pushed in."""
+
+    result: reactive[ResultSet | None] = reactive(None, init=False)
+    filter: reactive[Filter] = reactive(Filter.ALL, init=False)
+    remark: reactive[Remark] = reactive(Remark(), init=False)
+    marks: reactive[Sized] = reactive((), init=False)
+    unread: reactive[int | None] = reactive(None, init=False)
+    searching: reactive[bool] = reactive(False, init=False)
+    index_progress: reactive[tuple[int, int] | None] = reactive(None, init=False)
 
     @dataclass
     class SuggestionClicked(Message):
         pass
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._suggestion: str | None = None
+        self._progress = None  # the ProgressBar, once an index build reported progress
+        self._text: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(id="status-text", markup=False)
         yield Label(id="status-index", markup=False)
 
     def on_mount(self) -> None:
-        self._suggestion: str | None = None
-        self._progress = None  # the ProgressBar, once an index build reported progress
+        self._redraw()
 
-    def set_marked(self, count: int) -> None:
-        """How many papers are marked (space, *): shown while there are any."""
-        if count != self._marked:
-            self._marked = count
-            self.show(*self._shown[:2], error=self._shown[2], notice=self._shown[3])
+    def watch_result(self) -> None:
+        self._redraw()
 
-    def set_unread(self, count: int | None) -> None:
-        """How many papers of the current view are unread (counted in a worker after each search)."""
-        if count != self._unread:
-            self._unread = count
-            self.show(*self._shown[:2], error=self._shown[2], notice=self._shown[3])
+    def watch_filter(self) -> None:
+        self._redraw()
 
-    def show(self, result: ResultSet | None, filter: Filter, *, error: str | None = None, notice: str | None = None,
-             hint: str | None = None) -> None:
-        self._shown = (result, filter, error, notice)
+    def watch_remark(self) -> None:
+        self._redraw()
+
+    def watch_marks(self) -> None:
+        self._redraw()
+
+    def watch_unread(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        text = self.describe()
+        if text != self._text:
+            self._text = text
+            self.query_one("#status-text", Label).update(text)
+            self.set_class(bool(self.remark.error), "-error")
+
+    def describe(self) -> Text:
+        """The line, from the state it is bound to."""
+        result, filter, remark = self.result, self.filter, self.remark
+        marked = len(self.marks)
         text = Text(end="")
         if result is None:
             text.append("Opening the library…", style="italic")
@@ -67,48 +106,55 @@ class StatusLine(Horizontal):
             what = "in the library" if result.mode == "browse" and filter is Filter.ALL else "match"
             at_least = "" if result.total_exact else "at least "
             caption = getattr(result.listing, "caption", None)  # a listing stepped to with [ ] (tui/listing_views.py)
-            all_words = getattr(result, "all_words", None)  # a question: closest matches after those with every word
-            if result.mode == "search" and all_words is not None and not caption:
-                text.append(question_summary(all_words, result.total), style="bold")
+            if result.mode == "search" and result.all_words is not None and not caption:
+                text.append(question_summary(result.all_words, result.total), style="bold")
             else:
                 text.append(f"{at_least}{result.total:,} {noun}{'' if caption else ' ' + what}", style="bold")
             if caption:
                 text.append(f" · {caption}", style="italic")
             if result.mode == "search" and result.seconds:
                 text.append(f" ({result.seconds * 1000:.0f} ms)", style="dim")
-        if result is not None and self._unread is not None:
-            text.append(f"  ·  {self._unread:,} unread", style="dim" if not self._unread else "")
-        if self._marked:
+        if result is not None and self.unread is not None:
+            text.append(f"  ·  {self.unread:,} unread", style="dim" if not self.unread else "")
+        if marked:
             text.append("  ·  ")
-            text.append(f"{self._marked:,} marked", style="bold reverse")
+            text.append(f"{marked:,} marked", style="bold reverse")
         if result is None or result.mode != "similar":
             text.append("  ·  ")
             text.append("Filter: ", style="dim")
             text.append(filter.label, style="bold reverse" if filter is not Filter.ALL else "bold")
-        self._suggestion = result.suggestion if result is not None and not error else None
+        self._suggestion = result.suggestion if result is not None and not remark.error else None
         if self._suggestion:
             text.append("  ·  Did you mean ", style="dim")
             text.append(self._suggestion, style="bold underline")
             text.append("? (ctrl+t or click)", style="dim")
-        for line in (notice, getattr(result, "notice", None)):
+        for line in (remark.notice, getattr(result, "notice", None)):
             if line:
                 text.append("  ·  ", style="dim")
                 text.append(line, style="italic")
-        if hint:  # a query still being typed: the last results stay
+        if remark.hint:  # a query still being typed: the last results stay
             text.append("  ·  ", style="dim")
-            text.append(hint, style="italic yellow")
-        if error:
+            text.append(remark.hint, style="italic yellow")
+        if remark.error:
             text.append("  ·  ", style="dim")
-            text.append(error, style="bold red")
-        self.query_one("#status-text", Label).update(text)
-        self.set_class(bool(error), "-error")
+            text.append(remark.error, style="bold red")
+        return text
 
-    def busy(self, searching: bool) -> None:
-        """Say that a search is running (shown only when it takes a noticeable time)."""
-        if self._progress is None or not self._progress.display:
+    def watch_searching(self, searching: bool) -> None:
+        """Say that a search is running (the screen sets it only when a search takes a noticeable time)."""
+        if self.is_mounted and (self._progress is None or not self._progress.display):
             self.query_one("#status-index", Label).update(Text("searching…", style="italic") if searching else Text(""))
 
-    def indexing(self, done: int, total: int) -> None:
+    def watch_index_progress(self, progress: tuple[int, int] | None) -> None:
+        """An index build's progress bar, mounted the first time a build reports; None hides it."""
+        if not self.is_mounted:
+            return
+        if progress is None:
+            if self._progress is not None:
+                self._progress.display = False
+            self.query_one("#status-index", Label).update(Text(""))
+            return
+        done, total = progress
         bar = self._progress
         if bar is None:
             from textual.widgets import ProgressBar
@@ -118,11 +164,6 @@ class StatusLine(Horizontal):
         bar.display = True
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#status-index", Label).update(Text(f"Indexing {done:,} of {total:,} ", style="italic"))
-
-    def indexed(self, notice: str | None = None) -> None:
-        if self._progress is not None:
-            self._progress.display = False
-        self.query_one("#status-index", Label).update(Text(""))
 
     def on_click(self, event: events.Click) -> None:
         if self._suggestion:

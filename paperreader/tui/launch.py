@@ -1,0 +1,92 @@
+"""Launch, in the order that puts the library on screen first.
+
+1. The app's Opening thread opens the store and reads the library's first page while Textual
+   starts (see `paperreader.tui.opening`); the screen takes it as it mounts, or `wait_for` waits.
+2. The first results are painted.
+3. Only then (`start_background`): the index (Whoosh is imported, the index opened, caught up or
+   rebuilt) and the daily backup (a copy of the whole store, on its own connection), in workers.
+Typing before the index is ready says "results once indexed" and runs the search when it is.
+A search that finds the index damaged (`search_failed`) starts the same rebuild, with its progress
+on the status line. Quitting stops running searches (`Workspace.stop_searches`): the app's exit
+joins worker threads, so a search left running would keep the process alive.
+
+A plain service: `Launch(ui, closing)`; it posts messages the main screen turns into its state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import paperreader.tui.messages as msg
+from paperreader.tui.actions.port import UiPort
+
+BACKGROUND_AFTER = 0.05  # seconds after the first paint
+
+
+class BuildStopped(Exception):
+    """Raised from the index build's progress callback when the app is quitting."""
+
+
+def sentence(notice: str) -> str:
+    return notice[:1].upper() + notice[1:] + "."
+
+
+class Launch:
+    """The launch's jobs in workers: waiting for the library, then the index and the backup."""
+
+    def __init__(self, ui: UiPort, closing: Callable[[], bool]) -> None:
+        self.ui = ui
+        self._closing = closing  # the app is quitting: an index build stops
+        self.background_started = False
+
+    def wait_for(self, opening) -> None:
+        """The library is still opening: WorkspaceOpened once it is (or failed)."""
+        self.ui.in_thread(self._wait, opening, group="open", exclusive=True)
+
+    def _wait(self, opening) -> None:
+        opening.wait()
+        self.ui.post(msg.WorkspaceOpened(opening))
+
+    def start_background(self, workspace) -> bool:
+        """After the first results are painted: the index and the daily backup. True the first time."""
+        if self.background_started or workspace is None:
+            return False
+        self.background_started = True
+        self.prepare_index(workspace)
+        if workspace.seeded is None:  # a library just made from the built-in corpus needs none yet
+            self.ui.in_thread(self._daily_backup, workspace, group="backup", exclusive=True)
+        return True
+
+    def prepare_index(self, workspace) -> None:
+        """Open, catch up or (re)build the index: IndexProgress while it builds, then IndexReady."""
+        self.ui.in_thread(self._prepare_index, workspace, group="index", exclusive=True)
+
+    def _prepare_index(self, workspace) -> None:
+        def progress(done: int, total: int) -> None:
+            if self._closing():
+                raise BuildStopped  # the index build cleans up after itself; the next run starts again
+            self.ui.post(msg.IndexProgress(done, total))
+
+        try:
+            notice = workspace.ensure_index(progress)
+        except BuildStopped:
+            return
+        except Exception as exc:  # IndexBusy, a damaged index that would not rebuild: browsing still works
+            self.ui.post(msg.IndexReady(error=f"The search index is not available: {exc}"))
+            return
+        self.ui.post(msg.IndexReady(notice=notice))
+
+    def _daily_backup(self, workspace) -> None:
+        """Searches and edits go on meanwhile; a failure is a warning, as when the open made it."""
+        self.ui.post(msg.BackupDone(workspace.auto_backup()))
+
+    def search_failed(self, generation: int, query: str, error: Exception) -> None:
+        """From a search worker: a stopped search says nothing; a damaged index is rebuilt."""
+        from paperreader.search.budget import SearchCancelled  # the search modules: after the first paint
+        from paperreader.search.validate import IndexDamaged
+
+        if isinstance(error, SearchCancelled):
+            return
+        self.ui.post(msg.SearchFailed(generation, query, str(error)))
+        if isinstance(error, IndexDamaged):
+            self.ui.post(msg.IndexDamagedFound())
