@@ -3,7 +3,8 @@
 - a 100k-row log is pruned when the index catches up (and when it rebuilds), never past its stamp;
 - a change committed while the index catches up stays in the log and is indexed next time;
 - a position before the prune raises ChangeLogPruned: an old copy of the index rebuilds, another
-  process's citation-key table (a reader with its own position) is made afresh; real processes;
+  process's citation-key table (a reader with its own position) is made afresh, another process
+  with the index open at an older stamp takes up the newer one; real processes;
 - the prune never waits for another process's writer (it is left for the next catch-up).
 """
 
@@ -175,6 +176,47 @@ def test_another_process_whose_position_was_pruned_past_refreshes_its_table(data
         reader.stdin.flush()
         shared = reader.stdout.readline().strip()
         assert shared.startswith(alone + "-"), shared  # it saw the new paper: its table was made afresh
+    finally:
+        if reader is not None:
+            reader.stdin.close()
+            reader.wait(timeout=30)
+        ws.close()
+
+
+# A second reader process with the index open at its own (older) stamp: searches on stdin, ids out.
+SEARCHER = textwrap.dedent(
+    """
+    import sys
+    from paperreader.paths import resolve
+    from paperreader.workspace import Workspace
+
+    ws = Workspace.open(resolve(sys.argv[1]))
+    ws.ensure_index()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        hits = ws.engine.search(line.strip(), limit=10, highlight=False).hits
+        print(" ".join(sorted(h.id for h in hits)) or "-", flush=True)
+    """
+)
+
+
+def test_another_process_with_the_index_open_behind_the_prune_still_finds_the_change(data_dir):
+    ws = Workspace.open(resolve(data_dir))
+    reader = None
+    try:
+        ws.ensure_index()
+        reader = subprocess.Popen([sys.executable, "-c", SEARCHER, str(data_dir)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert reader.stdout.readline().strip() == "ready"
+        ids = ws.library.list_ids()
+        ws.library.set_note(ids[5], "walrus")
+        flood(ws.library, ids, 2 * PRUNE_EVERY)
+        ws.index.catch_up()  # this process catches the shared index up and prunes past the reader's stamp
+        assert rows(ws.library) == 0 and ws.library.changes_pruned_to() > 0
+        ws.library.set_note(ids[6], "walrus too")  # and one change after the prune
+        reader.stdin.write("walrus\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().split() == sorted([ids[5], ids[6]])
     finally:
         if reader is not None:
             reader.stdin.close()
