@@ -91,6 +91,23 @@ class TermMatcher:
                 m.exact.setdefault(name, set()).add(leaf.text)
         return m
 
+    def signature(self, name: str) -> tuple:
+        """What decides a word's match in field `name`: fields (and queries) with the same
+        signature match the same words."""
+        return (frozenset(self.exact.get(name, ())), tuple(self.prefixes.get(name, ())),
+                tuple(self.fuzzy.get(name, ())), tuple(p.pattern for p in self.patterns.get(name, ())))
+
+    def heads(self, name: str) -> frozenset[str] | None:
+        """The first letters of the field's exact terms, when only those need a word's stem (no
+        fuzzy leaf): a word starting otherwise can match only a prefix or a wildcard."""
+        if self.fuzzy.get(name):
+            return None
+        return frozenset(t[:1] for t in self.exact.get(name, ()))
+
+    def matches_unstemmed(self, name: str, word: str) -> bool:
+        """The tests that read the lowercase word, not its stem: prefixes and wildcards."""
+        return any(word.startswith(p) for p in self.prefixes.get(name, ())) or any(p.match(word) for p in self.patterns.get(name, ()))
+
     def empty_for(self, name: str) -> bool:
         return not (self.exact.get(name) or self.prefixes.get(name) or self.fuzzy.get(name) or self.patterns.get(name))
 
@@ -135,11 +152,26 @@ def _positive_leaves(q):
 
 _ANALYZERS: dict | None = None
 _ANALYZERS_LOCK = threading.Lock()
+_VERDICTS: dict[tuple, dict[str, bool]] = {}  # (analysis, signature) -> word as written -> matches
+VERDICT_SETS = 32  # the most recent signatures kept (a page fetch or a recount reuses its search's)
+VERDICT_WORDS = 200_000  # words per signature before its set starts afresh
+
+
+def _verdicts(analysis, signature: tuple) -> dict[str, bool]:
+    """The words already judged for this analysis and signature (searches run in several threads)."""
+    key = (id(analysis), signature)
+    with _ANALYZERS_LOCK:
+        found = _VERDICTS.get(key)
+        if found is None or len(found) > VERDICT_WORDS:
+            if len(_VERDICTS) >= VERDICT_SETS:
+                _VERDICTS.pop(next(iter(_VERDICTS)), None)
+            found = _VERDICTS[key] = {}
+        return found
 
 
 def field_analyzers() -> dict:
-    """Per highlighted field, (the schema's fast analysis or None, the index's analyzer), made once
-    per process: their word caches then serve every search (made per search, every word of every
+    """Per highlighted field, (the schema's fast analysis or None, the index's analyzer, what
+    `_stemmed_words` says of it), made once per process: their word caches then serve every search (made per search, every word of every
     row went through Whoosh's filters again: ~8 ms a row)."""
     global _ANALYZERS
     with _ANALYZERS_LOCK:
@@ -147,10 +179,28 @@ def field_analyzers() -> dict:
             from paperreader.search.schema import fast_analysis, name_analyzer, tag_analyzer, text_analyzer
 
             text, names, tags = text_analyzer(), name_analyzer(), tag_analyzer()
-            pairs = {"text": (fast_analysis(text), text), "author": (fast_analysis(names), names), "tag": (fast_analysis(tags), tags)}
+            pairs = {"text": (fast_analysis(text), text, _stemmed_words(text)), "author": (fast_analysis(names), names, None),
+                     "tag": (fast_analysis(tags), tags, None)}
             _ANALYZERS = {"title": pairs["text"], "abstract": pairs["text"], "note": pairs["text"],
                           "author": pairs["author"], "tag": pairs["tag"]}
         return _ANALYZERS
+
+
+def _stemmed_words(analyzer):
+    """For an analyzer that is exactly lowercase, stop words, Porter stem, accent folding (the
+    text fields'): (stop words, min, max, folding). Porter keeps a word's first letter (it only
+    rewrites endings), so a word's term starts with its folded first letter: a word that starts
+    otherwise need not be stemmed to know it is none of the query's terms. None: not that chain."""
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter
+    from whoosh.lang.porter import stem as porter
+
+    kinds = [type(f) for f in analyzer.items[1:]]
+    if kinds != [LowercaseFilter, StopFilter, StemFilter, CharsetFilter]:
+        return None
+    _lower, stop, stemmer, charset = analyzer.items[1:]
+    if stemmer.stemfn is not porter:
+        return None
+    return stop.stops, stop.min, stop.max, charset.charmap
 
 
 class Highlighter:
@@ -171,22 +221,34 @@ class Highlighter:
         """Spans of the words of `text` (the field `name`'s text) that the query matched."""
         if not text or self.matcher.empty_for(name):
             return ()
-        fast, analyzer = self._analyzers[name]
+        fast, analyzer, stemmed = self._analyzers[name]
         if fast is None:
             return tuple(spans_in(text, name, self.matcher, analyzer))
         # The same test as spans_in, once per distinct word as written: a word's term and its
         # lowercase form depend only on it, and most words of a page of abstracts repeat.
-        hits = self._hits.setdefault(name, {})
+        hits = self._hits.get(name)
+        if hits is None:  # shared by fields searched alike (title, abstract, note) and by later searches
+            hits = self._hits[name] = _verdicts(fast, self.matcher.signature(name))
         terms, matches = fast.cache, self.matcher.matches
+        heads = self.matcher.heads(name) if stemmed is not None else None
+        unstemmed = bool(self.matcher.prefixes.get(name) or self.matcher.patterns.get(name))
         out = []
         for m in fast.pattern.finditer(text):
             raw = m.group()
             hit = hits.get(raw)
             if hit is None:
                 term = terms.get(raw)
-                if term is None:
-                    term = next(iter(fast.spans(raw)), ("",))[0]
-                hit = hits[raw] = bool(term) and matches(name, term, raw.lower())
+                if term is None and heads is not None:  # a word new to this process: stem it only if it could match
+                    word = raw.lower()
+                    head = word[:1].translate(stemmed[3])
+                    if head and head[:1] not in heads:
+                        stops, least, most = stemmed[0], stemmed[1], stemmed[2]
+                        dropped = len(word) < least or (most is not None and len(word) > most) or word in stops
+                        hit = hits[raw] = not dropped and unstemmed and self.matcher.matches_unstemmed(name, word)
+                if hit is None:
+                    if term is None:
+                        term = next(iter(fast.spans(raw)), ("",))[0]
+                    hit = hits[raw] = bool(term) and matches(name, term, raw.lower())
             if hit:
                 out.append(m.span())
         return tuple(out)

@@ -10,9 +10,10 @@ no index: the first screen shows before Whoosh is even imported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from paperreader.search.highlight import TermMatcher, fragment, spans_in
+from paperreader.search.highlight import NO_SPANS, Highlighter, PaperSpans, fragment
 from paperreader.store import PaperRecord
 from paperreader.store.ordering import sort_ids
 from paperreader.tui.result_ids import BrowseList, IdList
@@ -21,65 +22,86 @@ from paperreader.tui.result_set import SORTS, Filter, ResultSet
 Spans = tuple[tuple[int, int], ...]
 PAGE = 100
 SNIPPET_WIDTH = 120
+EAGER = 20  # rows of a first page highlighted before it is shown (a 40-line terminal shows 17)
 
 
 @dataclass(frozen=True)
 class Row:
-    """One paper as the list and the reader show it, with where the query matched."""
+    """One paper as the list and the reader show it, with where the query matched.
+
+    The spans come from search/highlight.py (the one highlight path), worked out when first
+    asked for: the search's worker does it for the rows a screen shows (EAGER), so the first
+    frame waits for those alone, not for a whole page of 100."""
 
     record: PaperRecord
-    title_spans: Spans = ()
-    snippet: str = ""
-    snippet_spans: Spans = ()
-    snippet_field: str = "abstract"
-    abstract_spans: Spans = ()
-    author_spans: Spans = ()
-    note_spans: Spans = ()
+    highlighter: Highlighter | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
         return self.record.id
 
+    @cached_property
+    def spans(self) -> PaperSpans:
+        return self.highlighter.spans(self.record) if self.highlighter is not None else NO_SPANS
+
+    @cached_property
+    def _snippet(self) -> tuple[str, Spans, str]:
+        """The list's second line: the best window of the abstract, or of the note if only it matched."""
+        spans, record = self.spans, self.record
+        if spans.note and not spans.abstract:
+            snippet, inside = fragment(record.note.replace("\n", " "), list(spans.note), SNIPPET_WIDTH)
+            return snippet, tuple(inside), "note"
+        snippet, inside = fragment(record.abstract, list(spans.abstract), SNIPPET_WIDTH)
+        return snippet, tuple(inside), "abstract"
+
+    @property
+    def snippet(self) -> str:
+        return self._snippet[0]
+
+    @property
+    def snippet_spans(self) -> Spans:
+        return self._snippet[1]
+
+    @property
+    def snippet_field(self) -> str:
+        return self._snippet[2]
+
+    @property
+    def title_spans(self) -> Spans:
+        return self.spans.title
+
+    @property
+    def abstract_spans(self) -> Spans:
+        return self.spans.abstract
+
+    @property
+    def author_spans(self) -> Spans:
+        return self.spans.author
+
+    @property
+    def note_spans(self) -> Spans:
+        return self.spans.note
+
     def with_record(self, record: PaperRecord) -> "Row":
-        return replace(self, record=record)
+        return replace(self, record=record)  # its spans are the new text's, when asked for
+
+    def ready(self) -> "Row":
+        """This row with its spans and snippet worked out (in the caller's thread)."""
+        self._snippet  # noqa: B018
+        return self
 
 
 class RowMaker:
-    """Turns records into rows, with highlights when there is a query."""
+    """Turns records into rows, with the spans search/highlight.py finds when there is a query
+    (the parsed query is passed through: nothing here reads it)."""
 
     def __init__(self, parsed=None) -> None:
-        self.matcher = TermMatcher.from_query(parsed.whoosh) if parsed is not None else None
-        self._text = self._names = None
-        if self.matcher:  # the analyzers are Whoosh's: imported with the first query, not at launch
-            from paperreader.search.schema import name_analyzer, text_analyzer
+        self.highlighter = Highlighter.of(parsed)
 
-            self._text, self._names = text_analyzer(), name_analyzer()
-
-    def spans(self, text: str, name: str) -> Spans:
-        if self.matcher is None or not text:
-            return ()
-        analyzer = self._names if name == "author" else self._text
-        return tuple(spans_in(text, name, self.matcher, analyzer))
-
-    def row(self, record: PaperRecord) -> Row:
-        abstract_spans = self.spans(record.abstract, "abstract")
-        note_spans = self.spans(record.note, "note")
-        if note_spans and not abstract_spans:
-            snippet, inside = fragment(record.note.replace("\n", " "), list(note_spans), SNIPPET_WIDTH)
-            where = "note"
-        else:
-            snippet, inside = fragment(record.abstract, list(abstract_spans), SNIPPET_WIDTH)
-            where = "abstract"
-        return Row(
-            record=record,
-            title_spans=self.spans(record.title, "title"),
-            snippet=snippet,
-            snippet_spans=tuple(inside),
-            snippet_field=where,
-            abstract_spans=abstract_spans,
-            author_spans=self.spans(", ".join(record.authors), "author"),
-            note_spans=note_spans,
-        )
+    def row(self, record: PaperRecord, ready: bool = True) -> Row:
+        """A row; `ready=False`: its spans are worked out when it is first drawn."""
+        row = Row(record, self.highlighter)
+        return row.ready() if ready else row
 
 
 class Fetcher:
@@ -110,7 +132,7 @@ class Fetcher:
                 result = replace(result, listing=listing, sort=sort, total=listing.total)
             else:
                 maker = RowMaker(found.parsed)
-                rows = {i: maker.row(hit.record) for i, hit in enumerate(found.hits)}
+                rows = {i: maker.row(hit.record, ready=i < EAGER) for i, hit in enumerate(found.hits)}
                 return replace(result, rows=rows, total=max(result.total, len(rows)))
         return result.with_rows(self.page(result, 0, count))
 
