@@ -17,7 +17,9 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "hug
 def urls_in(text: str) -> list[str]:
     """URLs mentioned in free text, with sentence punctuation trimmed from their end."""
     found: list[str] = []
-    for match in _URL.finditer(text or ""):
+    if not text or "://" not in text:  # every URL the pattern finds has one: most abstracts have none
+        return found
+    for match in _URL.finditer(text):
         url = match.group(0)
         while url and url[-1] in _TRAILING:
             if url[-1] == ")" and url.count("(") >= url.count(")"):

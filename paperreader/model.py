@@ -145,7 +145,11 @@ class Paper:
 
     def cleaned(self) -> "Paper":
         """The same paper with every text field made safe and single-line (itself if it already is:
-        imports clean every paper, and most are clean; clean_line hands clean text back as it was)."""
+        imports clean every paper, and most are clean; clean_line hands clean text back as it was).
+        A paper this returned is marked when cleaning it again would change nothing (no '&' to decode
+        again, no links to check again), so the store's own cleaning of a parsed paper costs nothing."""
+        if self.__dict__.get("_fixed_point"):
+            return self
         title, abstract = clean_line(self.title), clean_line(self.abstract)
         authors = tuple([a for a in map(clean_line, self.authors) if a])
         categories = tuple([c for c in map(clean_line, self.categories) if c])
@@ -161,8 +165,15 @@ class Paper:
             and type(self.categories) is tuple and categories == self.categories
             and type(self.urls) is tuple and urls == self.urls
         ):  # fmt: skip
-            return self
-        return replace(
-            self, title=title, abstract=abstract, authors=authors, categories=categories, doi=doi, comment=comment,
-            journal_ref=journal_ref, published=published, urls=urls,
-        )  # fmt: skip
+            paper = self
+        else:
+            paper = replace(
+                self, title=title, abstract=abstract, authors=authors, categories=categories, doi=doi, comment=comment,
+                journal_ref=journal_ref, published=published, urls=urls,
+            )  # fmt: skip
+        # clean_line of its own output is that output unless an entity is left to decode (a field of
+        # "&amp;lt;" gives "&lt;", then "<"); links are checked again each time
+        if not urls and "&" not in "\n".join((title, abstract, doi or "", comment or "", journal_ref or "",
+                                               published or "", *authors, *categories)):  # fmt: skip
+            object.__setattr__(paper, "_fixed_point", True)  # frozen: fields never change after this
+        return paper

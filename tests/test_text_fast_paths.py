@@ -123,3 +123,21 @@ def test_a_clean_paper_is_returned_as_it_is():
     paper = Paper(title="Attention", abstract="A b.", authors=("A B",), categories=("cs.CL",), published="2017-06-12")
     assert paper.cleaned() is paper
     assert Paper(title="Attention", authors=["A B"]).cleaned().authors == ("A B",)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_papers)
+def test_a_paper_cleaned_twice_is_as_before(paper):
+    """A parser cleans a paper, then the store cleans it again; the second pass is skipped only
+    where it would change nothing."""
+    twice = paper.cleaned().cleaned()
+    expected = reference_cleaned(reference_cleaned(paper))
+    assert twice == expected
+    assert all(type(getattr(twice, f)) is type(getattr(expected, f)) for f in ("authors", "categories", "urls", "doi"))
+
+
+def test_an_entity_left_by_one_cleaning_is_decoded_by_the_next():
+    once = Paper(title="A &amp;lt; B", abstract="x").cleaned()
+    assert once.title == "A &lt; B" and once.cleaned().title == "A < B"
+    clean = Paper(title="A  b", abstract="c").cleaned()
+    assert clean.title == "A b" and clean.cleaned() is clean
