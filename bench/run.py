@@ -1,12 +1,14 @@
 """The benchmark: every engine on the same corpus and queries, one size after another, one run.
 
     python bench/run.py                      # 1k, 10k, 100k; every available engine; TUI timings
-    python bench/run.py --full               # and 1M
+    python bench/run.py --full               # and 1M (and FTS5's queries capped at --time-limit)
     python bench/run.py --sizes 1k,10k --engines fts5,paperreader --json bench/work/run.json
 
 Each step (build, query mix + typing, each cold start) runs in a fresh worker process; the raw
 figures go to --json (default bench/work/last-run.json, rewritten after every step), the table to
-stdout. See bench/README.md for what each figure means.
+stdout, then issue 12's targets (report.targets). Then the CLI import against FTS5's insert
+(cli_import.py, at 100k or the largest size below it) and, with the TUI timings, the Pilot figures
+(tui.py) and the real-terminal ones (tui_terminal.py, in tmux). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -118,7 +120,8 @@ def git_state() -> str:
 def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
     workdir = args.index_root / f"{engine}-{n}"
     built = workdir / ".bench-build.json"
-    out: dict = {"code": git_state()}
+    out: dict = {"code": git_state(), "steps_s": {}}
+    clock = time.perf_counter()
     if args.reuse and built.exists():
         out["build"] = json.loads(built.read_text())
         say(f"{engine} @ {n:,}: reusing the index built {out['build'].get('when', '?')}")
@@ -129,15 +132,43 @@ def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
         out["build"] = worker("build", engine, str(corpus), str(workdir), timeout=args.step_timeout)
         out["build"]["when"] = datetime.now().isoformat(timespec="seconds")
         built.write_text(json.dumps(out["build"]))
+        out["steps_s"]["build"] = time.perf_counter() - clock
     record(out)
     say(f"{engine} @ {n:,}: {out['build']['docs_per_s']:,.0f} papers/s; querying")
     limit = [] if args.time_limit <= 0 else ["--time-limit", str(args.time_limit)]
+    clock = time.perf_counter()
     out["query"] = worker("query", engine, str(workdir), *limit, timeout=args.step_timeout)
+    out["steps_s"]["query"] = time.perf_counter() - clock
+    stopped = (out["query"].get("mix_timeouts") or 0, out["query"].get("typing_timeouts") or 0)
+    say(f"{engine} @ {n:,}: queries took {out['steps_s']['query']:,.0f} s"
+        + (f" ({stopped[0]} mix and {stopped[1]} typing queries stopped at {args.time_limit:g} s)" if any(stopped) else ""))
     record(out)
     say(f"{engine} @ {n:,}: cold starts")
+    clock = time.perf_counter()
     out["cold"] = cold_start(engine, workdir, args.cold_runs)
+    out["steps_s"]["cold"] = time.perf_counter() - clock
     record(out)
     return out
+
+
+def side_bench(script: str, args: list[str], out_json: Path, timeout: float | None) -> dict:
+    """Another bench script (its own process, its own JSON file): its figures, or why there are none."""
+    path = common.BENCH / script
+    if not path.exists():
+        return {"not_run": f"bench/{script} does not exist"}
+    out_json.unlink(missing_ok=True)
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run([PY, str(path), *args, "--json", str(out_json)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=timeout)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return {"not_run": f"bench/{script} took over {timeout:g} s (stopped)"}
+    sys.stderr.write(proc.stderr)
+    if proc.returncode != 0 or not out_json.exists():
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return {"not_run": f"bench/{script} failed (exit {proc.returncode}): {last[:200]}"}
+    figures = json.loads(out_json.read_text())
+    return {"figures": figures, "seconds": time.perf_counter() - started, "printed": proc.stdout}
 
 
 def take_turn(wait: bool) -> tuple[object, bool]:
@@ -180,6 +211,9 @@ def main(argv=None) -> int:
     ap.add_argument("--tui-runs", type=int, default=5)
     ap.add_argument("--step-timeout", type=float, default=None, help="seconds before a build or query step is killed")
     ap.add_argument("--no-wait", dest="wait", action="store_false", help="do not wait for another run to finish")
+    ap.add_argument("--no-cli-import", dest="cli_import", action="store_false",
+                    help="skip the CLI import against FTS5 (cli_import.py, at 100k or the largest size below)")
+    ap.add_argument("--cli-import-rounds", type=int, default=2)
     args = ap.parse_args(argv)
     # indexes live per run (named after the JSON file), so runs never build into each other's dirs
     args.index_root = common.WORK / "index" / args.json.stem
@@ -194,7 +228,8 @@ def main(argv=None) -> int:
     if args.full and 1_000_000 not in sizes:
         sizes.append(1_000_000)
     names = [e.strip() for e in args.engines.split(",") if e.strip()]
-    data = {"machine": machine(), "sizes": {}, "skipped": {}, "notes": {}, "tui": None}
+    data = {"machine": machine(), "sizes": {}, "skipped": {}, "notes": {}, "tui": None,
+            "time_limit_s": args.time_limit if args.time_limit > 0 else None, "steps_s": {}}
     data["machine"]["beside_another_run"] = concurrent
     for name in names:
         why = engines.availability(name)
@@ -224,15 +259,33 @@ def main(argv=None) -> int:
                 per_size.setdefault(name, {})["error"] = str(exc)
                 say(f"{name} @ {n:,} failed: {exc}")
                 save()
+    small = [n for n in sizes if n <= 100_000]
+    if args.cli_import and small:
+        n = max(small)
+        say(f"CLI import against FTS5's insert, {n:,} papers, {args.cli_import_rounds} rounds (cli_import.py)")
+        data["cli_import"] = side_bench("cli_import.py", ["--size", str(n), "--rounds", str(args.cli_import_rounds)],
+                                        args.index_root / "cli-import.json", args.step_timeout)
+        data["steps_s"]["cli_import"] = data["cli_import"].get("seconds")
+        save()
     if args.tui:
         import tui
 
-        say("TUI timings")
+        say("TUI timings (Pilot)")
+        clock = time.perf_counter()
         data["tui"] = tui.measure_all(runs=args.tui_runs, sizes=sizes, index_root=args.index_root, say=say)
+        data["steps_s"]["tui"] = time.perf_counter() - clock
+        save()
+        say("TUI in a real terminal (tui_terminal.py, tmux)")
+        data["tui_terminal"] = side_bench("tui_terminal.py", ["--papers", "201,10000"],
+                                          args.index_root / "tui-terminal.json", args.step_timeout)
+        data["steps_s"]["tui_terminal"] = data["tui_terminal"].get("seconds")
         save()
     data["machine"]["loadavg_at_end"] = os.getloadavg()
+    data["machine"]["finished_utc"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     save()
     print(report.table(data))
+    print()
+    print(report.targets(data))
     say(f"raw figures in {args.json}")
     return 0
 

@@ -28,6 +28,10 @@ last key to the first chunk after which these equal their settled values and the
 query. A sample whose results were already on screen when the last key was sent is dropped
 (counted as "already shown").
 
+CPU: beside each wall time, the app's own CPU time (all its threads, /proc/PID/task/*/schedstat,
+read as each chunk arrives) over the same interval, and the time its threads waited for a core: a
+busy machine stretches the wall time, the CPU time much less.
+
 Launch ("launch to first results"): the pane starts `sh -c 'read _; exec python ...'`; the control
 client attaches, sends Enter, and the time runs from that write to the first chunk after which the
 list shows the first title (paperreader: the status line says "N papers in the library" and the
@@ -54,7 +58,7 @@ ROOT = BENCH.parent
 WORK = BENCH / "work" / "tui-terminal"
 CORPUS = BENCH / "work" / "corpus-v1-s20240501-{n}.jsonl"
 WIDTH, HEIGHT = 140, 40
-SETTLE_S = 0.5  # the screen under the box unchanged this long: the app is done with this query
+SETTLE_S = 0.8  # the screen under the box unchanged this long: the app is done with this query
 WAIT_S = 30.0
 # Words of the built-in corpus (in the 10k library too), each a new result list after the browse list.
 QUERIES = ("mamba", "diffusion", "reasoning", "agents", "quantization", "robot", "graph neural",
@@ -200,6 +204,7 @@ class Pane:
         self.lock = threading.Lock()
         self.timeline: list[tuple[float, object]] = []  # (arrival, probe(screen)) after each chunk
         self.probe = None
+        self.pid: int | None = None  # the app's (the shell execs it), read when first needed
         self.last_output = time.perf_counter()
         shell = "read _; exec \"$@\""
         subprocess.run([*self.server, "new-session", "-d", "-s", self.session, "-c", str(WORK), "-x", str(WIDTH), "-y", str(HEIGHT),
@@ -222,7 +227,7 @@ class Pane:
                 self.last_output = arrived
                 self.screen.feed(self._decoder.decode(data))
                 if self.probe is not None:
-                    self.timeline.append((arrived, self.probe(self.screen)))
+                    self.timeline.append((arrived, self.probe(self.screen), self.app_cpu()))
 
     def command(self, *args: str) -> float:
         """Send a tmux command through the control client; returns when it was written."""
@@ -231,6 +236,26 @@ class Pane:
         self.control.stdin.write(line.encode())
         self.control.stdin.flush()
         return sent
+
+    def app_cpu(self) -> tuple[float, float]:
+        """(ms on a CPU, ms waiting for one) of the app's threads so far (/proc/PID/task/*/schedstat):
+        what the app did between two moments, whatever else the machine was doing."""
+        if self.pid is None:
+            out = subprocess.run([*self.server, "list-panes", "-t", self.session, "-F", "#{pane_pid}"],
+                                 capture_output=True, text=True, timeout=10).stdout.split()
+            self.pid = int(out[0]) if out else 0
+        run = wait = 0
+        try:
+            for task in os.listdir(f"/proc/{self.pid}/task"):
+                try:
+                    with open(f"/proc/{self.pid}/task/{task}/schedstat") as fh:
+                        fields = fh.read().split()
+                except OSError:
+                    continue
+                run, wait = run + int(fields[0]), wait + int(fields[1])
+        except OSError:
+            pass
+        return run / 1e6, wait / 1e6
 
     def keys(self, text: str, literal: bool = True) -> float:
         return self.command("send-keys", "-t", self.session, *(["-l"] if literal else []), "--", text)
@@ -247,8 +272,9 @@ class Pane:
         while time.perf_counter() < deadline:
             with self.lock:
                 entries = self.timeline[seen:]
-            for arrived, value in entries:
+            for arrived, value, cpu in entries:
                 if done(value):
+                    self.painted_cpu = cpu
                     return arrived
             seen += len(entries)
             time.sleep(0.002)
@@ -339,7 +365,7 @@ def keystrokes(path: Path, reps: int, gap_ms: float, say) -> dict:
         if pane.wait_for(bool) is None:
             raise RuntimeError("the app never showed the library:\n" + pane.snapshot(lambda s: "\n".join(map(s.line, range(HEIGHT)))))
         pane.settle(1.0)
-        times, dropped = [], 0
+        times, cpu, waits, dropped = [], [], [], 0
         for rep in range(reps):
             for query in QUERIES:
                 pane.keys("C-u", literal=False)
@@ -351,8 +377,10 @@ def keystrokes(path: Path, reps: int, gap_ms: float, say) -> dict:
                         pane.keys(ch)
                         time.sleep(gap_ms / 1000)
                     before = pane.snapshot(results_key)
+                    cpu0 = pane.app_cpu()
                     sent = pane.keys(query[-1])
                 else:
+                    cpu0 = pane.app_cpu()
                     sent = pane.keys(query)
                 changed = time.perf_counter() + 10.0  # a busy machine: wait for the list to change, then settle
                 while pane.snapshot(results_key) == before and time.perf_counter() < changed:
@@ -366,8 +394,11 @@ def keystrokes(path: Path, reps: int, gap_ms: float, say) -> dict:
                 if painted is None:
                     raise RuntimeError(f"the results for {query!r} were never seen arriving")
                 times.append((painted - sent) * 1000)
+                cpu.append(pane.painted_cpu[0] - cpu0[0])
+                waits.append(pane.painted_cpu[1] - cpu0[1])
             say(f"    rep {rep + 1}: median so far {statistics.median(times):.0f} ms")
         return {"n": len(times), "already_shown": dropped, "median_ms": statistics.median(times),
+                "cpu_median_ms": statistics.median(cpu), "wait_median_ms": statistics.median(waits),
                 "p95_ms": _pct(times, 95), "min_ms": min(times), "max_ms": max(times), "all_ms": [round(t, 1) for t in times]}
     finally:
         pane.close()
@@ -382,7 +413,7 @@ def launch_once(command: list[str], ready) -> float:
         painted = pane.wait_for(bool)
         if painted is None:
             raise RuntimeError(f"{command} never showed its first results")
-        return (painted - started) * 1000
+        return (painted - started) * 1000, pane.painted_cpu[0]
     finally:
         pane.close()
 
@@ -398,13 +429,17 @@ def _bare_ready(first_title: str):
 def launches(path: Path, runs: int, say) -> dict:
     lines = (ROOT / "paperreader" / "data" / "trending-papers.txt").read_text().split("\n")
     first = lines[2::2][0][:40]
-    bare, ours = [], []
+    bare, ours, bare_cpu, our_cpu = [], [], [], []
     for k in range(runs):  # alternating, so a busy moment of the machine hits both alike
-        bare.append(launch_once(bare_command(), _bare_ready(first)))
-        ours.append(launch_once(paperreader_command(path), _paperreader_ready))
-        say(f"    launch {k + 1}: bare {bare[-1]:.0f} ms, paperreader {ours[-1]:.0f} ms")
+        wall, cpu = launch_once(bare_command(), _bare_ready(first))
+        bare.append(wall), bare_cpu.append(cpu)
+        wall, cpu = launch_once(paperreader_command(path), _paperreader_ready)
+        ours.append(wall), our_cpu.append(cpu)
+        say(f"    launch {k + 1}: bare {bare[-1]:.0f} ms (CPU {bare_cpu[-1]:.0f}), paperreader {ours[-1]:.0f} ms (CPU {our_cpu[-1]:.0f})")
     b, o = statistics.median(bare), statistics.median(ours)
+    bc, oc = statistics.median(bare_cpu), statistics.median(our_cpu)
     return {"bare_median_ms": b, "paperreader_median_ms": o, "ratio": o / b,
+            "bare_cpu_ms": bc, "paperreader_cpu_ms": oc, "cpu_ratio": oc / bc,
             "bare_ms": [round(t) for t in bare], "paperreader_ms": [round(t) for t in ours]}
 
 
@@ -429,6 +464,7 @@ def main() -> int:
     parser.add_argument("--gap-ms", type=float, default=0.0, help="0: each query typed as one burst; N: one key every N ms")
     parser.add_argument("--tree", type=Path, help="run paperreader from this source tree (e.g. a `git archive` of another commit)")
     parser.add_argument("--bare-app", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help="write the figures here too (bench/run.py reads them)")
     args = parser.parse_args()
     global TREE
     TREE = args.tree.resolve() if args.tree else None
@@ -459,11 +495,18 @@ def main() -> int:
     for papers, figures in out.items():
         k = figures["keys"]
         print(f"{papers:>7,} papers  last key -> results painted: median {k['median_ms']:.0f} ms, p95 {k['p95_ms']:.0f} ms "
-              f"(n={k['n']}, min {k['min_ms']:.0f}, max {k['max_ms']:.0f}; {k['already_shown']} already shown)")
+              f"(n={k['n']}, min {k['min_ms']:.0f}, max {k['max_ms']:.0f}; {k['already_shown']} already shown); "
+              f"the app's CPU in it: median {k['cpu_median_ms']:.0f} ms, waiting for a core {k['wait_median_ms']:.0f} ms")
         if "launch" in figures:
             la = figures["launch"]
             print(f"{'':>7}         launch -> first results: {la['paperreader_median_ms']:.0f} ms vs bare Textual "
-                  f"{la['bare_median_ms']:.0f} ms = {la['ratio']:.2f}x  (paperreader {la['paperreader_ms']}, bare {la['bare_ms']})")
+                  f"{la['bare_median_ms']:.0f} ms = {la['ratio']:.2f}x  (paperreader {la['paperreader_ms']}, bare {la['bare_ms']}); "
+                  f"CPU {la['paperreader_cpu_ms']:.0f} vs {la['bare_cpu_ms']:.0f} ms = {la['cpu_ratio']:.2f}x")
+    if args.json:
+        import json
+
+        args.json.write_text(json.dumps({"papers": {str(k): v for k, v in out.items()}, "gap_ms": args.gap_ms,
+                                         "reps": args.reps}, indent=1))
     return 0
 
 
