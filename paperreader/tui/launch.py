@@ -4,7 +4,8 @@
    starts (see `paperreader.tui.opening`); the screen takes it as it mounts, or `wait_for` waits.
 2. The first results are painted.
 3. Only then (`start_background`): the index (Whoosh is imported, the index opened, caught up or
-   rebuilt) and the daily backup (a copy of the whole store, on its own connection), in workers.
+   rebuilt) and the daily backup (a copy of the whole store, on its own connection), in workers;
+   once the index is ready, the search box's placeholder says what this library can answer.
 Typing before the index is ready says "results once indexed" and runs the search when it is.
 A search that finds the index damaged (`search_failed`) starts the same rebuild, with its progress
 on the status line. Quitting stops running searches (`Workspace.stop_searches`): the app's exit
@@ -79,6 +80,18 @@ class Launch:
     def _daily_backup(self, workspace) -> None:
         """Searches and edits go on meanwhile; a failure is a warning, as when the open made it."""
         self.ui.post(msg.BackupDone(workspace.auto_backup()))
+
+    def fill_placeholder(self, workspace, then: Callable[[str], None]) -> None:
+        """Once the index is ready: the search box's placeholder, from what this library can
+        answer (authors? years? arXiv ids?), asked of the engine (which reads the index)."""
+        self.ui.in_thread(self._placeholder, workspace, then, group="placeholder")
+
+    def _placeholder(self, workspace, then) -> None:
+        try:
+            text = workspace.engine.placeholder()
+        except Exception:  # the index went away meanwhile: the default placeholder stays
+            return
+        self.ui.on_ui(then, text)
 
     def search_failed(self, generation: int, query: str, error: Exception) -> None:
         """From a search worker: a stopped search says nothing; a damaged index is rebuilt."""

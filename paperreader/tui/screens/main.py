@@ -6,14 +6,13 @@ search's remark, the index's readiness and build progress. The status line and t
 to it (`data_bind`) and draw it; nothing is pushed into them. What the keys do to papers is done
 by plain services built once the library is open (`tui/actions/`), through `action_*` here.
 
-Search runs as you type in a thread worker; a newer query makes older ones moot (each carries a
-generation number, and a gate lets only the newest waiting search run). Nothing here blocks the
-UI thread: the library is opened, indexed, searched and written from workers.
-
-Launch shows the library first, then loads the index (see `launch`).
+Search runs as you type in a worker (`searching`); a newer query makes older ones moot. Nothing
+here blocks the UI thread. Launch shows the library first, then loads the index (see `launch`).
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -40,7 +39,6 @@ from paperreader.tui.results import Row
 from paperreader.tui.screens.change_watch import ChangeWatcher
 from paperreader.tui.screens.paper_keys import PaperKeys
 from paperreader.tui.screens.saved_searches import HistoryAndSavedSearches
-from paperreader.tui.search_hints import SearchHints
 from paperreader.tui.searching import SearchRunner
 from paperreader.tui.sorting import SORT_BINDINGS, Sorting
 from paperreader.tui.view_keeping import ViewKeeping
@@ -55,7 +53,7 @@ BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
 
 
 class MainScreen(
-    SearchHints, ListingViews, PaperKeys, Reading, Sorting, ViewKeeping, HistoryAndSavedSearches, ChangeWatcher, Screen
+    ListingViews, PaperKeys, Reading, Sorting, ViewKeeping, HistoryAndSavedSearches, ChangeWatcher, Screen
 ):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#search"  # type to search: focused as the screen is composed, not moved there after
@@ -202,6 +200,8 @@ class MainScreen(
         self.index_ready = message.error is None
         self._index_error = message.error
         self.index_progress = None
+        if message.error is None:  # the box's placeholder: what this library can answer
+            self.launch.fill_placeholder(self.app.workspace, partial(setattr, self.search_box, "placeholder"))
         if message.error:
             self.notify(message.error, severity="error", timeout=10, markup=False)
         elif message.notice:
