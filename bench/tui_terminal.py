@@ -314,7 +314,9 @@ def _quote(arg: str) -> str:
 # -- data dirs -------------------------------------------------------------------------------------------
 def data_dir(papers: int) -> Path:
     """A library of `papers` papers (201: the built-in corpus; else the generated corpus + it), made once."""
-    path = WORK / f"data-{papers}"
+    # One per source tree: another commit may keep its index in another format (it would rebuild it,
+    # and the next run's tree rebuild it back, inside the measurements).
+    path = WORK / (f"data-{papers}" + (f"-{TREE.name}" if TREE is not None else ""))
     if (path / ".ready").exists():
         return path
     shutil.rmtree(path, ignore_errors=True)
