@@ -70,7 +70,10 @@ async def test_command_palette_runs_actions_and_jumps_to_a_paper(make_app, libra
         assert screen.reader.row.record.title.startswith("Mamba State-Space Models Are Lyapunov")
         await pilot.press("ctrl+p")
         app.screen.query_one("CommandInput").value = "filter: unread"  # ("unread" alone: Next unread first)
-        await pilot.pause(0.3)
+        for _ in range(200):  # the palette's providers answer in workers (the papers provider searches)
+            await pilot.pause(0.05)
+            if "Filter: Unread" in screen_text(app):
+                break
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.filter.label == "Unread"
