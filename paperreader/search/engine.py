@@ -114,27 +114,28 @@ class SearchEngine:
 
         with self.index.lock:
             self.index.catch_up()
-            searcher = self.index.searcher()
+            fast = self.index.fast_search()  # one searcher for the whole search (each refresh lists the index dir)
+            searcher = fast.searcher
             notice = None
             if ident is not None:
                 parsed, notice = self._lookup(text, ident, filter_query)
             elif reading.kind == "prose":
-                parsed = self._parse_prose(text, reading, filter_query)
+                parsed = self._parse_prose(text, reading, filter_query, fast)
             else:
                 parsed = self._parse_strict(text if reading.kind == "empty" else reading.text, filter_query)
                 if reading.prefix:
-                    parsed.whoosh = self._complete_phrase(parsed.whoosh, reading.prefix)
+                    parsed.whoosh = self._complete_phrase(parsed.whoosh, reading.prefix, fast)
             parsed.text = text
             if isinstance(parsed.whoosh, wq.Every) or (parsed.whoosh is wq.NullQuery and ident is None):
                 return self._browse(parsed, limit, start, empty=parsed.whoosh is wq.NullQuery)
             plan = parsed.prose
             try:
                 if plan is not None and plan.fill is not False:
-                    ranked = self._rank_prose(parsed, limit)
-                    total, exact, all_words = ranked.total, self.index.fast_search().exact, ranked.all_words
+                    ranked = self._rank_prose(parsed, limit, fast)
+                    total, exact, all_words = ranked.total, fast.exact, ranked.all_words
                     found = [(score, docnum, every) for score, docnum, every in ranked.top]
                 else:
-                    evaluation = self.index.fast_search().run(parsed.whoosh, limit)
+                    evaluation = fast.run(parsed.whoosh, limit)
                     total, exact, all_words = evaluation.total, evaluation.exact, evaluation.total
                     found = [(score, docnum, True) for score, docnum in evaluation.top]
             except wq.QueryError as exc:  # e.g. a phrase in a field that has no positions
@@ -202,11 +203,11 @@ class SearchEngine:
     def _filter_node(self, filter_query: str):
         return self._parse_strict(filter_query, "").whoosh if filter_query.strip() else None
 
-    def _parse_prose(self, text: str, reading, filter_query: str) -> ParsedQuery:
+    def _parse_prose(self, text: str, reading, filter_query: str, fast) -> ParsedQuery:
         from whoosh import query as wq
 
-        groups, weights = word_groups(reading.words, self._query_analyzers(), self.index.searcher() if reading.fill else None,
-                                      prefix=reading.prefix, stem=self._text_fast._word, expand=self.index.fast_search()._expand)
+        groups, weights = word_groups(reading.words, self._query_analyzers(), fast.searcher if reading.fill else None,
+                                      prefix=reading.prefix, stem=self._text_fast._word, expand=fast._expand)
         flt = self._filter_node(filter_query)
         if not groups:
             return ParsedQuery(text, wq.NullQuery, words=list(reading.words))
@@ -231,10 +232,10 @@ class SearchEngine:
         node = ids_query({pid}) if flt is None else wq.And([ids_query({pid}), flt])
         return ParsedQuery(text, node), f"{ident.label()}: found by its id"
 
-    def _complete_phrase(self, q, raw: str):
+    def _complete_phrase(self, q, raw: str, fast):
         """The phrase still being typed, its last word `raw` a prefix (search/completion.py)."""
         stem = fast_analysis(self._text_analyzer or text_analyzer())
-        return complete_phrase(q, raw, self._query_analyzers(), self.index.fast_search(), stem._word)
+        return complete_phrase(q, raw, self._query_analyzers(), fast, stem._word)
 
     def _coverage(self, searcher) -> Coverage:
         cached = self._coverage_of
@@ -248,10 +249,9 @@ class SearchEngine:
         return f"{missing[0]}: {missing[1]}" if missing else None
 
     # -- questions --------------------------------------------------------------------------------
-    def _rank_prose(self, parsed: ParsedQuery, limit: int):
+    def _rank_prose(self, parsed: ParsedQuery, limit: int, fast):
         """A question or long query: all the words first, then (when few) the closest matches."""
         plan = parsed.prose
-        fast = self.index.fast_search()
         fast.exact = True
         allowed = None
         if plan.filter is not None:
@@ -287,13 +287,14 @@ class SearchEngine:
 
         with self.index.lock:
             self.index.catch_up()
-            searcher = self.index.searcher()
+            fast = self.index.fast_search()
+            searcher = fast.searcher
             if isinstance(parsed.whoosh, wq.Every) or parsed.whoosh is wq.NullQuery:
                 return [] if parsed.whoosh is wq.NullQuery else self.library.list_ids()[:limit]
             if parsed.prose is not None and parsed.prose.fill is not False:
-                return [searcher.stored_fields(docnum)["id"] for _s, docnum, _all in self._rank_prose(parsed, limit).top]
+                return [searcher.stored_fields(docnum)["id"] for _s, docnum, _all in self._rank_prose(parsed, limit, fast).top]
             try:
-                found = self.index.fast_search().run(parsed.whoosh, limit)
+                found = fast.run(parsed.whoosh, limit)
             except wq.QueryError as exc:
                 raise QueryError(str(exc)) from None
             return [searcher.stored_fields(docnum)["id"] for _score, docnum in found.top]
