@@ -105,7 +105,7 @@ def print_row(rank: int | None, record, highlights=(), score: float | None = Non
 
 
 def print_search(results) -> None:
-    at_least = "" if getattr(results, "total_exact", True) else "at least "  # a capped prefix/fuzzy expansion
+    at_least = "" if getattr(results, "total_exact", True) else "about "  # an estimate: a pruned search or a capped prefix
     all_words = getattr(results, "all_words", None)
     if all_words is None:
         print(f"{at_least}{results.total} match{'es' if results.total != 1 else ''} for {results.query!r}")

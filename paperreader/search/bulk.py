@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from paperreader.search.codec import PRCodec, record
-from paperreader.search.postings import POSITION_BITS, POSITION_MASK, encode_chunk, position_key
+from paperreader.search.postings import BLOCKED_FROM, POSITION_BITS, POSITION_MASK, encode_chunk, position_key
 from paperreader.search.fast_analysis import fast_analysis
 from paperreader.search.schema import build_schema
 from paperreader.search.whoosh.internals import commit_segment, whole_match_finder
@@ -125,7 +125,8 @@ class Table:
             setattr(self, k, v)
 
 
-def _table(post: dict, positional: bool, maxlength: int) -> Table:
+def _table(post: dict, positional: bool, maxlength: int, lengths: bytes | None = None, base: int = 0) -> Table:
+    """`lengths`: each document's length byte (from `base`), for the score bounds of long lists' blocks."""
     t = Table()
     # terms in byte order, as the term dictionary wants them (text fields' keys are str)
     order = sorted((k.encode("utf-8"), k) for k in post) if positional else [(k, k) for k in sorted(post)]
@@ -136,7 +137,8 @@ def _table(post: dict, positional: bool, maxlength: int) -> Table:
     t.first, t.last = array("I"), array("I")
     for k in keys:
         ids, tfs, pos = post[k]
-        chunks.append(encode_chunk(ids, tfs, pos if positional else None))
+        lens = None if lengths is None or len(ids) < BLOCKED_FROM else bytes(map(lengths.__getitem__, map((-base).__add__, ids)))
+        chunks.append(encode_chunk(ids, tfs, pos if positional else None, lens))
         t.df.append(len(ids))
         t.weight.append(sum(tfs))
         t.maxweight.append(max(tfs))
@@ -162,6 +164,7 @@ def analyse(docs: list[dict], base: int) -> dict:
     """Postings of `docs` (numbered from `base`), as {"lengths": {field: array}, "terms":
     {field: Table}, "vocabulary": Counter of the words of titles and abstracts (for "did you mean")}."""
     from paperreader.search.suggest import words_of
+    from whoosh.util.numeric import length_to_byte
 
     state = _state()
     schema = state.schema
@@ -243,7 +246,8 @@ def analyse(docs: list[dict], base: int) -> dict:
                 if scorable:
                     lens[i] = n
             positional = False
-        terms[name] = _table(post, positional, max(lens) if len(lens) else 0)
+        length_bytes = bytes(map(length_to_byte, lens)) if field.scorable else None
+        terms[name] = _table(post, positional, max(lens) if len(lens) else 0, length_bytes, base)
         if field.scorable:
             lengths[name] = lens
     vocabulary: Counter = Counter()  # the words "did you mean" knows

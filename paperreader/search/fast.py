@@ -25,7 +25,9 @@ from operator import add
 
 from paperreader.search import scoring
 from paperreader.search.budget import check as check_budget
+from paperreader.search.lexicon import Lexicon
 from paperreader.search.phrase import PhraseSearch
+from paperreader.search.topk import PRUNE_FROM, PrunedSearch
 
 MAX_EXPANSIONS = 48
 EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
@@ -62,7 +64,7 @@ class _Every:
 EVERY = _Every()
 
 
-class FastSearch(PhraseSearch):
+class FastSearch(PhraseSearch, PrunedSearch):
     """Evaluates queries against one Whoosh searcher; make a new one when the searcher changes."""
 
     def __init__(self, searcher) -> None:
@@ -85,6 +87,9 @@ class FastSearch(PhraseSearch):
         self._term_postings = internals.term_postings
         self._expansions: OrderedDict = OrderedDict()
         self._init_phrases()
+        self._init_pruning()
+        self._lexicon = Lexicon(self.leaves)
+        self._sizes: dict = {}
         self._ratio_tables: dict = {}
         self._terms: OrderedDict = OrderedDict()
         self._cached = 0
@@ -110,7 +115,7 @@ class FastSearch(PhraseSearch):
         """Scores of one term: added into `out` if given, else a dict to treat as read-only
         (recent terms are kept: typing "neural net" then "neural netw" reads "neural" once)."""
         key = (field, text, boost)
-        scores = self._terms.get(key)
+        scores = self._terms.get(key) if self._win is None else self._window_term(field, text, boost)
         if scores is None:
             scores = self._read_term(field, text, boost)
             if len(scores) <= TERM_CACHE_POSTINGS // 4:
@@ -118,7 +123,7 @@ class FastSearch(PhraseSearch):
                 self._cached += len(scores)
                 while self._cached > TERM_CACHE_POSTINGS and self._terms:
                     self._cached -= len(self._terms.popitem(last=False)[1])
-        else:
+        elif self._win is None:
             self._terms.move_to_end(key)
         if out is None:
             return scores
@@ -206,13 +211,9 @@ class FastSearch(PhraseSearch):
                 prefix = max(1, leaf.prefixlength)  # a whole-lexicon scan otherwise
                 candidates = reader.terms_within(field, leaf.text, leaf.maxdist, prefix=prefix)
             elif isinstance(leaf, wq.Prefix):
-                # terms with their stats in one pass (not a lookup per term for its frequency)
-                # per segment: through the combined reader, each term is looked up in every segment
-                dfs: dict = {}
-                for sub, _offset in self.leaves:
-                    for t, info in sub.reader().iter_prefix(field, leaf.text):
-                        dfs[t] = dfs.get(t, 0) + info.doc_frequency()
-                scored = [(df, t.decode("utf-8") if isinstance(t, bytes) else t) for t, df in dfs.items()]
+                # the terms with their frequencies, from the prefix's first letter's terms read
+                # once (search/lexicon.py: typing `tr`, `tra`, `tran` reads the lexicon once)
+                scored = self._lexicon.prefixed(field, leaf.text)
                 candidates = None
             else:
                 candidates = (t for _f, t in leaf.expanded_terms(reader))
@@ -237,6 +238,8 @@ class FastSearch(PhraseSearch):
         return terms
 
     def _all(self) -> dict:
+        if self._win is not None:
+            return self._window_all()
         out: dict = {}
         for sub, offset in self.leaves:
             out.update(dict.fromkeys(range(offset, offset + sub.reader().doc_count_all()), 0.0))
@@ -283,10 +286,11 @@ class FastSearch(PhraseSearch):
                 self._term(node.fieldname, t, node.boost, out)
             return out
         if isinstance(node, wq.Or) and type(node) is wq.Or:
-            parts = [self._eval(child) for child in node.subqueries]
-            if any(r is EVERY for r in parts):
+            parts = [(self._size(child), self._eval(child)) for child in node.subqueries]
+            if any(r is EVERY for _n, r in parts):
                 return EVERY
-            parts = sorted((r for r in parts if r), key=len, reverse=True)
+            # the biggest first, by the postings' count (a window's dicts add in the same order)
+            parts = [r for _n, r in sorted(((n, r) for n, r in parts if r), key=lambda nr: nr[0], reverse=True)]
             if len(parts) <= 1:
                 return parts[0] if parts else {}
             out = dict(parts[0])  # the biggest copied in C; the others added to it
@@ -311,14 +315,16 @@ class FastSearch(PhraseSearch):
             return a
         if isinstance(node, wq.Not):
             return self._and([wq.Every()], [node.query])
+        if self._win is not None:  # evaluated whole once, cut to the window
+            return self._window_whole(node, self._eval)
         if type(node) is wq.Phrase and self.searcher.schema[node.fieldname].format.supports("positions"):
             return self._phrase(node)
         return self._generic(node)
 
     def _and(self, positives, negatives) -> dict:
-        results = [self._eval(c) for c in positives]
-        results = [r for r in results if r is not EVERY] or [self._all()]
-        results.sort(key=len)
+        results = [(self._size(c), self._eval(c)) for c in positives]
+        results = [r for _n, r in sorted(((n, r) for n, r in results if r is not EVERY), key=lambda nr: nr[0])]
+        results = results or [self._all()]
         out = results[0]
         for r in results[1:]:
             if not out:
@@ -341,6 +347,8 @@ class FastSearch(PhraseSearch):
         from whoosh import query as wq
 
         if isinstance(node, wq.Term) and type(node) in (wq.Term,):
+            if self._win is not None:
+                return self._window_term(node.fieldname, node.text, node.boost).keys()
             cached = self._terms.get((node.fieldname, node.text, node.boost))
             if cached is not None:
                 return cached.keys()
@@ -359,8 +367,42 @@ class FastSearch(PhraseSearch):
         r = self._eval(node)
         return r if r is EVERY else r.keys()
 
-    def run(self, q, limit: int) -> Evaluation:
+    def _size(self, node) -> int:
+        """How many postings a node reads, from the term records (not its result's size, which
+        only a whole evaluation knows): the order parts are added in, the same whole or pruned."""
+        from whoosh import query as wq
+
+        if type(node) is wq.Term:
+            key = (node.fieldname, node.text)
+            n = self._sizes.get(key)
+            if n is None:
+                n = self._sizes[key] = self.searcher.doc_frequency(node.fieldname, node.text)
+            return n
+        if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
+            exact = self.exact  # (expanding here must not mark the total inexact twice)
+            n = sum(self._size(wq.Term(node.fieldname, t)) for t in self._expand(node))
+            self.exact = exact
+            return n
+        if type(node) is wq.Or:
+            return sum(self._size(c) for c in node.subqueries)
+        if type(node) is wq.And:
+            return min((self._size(c) for c in node.subqueries if not isinstance(c, wq.Not)), default=self.N)
+        if isinstance(node, (wq.AndNot, wq.AndMaybe)):
+            return self._size(node.a)
+        if type(node) is wq.Phrase:
+            return min((self._size(wq.Term(node.fieldname, w)) for w in node.words), default=0)
+        if node is wq.NullQuery or isinstance(node, wq.NullQuery.__class__):
+            return 0
+        return self.N
+
+    def run(self, q, limit: int, prune: bool = True) -> Evaluation:
+        """The best `limit` hits of `q` and the total. `prune`: read only the windows that can
+        reach the page when the query reads many postings (`search/topk.py`; the total is then
+        an estimate, `exact` False); False: every posting, the exact total."""
         self.exact = True
+        if prune and limit and self._cost(q) >= PRUNE_FROM:
+            total, top, complete = self._run_pruned(q, limit)
+            return Evaluation(total, top, self.exact and complete)
         out = self._eval(q)
         if out is EVERY:
             out = self._all()

@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 
 _CODES = ("B", "H", "I")
 _NONE = 3  # code: the array is absent (tfs: all 1; positions: none kept)
 _ZLIB = 64
+_BLOCKED = 128  # flags: a chunk of blocks with a directory (`encode_blocked`)
+
+BLOCK = 256  # postings per block of a long list
+BLOCKED_FROM = 512  # a chunk of at least this many postings (and known lengths) is written in blocks
+BOUND_CELLS = 3  # per block: (tf, length byte) cells whose score bounds every posting's
+BOUND_TF = 63  # a cell is min(tf, BOUND_TF) * 256 + length byte (row BOUND_TF bounds every higher tf)
 
 
 # -- varints ----------------------------------------------------------------------------------------
@@ -54,12 +61,16 @@ def position_key(doc: int, pos: int) -> int:
 
 
 # -- chunks -------------------------------------------------------------------------------------------
-def encode_chunk(ids, tfs=None, keys=None) -> bytes:
+def encode_chunk(ids, tfs=None, keys=None, lengths=None) -> bytes:
     """One chunk: `ids` ascending document numbers, `tfs` their frequencies (None: all 1),
-    `keys` the position keys of every posting's positions, ascending (None: not kept).
+    `keys` the position keys of every posting's positions, ascending (None: not kept),
+    `lengths` each posting's document length byte in the field (None: not known).
 
     Layout: n, first id (varints), flags, [first key], body size (varints), then the body (zlib'd when
-    smaller): id deltas, frequencies, key deltas, each in the narrowest typed array."""
+    smaller): id deltas, frequencies, key deltas, each in the narrowest typed array. A list of at
+    least BLOCKED_FROM postings with `lengths` is written in blocks (`encode_blocked`)."""
+    if lengths is not None and len(ids) >= BLOCKED_FROM:
+        return encode_blocked(ids, tfs, keys, lengths)
     if len(ids) == 1 and (tfs is None or tfs[0] == 1) and (keys is None or len(keys) <= 1):
         # most chunks: a word once in one paper of the batch (the bytes _encode_chunk writes, sooner)
         out = bytearray(b"\x01")
@@ -101,6 +112,126 @@ def _encode_chunk(ids, tfs, keys) -> bytes:
         put_varint(out, keys[0])
     put_varint(out, len(body))
     return bytes(out) + body
+
+
+def _frontier(cells) -> list[int]:
+    """At most BOUND_CELLS cells (tf row * 256 + length byte) that bound every cell given: for any
+    average length, the score of a cell (higher tf, shorter document: higher) is at most the best
+    of these. The non-dominated cells, merged into neighbours (highest tf, shortest length) when
+    there are more."""
+    best: list[int] = []  # by tf descending; each kept one shorter than all before it
+    shortest = 256
+    for cell in sorted(set(cells), key=lambda c: (-(c >> 8), c & 255)):
+        length = cell & 255
+        if length < shortest:
+            shortest = length
+            best.append(cell)
+    while len(best) > BOUND_CELLS:  # merge the two closest neighbours' rows
+        i = min(range(len(best) - 1), key=lambda k: (best[k] >> 8) - (best[k + 1] >> 8))
+        best[i : i + 2] = [(best[i] & ~255) | (best[i + 1] & 255)]
+    return best + [best[-1]] * (BOUND_CELLS - len(best))
+
+
+def encode_blocked(ids, tfs, keys, lengths) -> bytes:
+    """A long list as blocks of BLOCK postings, each an ordinary chunk, behind a directory a
+    reader decodes in C: each block's first and last document, where it ends, and the cells that
+    bound its scores (`_frontier`), so a query can skip blocks that cannot reach its top page.
+
+    Layout: n, first id (varints), flags (_BLOCKED), block count (varint), then the directory as
+    arrays ('I' firsts, 'I' lasts, 'I' ends of each block's bytes after the directory, 'H' cells,
+    BOUND_CELLS a block), then the blocks."""
+    n = len(ids)
+    starts = list(range(0, n, BLOCK))
+    if tfs is not None and keys is not None:
+        kstart = [0, *accumulate(tfs)]
+    if tfs is None:
+        cells = [256 + b for b in lengths]
+    else:
+        cells = list(map(add, map((256).__mul__, map(min, tfs, repeat(BOUND_TF))), lengths))
+    firsts, lasts, ends, bounds = array("I"), array("I"), array("I"), array("H")
+    parts = []
+    size = 0
+    for a in starts:
+        b = min(a + BLOCK, n)
+        if keys is None:
+            k = None
+        elif tfs is None:
+            k = keys[a:b]
+        else:
+            k = keys[kstart[a] : kstart[b]]
+        part = encode_chunk(ids[a:b], None if tfs is None else tfs[a:b], k)
+        parts.append(part)
+        size += len(part)
+        firsts.append(ids[a])
+        lasts.append(ids[b - 1])
+        ends.append(size)
+        bounds.extend(_frontier(cells[a:b]))
+    out = bytearray()
+    put_varint(out, n)
+    put_varint(out, ids[0])
+    out.append(_BLOCKED)
+    put_varint(out, len(starts))
+    return b"".join((bytes(out), firsts.tobytes(), lasts.tobytes(), ends.tobytes(), bounds.tobytes(), *parts))
+
+
+class Directory:
+    """The blocks of one posting list (in one segment), for reading a block at a time: per block
+    its first and last document, its postings count, the cells bounding its scores, and the
+    bytes to decode. Plain chunks (short lists) are one block each, their bounds unknown
+    (`cells` None) until decoded."""
+
+    __slots__ = ("firsts", "lasts", "counts", "cells", "spans", "blob")
+
+    def __init__(self, blob) -> None:
+        self.blob = blob
+        self.firsts: list = []
+        self.lasts: list = []  # None for a plain chunk (known once decoded)
+        self.counts: list = []
+        self.cells: list = []  # tuple of BOUND_CELLS cells, or None
+        self.spans: list = []  # (start, end) of the block's bytes in blob
+        at, end = 0, len(blob)
+        while at < end:
+            start = at
+            n, at = get_varint(blob, at)
+            first, at = get_varint(blob, at)
+            flags = blob[at]
+            at += 1
+            if flags & _BLOCKED:
+                count, at = get_varint(blob, at)
+                arrays = []
+                for code, width in (("I", count), ("I", count), ("I", count), ("H", count * BOUND_CELLS)):
+                    a = array(code)
+                    a.frombytes(bytes(blob[at : at + width * a.itemsize]))
+                    at += width * a.itemsize
+                    arrays.append(a)
+                f, la, e, c = arrays
+                base = at
+                self.firsts.extend(f)
+                self.lasts.extend(la)
+                starts = [base, *map(base.__add__, e[:-1])]
+                self.spans.extend(zip(starts, map(base.__add__, e)))
+                self.cells.extend(zip(*[c[i::BOUND_CELLS] for i in range(BOUND_CELLS)]))
+                self.counts.extend([BLOCK] * (count - 1))
+                self.counts.append(n - BLOCK * (count - 1))
+                at = base + e[-1]
+                continue
+            if flags >> 4 & 3 != _NONE:
+                _first_key, at = get_varint(blob, at)
+            size, at = get_varint(blob, at)
+            at += size
+            self.firsts.append(first)
+            self.lasts.append(first if n == 1 else None)
+            self.counts.append(n)
+            self.cells.append(None)
+            self.spans.append((start, at))
+
+    def __len__(self) -> int:
+        return len(self.firsts)
+
+    def block(self, i: int) -> "Postings":
+        """The postings of block i."""
+        start, end = self.spans[i]
+        return decode(self.blob[start:end])
 
 
 class Postings:
@@ -163,6 +294,23 @@ def decode(blob) -> Postings:
         first, at = get_varint(blob, at)
         flags = blob[at]
         at += 1
+        if flags & _BLOCKED:  # the directory skipped: its blocks are ordinary chunks, in order
+            count, at = get_varint(blob, at)
+            ends = array("I")
+            at += 8 * count
+            ends.frombytes(bytes(blob[at : at + 4 * count]))
+            at += 4 * count + 2 * BOUND_CELLS * count
+            if count:
+                blocks = decode(blob[at : at + ends[-1]])
+                at += ends[-1]
+                if blocks.tfs is not None and tfs is None:
+                    tfs = array("I", [1]) * len(ids)
+                if tfs is not None:
+                    tfs.extend(blocks.tfs if blocks.tfs is not None else array("I", [1]) * len(blocks.ids))
+                if blocks._steps is not None:
+                    keys = (keys or []) + blocks._steps
+                ids.extend(blocks.ids)
+            continue
         if flags >> 4 & 3 != _NONE:
             first_key, at = get_varint(blob, at)
         size, at = get_varint(blob, at)

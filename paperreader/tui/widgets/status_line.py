@@ -104,7 +104,7 @@ class StatusLine(Horizontal):
         else:
             noun = "paper" if result.total == 1 else "papers"
             what = "in the library" if result.mode == "browse" and filter is Filter.ALL else "match"
-            at_least = "" if result.total_exact else "at least "
+            at_least = "" if result.total_exact else "about "  # an estimate (pruned search, capped prefix)
             caption = getattr(result.listing, "caption", None)  # a listing stepped to with [ ] (tui/listing_views.py)
             if result.mode == "search" and result.all_words is not None and not caption:
                 text.append(question_summary(result.all_words, result.total), style="bold")
