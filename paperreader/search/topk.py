@@ -314,8 +314,6 @@ class PrunedSearch:
 
     def _run_pruned(self, q, limit: int):
         """(total, top [(score, docnum)], exact) of `q`'s best `limit`, window by window."""
-        from paperreader.search.fast import EVERY
-
         width = window_size(self._doc_limit())
         nwin = max(1, -(-self._doc_limit() // width))
         self._whole = {}
@@ -338,7 +336,7 @@ class PrunedSearch:
                 lo = w * width
                 self._win = (lo, lo + width)
                 out = self._eval(q)
-                if out is EVERY:
+                if not hasattr(out, "items"):  # fast.EVERY: every live document
                     out = self._window_all()
                 read.add(w)
                 if deleted:
