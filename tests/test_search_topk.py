@@ -42,7 +42,8 @@ def _bench_queries() -> list[str]:
 
 
 def _compare(ws, texts, monkeypatch) -> int:
-    monkeypatch.setattr(fast, "PRUNE_FROM", 0)  # every query pruned, however small
+    monkeypatch.setattr(fast, "PRUNE_FROM", 0)
+    monkeypatch.setattr(fast, "PRUNE_SHAPES", "all")
     monkeypatch.setattr(topk, "window_size", lambda n: 64)  # many windows on a small corpus
     compared = 0
     for text in texts:
@@ -72,6 +73,7 @@ def test_long_lists_are_blocked_and_an_and_skips_them(corpus_workspace, monkeypa
 
     ws = corpus_workspace
     monkeypatch.setattr(fast, "PRUNE_FROM", 0)
+    monkeypatch.setattr(fast, "PRUNE_SHAPES", "all")
     monkeypatch.setattr(topk, "window_size", lambda n: 64)
     with ws.index.lock:
         fs = ws.index.fast_search()

@@ -2,10 +2,10 @@
 
 Typing `t`, `tr`, `tra`, `tran`... asks for the terms under each prefix in turn. Reading them from
 the term dictionary costs a record decoded per term, every keystroke (`t` at a million papers is
-tens of thousands of terms). Here the first keystroke of a letter reads that letter's terms once,
-with their document frequencies summed over the segments, into two lists sorted by term; every
-longer prefix is then a slice found by bisection (`tra` refines `tr`'s candidates without reading
-the lexicon again), and a one- or two-letter prefix's most frequent terms come from that slice.
+tens of thousands of terms). Here a one- or two-letter prefix reads its first letter's terms once,
+with their document frequencies summed over the segments, into two lists sorted by term (a longer
+prefix typed first reads only its own); every longer prefix is then a slice of the longest one
+read before, found by bisection (`tra` refines `tr`'s candidates without reading the lexicon).
 
 Kept per index generation (a `FastSearch` holds one), for a few letters per field at a time.
 """
@@ -31,12 +31,20 @@ class Lexicon:
         if not prefix:
             terms, dfs = self._read(field, "")
             return list(zip(dfs, terms))
-        terms, dfs = self._letter(field, prefix[0])
+        for k in range(len(prefix), 0, -1):  # a shorter prefix read before: refine its terms
+            hit = self._letters.get((field, prefix[:k]))
+            if hit is not None:
+                self._letters.move_to_end((field, prefix[:k]))
+                break
+        else:  # a first letter or two: the letter's terms (typing goes on); longer: its own
+            hit = self._letter(field, prefix[0] if len(prefix) <= 2 else prefix)
+        terms, dfs = hit
         a = bisect_left(terms, prefix)
         b = bisect_left(terms, prefix + "\U0010ffff", a)
         return list(zip(dfs[a:b], terms[a:b]))
 
     def _letter(self, field: str, letter: str):
+        """The terms under `letter` (a first letter, or a longer prefix), read once and kept."""
         key = (field, letter)
         hit = self._letters.get(key)
         if hit is not None:
