@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from math import log
 from operator import mul
 
+from paperreader.search.scoring import idf
+
 COORD = 1.0  # exponent of the coordination factor; words count in it by their idf (a rare word matched counts for more)
 FEEDBACK_DOCS = 3  # pseudo-relevance feedback: the first pass's top papers read
 FEEDBACK_TERMS = 10  # ... the words added
@@ -231,8 +233,8 @@ def rsj_idf(N: int, df: int) -> float:
 
 
 def idf_ratio(N: int, df: int) -> float:
-    """Prose idf over the evaluator's (log(N / (df + 1)) + 1), as a boost."""
-    base = log(N / (df + 1)) + 1
+    """Prose idf over the evaluator's (`scoring.idf`), as a boost."""
+    base = idf(N, df)
     return rsj_idf(N, df) / base if base > 0 else 1.0
 
 
