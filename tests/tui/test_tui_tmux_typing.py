@@ -16,8 +16,9 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
-def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True, timeout=20).stdout
+def _tmux(socket: str, *args: str) -> str:
+    """tmux on a server of the test's own (`-L`): never the user's, never another test's."""
+    return subprocess.run(["tmux", "-L", socket, *args], check=True, capture_output=True, text=True, timeout=20).stdout
 
 
 def test_keys_typed_at_launch_all_land_in_the_search_box(library_dir, tmp_path):
@@ -25,12 +26,12 @@ def test_keys_typed_at_launch_all_land_in_the_search_box(library_dir, tmp_path):
     command = f"{paperreader} --data-dir {library_dir}" if paperreader.exists() else f"{sys.executable} -m paperreader --data-dir {library_dir}"
     session = f"paperreader-test-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, PAPERREADER_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color")
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
+    subprocess.run(["tmux", "-L", session, "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
     try:
-        _tmux("send-keys", "-t", session, "-l", "mamba")  # at once: the app is still starting
+        _tmux(session, "send-keys", "-t", session, "-l", "mamba")  # at once: the app is still starting
         screen = ""
         for _ in range(300):  # bounded: up to ~30 s on a busy machine; no timing is asserted
-            screen = _tmux("capture-pane", "-p", "-t", session)
+            screen = _tmux(session, "capture-pane", "-p", "-t", session)
             lines = screen.splitlines()
             if len(lines) > 4 and "mamba" in lines[1] and "papers match" in lines[3]:
                 break
@@ -44,4 +45,4 @@ def test_keys_typed_at_launch_all_land_in_the_search_box(library_dir, tmp_path):
         assert "papers like" not in screen  # `m` did not run more-like-this
         assert "Saved searches" not in screen  # nor `b` the saved searches
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, timeout=20)
+        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
