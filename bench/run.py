@@ -1,14 +1,17 @@
 """The benchmark: every engine on the same corpus and queries, one size after another, one run.
 
     python bench/run.py                      # 1k, 10k, 100k; every available engine; TUI timings
-    python bench/run.py --full               # and 1M (and FTS5's queries capped at --time-limit)
+    python bench/run.py --full               # and 1M (FTS5's queries capped at --time-limit, its keystrokes
+                                             # at 1M at --typing-limit-1m), run after the TUI timings
     python bench/run.py --sizes 1k,10k --engines fts5,paperreader --json bench/work/run.json
 
 Each step (build, query mix + typing, each cold start) runs in a fresh worker process; the raw
 figures go to --json (default bench/work/last-run.json, rewritten after every step), the table to
-stdout, then issue 12's targets (report.targets). Then the CLI import against FTS5's insert
-(cli_import.py, at 100k or the largest size below it) and, with the TUI timings, the Pilot figures
-(tui.py) and the real-terminal ones (tui_terminal.py, in tmux). See bench/README.md.
+stdout, then issue 12's targets (report.targets). After the sizes up to 100k: the CLI import
+against FTS5's insert (cli_import.py, at 100k or the largest size below it) and, with the TUI
+timings, the Pilot figures (tui.py) and the real-terminal ones (tui_terminal.py, in tmux); sizes
+above 100k come last, so a run stopped late (or at its --deadline) has every smaller figure.
+See bench/README.md.
 """
 
 from __future__ import annotations
@@ -117,6 +120,29 @@ def git_state() -> str:
     return sh("rev-parse", "--short", "HEAD") + ("+dirty" if sh("status", "--porcelain", "-uno") else "")
 
 
+LARGE = 1_000_000  # from this size on, keystrokes of engines that can stop run under --typing-limit-1m
+
+
+class PastDeadline(RuntimeError):
+    """The run's --deadline has passed: the steps not started yet are skipped (and said so)."""
+
+
+def _check_deadline(args, what: str) -> None:
+    if args.until is not None and time.time() > args.until:
+        raise PastDeadline(f"not run: the run's deadline ({args.deadline} UTC) had passed before {what}")
+
+
+def parse_deadline(text: str, now: float | None = None) -> float:
+    """HH:MM (UTC) as epoch seconds: the next such time from now (so 01:10 at 00:05 is tonight)."""
+    now = time.time() if now is None else now
+    hours, minutes = (int(x) for x in text.split(":"))
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise ValueError(f"--deadline {text}: expected HH:MM (UTC)")
+    day = now - now % 86400
+    at = day + hours * 3600 + minutes * 60
+    return at if at > now else at + 86400
+
+
 def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
     workdir = args.index_root / f"{engine}-{n}"
     built = workdir / ".bench-build.json"
@@ -126,6 +152,7 @@ def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
         out["build"] = json.loads(built.read_text())
         say(f"{engine} @ {n:,}: reusing the index built {out['build'].get('when', '?')}")
     else:
+        _check_deadline(args, "the build")
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir(parents=True)
         say(f"{engine} @ {n:,}: building")
@@ -136,13 +163,19 @@ def measure(engine: str, n: int, corpus: Path, args, record) -> dict:
     record(out)
     say(f"{engine} @ {n:,}: {out['build']['docs_per_s']:,.0f} papers/s; querying")
     limit = [] if args.time_limit <= 0 else ["--time-limit", str(args.time_limit)]
+    if n >= LARGE and args.typing_limit_1m > 0:
+        limit += ["--typing-time-limit", str(args.typing_limit_1m)]
+    if args.until is not None:
+        limit += ["--until", str(args.until)]
+    _check_deadline(args, "the queries")
     clock = time.perf_counter()
     out["query"] = worker("query", engine, str(workdir), *limit, timeout=args.step_timeout)
     out["steps_s"]["query"] = time.perf_counter() - clock
     stopped = (out["query"].get("mix_timeouts") or 0, out["query"].get("typing_timeouts") or 0)
     say(f"{engine} @ {n:,}: queries took {out['steps_s']['query']:,.0f} s"
-        + (f" ({stopped[0]} mix and {stopped[1]} typing queries stopped at {args.time_limit:g} s)" if any(stopped) else ""))
+        + (f" ({stopped[0]} mix and {stopped[1]} typing queries stopped at their time limit)" if any(stopped) else ""))
     record(out)
+    _check_deadline(args, "the cold starts")
     say(f"{engine} @ {n:,}: cold starts")
     clock = time.perf_counter()
     out["cold"] = cold_start(engine, workdir, args.cold_runs)
@@ -205,6 +238,10 @@ def main(argv=None) -> int:
     ap.add_argument("--engines", default="paperreader,fts5,whoosh-plain")
     ap.add_argument("--json", type=Path, default=common.WORK / "last-run.json", help="raw results file")
     ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per query where the engine can stop (0: none)")
+    ap.add_argument("--typing-limit-1m", type=float, default=3.0,
+                    help="at 1M papers and above, seconds per keystroke where the engine can stop (0: --time-limit)")
+    ap.add_argument("--deadline", default=None,
+                    help="HH:MM UTC: steps not started by then are skipped, keystrokes stop; the run ends on time")
     ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--reuse", action="store_true", help="reuse indexes a previous run built (skips import)")
     ap.add_argument("--no-tui", dest="tui", action="store_false", help="skip the TUI timings")
@@ -217,6 +254,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     # indexes live per run (named after the JSON file), so runs never build into each other's dirs
     args.index_root = common.WORK / "index" / args.json.stem
+    args.until = parse_deadline(args.deadline) if args.deadline else None
     lock, concurrent = take_turn(args.wait)
     if not concurrent:
         lock.seek(0)
@@ -229,7 +267,9 @@ def main(argv=None) -> int:
         sizes.append(1_000_000)
     names = [e.strip() for e in args.engines.split(",") if e.strip()]
     data = {"machine": machine(), "sizes": {}, "skipped": {}, "notes": {}, "tui": None,
-            "time_limit_s": args.time_limit if args.time_limit > 0 else None, "steps_s": {}}
+            "time_limit_s": args.time_limit if args.time_limit > 0 else None,
+            "typing_limit_1m_s": args.typing_limit_1m if args.typing_limit_1m > 0 else None,
+            "deadline_utc": args.deadline, "steps_s": {}}
     data["machine"]["beside_another_run"] = concurrent
     for name in names:
         why = engines.availability(name)
@@ -244,7 +284,7 @@ def main(argv=None) -> int:
     def save():
         args.json.write_text(json.dumps(data, indent=1))
 
-    for n in sizes:
+    def measure_size(n: int) -> None:
         say(f"corpus of {n:,} papers")
         corpus = generate.ensure_corpus(n, progress=lambda k, total: say(f"  generated {k:,}/{total:,}"))
         per_size = data["sizes"].setdefault(str(n), {})
@@ -259,7 +299,10 @@ def main(argv=None) -> int:
                 per_size.setdefault(name, {})["error"] = str(exc)
                 say(f"{name} @ {n:,} failed: {exc}")
                 save()
+
     small = [n for n in sizes if n <= 100_000]
+    for n in small:
+        measure_size(n)
     if args.cli_import and small:
         n = max(small)
         say(f"CLI import against FTS5's insert, {n:,} papers, {args.cli_import_rounds} rounds (cli_import.py)")
@@ -280,6 +323,9 @@ def main(argv=None) -> int:
                                           args.index_root / "tui-terminal.json", args.step_timeout)
         data["steps_s"]["tui_terminal"] = data["tui_terminal"].get("seconds")
         save()
+    for n in sizes:  # 1M last: the longest steps, and the ones a deadline may cut
+        if n not in small:
+            measure_size(n)
     data["machine"]["loadavg_at_end"] = os.getloadavg()
     data["machine"]["finished_utc"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     save()

@@ -1,7 +1,7 @@
 """One measurement in a process of its own; prints one JSON line (the last line of stdout).
 
     worker.py build ENGINE CORPUS.jsonl WORKDIR
-    worker.py query ENGINE WORKDIR [--time-limit S]
+    worker.py query ENGINE WORKDIR [--time-limit S] [--typing-time-limit S] [--until EPOCH]
     worker.py cold ENGINE WORKDIR QUERY
 
 Separate processes keep one engine's imports, caches and memory out of another's figures, and
@@ -83,7 +83,11 @@ def _timed(engine, query: str) -> tuple[float, float, int, str | None]:
     return time.perf_counter() - started, time.process_time() - cpu, len(hits), error
 
 
-def do_query(engine_name: str, workdir: Path, time_limit: float | None) -> dict:
+def do_query(engine_name: str, workdir: Path, time_limit: float | None,
+             typing_time_limit: float | None = None, until: float | None = None) -> dict:
+    """The query mix, then the keystrokes (under `typing_time_limit` if given, for engines that can
+    stop a query); no keystroke starts after `until` (epoch seconds): the run's deadline, so a long
+    run ends on time and says how many keystrokes were typed."""
     import engines
     import queries
 
@@ -100,8 +104,13 @@ def do_query(engine_name: str, workdir: Path, time_limit: float | None) -> dict:
     mix_timeouts = engine.timeouts
     rss_after_mix = common.rss_mb()
     say(f"  [{engine_name}] query mix done; {len(strokes)} keystrokes next")
+    if typing_time_limit is not None:
+        engine.time_limit = typing_time_limit
     typing, typing_rows = [], []
     for k, (text, q) in enumerate(strokes, 1):
+        if until is not None and time.time() > until:
+            say(f"  [{engine_name}] the run's deadline has passed: typing stopped after {k - 1} of {len(strokes)} keystrokes")
+            break
         if k % 100 == 0:
             say(f"  [{engine_name}] {k}/{len(strokes)} keystrokes")
         seconds, cpu, n, error = _timed(engine, q)
@@ -116,6 +125,10 @@ def do_query(engine_name: str, workdir: Path, time_limit: float | None) -> dict:
         "typing": common.summary_ms(typing),
         "typing_cpu": common.summary_ms([r["cpu_ms"] / 1000 for r in typing_rows]),
         "typing_timeouts": engine.timeouts - mix_timeouts,
+        "time_limit_s": time_limit,
+        "typing_time_limit_s": engine.time_limit,
+        "typing_done": len(typing_rows),
+        "typing_total": len(strokes),
         "errors": sum(1 for r in per_query + typing_rows if r["error"]),
         "rss_after_open_mb": rss_open,
         "rss_after_mix_mb": rss_after_mix,
@@ -152,11 +165,13 @@ def main(argv=None) -> int:
     ap.add_argument("engine")
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--time-limit", type=float, default=None)
+    ap.add_argument("--typing-time-limit", type=float, default=None)
+    ap.add_argument("--until", type=float, default=None, help="epoch seconds: no keystroke starts after it")
     args = ap.parse_args(argv)
     if args.mode == "build":
         out = do_build(args.engine, Path(args.paths[0]), Path(args.paths[1]))
     elif args.mode == "query":
-        out = do_query(args.engine, Path(args.paths[0]), args.time_limit)
+        out = do_query(args.engine, Path(args.paths[0]), args.time_limit, args.typing_time_limit, args.until)
     else:
         out = do_cold(args.engine, Path(args.paths[0]), args.paths[1])
     _emit(out)
