@@ -26,7 +26,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from paperreader.search.codec import PRCodec, record
-from paperreader.search.postings import BLOCKED_FROM, POSITION_BITS, POSITION_MASK, encode_chunk, position_key
+from paperreader.search.bulk_text import lowercase_tokens, text_postings, vocabulary_of
+from paperreader.search.postings import BLOCKED_FROM, encode_chunk
 from paperreader.search.fast_analysis import fast_analysis
 from paperreader.search.schema import build_schema
 from paperreader.search.whoosh.internals import commit_segment, whole_match_finder
@@ -96,7 +97,7 @@ class _Analysis:
             field = self.schema[name]
             fast = fast_analysis(field.analyzer) if getattr(field, "analyzer", None) is not None else None
             if fast is not None and field.format.supports("positions"):
-                self.fast[name] = (whole_match_finder(fast.pattern), _Words(fast))
+                self.fast[name] = (whole_match_finder(fast.pattern), _Words(fast), lowercase_tokens(fast))
 
 
 _STATE: _Analysis | None = None
@@ -170,6 +171,7 @@ def analyse(docs: list[dict], base: int) -> dict:
     schema = state.schema
     lengths: dict = {}
     terms: dict = {}
+    raws: dict = {name: [] for name in ("title", "abstract") if name in state.fast}  # each document's words
     for name in schema.names():
         field = schema[name]
         if not field.indexed:
@@ -180,43 +182,8 @@ def analyse(docs: list[dict], base: int) -> dict:
         post: dict = {}
         lens = array("I", bytes(4 * len(docs)))
         if name in state.fast:
-            findall, words = state.fast[name]
-            getword = words.__getitem__
-            for i, value in enumerate(values):
-                if not value:
-                    continue
-                docnum = base + i
-                toks = list(map(getword, findall(value)))
-                kept = [t for t in toks if t]
-                if not kept:
-                    continue
-                lens[i] = len(kept)
-                # positions as Whoosh's StopFilter numbers them: from the first kept word's index
-                first = 0
-                while not toks[first]:
-                    first += 1
-                at = position_key(docnum, first)  # the key of the first kept word
-                poses: dict = {}
-                for p, t in enumerate(kept):
-                    pl = poses.get(t)
-                    if pl is None:
-                        poses[t] = [p]
-                    else:
-                        pl.append(p)
-                if len(toks) > POSITION_MASK:  # past a million words, positions are kept at the limit
-                    at = docnum << POSITION_BITS
-                    poses = {t: [min(p + first, POSITION_MASK) for p in pl] for t, pl in poses.items()}
-                for t, pl in poses.items():
-                    e = post.get(t)
-                    if e is None:
-                        e = post[t] = (array("I"), array("I"), array("Q"))
-                    e[0].append(docnum)
-                    n = len(pl)
-                    e[1].append(n)
-                    if n == 1:
-                        e[2].append(at + pl[0])
-                    else:
-                        e[2].extend(map(at.__add__, pl))
+            findall, words, lowered = state.fast[name]
+            post, lens = text_postings(values, base, words.__getitem__, findall, lowered, raws.get(name))
             positional = True
         else:  # ids, keywords, numbers: Whoosh's own field code (a few terms a document)
             scorable = field.scorable
@@ -250,9 +217,12 @@ def analyse(docs: list[dict], base: int) -> dict:
         terms[name] = _table(post, positional, max(lens) if len(lens) else 0, length_bytes, base)
         if field.scorable:
             lengths[name] = lens
-    vocabulary: Counter = Counter()  # the words "did you mean" knows
-    for d in docs:
-        vocabulary.update(set(words_of(f"{d.get('title') or ''} {d.get('abstract') or ''}")))
+    if "title" in raws and "abstract" in raws:  # the words "did you mean" knows, from the words above
+        vocabulary = vocabulary_of(raws["title"] or [()] * len(docs), raws["abstract"] or [()] * len(docs))
+    else:
+        vocabulary = Counter()
+        for d in docs:
+            vocabulary.update(set(words_of(f"{d.get('title') or ''} {d.get('abstract') or ''}")))
     return {"lengths": lengths, "terms": terms, "vocabulary": vocabulary}
 
 
