@@ -67,6 +67,7 @@ class TermMatcher:
     prefixes: dict[str, list[str]] = field(default_factory=dict)
     fuzzy: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     patterns: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    wildcards: dict[str, list[str]] = field(default_factory=dict)  # the patterns' texts, lowercase
     _memo: dict = field(default_factory=dict, repr=False, compare=False)  # (field, stem, word) -> bool
     _near: dict = field(default_factory=dict, repr=False, compare=False)  # fuzzy word -> one-edit spellings
 
@@ -85,6 +86,7 @@ class TermMatcher:
                 m.prefixes.setdefault(name, []).append(str(leaf.text).lower())
             elif isinstance(leaf, query.Wildcard):
                 m.patterns.setdefault(name, []).append(re.compile(fnmatch.translate(str(leaf.text).lower())))
+                m.wildcards.setdefault(name, []).append(str(leaf.text).lower())
             elif isinstance(leaf, query.Phrase):
                 m.exact.setdefault(name, set()).update(str(w) for w in leaf.words)
             elif isinstance(leaf, query.Term) and isinstance(leaf.text, str):
@@ -103,6 +105,25 @@ class TermMatcher:
         if self.fuzzy.get(name):
             return None
         return frozenset(t[:1] for t in self.exact.get(name, ()))
+
+    def needles(self, name: str, cut: int) -> tuple[str, ...] | None:
+        """Strings one of which every matching word of field `name`, lowercased, starts with, for
+        an analysis whose term shares all but its last `cut` characters with the word (see
+        `_needle_cut`); None when no such strings exist (a fuzzy leaf, a wildcard starting with
+        * ? or [, an empty prefix): then every word must be looked at."""
+        if self.fuzzy.get(name):
+            return None
+        out = {t[: max(1, len(t) - cut)] for t in self.exact.get(name, ()) if t}
+        for p in self.prefixes.get(name, ()):
+            if not p:
+                return None
+            out.add(p)
+        for text in self.wildcards.get(name, ()):
+            literal = re.match(r"[^*?\[]*", text).group()
+            if not literal:
+                return None
+            out.add(literal)
+        return tuple(sorted(out))
 
     def matches_unstemmed(self, name: str, word: str) -> bool:
         """The tests that read the lowercase word, not its stem: prefixes and wildcards."""
@@ -171,19 +192,68 @@ def _verdicts(analysis, signature: tuple) -> dict[str, bool]:
 
 def field_analyzers() -> dict:
     """Per highlighted field, (the schema's fast analysis or None, the index's analyzer, what
-    `_stemmed_words` says of it), made once per process: their word caches then serve every search (made per search, every word of every
-    row went through Whoosh's filters again: ~8 ms a row)."""
+    `_stemmed_words` says of it, what `_needle_cut` says of it), made once per process: their word
+    caches then serve every search (made per search, every word of every row went through Whoosh's
+    filters again: ~8 ms a row)."""
     global _ANALYZERS
     with _ANALYZERS_LOCK:
         if _ANALYZERS is None:
             from paperreader.search.schema import fast_analysis, name_analyzer, tag_analyzer, text_analyzer
 
             text, names, tags = text_analyzer(), name_analyzer(), tag_analyzer()
-            pairs = {"text": (fast_analysis(text), text, _stemmed_words(text)), "author": (fast_analysis(names), names, None),
-                     "tag": (fast_analysis(tags), tags, None)}
+            pairs = {"text": (fast_analysis(text), text, _stemmed_words(text), _needle_cut(text)),
+                     "author": (fast_analysis(names), names, None, _needle_cut(names)),
+                     "tag": (fast_analysis(tags), tags, None, None)}
             _ANALYZERS = {"title": pairs["text"], "abstract": pairs["text"], "note": pairs["text"],
                           "author": pairs["author"], "tag": pairs["tag"]}
         return _ANALYZERS
+
+
+TOKEN_PATTERN = r"\w+(\.?\w+)*"  # Whoosh's default RegexTokenizer, which `_starts_token` mirrors
+PORTER_CUT = 3  # Porter rewrites at most a stem's last 2 characters (biliti -> ble); one more for safety
+
+
+def _needle_cut(analyzer) -> int | None:
+    """For an analyzer whose term of an ASCII word shares all but its last N characters with the
+    word lowercased, N (a prefix of each query term then finds the words that can match it, with
+    str.find, without tokenizing the rest of the text). The text fields' chain (lowercase, stop
+    words, Porter, accent folding): PORTER_CUT; the names' (lowercase, accent folding): 0. None:
+    another tokenizer or chain, or a folding that changes an ASCII word character."""
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+    from whoosh.lang.porter import stem as porter
+
+    from paperreader.search.analysis import QueryStopFilter
+
+    items = getattr(analyzer, "items", None)
+    if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
+        return None
+    expression = items[0].expression
+    if expression.pattern != TOKEN_PATTERN or expression.flags != re.UNICODE:
+        return None
+    filters = [f for f in items[1:] if type(f) is not QueryStopFilter]  # drops query words only
+    ascii_word = "abcdefghijklmnopqrstuvwxyz0123456789_"
+    if any(type(f) is CharsetFilter and ascii_word.translate(f.charmap) != ascii_word for f in filters):
+        return None
+    kinds = [type(f) for f in filters]
+    if kinds == [LowercaseFilter, StopFilter, StemFilter, CharsetFilter] and filters[2].stemfn is porter:
+        return PORTER_CUT
+    if kinds in ([LowercaseFilter, CharsetFilter], [LowercaseFilter]):
+        return 0
+    return None
+
+
+def _starts_token(low: str, i: int) -> bool:
+    """Whether TOKEN_PATTERN's scan of an ASCII text starts a token at `i` (a word character
+    neither after one nor after a dot that follows one: "a.b" is one token)."""
+    c = low[i]
+    if not (c.isalnum() or c == "_"):
+        return False
+    if i == 0:
+        return True
+    before = low[i - 1]
+    if before.isalnum() or before == "_":
+        return False
+    return not (before == "." and i > 1 and (low[i - 2].isalnum() or low[i - 2] == "_"))
 
 
 def _stemmed_words(analyzer):
@@ -211,6 +281,7 @@ class Highlighter:
         self.matcher = TermMatcher.from_query(query)
         self._analyzers = field_analyzers()
         self._hits: dict[str, dict[str, bool]] = {}  # field -> word as written -> does it match
+        self._needle_sets: dict[tuple, tuple[str, ...] | None] = {}  # (field, cut) -> TermMatcher.needles
 
     @classmethod
     def of(cls, parsed) -> "Highlighter | None":
@@ -221,7 +292,7 @@ class Highlighter:
         """Spans of the words of `text` (the field `name`'s text) that the query matched."""
         if not text or self.matcher.empty_for(name):
             return ()
-        fast, analyzer, stemmed = self._analyzers[name]
+        fast, analyzer, stemmed, cut = self._analyzers[name]
         if fast is None:
             return tuple(spans_in(text, name, self.matcher, analyzer))
         # The same test as spans_in, once per distinct word as written: a word's term and its
@@ -229,11 +300,16 @@ class Highlighter:
         hits = self._hits.get(name)
         if hits is None:  # shared by fields searched alike (title, abstract, note) and by later searches
             hits = self._hits[name] = _verdicts(fast, self.matcher.signature(name))
+        needles = self._needles(name, cut) if cut is not None and text.isascii() else None
+        if needles is None:
+            found = fast.pattern.finditer(text)
+        else:  # only the words that can match: those starting with a needle (found by str.find)
+            found = self._candidates(text, needles, fast.pattern)
         terms, matches = fast.cache, self.matcher.matches
         heads = self.matcher.heads(name) if stemmed is not None else None
         unstemmed = bool(self.matcher.prefixes.get(name) or self.matcher.patterns.get(name))
         out = []
-        for m in fast.pattern.finditer(text):
+        for m in found:
             raw = m.group()
             hit = hits.get(raw)
             if hit is None:
@@ -252,6 +328,27 @@ class Highlighter:
             if hit:
                 out.append(m.span())
         return tuple(out)
+
+    def _needles(self, name: str, cut: int) -> tuple[str, ...] | None:
+        key = (name, cut)
+        if key not in self._needle_sets:
+            self._needle_sets[key] = self.matcher.needles(name, cut)
+        return self._needle_sets[key]
+
+    @staticmethod
+    def _candidates(text: str, needles: tuple[str, ...], pattern):
+        """The tokens of an ASCII `text` (as `pattern.finditer` finds them, in order) whose
+        lowercase form starts with one of `needles`."""
+        low = text.lower()
+        starts = set()
+        for needle in needles:
+            i = low.find(needle)
+            while i != -1:
+                starts.add(i)
+                i = low.find(needle, i + 1)
+        for i in sorted(starts):
+            if _starts_token(low, i):
+                yield pattern.match(text, i)
 
     def spans(self, record) -> PaperSpans:
         return PaperSpans(
