@@ -45,6 +45,20 @@ def highlighted(text: str, spans: Spans, style: Style | str, base: Style | str =
     return out
 
 
+def cut_to_cells(text: str, spans: Spans, width: int) -> tuple[str, Spans] | None:
+    """`text` and its spans as `Text.truncate(width, overflow="ellipsis")` would leave them, worked
+    out from lengths when every character is one cell (printable ASCII, and the "…" fragments
+    begin with, which rich measures slowly, a character at a time); None when it cannot tell
+    (other characters: the caller truncates the Text). A list line's snippet is cut this way."""
+    plain = text.replace("…", "")
+    if not (plain.isascii() and plain.isprintable()) or width < 1:
+        return None
+    if len(text) <= width:
+        return text, spans
+    cut = text[: width - 1] + "…"
+    return cut, tuple((start, min(end, width)) for start, end in spans if start < width)
+
+
 def tags_text(tags: tuple[str, ...], style: Style | str) -> Text:
     return Text(" ".join(f"#{tag}" for tag in tags), style=style, end="")
 

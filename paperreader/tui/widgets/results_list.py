@@ -11,6 +11,7 @@ The cursor is the list's own.
 from __future__ import annotations
 
 from collections.abc import Container
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paperreader.tui.messages import RowHighlighted, RowOpened, RowsWanted
-from paperreader.tui.render import MARK, NOTE, STAR, foreground, highlighted
+from paperreader.tui.render import MARK, NOTE, STAR, cut_to_cells, foreground, highlighted
 from paperreader.tui.result_set import Filter, ResultSet
 from paperreader.tui.results import PAGE, Row
 
@@ -45,6 +46,17 @@ def empty_message(result: ResultSet | None) -> Text:
         text.append(result.suggestion, style="bold")
         text.append("? (ctrl+t)", style="dim")
     return text
+
+
+class _Frame(NamedTuple):
+    """What every line of one frame shares, read once a frame."""
+
+    width: int
+    scroll_y: int
+    base: Style
+    result: ResultSet | None
+    cursor: int
+    focused: bool
 
 
 class ResultsList(ScrollView, can_focus=True):
@@ -85,6 +97,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._asked: set[int] = set()
         self._on_cursor = False  # drawing the focused cursor's row: its text takes the cursor colour
         self._cursor_text = Style()
+        self._frame: _Frame | None = None  # while render_lines draws a frame
 
     # -- data the screen hands down --------------------------------------------------------------
     @property
@@ -217,26 +230,40 @@ class ResultsList(ScrollView, can_focus=True):
                 self.action_open()
 
     # -- drawing ---------------------------------------------------------------------------------------
+    def render_lines(self, crop) -> list[Strip]:
+        """A frame's lines: what every line needs (width, scroll, cursor, colours) is read once here,
+        not once a line (each read walks reactives and styles: it was a third of drawing a page)."""
+        self._frame = _Frame(
+            self.scrollable_content_region.width, round(self.scroll_y), self._style("base:widget"),
+            self.result, self.cursor, self.has_focus,
+        )
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        line = y + round(self.scroll_y)
-        base = self.rich_style
-        if not self.total:
+        frame = self._frame
+        if frame is None:  # called on its own (not through render_lines)
+            frame = _Frame(self.scrollable_content_region.width, round(self.scroll_y), self._style("base:widget"), self.result, self.cursor, self.has_focus)
+        width, base, result = frame.width, frame.base, frame.result
+        total = result.total if result else 0
+        if not total:
             if y == 1:
                 return Strip(list(self.empty_message.render(self.app.console))).crop_extend(0, width, base)
             return Strip.blank(width, base)
-        index, part = divmod(line, ROW_HEIGHT)
-        if index >= self.total:
+        index, part = divmod(y + frame.scroll_y, ROW_HEIGHT)
+        if index >= total:
             return Strip.blank(width, base)
-        focused = self.has_focus
-        key = (index, part, width, index == self.cursor, focused)
+        selected = index == frame.cursor
+        key = (index, part, width, selected, frame.focused)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        row = self.row_at(index)
+        row = result.rows.get(index)
         if row is None:
             self._want(index)
-        strip = self._render_row_line(row, part, width, index == self.cursor, base)
+        strip = self._render_row_line(row, part, width, selected, base, frame.focused)
         self._cache[key] = strip
         return strip
 
@@ -245,12 +272,15 @@ class ResultsList(ScrollView, can_focus=True):
         it was eight a drawn line, a tenth of drawing a page of results)."""
         style = self._styles.get(name)
         if style is None:
+            if name == "base:widget":  # the widget's own colours (its rich_style walks every ancestor)
+                style = self._styles[name] = self.rich_style
+                return style
             raw = self.get_component_rich_style(f"results-list--{name.removesuffix(':raw')}")
             style = self._styles[name] = raw if name.endswith(":raw") else foreground(raw)
         return style
 
-    def _render_row_line(self, row: Row | None, part: int, width: int, selected: bool, base: Style) -> Strip:
-        self._on_cursor = selected and self.has_focus
+    def _render_row_line(self, row: Row | None, part: int, width: int, selected: bool, base: Style, focused: bool) -> Strip:
+        self._on_cursor = selected and focused
         if selected:
             cursor = self._style("cursor:raw")
             base = base + Style(bgcolor=cursor.bgcolor)
@@ -265,8 +295,13 @@ class ResultsList(ScrollView, can_focus=True):
             if row.snippet_field == "note":
                 text.append(f"{NOTE} ", style=self._style("note"))
             snippet_style = self._cursor_text + Style(bold=False) if self._on_cursor else self._style("snippet")
-            text.append_text(highlighted(snippet, row.snippet_spans, self._style("match"), snippet_style))
-            text.truncate(width, overflow="ellipsis")
+            spans = row.snippet_spans
+            fitted = cut_to_cells(snippet, spans, width - 3) if row.snippet_field != "note" else None
+            if fitted is not None:  # cut from lengths: Text.truncate would walk every character
+                snippet, spans = fitted
+            text.append_text(highlighted(snippet, spans, self._style("match"), snippet_style))
+            if fitted is None:
+                text.truncate(width, overflow="ellipsis")
         segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
         return Strip(segments).crop_extend(0, width, base)
 
