@@ -137,3 +137,20 @@ def test_blocked_lists_read_back_with_bounds_that_hold():
                 assert any(tf <= cell >> 8 and length >= cell & 255 for cell in directory.cells[i])
         assert read == whole.ids
         assert (n >= 512) == any(c is not None for c in directory.cells)
+
+
+def test_a_blocked_list_is_its_plain_chunk_and_a_directory():
+    """Blocks cost only their directory (first/last document and bound cells per block): the
+    postings are the plain chunk's bytes, so a list read whole decodes as fast as unblocked."""
+    rng = random.Random(11)
+    ids = sorted(rng.sample(range(200_000), 3000))
+    tfs = [rng.choice([1, 1, 1, 2, 5]) for _ in ids]
+    keys = [position_key(d, p) for i, d in enumerate(ids) for p in sorted(rng.sample(range(300), tfs[i]))]
+    lengths = bytes(rng.randrange(1, 250) for _ in ids)
+    plain, blocked = encode_chunk(ids, tfs, keys), encode_chunk(ids, tfs, keys, lengths)
+    blocks = -(-len(ids) // BLOCK)
+    count_varint = 1 if blocks < 128 else 2
+    assert len(blocked) == len(plain) + count_varint + blocks * (4 + 4 + 2 * 3)
+    a, b = decode(plain), decode(blocked)
+    assert a.ids == b.ids == ids and list(a.tfs) == list(b.tfs) == tfs and a.keys == b.keys == keys
+    assert len(Directory(plain)) == 1 and len(Directory(blocked)) == blocks

@@ -3,7 +3,7 @@
 A posting list is one or more chunks, each holding n postings as typed arrays (the narrowest of
 1/2/4/8-byte ints): document-number deltas, term frequencies (left out when all are 1) and the
 deltas of position keys (`document << 20 | position`, left out for fields without positions),
-zlib'd when that is smaller. Arrays decode in C (`array.frombytes`, `itertools.accumulate`), so
+in two bodies (ids and frequencies; keys), each zlib'd when that is smaller. Arrays decode in C (`array.frombytes`, `itertools.accumulate`), so
 a reader pays per chunk, not per posting; chunks of consecutive document ranges concatenate as
 they are (how the bulk builder joins its workers' batches). Pure Python: no Whoosh here.
 """
@@ -17,8 +17,7 @@ from operator import add
 
 _CODES = ("B", "H", "I")
 _NONE = 3  # code: the array is absent (tfs: all 1; positions: none kept)
-_ZLIB = 64
-_BLOCKED = 128  # flags: a chunk of blocks with a directory (`encode_blocked`)
+_BLOCKED = 128  # flags: a chunk with a directory of its blocks (`_directory`)
 
 BLOCK = 256  # postings per block of a long list
 BLOCKED_FROM = 512  # a chunk of at least this many postings (and known lengths) is written in blocks
@@ -61,57 +60,73 @@ def position_key(doc: int, pos: int) -> int:
 
 
 # -- chunks -------------------------------------------------------------------------------------------
+def _put_body(out: bytearray, body: bytes) -> None:
+    """A body's size (varint, doubled, +1 when zlib'd) and its bytes, zlib'd when that is smaller."""
+    if len(body) > 48:
+        packed = zlib.compress(body, 6)
+        if len(packed) < len(body):
+            put_varint(out, len(packed) << 1 | 1)
+            out += packed
+            return
+    put_varint(out, len(body) << 1)
+    out += body
+
+
 def encode_chunk(ids, tfs=None, keys=None, lengths=None) -> bytes:
     """One chunk: `ids` ascending document numbers, `tfs` their frequencies (None: all 1),
     `keys` the position keys of every posting's positions, ascending (None: not kept),
     `lengths` each posting's document length byte in the field (None: not known).
 
-    Layout: n, first id (varints), flags, [first key], body size (varints), then the body (zlib'd when
-    smaller): id deltas, frequencies, key deltas, each in the narrowest typed array. A list of at
-    least BLOCKED_FROM postings with `lengths` is written in blocks (`encode_blocked`)."""
-    if lengths is not None and len(ids) >= BLOCKED_FROM:
-        return encode_blocked(ids, tfs, keys, lengths)
+    Layout: n, first id (varints), flags, [a block directory (`_BLOCKED`)], [first key], then two
+    bodies, each a size varint and bytes (zlib'd when smaller): the id deltas and frequencies,
+    then (when positions are kept) the key deltas, each array in the narrowest type. The keys
+    are their own body so that reading a list without its positions (all but phrases) inflates
+    none of them. A list of at least BLOCKED_FROM postings with `lengths` gets a directory of
+    its BLOCK-posting blocks with their score bounds (`_directory`)."""
     if len(ids) == 1 and (tfs is None or tfs[0] == 1) and (keys is None or len(keys) <= 1):
         # most chunks: a word once in one paper of the batch (the bytes _encode_chunk writes, sooner)
         out = bytearray(b"\x01")
         put_varint(out, ids[0])
         if keys is None or not len(keys):
             out.append(_NONE << 2 | _NONE << 4)
+            out.append(0)
         else:
             out.append(_NONE << 2)
             put_varint(out, keys[0])
-        out.append(0)
+            out += b"\x00\x00"
         return bytes(out)
-    return _encode_chunk(ids, tfs, keys)
+    return _encode_chunk(ids, tfs, keys, lengths)
 
 
-def _encode_chunk(ids, tfs, keys) -> bytes:
+def _encode_chunk(ids, tfs, keys, lengths=None) -> bytes:
+    n = len(ids)
     out = bytearray()
-    put_varint(out, len(ids))
+    put_varint(out, n)
     put_varint(out, ids[0])
     deltas = array("I", map(int.__sub__, ids[1:], ids[:-1]))
     idc = _code(max(deltas)) if deltas else 0
-    body = array(_CODES[idc], deltas).tobytes()
+    head = array(_CODES[idc], deltas).tobytes()
     tfc = _NONE
     if tfs is not None and max(tfs) > 1:
         tfc = _code(max(tfs))
-        body += array(_CODES[tfc], tfs).tobytes()
+        head += array(_CODES[tfc], tfs).tobytes()
     posc = _NONE
+    tail = b""
     if keys is not None and len(keys):
         steps = array("Q", map(int.__sub__, keys[1:], keys[:-1]))
         top = max(steps) if steps else 0
         posc = 0 if top < 65536 else (1 if top < 2**32 else 2)
-        body += array(_KEY_CODES[posc], steps).tobytes()
-    flags = idc | tfc << 2 | posc << 4
-    if len(body) > 48:
-        packed = zlib.compress(body, 6)
-        if len(packed) < len(body):
-            body, flags = packed, flags | _ZLIB
-    out.append(flags)
+        tail = array(_KEY_CODES[posc], steps).tobytes()
+    blocked = lengths is not None and n >= BLOCKED_FROM
+    out.append(idc | tfc << 2 | posc << 4 | (_BLOCKED if blocked else 0))
+    if blocked:
+        out += _directory(ids, tfs, lengths)
     if posc != _NONE:
         put_varint(out, keys[0])
-    put_varint(out, len(body))
-    return bytes(out) + body
+    _put_body(out, head)
+    if posc != _NONE:
+        _put_body(out, tail)
+    return bytes(out)
 
 
 def _frontier(cells) -> list[int]:
@@ -132,55 +147,70 @@ def _frontier(cells) -> list[int]:
     return best + [best[-1]] * (BOUND_CELLS - len(best))
 
 
-def encode_blocked(ids, tfs, keys, lengths) -> bytes:
-    """A long list as blocks of BLOCK postings, each an ordinary chunk, behind a directory a
-    reader decodes in C: each block's first and last document, where it ends, and the cells that
-    bound its scores (`_frontier`), so a query can skip blocks that cannot reach its top page.
-
-    Layout: n, first id (varints), flags (_BLOCKED), block count (varint), then the directory as
-    arrays ('I' firsts, 'I' lasts, 'I' ends of each block's bytes after the directory, 'H' cells,
-    BOUND_CELLS a block), then the blocks."""
+def _directory(ids, tfs, lengths) -> bytes:
+    """The blocks of a long list, so a query can skip those that cannot reach its top page:
+    block k is postings [k * BLOCK, (k + 1) * BLOCK) of the chunk's arrays. Layout: block count
+    (varint), then 'I' first documents, 'I' last documents, 'H' cells bounding the block's scores
+    (`_frontier`, BOUND_CELLS a block)."""
     n = len(ids)
-    starts = list(range(0, n, BLOCK))
-    if tfs is not None and keys is not None:
-        kstart = [0, *accumulate(tfs)]
     if tfs is None:
         cells = [256 + b for b in lengths]
     else:
         cells = list(map(add, map((256).__mul__, map(min, tfs, repeat(BOUND_TF))), lengths))
-    firsts, lasts, ends, bounds = array("I"), array("I"), array("I"), array("H")
-    parts = []
-    size = 0
+    starts = range(0, n, BLOCK)
+    firsts = array("I", (ids[a] for a in starts))
+    lasts = array("I", (ids[min(a + BLOCK, n) - 1] for a in starts))
+    bounds = array("H")
     for a in starts:
-        b = min(a + BLOCK, n)
-        if keys is None:
-            k = None
-        elif tfs is None:
-            k = keys[a:b]
-        else:
-            k = keys[kstart[a] : kstart[b]]
-        part = encode_chunk(ids[a:b], None if tfs is None else tfs[a:b], k)
-        parts.append(part)
-        size += len(part)
-        firsts.append(ids[a])
-        lasts.append(ids[b - 1])
-        ends.append(size)
-        bounds.extend(_frontier(cells[a:b]))
+        bounds.extend(_frontier(cells[a : a + BLOCK]))
     out = bytearray()
-    put_varint(out, n)
-    put_varint(out, ids[0])
-    out.append(_BLOCKED)
     put_varint(out, len(starts))
-    return b"".join((bytes(out), firsts.tobytes(), lasts.tobytes(), ends.tobytes(), bounds.tobytes(), *parts))
+    return bytes(out) + firsts.tobytes() + lasts.tobytes() + bounds.tobytes()
+
+
+def _read_chunk(blob, at: int):
+    """One chunk from `at`: (n, first id, id deltas, frequencies or None, (first key, key code,
+    body, zlib'd) or None, directory (count, offset) or None, where the next chunk starts)."""
+    n, at = get_varint(blob, at)
+    first, at = get_varint(blob, at)
+    flags = blob[at]
+    at += 1
+    directory = None
+    if flags & _BLOCKED:
+        count, at = get_varint(blob, at)
+        directory = (count, at)
+        at += (8 + 2 * BOUND_CELLS) * count
+    idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
+    if posc != _NONE:
+        first_key, at = get_varint(blob, at)
+    size, at = get_varint(blob, at)
+    body = blob[at : at + (size >> 1)]
+    at += size >> 1
+    if size & 1:
+        body = zlib.decompress(body)
+    deltas = array(_CODES[idc])
+    cut = (n - 1) * deltas.itemsize
+    deltas.frombytes(body[:cut])
+    t = None
+    if tfc != _NONE:
+        t = array(_CODES[tfc])
+        t.frombytes(body[cut : cut + n * t.itemsize])
+    keys = None
+    if posc != _NONE:
+        size, at = get_varint(blob, at)
+        keys = (first_key, posc, bytes(blob[at : at + (size >> 1)]), size & 1)
+        at += size >> 1
+    return n, first, deltas, t, keys, directory, at
 
 
 class Directory:
     """The blocks of one posting list (in one segment), for reading a block at a time: per block
-    its first and last document, its postings count, the cells bounding its scores, and the
-    bytes to decode. Plain chunks (short lists) are one block each, their bounds unknown
-    (`cells` None) until decoded."""
+    its first and last document, its postings count, the cells bounding its scores, and where
+    its postings are. Plain chunks (short lists) are one block each, their bounds unknown
+    (`cells` None) until decoded. A blocked chunk's arrays are decoded once, on its first block
+    read (in C: one inflate); a block's ids then cost only its own postings."""
 
-    __slots__ = ("firsts", "lasts", "counts", "cells", "spans", "blob")
+    __slots__ = ("firsts", "lasts", "counts", "cells", "spans", "blob", "_columns")
 
     def __init__(self, blob) -> None:
         self.blob = blob
@@ -188,50 +218,73 @@ class Directory:
         self.lasts: list = []  # None for a plain chunk (known once decoded)
         self.counts: list = []
         self.cells: list = []  # tuple of BOUND_CELLS cells, or None
-        self.spans: list = []  # (start, end) of the block's bytes in blob
+        self.spans: list = []  # (start, end, block in the chunk: -1 for a plain chunk) of blob
+        self._columns: dict = {}  # chunk start -> (id deltas, frequencies)
         at, end = 0, len(blob)
         while at < end:
             start = at
-            n, at = get_varint(blob, at)
-            first, at = get_varint(blob, at)
-            flags = blob[at]
-            at += 1
-            if flags & _BLOCKED:
-                count, at = get_varint(blob, at)
+            n, first, _deltas, _t, _keys, directory, at = _read_chunk_head(blob, at)
+            if directory is not None:
+                count, d = directory
                 arrays = []
-                for code, width in (("I", count), ("I", count), ("I", count), ("H", count * BOUND_CELLS)):
+                for code, width in (("I", count), ("I", count), ("H", count * BOUND_CELLS)):
                     a = array(code)
-                    a.frombytes(bytes(blob[at : at + width * a.itemsize]))
-                    at += width * a.itemsize
+                    a.frombytes(bytes(blob[d : d + width * a.itemsize]))
+                    d += width * a.itemsize
                     arrays.append(a)
-                f, la, e, c = arrays
-                base = at
+                f, la, c = arrays
                 self.firsts.extend(f)
                 self.lasts.extend(la)
-                starts = [base, *map(base.__add__, e[:-1])]
-                self.spans.extend(zip(starts, map(base.__add__, e)))
                 self.cells.extend(zip(*[c[i::BOUND_CELLS] for i in range(BOUND_CELLS)]))
                 self.counts.extend([BLOCK] * (count - 1))
                 self.counts.append(n - BLOCK * (count - 1))
-                at = base + e[-1]
+                self.spans.extend((start, at, k) for k in range(count))
                 continue
-            if flags >> 4 & 3 != _NONE:
-                _first_key, at = get_varint(blob, at)
-            size, at = get_varint(blob, at)
-            at += size
             self.firsts.append(first)
             self.lasts.append(first if n == 1 else None)
             self.counts.append(n)
             self.cells.append(None)
-            self.spans.append((start, at))
+            self.spans.append((start, at, -1))
 
     def __len__(self) -> int:
         return len(self.firsts)
 
     def block(self, i: int) -> "Postings":
-        """The postings of block i."""
-        start, end = self.spans[i]
-        return decode(self.blob[start:end])
+        """The postings of block i (without their positions: blocks are read for scores)."""
+        start, end, k = self.spans[i]
+        if k < 0:
+            return decode(self.blob[start:end])
+        cols = self._columns.get(start)
+        if cols is None:
+            _n, _first, deltas, t, _keys, _d, _at = _read_chunk(self.blob, start)
+            cols = self._columns[start] = (deltas, t)
+        deltas, t = cols
+        a = k * BLOCK
+        b = a + self.counts[i]
+        ids = list(accumulate(deltas[a : b - 1], initial=self.firsts[i]))
+        return Postings(ids, None if t is None else t[a:b], None)
+
+
+def _read_chunk_head(blob, at: int):
+    """`_read_chunk` without decoding anything: only where the chunk ends (and its directory)."""
+    n, at = get_varint(blob, at)
+    first, at = get_varint(blob, at)
+    flags = blob[at]
+    at += 1
+    directory = None
+    if flags & _BLOCKED:
+        count, at = get_varint(blob, at)
+        directory = (count, at)
+        at += (8 + 2 * BOUND_CELLS) * count
+    posc = flags >> 4 & 3
+    if posc != _NONE:
+        _first_key, at = get_varint(blob, at)
+    size, at = get_varint(blob, at)
+    at += size >> 1
+    if posc != _NONE:
+        size, at = get_varint(blob, at)
+        at += size >> 1
+    return n, first, None, None, None, directory, at
 
 
 class Postings:
@@ -242,7 +295,7 @@ class Postings:
     def __init__(self, ids: list, tfs, steps) -> None:
         self.ids = ids  # ascending ints
         self.tfs = tfs  # array of ints, or None when every frequency is 1
-        self._steps = steps  # per chunk (first key, key deltas), or None when positions are not kept
+        self._steps = steps  # per chunk (first key, key code, body, zlib'd), or None: positions not kept
         self._keys = None
         self._starts = None
 
@@ -252,7 +305,9 @@ class Postings:
         (only phrases need them)."""
         if self._keys is None and self._steps is not None:
             keys: list = []
-            for first, steps in self._steps:
+            for first, code, body, packed in self._steps:
+                steps = array(_KEY_CODES[code])
+                steps.frombytes(zlib.decompress(body) if packed else body)
                 keys.extend(accumulate(steps, initial=first))
             self._keys, self._steps = keys, None
         return self._keys
@@ -262,7 +317,7 @@ class Postings:
         if self._keys is not None:
             keys = len(self._keys)
         else:
-            keys = sum(len(steps) + 1 for _first, steps in self._steps or ())
+            keys = 0 if self._steps is None else (len(self.ids) if self.tfs is None else sum(self.tfs))
         return len(self.ids) * 2 + keys
 
     def __len__(self) -> int:
@@ -284,58 +339,22 @@ class Postings:
 
 
 def decode(blob) -> Postings:
-    """Every chunk of a posting list, joined."""
+    """Every chunk of a posting list, joined (positions kept inflated until asked for)."""
     ids: list = []
     tfs = None
     keys = None
     at, end = 0, len(blob)
     while at < end:
-        n, at = get_varint(blob, at)
-        first, at = get_varint(blob, at)
-        flags = blob[at]
-        at += 1
-        if flags & _BLOCKED:  # the directory skipped: its blocks are ordinary chunks, in order
-            count, at = get_varint(blob, at)
-            ends = array("I")
-            at += 8 * count
-            ends.frombytes(bytes(blob[at : at + 4 * count]))
-            at += 4 * count + 2 * BOUND_CELLS * count
-            if count:
-                blocks = decode(blob[at : at + ends[-1]])
-                at += ends[-1]
-                if blocks.tfs is not None and tfs is None:
-                    tfs = array("I", [1]) * len(ids)
-                if tfs is not None:
-                    tfs.extend(blocks.tfs if blocks.tfs is not None else array("I", [1]) * len(blocks.ids))
-                if blocks._steps is not None:
-                    keys = (keys or []) + blocks._steps
-                ids.extend(blocks.ids)
-            continue
-        if flags >> 4 & 3 != _NONE:
-            first_key, at = get_varint(blob, at)
-        size, at = get_varint(blob, at)
-        body = bytes(blob[at : at + size])
-        at += size
-        if flags & _ZLIB:
-            body = zlib.decompress(body)
-        idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
-        part = array(_CODES[idc])
-        cut = (n - 1) * part.itemsize
-        part.frombytes(body[:cut])
-        if tfc != _NONE:
-            t = array(_CODES[tfc])
-            t.frombytes(body[cut : cut + n * t.itemsize])
-            cut += n * t.itemsize
+        n, first, deltas, t, k, _directory, at = _read_chunk(blob, at)
+        if t is not None:
             if tfs is None:
                 tfs = array("I", [1]) * len(ids)
             tfs.extend(t if t.typecode == "I" else array("I", t))
         elif tfs is not None:
             tfs.extend(array("I", [1]) * n)
-        if posc != _NONE:
-            steps = array(_KEY_CODES[posc])
-            steps.frombytes(body[cut:])
+        if k is not None:
             if keys is None:
                 keys = []
-            keys.append((first_key, steps))
-        ids.extend(accumulate(part, initial=first))
+            keys.append(k)
+        ids.extend(accumulate(deltas, initial=first))
     return Postings(ids, tfs, keys)
