@@ -110,3 +110,23 @@ async def test_backspace_and_escape_typed_before_the_screen_exists_act_as_keys(l
         assert before in (0, 1)
         await pilot.press("j")
         assert screen.results.cursor == before + 1
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_a_query_longer_than_the_box_scrolls_to_keep_the_cursor_in_view(make_app, size):
+    """The box repaints, without a layout of the screen, as its text grows: the end of a long
+    query stays in view as it is typed, home shows its start, end its end again."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(app, pilot, in_list=False)
+        words = [f"w{i:03d}" for i in range(45)]  # 224 characters: wider than any box here
+        await pilot.press(*" ".join(words))
+        await settle(app, pilot)
+        box_line = lambda: next(line for line in screen_text(app).splitlines() if "w0" in line)  # noqa: E731
+        assert words[-1] in box_line() and words[0] not in box_line()
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert words[0] in box_line() and words[-1] not in box_line()
+        await pilot.press("end", "backspace", "backspace", "backspace", "backspace")
+        await settle(app, pilot)
+        assert words[-2] in box_line() and words[-1] not in box_line()

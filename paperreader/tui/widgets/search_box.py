@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
 
 class SearchBox(Input):
+    # The typed text's width is the box's virtual width; Textual's own asks for a layout of the
+    # whole screen when it changes, i.e. at every key (~4 ms, racing the search for the CPU). The
+    # box scrolls within its own region and shows no scrollbar: a repaint is all it needs.
+    virtual_size = Reactive(Size(0, 0), repaint=True)
+
     BINDINGS = [
         Binding("up", "history_back", "Older query", show=False, id="search.history_back"),
         Binding("down", "history_forward", "Newer query, or to the results", show=False, id="search.history_forward"),
