@@ -13,7 +13,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from itertools import accumulate, repeat
-from operator import add
+from operator import add, and_, rshift
 
 _CODES = ("B", "H", "I")
 _NONE = 3  # code: the array is absent (tfs: all 1; positions: none kept)
@@ -134,13 +134,14 @@ def _frontier(cells) -> list[int]:
     average length, the score of a cell (higher tf, shorter document: higher) is at most the best
     of these. The non-dominated cells, merged into neighbours (highest tf, shortest length) when
     there are more."""
+    top = sorted(set(cells), reverse=True)  # by tf, then length, descending
+    shortest_of = dict(zip(map(rshift, top, repeat(8)), map(and_, top, repeat(255))))  # per tf (in C)
     best: list[int] = []  # by tf descending; each kept one shorter than all before it
     shortest = 256
-    for cell in sorted(set(cells), key=lambda c: (-(c >> 8), c & 255)):
-        length = cell & 255
+    for row, length in shortest_of.items():
         if length < shortest:
             shortest = length
-            best.append(cell)
+            best.append(row << 8 | length)
     while len(best) > BOUND_CELLS:  # merge the two closest neighbours' rows
         i = min(range(len(best) - 1), key=lambda k: (best[k] >> 8) - (best[k + 1] >> 8))
         best[i : i + 2] = [(best[i] & ~255) | (best[i + 1] & 255)]
@@ -154,7 +155,9 @@ def _directory(ids, tfs, lengths) -> bytes:
     (`_frontier`, BOUND_CELLS a block)."""
     n = len(ids)
     if tfs is None:
-        cells = [256 + b for b in lengths]
+        cells = list(map((256).__add__, lengths))
+    elif max(tfs) <= BOUND_TF:
+        cells = list(map(add, map((256).__mul__, tfs), lengths))
     else:
         cells = list(map(add, map((256).__mul__, map(min, tfs, repeat(BOUND_TF))), lengths))
     starts = range(0, n, BLOCK)
