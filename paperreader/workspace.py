@@ -80,8 +80,8 @@ class Workspace:
         from paperreader.store import backup
 
         try:
-            if not self.library.count():
-                return None
+            if not self.library.change_seq():  # never held a paper (an index probe; counting a 1M library
+                return None  # scans an index: ~65 ms of CPU warm, ~0.4 s cold, on every open)
             backup.auto_backup(self.library, self.paths.backups_dir)
         except StoreError as exc:
             notice = f"the daily backup was not made: {exc}"
