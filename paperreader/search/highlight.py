@@ -210,7 +210,10 @@ def field_analyzers() -> dict:
 
 
 TOKEN_PATTERN = r"\w+(\.?\w+)*"  # Whoosh's default RegexTokenizer, which `_starts_token` mirrors
-PORTER_CUT = 3  # Porter rewrites at most a stem's last 2 characters (biliti -> ble); one more for safety
+# Porter's steps only cut a word's ending and append a replacement: what they append agrees with the
+# word's own letters but for at most 2 (biliti -> ble; ational -> ate, y -> i, ing -> e: 1), and
+# later steps only cut, so a term keeps all but its last 2 characters of the word (tests check it)
+PORTER_CUT = 2
 
 
 def _needle_cut(analyzer) -> int | None:

@@ -22,7 +22,7 @@ from paperreader.store.bulk import upsert_many
 from paperreader.store.connection import StoreConnection
 from paperreader.store.notes import NoteConflict, NoteState, NoteTooLarge  # noqa: F401 (re-exported)
 from paperreader.store.opening import BeforeMigrate, open_store
-from paperreader.store.records import PaperRecord, now, record_from_row  # noqa: F401 (now: re-exported)
+from paperreader.store.records import PaperRecord, RecordCache, now, record_from_row  # noqa: F401 (now: re-exported)
 from paperreader.store.validation import StoreError
 from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
 
@@ -44,6 +44,24 @@ class UpsertResult:
 
 _SELECT = """SELECT p.*, s.starred_at, r.read_at FROM papers p
     LEFT JOIN stars s ON s.paper_id = p.id LEFT JOIN reads r ON r.paper_id = p.id"""
+# _SELECT with the note and whether the paper has tags: a page of records in one statement
+_SELECT_PAGE = """SELECT p.*, s.starred_at, r.read_at, n.body AS note_body,
+    EXISTS(SELECT 1 FROM tags t WHERE t.paper_id = p.id) AS has_tags FROM papers p
+    LEFT JOIN stars s ON s.paper_id = p.id LEFT JOIN reads r ON r.paper_id = p.id
+    LEFT JOIN notes n ON n.paper_id = p.id"""
+
+
+def _read_records(conn: sqlite3.Connection, ids: list[str]) -> dict[str, PaperRecord]:
+    """The records of up to 500 distinct ids, in the store's order (under the connection's lock)."""
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"{_SELECT_PAGE} WHERE p.id IN ({marks})", ids).fetchall()
+    tagged = [row["id"] for row in rows if row["has_tags"]]
+    tags: dict[str, list[str]] = {}
+    if tagged:
+        sql = f"SELECT paper_id, tag FROM tags WHERE paper_id IN ({','.join('?' * len(tagged))}) ORDER BY tag"
+        for pid, tag in conn.execute(sql, tagged):
+            tags.setdefault(pid, []).append(tag)
+    return {row["id"]: record_from_row(row, row["note_body"] or "", tuple(tags.get(row["id"], ()))) for row in rows}
 
 
 class Library:
@@ -55,6 +73,7 @@ class Library:
         older store is upgraded: the workspace backs it up there."""
         self.path = Path(path)
         self.db: StoreConnection = open_store(self.path, before_migrate)
+        self._kept = RecordCache()  # the last pages read (get_many), while the store is unchanged
 
     def close(self) -> None:
         self.db.close()
@@ -131,19 +150,29 @@ class Library:
         return self.get_many([resolved]).get(resolved)
 
     def get_many(self, ids: list[str]) -> dict[str, PaperRecord]:
-        """Records for known ids (unknown ids are left out), with notes and tags, in few queries."""
-        out: dict[str, PaperRecord] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(dict.fromkeys(ids[start : start + 500]))
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.read(f"{_SELECT} WHERE p.id IN ({marks})", chunk)
-            notes = dict(self.db.read(f"SELECT paper_id, body FROM notes WHERE paper_id IN ({marks})", chunk))
-            tags: dict[str, list[str]] = {}
-            for pid, tag in self.db.read(f"SELECT paper_id, tag FROM tags WHERE paper_id IN ({marks}) ORDER BY tag", chunk):
-                tags.setdefault(pid, []).append(tag)
-            for row in rows:
-                out[row["id"]] = record_from_row(row, notes.get(row["id"], ""), tuple(tags.get(row["id"], ())))
-        return out
+        """Records for known ids (unknown ids are left out), with notes and tags: one statement a
+        chunk of ids, one more for the tags of papers that have any. A page (<= RecordCache.PAGE
+        ids) comes in the order asked, from the records kept while the store is unchanged where it
+        can; a larger request, in the store's order."""
+        if len(ids) > RecordCache.PAGE:
+            out: dict[str, PaperRecord] = {}
+            for start in range(0, len(ids), 500):
+                with self.db.reading() as conn:
+                    out.update(_read_records(conn, list(dict.fromkeys(ids[start : start + 500]))))
+            return out
+        with self.db.reading() as conn:
+            if conn.in_transaction:  # inside a write: what it changed may yet be rolled back
+                return _read_records(conn, list(dict.fromkeys(ids)))
+            kept = self._kept
+            kept.check(conn)
+            wanted = list(dict.fromkeys(ids))
+            found = {pid: kept.get(pid) for pid in wanted}
+            missing = [pid for pid, record in found.items() if record is None]
+            if missing:
+                for record in _read_records(conn, missing).values():
+                    found[record.id] = record
+                    kept.keep(record)
+        return {pid: record for pid, record in found.items() if record is not None}
 
     def iter_records(self, batch: int = 2000, ids: list[str] | None = None) -> Iterator[PaperRecord]:
         """Every paper (or the given ones), in batches, for indexing."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 
@@ -114,15 +115,15 @@ def record_from_row(row, note: str = "", tags: tuple[str, ...] = ()) -> PaperRec
         id=row["id"],
         title=row["title"],
         abstract=row["abstract"],
-        authors=tuple(json.loads(row["authors"])),
+        authors=_tuple(row["authors"]),
         arxiv_id=row["arxiv_id"],
         published=row["published"],
         year=row["year"],
-        categories=tuple(json.loads(row["categories"])),
+        categories=_tuple(row["categories"]),
         doi=row["doi"],
         comment=row["comment"],
         journal_ref=row["journal_ref"],
-        urls=tuple(Link(*u) for u in json.loads(row["urls"])),
+        urls=() if row["urls"] == "[]" else tuple(Link(*u) for u in json.loads(row["urls"])),
         source=row["source"],
         added_at=row["added_at"],
         starred_at=row["starred_at"],
@@ -130,3 +131,41 @@ def record_from_row(row, note: str = "", tags: tuple[str, ...] = ()) -> PaperRec
         note=note,
         tags=tags,
     )
+
+
+def _tuple(text: str) -> tuple:
+    """A JSON list column as a tuple (most lists of categories and links are empty: no parse)."""
+    return () if text == "[]" else tuple(json.loads(text))
+
+
+class RecordCache:
+    """The records of the last pages read, kept while the store has not changed: a search's page
+    (and the TUI's next look at it) then costs no SQL and no row decoding. Valid only while
+    `PRAGMA data_version` (other connections' and processes' commits) and the connection's own
+    `total_changes` are as they were when the records were read; use under the connection's lock."""
+
+    KEPT = 1000  # records (a few MB): pages of 20 the user comes back to
+    PAGE = 100  # larger requests (exports, index builds) neither use nor fill it
+
+    def __init__(self) -> None:
+        self._records: OrderedDict[str, PaperRecord] = OrderedDict()
+        self._moment: tuple | None = None
+
+    def check(self, conn) -> None:
+        """Forget everything if the store changed since the records were read."""
+        moment = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        if moment != self._moment:
+            self._records.clear()
+            self._moment = moment
+
+    def get(self, pid: str) -> PaperRecord | None:
+        record = self._records.get(pid)
+        if record is not None:
+            self._records.move_to_end(pid)
+        return record
+
+    def keep(self, record: PaperRecord) -> None:
+        self._records[record.id] = record
+        self._records.move_to_end(record.id)
+        while len(self._records) > self.KEPT:
+            self._records.popitem(last=False)
