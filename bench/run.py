@@ -2,7 +2,7 @@
 
     python bench/run.py                      # 1k, 10k, 100k; every available engine; TUI timings
     python bench/run.py --full               # and 1M (FTS5's queries capped at --time-limit, its keystrokes
-                                             # at 1M at --typing-limit-1m), run after the TUI timings
+                                             # at 1M at --typing-limit-1m, 2 s), run after the TUI timings
     python bench/run.py --sizes 1k,10k --engines fts5,paperreader --json bench/work/run.json
 
 Each step (build, query mix + typing, each cold start) runs in a fresh worker process; the raw
@@ -248,7 +248,7 @@ def main(argv=None) -> int:
     ap.add_argument("--engines", default="paperreader,fts5,whoosh-plain")
     ap.add_argument("--json", type=Path, default=common.WORK / "last-run.json", help="raw results file")
     ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per query where the engine can stop (0: none)")
-    ap.add_argument("--typing-limit-1m", type=float, default=3.0,
+    ap.add_argument("--typing-limit-1m", type=float, default=2.0,
                     help="at 1M papers and above, seconds per keystroke where the engine can stop (0: --time-limit)")
     ap.add_argument("--deadline", default=None,
                     help="HH:MM UTC: steps not started by then are skipped, keystrokes stop; the run ends on time")
