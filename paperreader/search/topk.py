@@ -178,16 +178,23 @@ class PrunedSearch:
         """Scores of a block's postings: the same floats as `FastSearch._read_term` makes
         (k1p * ratio[tf * 256 + length byte], and tf past the table one by one)."""
         rows = len(ratio) // 256 - 1
+        scores_of: list = []  # k1p * ratio[cell], the term's score by cell: rows made as blocks need them
 
         def score_block(offset, p, lengths):
             ids, tfs = p.ids, p.tfs
+            top = 1 if tfs is None else max(tfs)
+            need = (min(top, rows) + 1) * 256
+            if len(scores_of) < need:
+                scores_of.extend(map(k1p.__mul__, ratio[len(scores_of) : need]))
             lens = map(lengths.__getitem__, ids) if lengths else repeat(0, len(ids))
             if tfs is None:
                 cells = map((256).__add__, lens)
+            elif top <= rows:
+                cells = map(add, map((256).__mul__, tfs), lens)
             else:
                 cells = map(add, map((256).__mul__, map(min, tfs, repeat(rows))), lens)
-            scores = list(map(k1p.__mul__, map(ratio.__getitem__, cells)))
-            if tfs is not None and max(tfs) > rows:
+            scores = list(map(scores_of.__getitem__, cells))
+            if top > rows:
                 for i, tf in enumerate(tfs):
                     if tf > rows:
                         scores[i] = scoring.term_score(k1p, tf, table[lengths[ids[i]] if lengths else 0])
