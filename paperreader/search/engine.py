@@ -30,6 +30,7 @@ from paperreader.store import PaperRecord
 FEW = 3  # at or below this many hits, offer "did you mean"
 SUGGEST_LENGTH = 40  # longer "words" (a pasted hash, a run of letters) are not spelling mistakes
 SUGGEST_WORDS = 4  # a longer question gets its closest matches, not a spelling check of every word
+IDS_KEPT = 50_000  # docnum -> paper id remembered per searcher (~5 MB at most)
 
 
 @dataclass
@@ -86,6 +87,7 @@ class SearchEngine:
         self._text_analyzer = self._text_fast = None
         self._field_analyzers = None
         self._coverage_of: tuple | None = None  # (searcher, Coverage)
+        self._ids_of: tuple | None = None  # (searcher, {docnum: paper id}): _ids
 
     @property
     def parser(self):
@@ -140,7 +142,8 @@ class SearchEngine:
                     found = [(score, docnum, True) for score, docnum in evaluation.top]
             except wq.QueryError as exc:  # e.g. a phrase in a field that has no positions
                 raise QueryError(str(exc)) from None
-            scored = [(searcher.stored_fields(docnum)["id"], score, every) for score, docnum, every in found]
+            ids = self._ids(searcher, [docnum for _s, docnum, _e in found])
+            scored = [(pid, score, every) for pid, (score, _d, every) in zip(ids, found)]
             if not all_words and notice is None and ident is None:
                 notice = self._why_nothing(searcher, text, filter_query)
         records = self.library.get_many([pid for pid, _, _ in scored])
@@ -237,6 +240,23 @@ class SearchEngine:
         stem = fast_analysis(self._text_analyzer or text_analyzer())
         return complete_phrase(q, raw, self._query_analyzers(), fast, stem._word)
 
+    def _ids(self, searcher, docnums: list[int]) -> list[str]:
+        """The paper ids of index documents, remembered per searcher (a page asked again, or a
+        paper on many pages, reads its stored fields once: ~8 us each); call with the index lock."""
+        memo = self._ids_of
+        if memo is None or memo[0] is not searcher:
+            memo = self._ids_of = (searcher, {})
+        known = memo[1]
+        out = []
+        for docnum in docnums:
+            pid = known.get(docnum)
+            if pid is None:
+                if len(known) >= IDS_KEPT:
+                    known.clear()
+                pid = known[docnum] = searcher.stored_fields(docnum)["id"]
+            out.append(pid)
+        return out
+
     def _coverage(self, searcher) -> Coverage:
         cached = self._coverage_of
         if cached is None or cached[0] is not searcher:
@@ -268,7 +288,7 @@ class SearchEngine:
         (kept in the plan, so later pages rank the same way)."""
         if plan.feedback is None:
             searcher = fast.searcher
-            ids = [searcher.stored_fields(d)["id"] for d in docnums]
+            ids = self._ids(searcher, docnums)
             records = self.library.get_many(ids)
             texts = [f"{records[i].title} {records[i].abstract}" for i in ids if i in records]
             analysis = fast_analysis(self._text_analyzer or text_analyzer())
@@ -292,12 +312,12 @@ class SearchEngine:
             if isinstance(parsed.whoosh, wq.Every) or parsed.whoosh is wq.NullQuery:
                 return [] if parsed.whoosh is wq.NullQuery else self.library.list_ids()[:limit]
             if parsed.prose is not None and parsed.prose.fill is not False:
-                return [searcher.stored_fields(docnum)["id"] for _s, docnum, _all in self._rank_prose(parsed, limit, fast).top]
+                return self._ids(searcher, [docnum for _s, docnum, _all in self._rank_prose(parsed, limit, fast).top])
             try:
                 found = fast.run(parsed.whoosh, limit)
             except wq.QueryError as exc:
                 raise QueryError(str(exc)) from None
-            return [searcher.stored_fields(docnum)["id"] for _score, docnum in found.top]
+            return self._ids(searcher, [docnum for _score, docnum in found.top])
 
     def _browse(self, parsed: ParsedQuery, limit: int, start: float, empty: bool) -> SearchResults:
         """An empty query lists the library: starred first, then by title."""

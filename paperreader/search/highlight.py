@@ -276,6 +276,12 @@ def _stemmed_words(analyzer):
     return stop.stops, stop.min, stop.max, charset.charmap
 
 
+class _FieldPlan:
+    """How one highlighter tests one field's words: worked out once per search, not per row."""
+
+    __slots__ = ("fast", "analyzer", "stemmed", "hits", "needles", "heads", "unstemmed")
+
+
 class Highlighter:
     """Spans of one query in any paper: made once per search, used for each row shown."""
 
@@ -283,75 +289,88 @@ class Highlighter:
         """`query`: the parsed query's Whoosh tree (search/ only: UIs use `of(parsed)`)."""
         self.matcher = TermMatcher.from_query(query)
         self._analyzers = field_analyzers()
-        self._hits: dict[str, dict[str, bool]] = {}  # field -> word as written -> does it match
-        self._needle_sets: dict[tuple, tuple[str, ...] | None] = {}  # (field, cut) -> TermMatcher.needles
+        self._plans: dict[str, _FieldPlan | None] = {}  # field -> its plan (None: nothing to mark)
 
     @classmethod
     def of(cls, parsed) -> "Highlighter | None":
         """The highlighter of a ParsedQuery (None: no query, nothing to mark)."""
         return None if parsed is None else cls(parsed.whoosh)
 
+    def _plan(self, name: str) -> _FieldPlan | None:
+        matcher = self.matcher
+        if matcher.empty_for(name):
+            plan = None
+        else:
+            plan = _FieldPlan()
+            plan.fast, plan.analyzer, plan.stemmed, cut = self._analyzers[name]
+            # Verdicts are shared by fields searched alike (title, abstract, note) and by later searches.
+            plan.hits = _verdicts(plan.fast, matcher.signature(name)) if plan.fast is not None else None
+            plan.needles = matcher.needles(name, cut) if cut is not None and plan.fast is not None else None
+            plan.heads = matcher.heads(name) if plan.stemmed is not None else None
+            plan.unstemmed = bool(matcher.prefixes.get(name) or matcher.patterns.get(name))
+        self._plans[name] = plan
+        return plan
+
     def field(self, name: str, text: str) -> Spans:
         """Spans of the words of `text` (the field `name`'s text) that the query matched."""
-        if not text or self.matcher.empty_for(name):
+        if not text:
             return ()
-        fast, analyzer, stemmed, cut = self._analyzers[name]
-        if fast is None:
-            return tuple(spans_in(text, name, self.matcher, analyzer))
+        plan = self._plans[name] if name in self._plans else self._plan(name)
+        if plan is None:
+            return ()
+        if plan.fast is None:
+            return tuple(spans_in(text, name, self.matcher, plan.analyzer))
         # The same test as spans_in, once per distinct word as written: a word's term and its
         # lowercase form depend only on it, and most words of a page of abstracts repeat.
-        hits = self._hits.get(name)
-        if hits is None:  # shared by fields searched alike (title, abstract, note) and by later searches
-            hits = self._hits[name] = _verdicts(fast, self.matcher.signature(name))
-        needles = self._needles(name, cut) if cut is not None and text.isascii() else None
-        if needles is None:
-            found = fast.pattern.finditer(text)
-        else:  # only the words that can match: those starting with a needle (found by str.find)
-            found = self._candidates(text, needles, fast.pattern)
-        terms, matches = fast.cache, self.matcher.matches
-        heads = self.matcher.heads(name) if stemmed is not None else None
-        unstemmed = bool(self.matcher.prefixes.get(name) or self.matcher.patterns.get(name))
-        out = []
-        for m in found:
+        hits, out = plan.hits, []
+        if plan.needles is not None and text.isascii():
+            # Only the words that can match: those starting with a needle, found by str.find.
+            low, starts = text.lower(), []
+            for needle in plan.needles:
+                i = low.find(needle)
+                while i != -1:
+                    starts.append(i)
+                    i = low.find(needle, i + 1)
+            if not starts:
+                return ()
+            if len(plan.needles) > 1:
+                starts = sorted(set(starts))
+            pattern = plan.fast.pattern
+            for i in starts:
+                if _starts_token(low, i):
+                    m = pattern.match(text, i)
+                    raw = m.group()
+                    hit = hits.get(raw)
+                    if hit is None:
+                        hit = self._judge(name, plan, raw)
+                    if hit:
+                        out.append(m.span())
+            return tuple(out)
+        for m in plan.fast.pattern.finditer(text):
             raw = m.group()
             hit = hits.get(raw)
             if hit is None:
-                term = terms.get(raw)
-                if term is None and heads is not None:  # a word new to this process: stem it only if it could match
-                    word = raw.lower()
-                    head = word[:1].translate(stemmed[3])
-                    if head and head[:1] not in heads:
-                        stops, least, most = stemmed[0], stemmed[1], stemmed[2]
-                        dropped = len(word) < least or (most is not None and len(word) > most) or word in stops
-                        hit = hits[raw] = not dropped and unstemmed and self.matcher.matches_unstemmed(name, word)
-                if hit is None:
-                    if term is None:
-                        term = next(iter(fast.spans(raw)), ("",))[0]
-                    hit = hits[raw] = bool(term) and matches(name, term, raw.lower())
+                hit = self._judge(name, plan, raw)
             if hit:
                 out.append(m.span())
         return tuple(out)
 
-    def _needles(self, name: str, cut: int) -> tuple[str, ...] | None:
-        key = (name, cut)
-        if key not in self._needle_sets:
-            self._needle_sets[key] = self.matcher.needles(name, cut)
-        return self._needle_sets[key]
-
-    @staticmethod
-    def _candidates(text: str, needles: tuple[str, ...], pattern):
-        """The tokens of an ASCII `text` (as `pattern.finditer` finds them, in order) whose
-        lowercase form starts with one of `needles`."""
-        low = text.lower()
-        starts = set()
-        for needle in needles:
-            i = low.find(needle)
-            while i != -1:
-                starts.add(i)
-                i = low.find(needle, i + 1)
-        for i in sorted(starts):
-            if _starts_token(low, i):
-                yield pattern.match(text, i)
+    def _judge(self, name: str, plan: _FieldPlan, raw: str) -> bool:
+        """Does the word `raw` (as written) match the query in field `name`? Remembered in plan.hits."""
+        fast, heads, stemmed = plan.fast, plan.heads, plan.stemmed
+        term = fast.cache.get(raw)
+        if term is None and heads is not None:  # a word new to this process: stem it only if it could match
+            word = raw.lower()
+            head = word[:1].translate(stemmed[3])
+            if head and head[:1] not in heads:
+                stops, least, most = stemmed[0], stemmed[1], stemmed[2]
+                dropped = len(word) < least or (most is not None and len(word) > most) or word in stops
+                hit = plan.hits[raw] = not dropped and plan.unstemmed and self.matcher.matches_unstemmed(name, word)
+                return hit
+        if term is None:
+            term = next(iter(fast.spans(raw)), ("",))[0]
+        hit = plan.hits[raw] = bool(term) and self.matcher.matches(name, term, raw.lower())
+        return hit
 
     def spans(self, record) -> PaperSpans:
         return PaperSpans(

@@ -53,6 +53,7 @@ class SearchIndex:
         self._searcher = None
         self._fast = None
         self._stamp: dict = {}
+        self._stamp_seen: tuple | None = None  # (the stamp file's stat, its content): _stamp_now
         self._vocabulary: Vocabulary | None = Vocabulary()
         self.schema = build_schema()
         self._damaged: str | None = None  # why a search found the open index unreadable: rebuild it
@@ -66,6 +67,19 @@ class SearchIndex:
             return stamp if isinstance(stamp, dict) else None
         except (OSError, ValueError):
             return None
+
+    def _stamp_now(self) -> dict:
+        """read_stamp() for the check before every search: the file is read again only when its
+        stat changed (a stamp is replaced whole, by os.replace: a new inode), ~10 us instead of ~50."""
+        try:
+            st = os.stat(self.dir / STAMP)
+        except OSError:
+            return {}
+        key = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+        seen = self._stamp_seen
+        if seen is None or seen[0] != key:
+            seen = self._stamp_seen = (key, self.read_stamp() or {})
+        return dict(seen[1])
 
     def problem(self) -> str | None:
         """Why the index cannot be used as it is, or None if it can."""
@@ -337,7 +351,7 @@ class SearchIndex:
             if self._ix is None:
                 self.ensure()
                 return 0
-            on_disk = self.read_stamp() or {}
+            on_disk = self._stamp_now()
             if on_disk.get("build") != self._stamp.get("build"):
                 self._open()  # another process rebuilt it
             elif on_disk.get("seq", 0) > self._stamp.get("seq", 0):
