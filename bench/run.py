@@ -145,7 +145,10 @@ def _check_deadline(args, what: str) -> None:
 def parse_deadline(text: str, now: float | None = None) -> float:
     """HH:MM (UTC) as epoch seconds: the next such time from now (so 01:10 at 00:05 is tonight)."""
     now = time.time() if now is None else now
-    hours, minutes = (int(x) for x in text.split(":"))
+    try:
+        hours, minutes = (int(x) for x in text.split(":"))
+    except ValueError:
+        hours = minutes = -1
     if not (0 <= hours < 24 and 0 <= minutes < 60):
         raise ValueError(f"--deadline {text}: expected HH:MM (UTC)")
     day = now - now % 86400
@@ -264,7 +267,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     # indexes live per run (named after the JSON file), so runs never build into each other's dirs
     args.index_root = common.WORK / "index" / args.json.stem
-    args.until = parse_deadline(args.deadline) if args.deadline else None
+    try:
+        args.until = parse_deadline(args.deadline) if args.deadline else None
+    except ValueError as exc:
+        ap.error(str(exc))
     lock, concurrent = take_turn(args.wait)
     if not concurrent:
         lock.seek(0)

@@ -26,7 +26,7 @@ def test_deadline_is_the_next_such_time_utc():
 
 
 def test_deadline_rejects_a_time_that_is_not_one():
-    for text in ("25:00", "12:60"):
+    for text in ("25:00", "12:60", "1:xx", "0110"):
         try:
             run.parse_deadline(text)
         except ValueError as exc:
