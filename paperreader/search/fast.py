@@ -25,6 +25,7 @@ from operator import add
 
 from paperreader.search import scoring
 from paperreader.search.budget import check as check_budget
+from paperreader.search.expansion import ExpansionScores
 from paperreader.search.lexicon import Lexicon
 from paperreader.search.phrase import PhraseSearch
 from paperreader.search.topk import PRUNE_FROM, PrunedSearch
@@ -99,6 +100,8 @@ class FastSearch(PhraseSearch, PrunedSearch):
         self._terms: OrderedDict = OrderedDict()
         self._cached = 0
         self.exact = True
+        self._within = None  # the documents an AND's parts so far matched (search/expansion.py)
+        self._expansion_scores = None
 
     # -- scoring helpers -----------------------------------------------------------------------
     def _norm_table(self, field: str) -> list[float]:
@@ -285,6 +288,10 @@ class FastSearch(PhraseSearch, PrunedSearch):
         if isinstance(node, wq.Term) and type(node) in (wq.Term,):
             return self._term(node.fieldname, node.text, node.boost)
         if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
+            if self._win is None:  # summed once and kept, or only within an AND's documents
+                if self._expansion_scores is None:
+                    self._expansion_scores = ExpansionScores(self)
+                return self._expansion_scores.scores(node, self._within)
             out: dict = {}
             for t in self._expand(node):
                 check_budget()
@@ -327,14 +334,22 @@ class FastSearch(PhraseSearch, PrunedSearch):
         return self._generic(node)
 
     def _and(self, positives, negatives) -> dict:
-        results = [(self._size(c), self._eval(c)) for c in positives]
-        results = [r for _n, r in sorted(((n, r) for n, r in results if r is not EVERY), key=lambda nr: nr[0])]
-        results = results or [self._all()]
-        out = results[0]
-        for r in results[1:]:
-            if not out:
-                break
-            out = {d: s + r[d] for d, s in out.items() if d in r}
+        # the parts smallest first; each evaluated knowing the documents of those before it, so
+        # a prefix part scores only those (search/expansion.py; the intersection below is the same)
+        results, out, outer = [], None, self._within
+        try:
+            for _n, c in sorted(((self._size(c), c) for c in positives), key=lambda nc: nc[0]):
+                self._within = outer if out is None else out.keys()
+                r = self._eval(c)
+                if r is EVERY:
+                    continue
+                results.append(r)
+                out = r if out is None else {d: s + r[d] for d, s in out.items() if d in r} if out else out
+        finally:
+            self._within = outer
+        if out is None:
+            out = self._all()
+            results = [out]
         if negatives and out is results[0]:
             out = dict(out)  # (results are read-only)
         for neg in negatives:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import OrderedDict
 
-LETTERS_KEPT = 24  # (field, first letter) term lists kept
+LETTERS_KEPT = 200  # (field, first letter) term lists kept (every letter of five fields: typing comes back to them)
 TERMS_KEPT = 1_500_000  # ... and at most this many terms among them
 
 
