@@ -50,6 +50,7 @@ from paperreader.tui.widgets.status_line import Remark, StatusLine
 
 POLL_SECONDS = 2.0
 BUSY_AFTER = 0.3  # say "searching…" only when a search takes longer than this
+READER_AT_THE_LATEST = 0.25  # seconds: a search's paper in the reader even if the list is not drawn
 
 
 class MainScreen(
@@ -257,6 +258,12 @@ class MainScreen(
         self.result = message.result
         found = message.result.index_of(message.keep_id) if message.keep_id is not None else None
         self.results.cursor = message.keep_index if found is None else found  # the list's RowHighlighted: once
+        if (row := self.results.current_row) is not None:
+            # The reader (a wrapped abstract: ~20 ms) in the frame after the list's, as at launch:
+            # a quick answer otherwise lands both in one frame, and the list waits for the reader.
+            self.follow.after_paint(row)
+            self.results.after_painted(self.follow.fill)
+            self.set_timer(READER_AT_THE_LATEST, self.follow.fill)  # should the list not be drawn (hidden)
         self.note_kept(message.keep_id, found is not None)
         self.remark = Remark(notice=notice_of(message.result.parsed))  # a capped ~
         self.refresh_unread()

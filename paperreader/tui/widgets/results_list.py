@@ -10,7 +10,7 @@ The cursor is the list's own.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -98,6 +98,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._on_cursor = False  # drawing the focused cursor's row: its text takes the cursor colour
         self._cursor_text = Style()
         self._frame: _Frame | None = None  # while render_lines draws a frame
+        self._on_painted: Callable[[], None] | None = None  # see after_painted
 
     # -- data the screen hands down --------------------------------------------------------------
     @property
@@ -128,6 +129,10 @@ class ResultsList(ScrollView, can_focus=True):
     def watch_new_ids(self) -> None:
         self._cache.clear()
         self.refresh()
+
+    def after_painted(self, callback: Callable[[], None]) -> None:
+        """Call this once the list's next frame is drawn (the reader fills in after it)."""
+        self._on_painted = callback
 
     @property
     def current_row(self) -> Row | None:
@@ -241,6 +246,9 @@ class ResultsList(ScrollView, can_focus=True):
             return super().render_lines(crop)
         finally:
             self._frame = None
+            if self._on_painted is not None:  # run once this frame is on screen
+                callback, self._on_painted = self._on_painted, None
+                self.call_after_refresh(callback)
 
     def render_line(self, y: int) -> Strip:
         frame = self._frame
