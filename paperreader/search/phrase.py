@@ -13,7 +13,7 @@ from paperreader.search import scoring
 from paperreader.search.budget import check as check_budget
 from paperreader.search.postings import POSITION_BITS
 
-DECODED_CACHE_INTS = 1_000_000  # decoded posting lists of recent phrase words (ids and keys; ~40 bytes an int)
+DECODED_CACHE_INTS = 300_000  # decoded posting lists of recent phrase words (ids and keys; ~40 bytes an int, ~12 MB); 1,000,000 held 23 MB more after the 100k mix (with topk.LEAF_CACHE_POSTINGS) and typed no faster
 PHRASE_PRECHECK = 5000  # a phrase whose rarest word is in fewer documents checks documents first
 
 

@@ -34,7 +34,7 @@ from paperreader.search.postings import BOUND_TF, Directory
 PRUNE_FROM = 20_000  # postings a query reads (all its terms' lists) before pruning is worth it
 SLACK = 1e-9  # bounds are widened by this much (sums of rounded floats)
 LEAF_CACHE = 96  # recent terms' directories and decoded blocks kept (typing refines a query)
-LEAF_CACHE_POSTINGS = 400_000  # ... and at most this many decoded postings among them
+LEAF_CACHE_POSTINGS = 150_000  # ... and at most this many decoded postings among them (400k: see phrase.DECODED_CACHE_INTS)
 
 
 def window_size(doc_count: int) -> int:
