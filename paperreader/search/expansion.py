@@ -89,7 +89,7 @@ class ExpansionScores:
         if scorable:
             k1p, table = fast._scorer(field, text, boost)
             ratio = fast._ratios(field, table)
-            rows = fast_tf_rows()
+            rows = len(ratio) // 256  # the rows fast.py tabled (TF_ROWS), 256 length bytes a row
         for sub, offset, p in fast._postings(field, text):
             ids = p.ids
             gids = ids if not offset else list(map(offset.__add__, ids))
@@ -109,9 +109,3 @@ class ExpansionScores:
                 s = k1p * ratio[tf * 256 + lb] if tf < rows else scoring.term_score(k1p, tf, table[lb])
                 d += offset
                 out[d] = get(d, 0.0) + s
-
-
-def fast_tf_rows() -> int:
-    from paperreader.search.fast import TF_ROWS
-
-    return TF_ROWS
