@@ -336,17 +336,10 @@ class Highlighter:
             if len(plan.needles) > 1:
                 starts = sorted(set(starts))
             pattern = plan.fast.pattern
-            for i in starts:
-                if _starts_token(low, i):
-                    m = pattern.match(text, i)
-                    raw = m.group()
-                    hit = hits.get(raw)
-                    if hit is None:
-                        hit = self._judge(name, plan, raw)
-                    if hit:
-                        out.append(m.span())
-            return tuple(out)
-        for m in plan.fast.pattern.finditer(text):
+            matches = (pattern.match(text, i) for i in starts if _starts_token(low, i))
+        else:
+            matches = plan.fast.pattern.finditer(text)
+        for m in matches:
             raw = m.group()
             hit = hits.get(raw)
             if hit is None:

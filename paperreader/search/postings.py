@@ -176,9 +176,9 @@ def _directory(ids, tfs, lengths) -> bytes:
     return bytes(out) + firsts.tobytes() + lasts.tobytes() + bounds.tobytes()
 
 
-def _read_chunk(blob, at: int):
-    """One chunk from `at`: (n, first id, id deltas, frequencies or None, (first key, key code,
-    body, zlib'd) or None, directory (count, offset) or None, where the next chunk starts)."""
+def _chunk_header(blob, at: int):
+    """A chunk's head, read by both chunk readers: (n, first id, flags, directory (count, offset)
+    or None, where the bodies start)."""
     n, at = get_varint(blob, at)
     first, at = get_varint(blob, at)
     flags = blob[at]
@@ -188,6 +188,13 @@ def _read_chunk(blob, at: int):
         count, at = get_varint(blob, at)
         directory = (count, at)
         at += (8 + 2 * BOUND_CELLS) * count
+    return n, first, flags, directory, at
+
+
+def _read_chunk(blob, at: int):
+    """One chunk from `at`: (n, first id, id deltas, frequencies or None, (first key, key code,
+    body, zlib'd) or None, directory (count, offset) or None, where the next chunk starts)."""
+    n, first, flags, directory, at = _chunk_header(blob, at)
     idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
     if posc != _NONE:
         first_key, at = get_varint(blob, at)
@@ -275,15 +282,7 @@ class Directory:
 
 def _read_chunk_head(blob, at: int):
     """`_read_chunk` without decoding anything: only where the chunk ends (and its directory)."""
-    n, at = get_varint(blob, at)
-    first, at = get_varint(blob, at)
-    flags = blob[at]
-    at += 1
-    directory = None
-    if flags & _BLOCKED:
-        count, at = get_varint(blob, at)
-        directory = (count, at)
-        at += (8 + 2 * BOUND_CELLS) * count
+    n, first, flags, directory, at = _chunk_header(blob, at)
     posc = flags >> 4 & 3
     if posc != _NONE:
         _first_key, at = get_varint(blob, at)
