@@ -29,7 +29,7 @@ with warnings.catch_warnings():
     from whoosh.system import pack_uint
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from paperreader.search.postings import Postings, decode, encode_chunk, get_varint, position_key, put_varint
+from paperreader.search.postings import Postings, decode, decode_arrays, encode_chunk, get_varint, position_key, put_varint
 from paperreader.search.validate import IndexDamaged
 from paperreader.search.whoosh.internals import (FieldCursor, FieldWriter, TermsReader, set_inline_bytes,
                                                  set_term_stats)
@@ -223,6 +223,19 @@ def checked_decode(info: PRTermInfo, postfile, name: str) -> Postings:
     return postings
 
 
+def checked_arrays(info: PRTermInfo, postfile, name: str):
+    """`checked_decode` as numpy arrays (`postings.decode_arrays`: ids, frequencies or None),
+    checked against the record alike."""
+    try:
+        ids, tfs = decode_arrays(info.blob(postfile))
+        ok = len(ids) == info.doc_frequency() and len(ids) and ids[0] == info.min_id() and ids[-1] == info.max_id()
+    except Exception:
+        ok = False
+    if not ok:
+        raise IndexDamaged(name or "a posting list does not decode")
+    return ids, tfs
+
+
 def values_for(fmt, postings: Postings) -> list:
     """Each posting's value in the field format's own encoding (for Whoosh's matchers)."""
     n = len(postings)
@@ -257,6 +270,11 @@ class PRTermsReader(TermsReader):
         """The decoded posting list of a term (raises TermNotFound; IndexDamaged when its bytes
         do not decode into the list its term record describes)."""
         return checked_decode(self.term_info(fieldname, tbytes), self.postings_file(), getattr(self, "name", ""))
+
+    def posting_arrays(self, fieldname, tbytes):
+        """A term's documents and frequencies as numpy arrays (`checked_arrays`; raises
+        TermNotFound, IndexDamaged)."""
+        return checked_arrays(self.term_info(fieldname, tbytes), self.postings_file(), getattr(self, "name", ""))
 
 
 class PRCodec(whoosh3.W3Codec):

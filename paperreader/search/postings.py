@@ -365,3 +365,68 @@ def decode(blob) -> Postings:
             keys.append(k)
         ids.extend(accumulate(deltas, initial=first))
     return Postings(ids, tfs, keys)
+
+
+# -- whole lists as numpy arrays (the dense evaluator: search/dense_terms.py) -------------------------
+_NP_CODES = ("uint8", "uint16", "uint32")
+
+
+def decode_arrays(blob):
+    """A posting list's documents and frequencies as numpy arrays, without positions:
+    (ids: int64, ascending segment-local document numbers; tfs: an unsigned array, or None when
+    every frequency is 1). The same postings as `decode()`, in C per chunk (one inflate, a
+    `frombuffer` view and a `cumsum`), not per posting. numpy is imported here, not at import
+    time (launch does not pay for it)."""
+    import numpy as np
+
+    parts = []  # (n, first, deltas view or None, frequencies view or None)
+    total = 0
+    tfcode = -1  # the widest frequency code of any chunk (-1: all 1)
+    at, end = 0, len(blob)
+    while at < end:
+        n, first, flags, _directory, at = _chunk_header(blob, at)
+        idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
+        if posc != _NONE:
+            _first_key, at = get_varint(blob, at)
+        size, at = get_varint(blob, at)
+        body = blob[at : at + (size >> 1)]
+        at += size >> 1
+        if posc != _NONE:  # the positions' body: skipped, not inflated
+            skip, at = get_varint(blob, at)
+            at += skip >> 1
+        if n == 1 and tfc == _NONE:
+            parts.append((1, first, None, None))
+            total += 1
+            continue
+        if size & 1:
+            body = zlib.decompress(body)
+        width = 1 << idc
+        deltas = np.frombuffer(body, _NP_CODES[idc], n - 1) if n > 1 else None
+        t = None
+        if tfc != _NONE:
+            t = np.frombuffer(body, _NP_CODES[tfc], n, (n - 1) * width)
+            tfcode = max(tfcode, tfc)
+        parts.append((n, first, deltas, t))
+        total += n
+    if at != end:
+        raise ValueError("a posting list runs past its bytes")
+    ids = np.empty(total, np.int64)
+    pos = 0
+    for n, first, deltas, _t in parts:
+        ids[pos] = first
+        if deltas is not None:
+            span = ids[pos : pos + n]
+            span[1:] = deltas
+            np.cumsum(span, out=span)
+        pos += n
+    if tfcode < 0:
+        return ids, None
+    if len(parts) == 1:
+        return ids, parts[0][3]
+    tfs = np.ones(total, _NP_CODES[tfcode])
+    pos = 0
+    for n, _first, _deltas, t in parts:
+        if t is not None:
+            tfs[pos : pos + n] = t
+        pos += n
+    return ids, tfs
