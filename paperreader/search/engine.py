@@ -16,8 +16,7 @@ from paperreader.search.fast import EVERY
 from paperreader.search.budget import SEARCH_SECONDS, guarded
 from paperreader.search.highlight import Highlight, Highlighter, shown
 from paperreader.search.index import SearchIndex
-from paperreader.search.lookup import find as find_identifier
-from paperreader.search.lookup import identify
+from paperreader.search.lookup import identify, identify_all, look_up
 from paperreader.search.partial import ProsePlan, word_groups
 from paperreader.search.partial import leaf_texts as _leaf_texts
 from paperreader.search.prose import read as read_query
@@ -108,7 +107,7 @@ class SearchEngine:
         """Ranked hits for `text` (ANDed with `filter_query`, e.g. "is:starred"); raises QueryError
         (QueryIncomplete for a query still being typed, when `typing`: the search box)."""
         start = time.perf_counter()
-        ident = identify(text)
+        ident = identify(text) or identify_all(text)  # one id or link, or several pasted at once
         reading = None if ident else read_query(text, self._keeps, typing=typing)
         if reading is not None and reading.kind == "incomplete":
             raise QueryIncomplete(reading.hint)
@@ -225,15 +224,16 @@ class SearchEngine:
         return self._field_analyzers
 
     def _lookup(self, text: str, ident, filter_query: str):
-        """An id or link: that paper, by exact lookup in the store, or a notice saying how to get it."""
+        """Ids or links: those papers, by exact lookup in the store, and a notice
+        saying which were found and how to get the others (search/lookup.py)."""
         from whoosh import query as wq
 
-        pid = find_identifier(self.library, ident)
-        if pid is None:
-            return ParsedQuery(text, wq.NullQuery), f"{ident.label()} is not in the library: {ident.fetch_hint()}"
+        pids, notice = look_up(self.library, ident if isinstance(ident, list) else [ident])
+        if not pids:
+            return ParsedQuery(text, wq.NullQuery), notice
         flt = self._filter_node(filter_query)
-        node = ids_query({pid}) if flt is None else wq.And([ids_query({pid}), flt])
-        return ParsedQuery(text, node), f"{ident.label()}: found by its id"
+        node = ids_query(set(pids)) if flt is None else wq.And([ids_query(set(pids)), flt])
+        return ParsedQuery(text, node), notice
 
     def _complete_phrase(self, q, raw: str, fast):
         """The phrase still being typed, its last word `raw` a prefix (search/completion.py)."""

@@ -1,6 +1,7 @@
 """A pasted id or link is a lookup, not words: arXiv ids in every spelling, arXiv and Hugging Face
 links, DOIs and doi.org links find that paper by exact lookup in the store; an unknown one says so,
-with the command that would fetch it."""
+with the command that would fetch it.
+Several pasted at once (spaces, commas, semicolons or new lines between them) find all of them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ _HF_PATH = re.compile(r"^papers/(?P<id>[^/?#]+)/?$", re.IGNORECASE)
 _DOI = re.compile(r"^(?:doi:\s*)?(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
 _ARXIV_WORD = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+_ARXIV_WORD_INSIDE = re.compile(r"\b(arxiv|doi):\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,24 @@ def identify(text: str) -> Identifier | None:
     return None
 
 
+def identify_all(text: str) -> list[Identifier] | None:
+    """Two or more ids or links pasted at once, in the order given without repeats; None unless
+    every part of `text` is one (a query with a single word that is not an id stays words)."""
+    text = _ARXIV_WORD_INSIDE.sub(lambda m: m.group(1) + ":", text)  # "arXiv: 2401.00001" is one id
+    found: list[Identifier] = []
+    for word in text.split():
+        word = word.strip(",;")
+        if not word:
+            continue
+        parts = [identify(piece) for piece in re.split(r"[,;]+", word) if piece]  # "A,B" (a DOI may hold a ';')
+        if len(parts) < 2 or None in parts:
+            parts = [identify(word)]
+        if None in parts:
+            return None
+        found.extend(parts)
+    return list(dict.fromkeys(found)) if len(found) > 1 else None
+
+
 def _doi(doi: str) -> Identifier | None:
     doi = doi.rstrip(".,;")
     if not re.match(r"^10\.\d{4,9}/\S+$", doi):
@@ -86,3 +106,29 @@ def find(library, ident: Identifier) -> str | None:
         return found
     m = _ARXIV_DOI.match(ident.value)
     return library.resolve_id(f"arxiv:{m.group('id')}") if m else None
+
+
+def look_up(library, idents: list[Identifier]) -> tuple[list[str], str]:
+    """The ids in the store of the papers named (in the order named) and the one line to show: found
+    by id, or which are not in the library and how to fetch them."""
+    found: list[str] = []
+    absent = []
+    for ident in idents:
+        pid = find(library, ident)
+        if pid is not None:
+            found.append(pid)
+        else:
+            absent.append((ident, ident.fetch_hint()))
+    found = list(dict.fromkeys(found))
+    if len(idents) == 1:
+        if absent:
+            ident, how = absent[0]
+            return found, f"{ident.label()} is not in the library: {how}"
+        return found, f"{idents[0].label()}: found by its id"
+    if not absent:
+        return found, f"{len(idents)} ids: found by their ids"
+    parts = [f"{len(found)} of the {len(idents)} ids found"]
+    for what, group in (("not in the library", absent),):
+        if group:
+            parts.append(f"{what}: " + ", ".join(f"{ident.label()} ({how})" for ident, how in group))
+    return found, "; ".join(parts)

@@ -1,0 +1,31 @@
+"""The search box with several ids pasted at once."""
+
+from __future__ import annotations
+
+from paperreader.model import Paper
+
+from tui_helpers import WIDE, ready, search_for, widget_text
+
+
+def status(app) -> str:
+    return widget_text(app.screen.query_one("#status-text"))
+
+
+def titles(screen) -> list[str]:
+    rows = screen.result.rows
+    return [rows[i].record.title for i in sorted(rows)]
+
+
+async def test_pasted_ids_show_those_papers(make_app, library):
+    library.upsert([Paper(title="Mamba: Linear-Time Sequence Modeling with Selective State Spaces",
+                          arxiv_id="2312.00752", abstract="Selective state space models."),
+                    Paper(title="A paper from January", arxiv_id="2401.00001", abstract="Vision.")])
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await search_for(app, pilot, "2401.00001, https://arxiv.org/abs/2312.00752v1")
+        assert sorted(titles(screen)) == ["A paper from January", "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"]
+        assert "2 ids: found by their ids" in status(app)
+        await search_for(app, pilot, "2401.00001 2405.11111")
+        assert titles(screen) == ["A paper from January"]
+        assert "1 of the 2 ids found; not in the library: arXiv:2405.11111" in status(app)
