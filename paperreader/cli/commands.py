@@ -120,6 +120,12 @@ def _record(ws, pid: str):
         if not _is_paper_id(pid):
             raise CliError(f"paperreader: {pid!r} is not a paper id (arxiv:2401.12345, an arXiv id or URL, "
                            "or t: and 12 hex digits)", EXIT_BAD)  # fmt: skip
+        from paperreader.store.trash import trashed
+
+        entry = trashed(ws.library, text=pid)
+        if entry is not None:
+            raise CliError(f"paperreader: {pid!r} is in the trash (deleted {entry.deleted_at[:10]}): "
+                           f"paperreader restore-paper {entry.paper_id} brings it back", EXIT_NOT_FOUND)  # fmt: skip
         raise CliError(f"paperreader: no paper with id {pid!r}", EXIT_NOT_FOUND)
     return record
 

@@ -1,6 +1,6 @@
 """A pasted id or link is a lookup, not words: arXiv ids in every spelling, arXiv and Hugging Face
 links, DOIs and doi.org links find that paper by exact lookup in the store; an unknown one says so,
-with the command that would fetch it.
+with the command that would fetch it (or, for a deleted one, how to bring it back from the trash).
 Several pasted at once (spaces, commas, semicolons or new lines between them) find all of them."""
 
 from __future__ import annotations
@@ -110,25 +110,34 @@ def find(library, ident: Identifier) -> str | None:
 
 def look_up(library, idents: list[Identifier]) -> tuple[list[str], str]:
     """The ids in the store of the papers named (in the order named) and the one line to show: found
-    by id, or which are not in the library and how to fetch them."""
+    by id, or which are not in the library (in the trash: how to restore; else how to fetch)."""
+    from paperreader.store.trash import trashed
+
     found: list[str] = []
-    absent = []
+    trashed_, absent = [], []
     for ident in idents:
         pid = find(library, ident)
         if pid is not None:
             found.append(pid)
+            continue
+        entry = trashed(library, text=f"arxiv:{ident.value}") if ident.kind == "arxiv" else trashed(library, doi=ident.value)
+        if entry is not None:
+            trashed_.append((ident, f"deleted {entry.deleted_at[:10]}; paperreader restore-paper {entry.paper_id} brings it back"))
         else:
             absent.append((ident, ident.fetch_hint()))
     found = list(dict.fromkeys(found))
     if len(idents) == 1:
+        if trashed_:
+            ident, how = trashed_[0]
+            return found, f"{ident.label()} is in the trash ({how}; in the reader, u undoes a delete of this session)"
         if absent:
             ident, how = absent[0]
             return found, f"{ident.label()} is not in the library: {how}"
         return found, f"{idents[0].label()}: found by its id"
-    if not absent:
+    if not trashed_ and not absent:
         return found, f"{len(idents)} ids: found by their ids"
     parts = [f"{len(found)} of the {len(idents)} ids found"]
-    for what, group in (("not in the library", absent),):
+    for what, group in (("in the trash", trashed_), ("not in the library", absent)):
         if group:
             parts.append(f"{what}: " + ", ".join(f"{ident.label()} ({how})" for ident, how in group))
     return found, "; ".join(parts)

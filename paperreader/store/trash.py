@@ -155,6 +155,22 @@ def count(library) -> int:
     return library.db.read("SELECT count(*) FROM trash")[0][0]
 
 
+def trashed(library, text: str = "", doi: str = "") -> TrashEntry | None:
+    """The newest trash entry of a paper a user named (its id in any arXiv spelling, an alias it
+    had, or its DOI), or None: what a lookup of a paper not in the library says instead of "not there"."""
+    columns = "SELECT entry, paper_id, title, deleted_at, snapshot FROM trash"
+    with library.db.reading() as conn:
+        if text:
+            entry = _find_entry(conn, text)
+            row = conn.execute(f"{columns} WHERE entry = ?", (entry,)).fetchone() if entry is not None else None
+            return _entry(row) if row else None
+        wanted = doi.strip().lower()
+        for row in conn.execute(f"{columns} WHERE instr(lower(snapshot), ?) ORDER BY entry DESC", (wanted,)) if wanted else ():
+            if str(json.loads(row[4]).get("paper", {}).get("doi") or "").lower() == wanted:
+                return _entry(row)
+    return None
+
+
 def _find_entry(conn: sqlite3.Connection, text: str) -> int | None:
     """The newest entry for what a user typed: the paper's id (any arXiv spelling) or an alias it had."""
     text = text.strip()

@@ -1,8 +1,9 @@
-"""The search box with several ids pasted at once."""
+"""The search box with several ids pasted at once, and with the id of a paper in the trash."""
 
 from __future__ import annotations
 
 from paperreader.model import Paper
+from paperreader.store import trash
 
 from tui_helpers import WIDE, ready, search_for, widget_text
 
@@ -29,3 +30,14 @@ async def test_pasted_ids_show_those_papers(make_app, library):
         await search_for(app, pilot, "2401.00001 2405.11111")
         assert titles(screen) == ["A paper from January"]
         assert "1 of the 2 ids found; not in the library: arXiv:2405.11111" in status(app)
+
+
+async def test_the_id_of_a_paper_in_the_trash_says_so(make_app, library):
+    library.upsert([Paper(title="A paper to delete", arxiv_id="2402.00002", abstract="Gone.")])
+    trash.delete_papers(library, ["arxiv:2402.00002"])
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await search_for(app, pilot, "https://arxiv.org/abs/2402.00002")
+        assert screen.results.total == 0 and "not in the library" not in status(app)
+        assert "arXiv:2402.00002 is in the trash" in status(app) and "restore-paper arxiv:2402.00002" in status(app)
