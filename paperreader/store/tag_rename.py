@@ -45,12 +45,12 @@ def rename_tag(library, old: str, new: str) -> Renamed:
         raise BadTag(f"{new!r} is not a tag name")
     if not old_tag:
         raise BadTag(f"{old!r} is not a tag name")
-    if old_tag == new_tag:
-        raise BadTag(f"the tag is already called {new_tag!r}")
     with library.db.write() as conn:
         ids = [r[0] for r in conn.execute("SELECT paper_id FROM tags WHERE tag = ?", (old_tag,))]
-        if not ids:
+        if not ids:  # first: a rename of a tag that does not exist is that, whatever the new name
             raise TagNotFound(old_tag)
+        if old_tag == new_tag:
+            raise BadTag(f"the tag is already called {new_tag!r}")
         merged = conn.execute("SELECT 1 FROM tags WHERE tag = ? LIMIT 1", (new_tag,)).fetchone() is not None
         conn.execute(
             "INSERT OR IGNORE INTO tags(paper_id, tag, added_at) SELECT paper_id, ?, added_at FROM tags WHERE tag = ?",
