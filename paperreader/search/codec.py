@@ -223,11 +223,11 @@ def checked_decode(info: PRTermInfo, postfile, name: str) -> Postings:
     return postings
 
 
-def checked_arrays(info: PRTermInfo, postfile, name: str):
-    """`checked_decode` as numpy arrays (`postings.decode_arrays`: ids, frequencies or None),
-    checked against the record alike."""
+def checked_arrays(info: PRTermInfo, postfile, name: str, out=None):
+    """`checked_decode` as numpy arrays (`postings.decode_arrays`: ids, frequencies or None; the
+    ids written into `out` if given), checked against the record alike."""
     try:
-        ids, tfs = decode_arrays(info.blob(postfile))
+        ids, tfs = decode_arrays(info.blob(postfile), out)
         ok = len(ids) == info.doc_frequency() and len(ids) and ids[0] == info.min_id() and ids[-1] == info.max_id()
     except Exception:
         ok = False
@@ -270,11 +270,6 @@ class PRTermsReader(TermsReader):
         """The decoded posting list of a term (raises TermNotFound; IndexDamaged when its bytes
         do not decode into the list its term record describes)."""
         return checked_decode(self.term_info(fieldname, tbytes), self.postings_file(), getattr(self, "name", ""))
-
-    def posting_arrays(self, fieldname, tbytes):
-        """A term's documents and frequencies as numpy arrays (`checked_arrays`; raises
-        TermNotFound, IndexDamaged)."""
-        return checked_arrays(self.term_info(fieldname, tbytes), self.postings_file(), getattr(self, "name", ""))
 
 
 class PRCodec(whoosh3.W3Codec):

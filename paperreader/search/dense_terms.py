@@ -23,12 +23,6 @@ from paperreader.search.budget import check as check_budget
 
 CACHE_BYTES = 48 * 1024 * 1024  # recent terms' arrays kept (ids and scores: 16 bytes a posting)
 
-_NO_IDS = np.zeros(0, np.int64)
-_NO_IDS.flags.writeable = False
-_NO_SCORES = np.zeros(0, np.float64)
-_NO_SCORES.flags.writeable = False
-
-
 def _frozen(a):
     a.flags.writeable = False  # cached and shared: callers copy before changing
     return a
@@ -41,12 +35,15 @@ class TermArrays:
     def __init__(self, fs, cache_bytes: int = CACHE_BYTES) -> None:
         from whoosh.reading import TermNotFound
 
+        from paperreader.search.codec import checked_arrays
         from paperreader.search.whoosh import internals
 
         self.fs = fs
         self.cache_bytes = cache_bytes
         self._missing = TermNotFound
-        self._term_arrays = internals.term_arrays
+        self._terms_reader = internals.terms_reader
+        self._checked_arrays = checked_arrays
+        self._readers: dict = {}  # segment index -> its term dictionary
         self._cache: OrderedDict = OrderedDict()  # (field, text, boost or None) -> (ids, scores) or (ids,)
         self._keys: dict = {}  # (field, text) -> the keys of its cached entries (docs() finds any)
         self.cached_bytes = 0
@@ -54,16 +51,22 @@ class TermArrays:
         self._ratios: dict = {}  # field -> float64 array of fs._ratios (fast.TF_ROWS rows of 256)
 
     # -- reading ----------------------------------------------------------------------------------
-    def _segments(self, field: str, text):
-        """(segment index, segment, offset, ids, tfs) of a term, for each segment that has it."""
+    def _records(self, field: str, text):
+        """(segment index, segment, offset, its term dictionary, the term's record) for each
+        segment that has the term."""
         fieldobj = self.fs.searcher.schema[field]
         btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
+        found = []
+        readers = self._readers
         for i, (sub, offset) in enumerate(self.fs.leaves):
+            terms = readers.get(i)
+            if terms is None:
+                terms = readers[i] = self._terms_reader(sub.reader())
             try:
-                ids, tfs = self._term_arrays(sub.reader(), field, btext)
+                found.append((i, sub, offset, terms, terms.term_info(field, btext)))
             except self._missing:
                 continue
-            yield i, sub, offset, ids, tfs
+        return found
 
     def _length_view(self, i: int, sub, field: str):
         """A segment's length bytes of `field` as a uint8 view (None: no document has the field)."""
@@ -80,49 +83,53 @@ class TermArrays:
             ratios = self._ratios[field] = np.array(self.fs._ratios(field, table), np.float64)
         return ratios
 
-    def _read(self, field: str, text, boost: float):
+    def _read(self, field: str, text, boost: float, scored: bool = True):
+        """(ids, scores or None) of a term: every segment's list decoded into one array."""
+        found = self._records(field, text)
+        total = sum(info.doc_frequency() for *_x, info in found)
+        ids = np.empty(total, np.int64)
         fs = self.fs
-        if not fs.searcher.schema[field].scorable:  # keywords: a filter, every score 0.0
-            ids = self._read_ids(field, text)
-            return ids, np.zeros(len(ids), np.float64)
-        k1p, table = fs._scorer(field, text, boost)
-        ratios = self._ratio_array(field, table)
-        rows = len(ratios) // 256 - 1  # tfs up to fast.TF_ROWS - 1 from the table (not imported: a cycle)
-        id_parts, score_parts = [], []
-        for i, sub, offset, ids, tfs in self._segments(field, text):
+        scorable = scored and fs.searcher.schema[field].scorable
+        if scorable:
+            # fs._scorer's weight, with the document frequency from the records just read
+            # (searcher.doc_frequency sums the same records' counts, looking each up again)
+            k1p, table = scoring.term_weight(fs.N, total, boost), fs._norm_table(field)
+            ratios = self._ratio_array(field, table)
+            rows = len(ratios) // 256 - 1  # tfs up to fast.TF_ROWS - 1 from the table
+            scaled = None  # k1p * ratios: this term's score by cell (tf * 256 + length byte)
+            scores = np.empty(total, np.float64)
+        pos = 0
+        for i, sub, offset, terms, info in found:
             check_budget()  # between segments (a segment's list is scored in C)
-            lengths = self._length_view(i, sub, field)
-            lens = lengths.take(ids) if lengths is not None else np.zeros(len(ids), np.uint8)
-            if tfs is None:
-                scores = (ratios[256:512] * k1p).take(lens)
-            else:
-                over = None
-                if tfs.max() > rows:
-                    over = np.flatnonzero(tfs > rows)
-                    high = tfs.take(over).tolist()
-                    tfs = np.minimum(tfs, rows)
-                cells = tfs.astype(np.intp) << 8
-                cells += lens
-                scores = ratios.take(cells)
-                scores *= k1p
-                if over is not None:  # beyond the table: one by one, as _read_term does
-                    norms = lens.take(over).tolist()
-                    scores[over] = [scoring.term_score(k1p, tf, table[b]) for tf, b in zip(high, norms)]
+            n = info.doc_frequency()
+            span = ids[pos : pos + n]
+            _ids, tfs = self._checked_arrays(info, terms.postings_file(), getattr(terms, "name", ""), span)
+            if scorable:
+                if scaled is None:
+                    scaled = ratios * k1p
+                lengths = self._length_view(i, sub, field)
+                lens = lengths.take(span) if lengths is not None else np.zeros(n, np.uint8)
+                out = scores[pos : pos + n]
+                if tfs is None:
+                    scaled[256:512].take(lens, out=out, mode="clip")
+                else:
+                    over = None
+                    if tfs.max() > rows:
+                        over = np.flatnonzero(tfs > rows)
+                        high = tfs.take(over).tolist()
+                        tfs = np.minimum(tfs, rows)
+                    cells = np.left_shift(tfs, 8, dtype=np.intp)
+                    np.add(cells, lens, out=cells)
+                    scaled.take(cells, out=out, mode="clip")
+                    if over is not None:  # beyond the table: one by one, as _read_term does
+                        norms = lens.take(over).tolist()
+                        out[over] = [scoring.term_score(k1p, tf, table[b]) for tf, b in zip(high, norms)]
             if offset:
-                ids = ids + offset
-            id_parts.append(ids)
-            score_parts.append(scores)
-        if not id_parts:
-            return _NO_IDS, _NO_SCORES
-        if len(id_parts) == 1:
-            return id_parts[0], score_parts[0]
-        return np.concatenate(id_parts), np.concatenate(score_parts)
-
-    def _read_ids(self, field: str, text):
-        parts = [ids + offset if offset else ids for _i, _sub, offset, ids, _tfs in self._segments(field, text)]
-        if not parts:
-            return _NO_IDS
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+                span += offset
+            pos += n
+        if not scored:
+            return ids, None
+        return ids, scores if scorable else np.zeros(total, np.float64)
 
     # -- the cache --------------------------------------------------------------------------------
     def _keep(self, key, value) -> None:
@@ -160,6 +167,6 @@ class TermArrays:
         for key in self._keys.get((field, text), ()):
             self._cache.move_to_end(key)
             return self._cache[key][0]
-        ids = _frozen(self._read_ids(field, text))
+        ids = _frozen(self._read(field, text, 1.0, scored=False)[0])
         self._keep((field, text, None), (ids,))
         return ids

@@ -371,12 +371,13 @@ def decode(blob) -> Postings:
 _NP_CODES = ("uint8", "uint16", "uint32")
 
 
-def decode_arrays(blob):
+def decode_arrays(blob, out=None):
     """A posting list's documents and frequencies as numpy arrays, without positions:
     (ids: int64, ascending segment-local document numbers; tfs: an unsigned array, or None when
     every frequency is 1). The same postings as `decode()`, in C per chunk (one inflate, a
-    `frombuffer` view and a `cumsum`), not per posting. numpy is imported here, not at import
-    time (launch does not pay for it)."""
+    `frombuffer` view and a `cumsum`), not per posting. `out`: an int64 array the ids are written
+    into (ValueError when the list does not have exactly its length). numpy is imported here,
+    not at import time (launch does not pay for it)."""
     import numpy as np
 
     parts = []  # (n, first, deltas view or None, frequencies view or None)
@@ -398,9 +399,9 @@ def decode_arrays(blob):
             parts.append((1, first, None, None))
             total += 1
             continue
-        if size & 1:
-            body = zlib.decompress(body)
         width = 1 << idc
+        if size & 1:  # inflated into a buffer of its size at once (not grown from 16 KB)
+            body = zlib.decompress(body, 15, max(1, (n - 1) * width + (0 if tfc == _NONE else n << tfc)))
         deltas = np.frombuffer(body, _NP_CODES[idc], n - 1) if n > 1 else None
         t = None
         if tfc != _NONE:
@@ -410,7 +411,12 @@ def decode_arrays(blob):
         total += n
     if at != end:
         raise ValueError("a posting list runs past its bytes")
-    ids = np.empty(total, np.int64)
+    if out is None:
+        ids = np.empty(total, np.int64)
+    elif len(out) != total:
+        raise ValueError("a posting list is not as long as its record says")
+    else:
+        ids = out
     pos = 0
     for n, first, deltas, _t in parts:
         ids[pos] = first

@@ -69,11 +69,6 @@ def term_postings(reader, field: str, btext: bytes):
     return reader._terms.postings(field, btext)
 
 
-def term_arrays(reader, field: str, btext: bytes):
-    """A term's (ids, frequencies or None) as numpy arrays in one segment (raises TermNotFound)."""
-    return reader._terms.posting_arrays(field, btext)
-
-
 def length_file(segment, field: str) -> str:
     """The file name of a field's length column in a segment."""
     return whoosh3.W3Codec.column_filename(segment, whoosh3._lenfield(field))
