@@ -163,11 +163,18 @@ def cmd_import(args) -> int:
         emit_json({**counts, "skipped": report.skipped_count, "files": report.files})
     else:
         for f in report.files:
-            print(f"{f['file']}: {f['format']}, {f['papers']} paper{'s' if f['papers'] != 1 else ''}"
+            print(f"{f['file']}: {f['format']}, {_papers_in(f)}"
                   + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else "")
                   + _duplicates_note(f.get("duplicates") or []))  # fmt: skip
         print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}")
     return 0
+
+
+def _papers_in(f: dict) -> str:
+    """"12 papers", or "no papers in the file" for a valid file without any (`[]`, a CSV header, an
+    empty feed: not an error, but said; an empty file is an error, see sources.detect.check_not_empty)."""
+    n = f["papers"]
+    return "no papers in the file" if n == 0 and not f["skipped"] else f"{n} paper{'s' if n != 1 else ''}"
 
 
 def _duplicates_note(duplicates: list[dict]) -> str:

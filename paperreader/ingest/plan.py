@@ -64,7 +64,7 @@ def duplicates_in(papers: list[Paper]) -> list[dict]:
 
 
 def detect_format(path: Path, fmt: str = "auto") -> str:
-    from paperreader.sources.detect import FORMATS, detect_file
+    from paperreader.sources.detect import FORMATS, check_not_empty, detect_file
 
     if fmt != "auto" and fmt not in FORMATS:
         raise SourceError(f"unknown format {fmt!r}; use auto or one of: {', '.join(FORMATS)}", str(path), None)
@@ -72,6 +72,7 @@ def detect_format(path: Path, fmt: str = "auto") -> str:
         raise SourceError("no such file", str(path), None)
     if path.is_dir():
         raise SourceError("is a folder; name the files to import", str(path), None)
+    check_not_empty(path)  # whatever the format: an empty file is an error, not "0 papers"
     return detect_file(path) if fmt == "auto" else fmt
 
 

@@ -115,6 +115,25 @@ def read_text(path: str | Path) -> str:
     return decode(data, str(path))
 
 
+def check_not_empty(path: str | Path, head_bytes: int = 1 << 20) -> None:
+    """A SourceError for a file with nothing in it (0 bytes, a BOM, or only white space), whatever
+    its format: an empty download or a file truncated to nothing, never "0 papers imported"."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(head_bytes + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", str(path), None) from None
+    if len(head) > head_bytes:
+        return  # a megabyte of white space is not an empty file the user meant
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8-sig", errors="replace")
+    if not text.strip():
+        raise SourceError("the file holds only white space" if text else "the file is empty", str(path), None)
+
+
 def detect_file(path: str | Path, head_bytes: int = 1 << 20) -> str:
     """The format of a file judged from its first megabyte: how to choose streaming for a 4 GB snapshot."""
     path = Path(path)
@@ -139,6 +158,7 @@ def parse_file(path: str | Path, fmt: str = "auto", errors: list[SourceError] | 
     name = str(path)
     if fmt != "auto" and fmt not in FORMATS:
         raise SourceError(f"unknown format {fmt!r}; use auto or one of: {', '.join(FORMATS)}", name, None)
+    check_not_empty(path)
     text = read_text(path)
     if fmt == "auto":
         fmt = detect(text, name)

@@ -167,6 +167,8 @@ def json_items(text: str, file: str = "") -> list[tuple[int | None, Any]]:
         return items
     value, end = _decode_at(decoder, text, i, line_of, file)
     if _skip(text, end) == len(text):  # one JSON value
+        if value == {}:  # an empty object holds no papers, as an empty list
+            return []
         if isinstance(value, dict):
             for key in LIST_KEYS:
                 if isinstance(value.get(key), list):
