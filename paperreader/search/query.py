@@ -121,6 +121,9 @@ def make_parser(schema):
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.AndGroup)
     parser.add_plugin(fuzzy_plugin())  # Whoosh's, fixed for words the analyzer drops (`a~2`)
     parser.remove_plugin_class(qparser.BoostPlugin)  # `word^2` is rarely meant; ^ stays text
+    from paperreader.search.simple_query import SimpleReader
+
+    parser.simple_reader = SimpleReader.of(schema, DEFAULT_FIELDS, FIELD_BOOSTS)  # the common shapes, faster
     return parser
 
 
@@ -141,7 +144,14 @@ def parse(text: str, parser, state) -> ParsedQuery:
     if not text:
         return ParsedQuery(text, query.Every())
     check(text)
-    q = parser.parse(rewrite(text))
+    rewritten = rewrite(text)
+    simple = getattr(parser, "simple_reader", None)
+    q = simple.read(rewritten) if simple is not None else None
+    if q is not None:  # words, prefixes, phrases, text fields, NOT: no is: filter, no slop or fuzzy to cap
+        if isinstance(q, query.Not):
+            q = query.And([query.Every(), q])
+        return ParsedQuery(text, q, [], plain_words(text))
+    q = parser.parse(rewritten)
     used: list[str] = []
 
     def answer_is(node):

@@ -1,0 +1,204 @@
+"""The strict language's simple shapes read without Whoosh's parser, into the tree it would build.
+
+Whoosh's QueryParser tags, filters and groups every query through a dozen plugins, then builds and
+normalizes the tree: ~0.45 ms a query, a tenth of a search at 1k papers. Most strict queries are
+words, `word*`, `"a phrase"`, `field:word` and `NOT word`, ANDed: for those `SimpleReader.read`
+builds the same normalized tree directly, each field's analysis of a word remembered, and returns
+None for anything else (other operators, brackets, fuzzy words, ranges, filters, punctuation in or
+between words, a field other than the five text fields), which Whoosh's parser reads as before.
+tests/test_search_simple_query.py holds it to Whoosh's tree on the bench's mix and many shapes.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKENS = re.compile(r'(?:[A-Za-z_]+:)?"[^"]*"|\S+')
+_ITEM = re.compile(r'(?:(title|abstract|author|note|tag):)?(?:(\w+)(\*?)|"(\w+(?: \w+)*)")')
+_PHRASE_WORD = re.compile(r"\w+")
+OTHER_OPERATORS = frozenset(("AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE"))
+DROPPED = ""  # a word a field's analysis drops (a stop word, too short)
+
+
+def _steps(analyzer):
+    """A field's filters as plain steps on one word (Whoosh 2.7's own rules for a single token),
+    or None if its chain holds a tokenizer or filter not known here (then no simple reading)."""
+    from whoosh.analysis import (CharsetFilter, CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter,
+                                 StopFilter)
+
+    from paperreader.search.analysis import STOP_WORDS, QueryStopFilter
+
+    if not isinstance(analyzer, CompositeAnalyzer) or type(analyzer.items[0]) is not RegexTokenizer:
+        return None
+    tokenizer = analyzer.items[0]
+    if tokenizer.gaps or not all(tokenizer.expression.fullmatch(w) for w in ("a", "word_9", "é")):
+        return None  # every \w+ word must be one token
+    steps = []
+    for f in analyzer.items[1:]:
+        kind = type(f)
+        if kind is LowercaseFilter:
+            steps.append(("lower",))
+        elif kind is StopFilter:
+            steps.append(("stop", f.stops, f.min, f.max))
+        elif kind is StemFilter:
+            steps.append(("stem", f.stemfn, f.ignore))
+        elif kind is CharsetFilter:
+            steps.append(("charset", f.charmap))
+        elif kind is QueryStopFilter:
+            steps.append(("querystop", STOP_WORDS))
+        else:
+            return None
+    return steps
+
+
+def _analyse(steps, word: str, removestops: bool) -> str:
+    """One word through a field's query-mode analysis: its term, or DROPPED. `removestops` False
+    (prefixes): a stop word is kept, marked stopped, and not stemmed, as Whoosh's filters do."""
+    stopped = False
+    for step in steps:
+        op = step[0]
+        if op == "lower":
+            word = word.lower()
+        elif op == "stop":
+            _op, stops, least, most = step
+            if len(word) < least or (most is not None and len(word) > most) or word in stops:
+                if removestops:
+                    return DROPPED
+                stopped = True
+            else:
+                stopped = False
+        elif op == "stem":
+            if not stopped and word not in step[2]:
+                word = step[1](word)
+        elif op == "charset":
+            word = word.translate(step[1])
+        elif word in step[1]:  # querystop: every query-mode token
+            return DROPPED
+    return word
+
+
+class SimpleReader:
+    """Reads the simple shapes of one schema's strict queries (see the module's docstring)."""
+
+    MEMO = 20_000  # (field, word, removestops) -> term, remembered
+
+    def __init__(self, fields: tuple[str, ...], boosts: dict[str, float], steps: dict) -> None:
+        self.fields = fields
+        self.boosts = boosts
+        self._steps = steps
+        self._memo: dict[tuple, str] = {}
+
+    @classmethod
+    def of(cls, schema, fields, boosts) -> "SimpleReader | None":
+        """None when a field's analysis is not one this module knows (Whoosh's parser reads all)."""
+        steps = {}
+        for name in ("title", "abstract", "author", "note", "tag"):
+            if name not in schema.names():
+                return None
+            found = _steps(schema[name].analyzer)
+            if found is None:
+                return None
+            steps[name] = found
+        return cls(tuple(fields), dict(boosts), steps)
+
+    def _term(self, field: str, word: str, removestops: bool = True) -> str:
+        key = (field, word, removestops)
+        term = self._memo.get(key)
+        if term is None:
+            if len(self._memo) >= self.MEMO:
+                self._memo.clear()
+            term = self._memo[key] = _analyse(self._steps[field], word, removestops)
+        return term
+
+    def read(self, text: str):
+        """The normalized Whoosh tree Whoosh's parser makes of `text` (already checked and
+        rewritten by search/query.py), or None if `text` is not one of the simple shapes."""
+        from whoosh import query as wq
+
+        if not text or "\t" in text or any(c.isspace() and c != " " for c in text):
+            return None
+        items, negate = [], False
+        for m in _TOKENS.finditer(text):
+            token, start, end = m.group(), m.start(), m.end()
+            if (start and text[start - 1] != " ") or (end < len(text) and text[end] != " "):
+                return None
+            if token == "NOT":
+                if negate:
+                    return None
+                negate = True
+                continue
+            if token in OTHER_OPERATORS:
+                return None
+            item = _ITEM.fullmatch(token)
+            if item is None:
+                return None
+            field, word, star, phrase = item.groups()
+            if phrase is not None:
+                node = self._phrase(field, phrase, start + token.index('"') + 1)
+            else:
+                node = self._word(field, word, bool(star))
+            if negate:
+                node = wq.NullQuery if node is wq.NullQuery else wq.Not(node)
+                negate = False
+            items.append(node)
+        if negate or not items:
+            return None
+        return _normalized(wq.And, items)
+
+    def _word(self, field: str | None, word: str, prefix: bool):
+        from whoosh import query as wq
+
+        kind = wq.Prefix if prefix else wq.Term
+        if field is not None:
+            term = self._term(field, word, not prefix)
+            return kind(field, term) if term else wq.NullQuery
+        leaves = []
+        for name in self.fields:
+            term = self._term(name, word, not prefix)
+            if term:
+                leaves.append(kind(name, term, boost=self.boosts.get(name, 1.0)))
+        return _normalized(wq.Or, leaves)
+
+    def _phrase(self, field: str | None, phrase: str, at: int):
+        """`at`: where the phrase's text starts in the query (Whoosh keeps each word's characters)."""
+        from whoosh import query as wq
+
+        spots = [(m.group(), at + m.start(), at + m.end()) for m in _PHRASE_WORD.finditer(phrase)]
+        if field is not None:
+            return self._phrase_in(field, spots, 1.0)
+        return _normalized(wq.Or, [self._phrase_in(name, spots, self.boosts.get(name, 1.0)) for name in self.fields])
+
+    def _phrase_in(self, field: str, spots: list, boost: float):
+        from whoosh import query as wq
+
+        words, ranges = [], []
+        for word, start, end in spots:
+            term = self._term(field, word)
+            if term:
+                words.append(term)
+                ranges.append((start, end))
+        if not words:
+            return wq.NullQuery
+        if len(words) == 1:  # Phrase.normalize: a one-word phrase is a Term (without the boost)
+            t = wq.Term(field, words[0])
+            t.startchar, t.endchar = ranges[0]
+            return t
+        return wq.Phrase(field, words, slop=1, boost=boost, char_ranges=ranges)
+
+
+def _normalized(kind, subqueries: list):
+    """CompoundQuery.normalize of `kind(subqueries)` for already normalized leaves, Nots and Ors
+    (no nested `kind`, no Every, no ranges): duplicates and NullQuery dropped, one left stands alone."""
+    from whoosh import query as wq
+
+    out, seen = [], set()
+    for q in subqueries:
+        if q is wq.NullQuery or q in seen:
+            continue
+        seen.add(q)
+        out.append(q)
+    if not out:
+        return wq.NullQuery
+    if len(out) == 1:
+        return out[0]
+    return kind(out)
