@@ -223,12 +223,14 @@ def checked_decode(info: PRTermInfo, postfile, name: str) -> Postings:
     return postings
 
 
-def checked_arrays(info: PRTermInfo, postfile, name: str, out=None):
-    """`checked_decode` as numpy arrays (`postings.decode_arrays`: ids, frequencies or None; the
-    ids written into `out` if given), checked against the record alike."""
+def checked_arrays(info: PRTermInfo, blob, name: str, out=None, offset: int = 0):
+    """`checked_decode` of a list's bytes (`info.blob(postfile)`) as numpy arrays
+    (`postings.decode_arrays`: ids plus `offset`, frequencies or None; the ids written into `out`
+    if given), checked against the record alike."""
     try:
-        ids, tfs = decode_arrays(info.blob(postfile), out)
-        ok = len(ids) == info.doc_frequency() and len(ids) and ids[0] == info.min_id() and ids[-1] == info.max_id()
+        ids, tfs = decode_arrays(blob, out, offset)
+        ok = (len(ids) == info.doc_frequency() and len(ids) and ids[0] == info.min_id() + offset
+              and ids[-1] == info.max_id() + offset)
     except Exception:
         ok = False
     if not ok:

@@ -20,8 +20,46 @@ import numpy as np
 
 from paperreader.search import scoring
 from paperreader.search.budget import check as check_budget
+from paperreader.search.codec import checked_arrays
 
 CACHE_BYTES = 48 * 1024 * 1024  # recent terms' arrays kept (ids and scores: 16 bytes a posting)
+
+THREADS = 2  # a long list's segments decoded and scored on this many threads (1: in the caller's)
+PARALLEL_FROM = 150_000  # postings: shorter lists are read in the caller's thread
+_POOL: list = []
+
+
+def _pool():
+    if not _POOL:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL.append(ThreadPoolExecutor(THREADS, thread_name_prefix="paperreader-terms"))
+    return _POOL[0]
+
+
+def _segment(blob, info, name: str, offset: int, lengths, ids, scores, term) -> None:
+    """One segment's list: its global ids into `ids` and, when `term` (k1p, norm table,
+    k1p * ratio table, tf rows) is given, its scores into `scores`, as `_read_term` scores them
+    (`lengths`: the field's length byte of every document of the index, by global number)."""
+    _ids, tfs = checked_arrays(info, blob, name, ids, offset)
+    if term is not None:
+        k1p, table, scaled, rows = term
+        lens = lengths.take(ids)
+        if tfs is None:
+            scaled[256:512].take(lens, out=scores, mode="clip")
+        else:
+            over = None
+            if tfs.max() > rows:
+                over = np.flatnonzero(tfs > rows)
+                high = tfs.take(over).tolist()
+                tfs = np.minimum(tfs, rows)
+            cells = np.left_shift(tfs, 8, dtype=np.intp)
+            np.add(cells, lens, out=cells)
+            scaled.take(cells, out=scores, mode="clip")
+            if over is not None:  # beyond the table: one by one, as _read_term does
+                norms = lens.take(over).tolist()
+                scores[over] = [scoring.term_score(k1p, tf, table[b]) for tf, b in zip(high, norms)]
+
 
 def _frozen(a):
     a.flags.writeable = False  # cached and shared: callers copy before changing
@@ -35,19 +73,17 @@ class TermArrays:
     def __init__(self, fs, cache_bytes: int = CACHE_BYTES) -> None:
         from whoosh.reading import TermNotFound
 
-        from paperreader.search.codec import checked_arrays
         from paperreader.search.whoosh import internals
 
         self.fs = fs
         self.cache_bytes = cache_bytes
         self._missing = TermNotFound
         self._terms_reader = internals.terms_reader
-        self._checked_arrays = checked_arrays
         self._readers: dict = {}  # segment index -> its term dictionary
         self._cache: OrderedDict = OrderedDict()  # (field, text, boost or None) -> (ids, scores) or (ids,)
         self._keys: dict = {}  # (field, text) -> the keys of its cached entries (docs() finds any)
         self.cached_bytes = 0
-        self._lengths: dict = {}  # (segment index, field) -> uint8 view of the length bytes, or None
+        self._lengths: dict = {}  # field -> its length bytes of every document (uint8, by global number)
         self._ratios: dict = {}  # field -> float64 array of fs._ratios (fast.TF_ROWS rows of 256)
 
     # -- reading ----------------------------------------------------------------------------------
@@ -68,14 +104,20 @@ class TermArrays:
                 continue
         return found
 
-    def _length_view(self, i: int, sub, field: str):
-        """A segment's length bytes of `field` as a uint8 view (None: no document has the field)."""
-        key = (i, field)
-        view = self._lengths.get(key, False)
-        if view is False:
-            col = self.fs._length_bytes(sub, field)
-            view = self._lengths[key] = np.frombuffer(col, np.uint8) if col else None
-        return view
+    def _length_column(self, field: str):
+        """`field`'s length byte of every document, by global number (one byte a document: 1 MB
+        a field at 1M papers): every segment's column, zeros where a segment has none (as
+        `_read_term` takes a segment without one). Raises the fence's LengthsUnreadable."""
+        column = self._lengths.get(field)
+        if column is None:
+            fs = self.fs
+            last, offset = fs.leaves[-1] if fs.leaves else (None, 0)
+            column = np.zeros(offset + (last.reader().doc_count_all() if last is not None else 0), np.uint8)
+            for sub, offset in fs.leaves:
+                col = fs._length_column(sub.reader(), field)
+                column[offset : offset + len(col)] = np.frombuffer(col, np.uint8)
+            column = self._lengths[field] = _frozen(column)
+        return column
 
     def _ratio_array(self, field: str, table: list[float]):
         ratios = self._ratios.get(field)
@@ -84,49 +126,37 @@ class TermArrays:
         return ratios
 
     def _read(self, field: str, text, boost: float, scored: bool = True):
-        """(ids, scores or None) of a term: every segment's list decoded into one array."""
+        """(ids, scores or None) of a term: every segment's list decoded into one array (the
+        segments of a long list on `THREADS` threads: inflating and numpy's passes release the GIL)."""
         found = self._records(field, text)
         total = sum(info.doc_frequency() for *_x, info in found)
         ids = np.empty(total, np.int64)
         fs = self.fs
         scorable = scored and fs.searcher.schema[field].scorable
+        scores = np.empty(total, np.float64) if scorable else None
+        term = None
         if scorable:
             # fs._scorer's weight, with the document frequency from the records just read
             # (searcher.doc_frequency sums the same records' counts, looking each up again)
             k1p, table = scoring.term_weight(fs.N, total, boost), fs._norm_table(field)
             ratios = self._ratio_array(field, table)
-            rows = len(ratios) // 256 - 1  # tfs up to fast.TF_ROWS - 1 from the table
-            scaled = None  # k1p * ratios: this term's score by cell (tf * 256 + length byte)
-            scores = np.empty(total, np.float64)
-        pos = 0
+            # this term's score by cell (tf * 256 + length byte), tfs up to fast.TF_ROWS - 1
+            term = (k1p, table, ratios * k1p, len(ratios) // 256 - 1)
+        jobs, pos = [], 0
         for i, sub, offset, terms, info in found:
-            check_budget()  # between segments (a segment's list is scored in C)
             n = info.doc_frequency()
-            span = ids[pos : pos + n]
-            _ids, tfs = self._checked_arrays(info, terms.postings_file(), getattr(terms, "name", ""), span)
-            if scorable:
-                if scaled is None:
-                    scaled = ratios * k1p
-                lengths = self._length_view(i, sub, field)
-                lens = lengths.take(span) if lengths is not None else np.zeros(n, np.uint8)
-                out = scores[pos : pos + n]
-                if tfs is None:
-                    scaled[256:512].take(lens, out=out, mode="clip")
-                else:
-                    over = None
-                    if tfs.max() > rows:
-                        over = np.flatnonzero(tfs > rows)
-                        high = tfs.take(over).tolist()
-                        tfs = np.minimum(tfs, rows)
-                    cells = np.left_shift(tfs, 8, dtype=np.intp)
-                    np.add(cells, lens, out=cells)
-                    scaled.take(cells, out=out, mode="clip")
-                    if over is not None:  # beyond the table: one by one, as _read_term does
-                        norms = lens.take(over).tolist()
-                        out[over] = [scoring.term_score(k1p, tf, table[b]) for tf, b in zip(high, norms)]
-            if offset:
-                span += offset
+            lengths = self._length_column(field) if scorable else None
+            jobs.append((info.blob(terms.postings_file()), info, getattr(terms, "name", ""), offset, lengths,
+                         ids[pos : pos + n], None if scores is None else scores[pos : pos + n], term))
             pos += n
+        if len(jobs) > 1 and total >= PARALLEL_FROM and THREADS > 1:
+            for done in [_pool().submit(_segment, *job) for job in jobs]:
+                check_budget()  # between segments
+                done.result()
+        else:
+            for job in jobs:
+                check_budget()  # between segments (a segment's list is scored in C)
+                _segment(*job)
         if not scored:
             return ids, None
         return ids, scores if scorable else np.zeros(total, np.float64)
@@ -134,7 +164,7 @@ class TermArrays:
     # -- the cache --------------------------------------------------------------------------------
     def _keep(self, key, value) -> None:
         size = sum(a.nbytes for a in value)
-        if size > self.cache_bytes // 4:
+        if size > self.cache_bytes // 2:  # (abstract:model at 1M: 15 MB, kept under the default)
             return
         self._cache[key] = value
         self._keys.setdefault(key[:2], set()).add(key)

@@ -371,13 +371,14 @@ def decode(blob) -> Postings:
 _NP_CODES = ("uint8", "uint16", "uint32")
 
 
-def decode_arrays(blob, out=None):
+def decode_arrays(blob, out=None, offset: int = 0):
     """A posting list's documents and frequencies as numpy arrays, without positions:
     (ids: int64, ascending segment-local document numbers; tfs: an unsigned array, or None when
     every frequency is 1). The same postings as `decode()`, in C per chunk (one inflate, a
     `frombuffer` view and a `cumsum`), not per posting. `out`: an int64 array the ids are written
-    into (ValueError when the list does not have exactly its length). numpy is imported here,
-    not at import time (launch does not pay for it)."""
+    into (ValueError when the list does not have exactly its length); `offset`: added to every
+    id (a segment's first global document number). numpy is imported here, not at import time
+    (launch does not pay for it)."""
     import numpy as np
 
     parts = []  # (n, first, deltas view or None, frequencies view or None)
@@ -419,7 +420,7 @@ def decode_arrays(blob, out=None):
         ids = out
     pos = 0
     for n, first, deltas, _t in parts:
-        ids[pos] = first
+        ids[pos] = first + offset
         if deltas is not None:
             span = ids[pos : pos + n]
             span[1:] = deltas
