@@ -67,13 +67,35 @@ def merged_values(paper: Paper, values: dict, old) -> dict | None:
         merged["published"], merged["year"] = old["published"], old["year"]
     if truncation_of(merged["abstract"], old["abstract"]):  # a cut-short abstract never replaces the whole one
         merged["abstract"] = old["abstract"]
+    if merged["categories"] != old["categories"] and old["categories"] not in _EMPTY and \
+            set(json.loads(merged["categories"])) <= set(json.loads(old["categories"])):
+        merged["categories"] = old["categories"]  # BibTeX's primaryClass alone never replaces the whole list
     merged["title_key"] = paper.title_key if merged["title"] == paper.title else old["title_key"]
-    if values["urls"] != "[]" or old["urls"] != "[]":  # (both empty: most papers; spare the JSON round trip)
-        old_urls = json.loads(old["urls"])
-        merged["urls"] = json.dumps(old_urls + [u for u in json.loads(values["urls"]) if u not in old_urls], ensure_ascii=False)
+    if values["urls"] != "[]":  # (none new: most papers; spare the JSON round trip)
+        merged["urls"] = _united_links(old["urls"], values["urls"], merged["abstract"])
     if all(merged[key] == old[key] for key in merged if key != "source"):
         return None
     return merged
+
+
+def _united_links(old: str, new: str, abstract: str | None) -> str:
+    """The stored links (JSON [kind, url, label] rows) with the new ones whose address the paper does
+    not show yet: not stored under any label, not written in its abstract (links.links_for shows
+    those). So re-importing one's own CSV or BibTeX export, whose url column is such a link, changes
+    nothing."""
+    from paperreader.links import urls_in
+
+    kept = json.loads(old)
+    known = {row[1] for row in kept}
+    fresh = [row for row in json.loads(new) if row[1] not in known]
+    if fresh:
+        known.update(urls_in(abstract or ""))
+    added = []
+    for row in fresh:
+        if row[1] not in known:
+            known.add(row[1])
+            added.append(row)
+    return json.dumps(kept + added, ensure_ascii=False) if added else old
 
 
 INSERT_SQL = f"INSERT INTO papers(id, arxiv_id, added_at, updated_at, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * 16)})"

@@ -1,0 +1,54 @@
+"""Re-importing one's own CSV or BibTeX export changes nothing: every paper is "unchanged" and the
+store is not written (no updated_at moved, no change-log row), whatever links the export's url
+column carries (a link written in the abstract, a stored link under another label), and BibTeX's
+primaryClass does not cut a paper's categories to one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from conftest import FIXTURES
+
+SOURCES = ["bibtex/semantic_scholar_export_maomaocv_posts.bib", "bibtex/arxiv_export_2026_style_SRPO.bib",
+           "hf-daily/daily_papers_2025-07-22.json", "arxiv-atom/arxivpy_2016_search_au_del_maestro.xml",
+           "arxiv-oai/kaggle_oai_snapshot_first100.jsonl"]
+
+
+def store_state(data_dir) -> tuple:
+    conn = sqlite3.connect(f"file:{data_dir / 'library.sqlite3'}?mode=ro", uri=True)
+    try:
+        changes = conn.execute("SELECT count(*), max(seq) FROM changes").fetchone()
+        rows = conn.execute("SELECT * FROM papers ORDER BY id").fetchall()
+        return changes, rows
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "bibtex"])
+def test_reimporting_an_export_changes_nothing(cli, data_dir, tmp_path, fmt):
+    assert cli("import", *(str(FIXTURES / rel) for rel in SOURCES)).code == 0
+    out = tmp_path / f"export.{fmt}"
+    assert cli("export", "--format", fmt, "-o", str(out)).code == 0
+    papers = cli("stats", "--json").json["papers"]
+    before = store_state(data_dir)
+    again = cli("import", str(out), "--json")
+    assert again.code == 0, again.err
+    assert (again.json["added"], again.json["updated"], again.json["unchanged"]) == (0, 0, papers)
+    assert store_state(data_dir) == before
+
+
+def test_a_new_link_is_still_added_and_a_known_one_under_another_label_is_not(cli, tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text('[{"title": "A paper with links", "abstract": "Code at https://github.com/a/b.",'
+                    ' "url": "https://example.org/paper"}]')
+    assert cli("import", str(path)).code == 0
+    pid = cli("search", "title:links", "--json").json["results"][0]["id"]
+    path.write_text('[{"title": "A paper with links", "code": "https://github.com/a/b", "link": "https://example.org/paper"}]')
+    assert cli("import", str(path), "--json").json["unchanged"] == 1
+    path.write_text('[{"title": "A paper with links", "project": "https://example.org/project"}]')
+    assert cli("import", str(path), "--json").json["updated"] == 1
+    urls = [link["url"] for link in cli("show", pid, "--json").json["links"]]
+    assert urls.count("https://example.org/paper") == 1 and "https://example.org/project" in urls
+    assert urls.count("https://github.com/a/b") == 1
