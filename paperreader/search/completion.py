@@ -13,6 +13,12 @@ PHRASE_ENDINGS = 16  # a phrase still being typed: its last word stands for at m
 UNSTEMMED = ("author", "tag")  # fields whose analyzer keeps words whole
 
 
+def prefix_text(field: str, raw: str, stem) -> str:
+    """What the index terms of `field` start with while `raw` is typed (author and tag words are
+    kept whole, text fields stemmed: "models" -> "model")."""
+    return raw.lower() if field in UNSTEMMED else stem_prefix(raw, stem)
+
+
 def complete_phrase(q, raw: str, analyzers: dict, fast, stem):
     """`q` with the phrase that ends in the half-typed word `raw` searched with it as a prefix.
     `analyzers`: each default field's analyzer; `fast`: the FastSearch; `stem(word)`: the text stem."""
@@ -23,7 +29,7 @@ def complete_phrase(q, raw: str, analyzers: dict, fast, stem):
         terms = [t.text for t in analyzer(raw, mode="index")]
         if terms:
             targets[name] = terms[-1]
-            prefixes[name] = raw.lower() if name in UNSTEMMED else stem_prefix(raw, stem)
+            prefixes[name] = prefix_text(name, raw, stem)
 
     def visit(node):
         name = getattr(node, "fieldname", None)

@@ -178,7 +178,7 @@ def word_groups(words: list[str], analyzers: dict, searcher=None, prefix: str = 
     N = searcher.doc_count_all() if searcher is not None else 0
     boosts = PROSE_BOOSTS if N else FIELD_BOOSTS
     groups, weights = [], []
-    if prefix and N:  # the last word is still being typed: a prefix (search/completion.py's rules)
+    if prefix:  # the last word is still being typed: a prefix (search/completion.py's rules)
         words = words[:-1]
     for word in words:
         leaves, text_df = [], 0
@@ -200,13 +200,17 @@ def word_groups(words: list[str], analyzers: dict, searcher=None, prefix: str = 
         else:
             continue
         weights.append(rsj_idf(N, text_df) if N and text_df else log(N + 1.5) if N else 1.0)
-    if prefix and N:
-        from paperreader.search.completion import UNSTEMMED
-        from paperreader.search.prose import stem_prefix
+    if prefix and not N:  # a keyword query: `word*` as the strict language reads it, in every field
+        from paperreader.search.completion import prefix_text
+
+        groups.append(wq.Or([wq.Prefix(name, prefix_text(name, prefix, stem), boost=boosts.get(name, 1.0)) for name in analyzers]))
+        weights.append(1.0)
+    elif prefix:
+        from paperreader.search.completion import prefix_text
 
         leaves, text_df = [], 0
         for name in analyzers:
-            start = prefix.lower() if name in UNSTEMMED else stem_prefix(prefix, stem)
+            start = prefix_text(name, prefix, stem)
             terms = expand(wq.Prefix(name, start))
             if terms:
                 df = max(searcher.doc_frequency(name, t) for t in terms)

@@ -10,7 +10,9 @@ papers that have them all come first, then the closest partial matches (see sear
 Anything else is the strict language, which keeps its meaning and its errors. While a query is
 being typed (`typing=True`, the search box), a strict query that is only unfinished — a quote or
 parenthesis still open, an operator or `field:` at the end — is *incomplete*, not wrong: the box
-keeps the last results; an open quote is searched as if closed, its last word a prefix.
+keeps the last results; an open quote is searched as if closed, its last word a prefix. A prose
+query being typed (no space after its last word yet) has its last word as a prefix, whatever the
+number of words (`mamba sel` finds "selective", as `mamba sel*` does); a space makes it whole.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class Reading:
     words: list[str] = field(default_factory=list)  # prose: the content words, in order, distinct
     fill: bool = False  # prose: partial matches fill the page when few papers have every word
     hint: str = ""  # incomplete: what is missing, for the status line
-    prefix: str = ""  # strict: an open quote was closed; its last word, half typed, is a prefix
+    prefix: str = ""  # the last word, half typed, is a prefix (prose: still typed; strict: an open quote closed)
 
 
 def _strict_syntax(text: str) -> bool:
@@ -111,17 +113,43 @@ def read(text: str, keep, *, typing: bool = False) -> Reading:
     strict = len(text) > MAX_PROSE or _strict_syntax(text)
     if not strict and (_balanced(text) or _is_sentence(text)):
         words = content_words(text, keep)
+        prefix = ""
+        if still_typing:  # the last word, half typed, is a prefix (`mamba sel` finds "selective")
+            prefix, words = typed_last(text, words, keep)
         if words:
             question = "?" in text or text.split(None, 1)[0].lower() in QUESTION_WORDS
             fill = len(words) >= FILL_WORDS or (question and len(words) >= 2)
-            # a question being typed: its last word, half typed, is a prefix (short queries keep
-            # their words whole, as the strict language does: `transf*` says it)
-            last = _WORD.findall(text)[-1]
-            prefix = last if fill and still_typing and last.lower() == words[-1].lower() else ""
             return Reading("prose", text, words, fill=fill, prefix=prefix)
     if typing:
         return _while_typing(text)
     return Reading("strict", text)
+
+
+def typed_last(text: str, words: list[str], keep) -> tuple[str, list[str]]:
+    """While a prose query's last word is typed (no space after it yet): that word, a prefix, and
+    the content words ending with it; or ("", words) when it is not a word being begun.
+
+    Any word count: one word (`transf`), two (`mamba sel`), a question. A one-letter word the index
+    is too short for is begun all the same (`deep l`, `t`). A function word the other words go
+    without stays dropped as when complete (`state of`: "of" is far likelier than "offline" begun;
+    `state offl` is a prefix again); alone, it is begun (`the` -> "theory"). A digit after other
+    words stays dropped too (`gpt-4`, `llama 3`: the index keeps no one-character word, and "40"
+    is unlikely meant). The letters after an apostrophe are a possessive or a contraction
+    (`mamba's`), not a word."""
+    tokens = list(_WORD.finditer(text))
+    last = tokens[-1]
+    if last.end() != len(text) or text[last.start() - 1:last.start()] in ("'", "\u2019"):
+        return "", words
+    word = last.group()
+    lower = word.lower()
+    if words and words[-1].lower() == lower:
+        return word, words
+    if any(w.lower() == lower for w in words):  # typed before (`mamba state mamba`): already a word
+        return "", words
+    function = lower in PROSE_STOP_WORDS or (len(word) > 1 and not keep(word))  # the index's stop words
+    if function and words or word.isdigit() and len(word) == 1 and words:  # `gpt-4`: a digit is whole
+        return "", words
+    return word, words + [word]
 
 
 def _while_typing(text: str) -> Reading:
@@ -159,7 +187,11 @@ def close_quote(text: str) -> Reading:
 def stem_prefix(word: str, stem) -> str:
     """The part of a half-typed word its index terms start with ("models" is indexed "model",
     "happy" as "happi"): the longest common prefix of the word and its stem."""
-    lower, stemmed = word.lower(), stem(word.lower()) or word.lower()
+    lower = word.lower()
+    try:
+        stemmed = stem(lower) or lower  # "" for a word the index drops (`the`, `l`): as typed
+    except ValueError:  # not one token for the analyzer
+        stemmed = lower
     n = 0
     while n < min(len(lower), len(stemmed)) and lower[n] == stemmed[n]:
         n += 1

@@ -80,3 +80,18 @@ async def test_a_field_no_paper_has_is_explained_and_the_placeholder_tells_the_t
         assert "no paper in this library has authors" in status(app)
         await search_for(app, pilot, "has:arxiv")
         assert "no paper in this library has an arXiv id" in status(app)
+
+
+async def test_a_word_half_typed_finds_papers(make_app):
+    """`mamba sel`, typed key by key: the last word is a prefix while no space follows it."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("slash", *"mamba sel")
+        await settle(app, pilot)
+        assert screen.search_box.value == "mamba sel" and screen.result.query == "mamba sel"
+        assert screen.results.total >= 5 and "No papers match" not in screen_text(app)
+        assert any("Selective" in t for t in titles(screen)[:3]) and "Did you mean" not in screen_text(app)
+        await pilot.press("space")  # a space: the word is whole, and no paper has "sel"
+        await settle(app, pilot)
+        assert screen.results.total == 0 and "No papers match" in screen_text(app)
