@@ -14,8 +14,10 @@ import numpy as np
 import pytest
 
 from paperreader.model import Paper
-from paperreader.search import bulk
+from paperreader.search import bulk, dense_terms
+from paperreader.search.codec import checked_arrays
 from paperreader.search.dense_terms import TermArrays
+from paperreader.search.validate import IndexDamaged
 from paperreader.search.postings import _BLOCKED, _chunk_header, _read_chunk_head, decode, decode_arrays
 from paperreader.search.schema import FIELD_BOOSTS
 from paperreader.search.whoosh import internals
@@ -77,7 +79,10 @@ def _bits(a) -> list[int]:
     return np.asarray(a, np.float64).view(np.uint64).tolist()
 
 
-def test_scores_are_read_terms_bit_for_bit(library):
+@pytest.mark.parametrize("threads", [1, 2], ids=["one thread", "segments on two threads"])
+def test_scores_are_read_terms_bit_for_bit(library, threads, monkeypatch):
+    monkeypatch.setattr(dense_terms, "THREADS", threads)
+    monkeypatch.setattr(dense_terms, "PARALLEL_FROM", 0)  # every list of several segments
     with library.index.lock:
         fs = library.index.fast_search()
         assert len(fs.leaves) >= 2 and fs._deleted
@@ -157,3 +162,17 @@ def test_the_cache_stays_under_its_bytes(library):
         ids, scores = arrays.scores("abstract", "model", 1.0)
         with pytest.raises(ValueError):
             scores[0] = 1.0  # shared: read-only
+
+
+def test_a_list_that_does_not_match_its_record_is_damage(library):
+    """As `codec.checked_decode`: bytes cut short or another list's bytes raise IndexDamaged."""
+    with library.index.lock:
+        fs = library.index.fast_search()
+        terms = internals.terms_reader(fs.leaves[0][0].reader())
+        info = terms.term_info("abstract", b"model")
+        blob = bytes(info.blob(terms.postings_file()))
+        assert checked_arrays(info, blob, "x")[0].tolist() == decode(blob).ids
+        other = terms.term_info("abstract", b"learn")
+        for bad in (blob[:-3], blob[: len(blob) // 2], bytes(other.blob(terms.postings_file()))):
+            with pytest.raises(IndexDamaged):
+                checked_arrays(info, bad, "x")
