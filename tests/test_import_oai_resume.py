@@ -101,8 +101,10 @@ def test_interrupted_import_resumes_without_duplicates(tmp_path, sig):
     result = json.loads(out)
     assert result["files"][0]["resumed_from_line"] == cp.line
     assert f"resuming {snapshot} after line {cp.line:,}" in err
-    assert result["added"] + result["updated"] + result["unchanged"] == 3000
-    assert result["added"] >= 3000 - 50 and result["updated"] == 0
+    # this run's counts (the lines after the checkpoint; a batch in flight at the kill is unchanged)
+    assert result["added"] + result["updated"] + result["unchanged"] == 3000 - cp.line
+    assert result["added"] >= 3000 - cp.line - 50 and result["updated"] == 0
+    assert result["files"][0]["earlier"]["added"] == cp.added == cp.line
     assert library_ids(data_dir) == sorted(ids)
     assert checkpoints(data_dir) == []  # done: the checkpoint is gone
 
@@ -134,7 +136,7 @@ def _interrupt_after(batches: int):
     return progress
 
 
-def test_resume_in_process_and_the_counts_carry_over(workspace, tmp_path):
+def test_resume_in_process_counts_this_run_and_says_what_the_earlier_one_did(workspace, tmp_path):
     snapshot = tmp_path / "snap.jsonl"
     write_snapshot(snapshot, 230)
     state = workspace.paths.import_state_dir
@@ -146,7 +148,8 @@ def test_resume_in_process_and_the_counts_carry_over(workspace, tmp_path):
     with SnapshotImport(workspace.library, snapshot, state, batch=40) as snap:
         assert snap.resumed == 120
         result = snap.run()
-    assert (result.added, result.unchanged, result.resumed_from_line) == (230, 0, 120)
+    assert (result.added, result.unchanged, result.resumed_from_line) == (110, 0, 120)
+    assert result.earlier == {"added": 120, "updated": 0, "unchanged": 0, "skipped": 0}
     assert workspace.library.count() == BUILTIN + 230
 
 
@@ -210,3 +213,20 @@ def test_a_big_import_brings_the_index_up_to_date(cli, data_dir, tmp_path, monke
         ws.close()
     out = cli("import", str(snapshot), "--no-index")
     assert "indexing" not in out.err
+
+
+def test_a_resumed_cli_import_reports_what_this_run_added(workspace, cli, tmp_path):
+    """The user's view: `import` again after an interrupted one says "added 110", not 230."""
+    snapshot = tmp_path / "snap.jsonl"
+    write_snapshot(snapshot, 230)
+    with pytest.raises(KeyboardInterrupt):
+        with SnapshotImport(workspace.library, snapshot, workspace.paths.import_state_dir, batch=40,
+                            progress=_interrupt_after(3)) as snap:
+            snap.run()
+    workspace.close()
+    out = cli("import", str(snapshot), "--batch-size", "40")
+    assert out.code == 0, out.err
+    assert out.out.splitlines()[-1] == "added 110, updated 0, unchanged 0"
+    assert f"resuming {snapshot} after line 120 (the interrupted import had added 120, updated 0;" in out.err
+    again = cli("import", str(snapshot), "--json").json
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 230) and "earlier" not in again["files"][0]

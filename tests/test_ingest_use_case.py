@@ -97,6 +97,8 @@ def test_an_interrupted_snapshot_says_where_it_stopped_and_resumes(workspace, tm
     assert stopped.value.path == snapshot and stopped.value.lines == 10
     notices: list[str] = []
     report = import_files(workspace.library, [snapshot], workspace.paths, batch=5, notice=notices.append)
-    assert notices == [f"resuming {snapshot} after line 10"]
-    assert report.files[0]["resumed_from_line"] == 10 and report.added == 20  # the whole file's, as the command says
+    assert notices == [f"resuming {snapshot} after line 10 (the interrupted import had added 10, updated 0; "
+                       "the counts below are this run's)"]
+    assert report.files[0]["resumed_from_line"] == 10 and report.added == 10  # this run's, as the command says
+    assert report.files[0]["earlier"] == {"added": 10, "updated": 0, "unchanged": 0, "skipped": 0}
     assert all(workspace.library.get(i) is not None for i in ids)

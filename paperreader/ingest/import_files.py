@@ -115,7 +115,9 @@ def import_files(
         report = ImportReport(result.added, result.updated, result.unchanged, [load.json() for load in loads])
         for snap in snapshots:
             if snap.resumed:
-                tell(f"resuming {snap.path} after line {snap.resumed:,}")
+                before = snap.earlier or {}
+                tell(f"resuming {snap.path} after line {snap.resumed:,} (the interrupted import had added "
+                     f"{before.get('added', 0):,}, updated {before.get('updated', 0):,}; the counts below are this run's)")
             try:
                 done = snap.run()
             except KeyboardInterrupt:
@@ -126,5 +128,6 @@ def import_files(
             report.updated += done.updated
             report.unchanged += done.unchanged
             report.files.append({"file": done.file, "format": "arxiv-oai", "papers": done.records, "skipped": done.errors,
-                                 "skipped_count": done.skipped, "resumed_from_line": done.resumed_from_line})  # fmt: skip
+                                 "skipped_count": done.skipped, "resumed_from_line": done.resumed_from_line,
+                                 **({"earlier": done.earlier} if done.earlier else {})})  # fmt: skip
     return report

@@ -95,6 +95,8 @@ class SnapshotResult:
     errors: list[str]
     resumed_from_line: int | None
     seconds: float
+    # added/updated/unchanged count what this run wrote; a resumed import's interrupted runs wrote these
+    earlier: dict | None = None
 
     def json(self) -> dict:
         return asdict(self)
@@ -185,6 +187,7 @@ class SnapshotImport:
         self._lock.__enter__()
         self.cp = self._previous(self.identity)
         self.resumed = self.cp.line if self.cp is not None and self.cp.offset else None
+        self.earlier = {k: getattr(self.cp, k) for k in ("added", "updated", "unchanged", "skipped")} if self.resumed else None
         if self.cp is None:
             self.cp = Checkpoint(self.identity, str(self.path.resolve()), self.path.stat().st_size)
         self._start = time.monotonic()
@@ -205,9 +208,11 @@ class SnapshotImport:
         cp = self.cp
         self._import(cp, self.identity)
         self.checkpoint_path(self.identity).unlink(missing_ok=True)
+        before = self.earlier or {}
         return SnapshotResult(
-            str(self.path), cp.records, cp.added, cp.updated, cp.unchanged, cp.skipped,
-            [str(e) for e in self.errors], self.resumed, round(time.monotonic() - self._start, 3),
+            str(self.path), cp.records, cp.added - before.get("added", 0), cp.updated - before.get("updated", 0),
+            cp.unchanged - before.get("unchanged", 0), cp.skipped - before.get("skipped", 0),
+            [str(e) for e in self.errors], self.resumed, round(time.monotonic() - self._start, 3), self.earlier,
         )  # fmt: skip
 
     def _import(self, cp: Checkpoint, identity: str) -> None:
