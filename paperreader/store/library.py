@@ -22,7 +22,7 @@ from paperreader.store.bulk import upsert_many
 from paperreader.store.connection import StoreConnection
 from paperreader.store.notes import NoteConflict, NoteState, NoteTooLarge  # noqa: F401 (re-exported)
 from paperreader.store.opening import BeforeMigrate, open_store
-from paperreader.store.records import PaperRecord, RecordCache, now, record_from_row  # noqa: F401 (now: re-exported)
+from paperreader.store.records import RECORD_COLUMNS, PaperRecord, RecordCache, now, record_from_row  # noqa: F401 (now: re-exported)
 from paperreader.store.validation import StoreError
 from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
 
@@ -44,9 +44,10 @@ class UpsertResult:
 
 _SELECT = """SELECT p.*, s.starred_at, r.read_at FROM papers p
     LEFT JOIN stars s ON s.paper_id = p.id LEFT JOIN reads r ON r.paper_id = p.id"""
-# _SELECT with the note and whether the paper has tags: a page of records in one statement
-_SELECT_PAGE = """SELECT p.*, s.starred_at, r.read_at, n.body AS note_body,
-    EXISTS(SELECT 1 FROM tags t WHERE t.paper_id = p.id) AS has_tags FROM papers p
+# A page of records in one statement: RECORD_COLUMNS, then the note and whether the paper has tags
+_COLUMNS = ", ".join(f"{'s' if c == 'starred_at' else 'r' if c == 'read_at' else 'p'}.{c}" for c in RECORD_COLUMNS)
+_SELECT_PAGE = f"""SELECT {_COLUMNS},
+    n.body, EXISTS(SELECT 1 FROM tags t WHERE t.paper_id = p.id) FROM papers p
     LEFT JOIN stars s ON s.paper_id = p.id LEFT JOIN reads r ON r.paper_id = p.id
     LEFT JOIN notes n ON n.paper_id = p.id"""
 
@@ -54,14 +55,17 @@ _SELECT_PAGE = """SELECT p.*, s.starred_at, r.read_at, n.body AS note_body,
 def _read_records(conn: sqlite3.Connection, ids: list[str]) -> dict[str, PaperRecord]:
     """The records of up to 500 distinct ids, in the store's order (under the connection's lock)."""
     marks = ",".join("?" * len(ids))
-    rows = conn.execute(f"{_SELECT_PAGE} WHERE p.id IN ({marks})", ids).fetchall()
-    tagged = [row["id"] for row in rows if row["has_tags"]]
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: record_from_row reads by position
+    rows = cursor.execute(f"{_SELECT_PAGE} WHERE p.id IN ({marks})", ids).fetchall()
+    note_at = len(RECORD_COLUMNS)
+    tagged = [row[0] for row in rows if row[note_at + 1]]
     tags: dict[str, list[str]] = {}
     if tagged:
         sql = f"SELECT paper_id, tag FROM tags WHERE paper_id IN ({','.join('?' * len(tagged))}) ORDER BY tag"
         for pid, tag in conn.execute(sql, tagged):
             tags.setdefault(pid, []).append(tag)
-    return {row["id"]: record_from_row(row, row["note_body"] or "", tuple(tags.get(row["id"], ()))) for row in rows}
+    return {row[0]: record_from_row(row, row[note_at] or "", tuple(tags.get(row[0], ()))) for row in rows}
 
 
 class Library:
