@@ -461,7 +461,7 @@ def run_bare_app() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", default="201,10000", help="library sizes, comma separated (201: the built-in corpus)")
-    parser.add_argument("--reps", type=int, default=3, help="times each query is typed")
+    parser.add_argument("--reps", type=int, default=3, help="times each query is typed (0: no keystrokes, launches only)")
     parser.add_argument("--launches", type=int, default=5, help="launches of each app (0: none)")
     parser.add_argument("--gap-ms", type=float, default=0.0, help="0: each query typed as one burst; N: one key every N ms")
     parser.add_argument("--tree", type=Path, help="run paperreader from this source tree (e.g. a `git archive` of another commit)")
@@ -486,8 +486,10 @@ def main() -> int:
     try:
         for papers in [int(p) for p in args.papers.split(",")]:
             path = data_dir(papers)
-            say(f"{papers:,} papers: keystrokes ({len(QUERIES)} queries x {args.reps}, gap {args.gap_ms:g} ms)")
-            out[papers] = {"keys": keystrokes(path, args.reps, args.gap_ms, say)}
+            out[papers] = {}
+            if args.reps:
+                say(f"{papers:,} papers: keystrokes ({len(QUERIES)} queries x {args.reps}, gap {args.gap_ms:g} ms)")
+                out[papers]["keys"] = keystrokes(path, args.reps, args.gap_ms, say)
             if args.launches:
                 say(f"{papers:,} papers: launches")
                 out[papers]["launch"] = launches(path, args.launches, say)
@@ -495,10 +497,13 @@ def main() -> int:
         subprocess.run(["tmux", "-L", _server_name(), "kill-server"], capture_output=True, timeout=20)
     print(f"TUI in tmux {WIDTH}x{HEIGHT}{f', paperreader from {TREE}' if TREE else ''}, queries typed {'as bursts' if not args.gap_ms else f'one key every {args.gap_ms:g} ms'}")
     for papers, figures in out.items():
-        k = figures["keys"]
-        print(f"{papers:>7,} papers  last key -> results painted: median {k['median_ms']:.0f} ms, p95 {k['p95_ms']:.0f} ms "
-              f"(n={k['n']}, min {k['min_ms']:.0f}, max {k['max_ms']:.0f}; {k['already_shown']} already shown); "
-              f"the app's CPU in it: median {k['cpu_median_ms']:.0f} ms, waiting for a core {k['wait_median_ms']:.0f} ms")
+        if "keys" in figures:
+            k = figures["keys"]
+            print(f"{papers:>7,} papers  last key -> results painted: median {k['median_ms']:.0f} ms, p95 {k['p95_ms']:.0f} ms "
+                  f"(n={k['n']}, min {k['min_ms']:.0f}, max {k['max_ms']:.0f}; {k['already_shown']} already shown); "
+                  f"the app's CPU in it: median {k['cpu_median_ms']:.0f} ms, waiting for a core {k['wait_median_ms']:.0f} ms")
+        else:
+            print(f"{papers:>7,} papers")
         if "launch" in figures:
             la = figures["launch"]
             print(f"{'':>7}         launch -> first results: {la['paperreader_median_ms']:.0f} ms vs bare Textual "

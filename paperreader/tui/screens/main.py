@@ -173,10 +173,8 @@ class MainScreen(
         self.set_interval(POLL_SECONDS, self._poll)
         if opening.first is not None and not self.search_box.value.strip() and self.filter is Filter.ALL:
             self._generation += 1  # the page read while Textual started is this search's answer
+            # (its paper fills the reader once the list's first frame is drawn: see on_search_finished)
             self.on_search_finished(msg.SearchFinished(self._generation, opening.first))
-            if (row := self.results.current_row) is not None:
-                self.follow.after_paint(row)  # in the frame after the list's
-                self.call_after_refresh(self.follow.fill)
         else:  # typed or filtered meanwhile, or the first read failed (the search reports why)
             self.search()
         if workspace.notices:
