@@ -158,6 +158,7 @@ def cmd_import(args) -> int:
         _catch_up_index(ws, report.changed, args)
     for line in report.skipped_lines:
         print(f"skipped {line}", file=sys.stderr)
+    _say_dropped([line for f in report.files for line in f.get("dropped", ())])
     counts = {"added": report.added, "updated": report.updated, "unchanged": report.unchanged}
     if args.json:
         emit_json({**counts, "skipped": report.skipped_count, "files": report.files})
@@ -165,9 +166,19 @@ def cmd_import(args) -> int:
         for f in report.files:
             print(f"{f['file']}: {f['format']}, {_papers_in(f)}"
                   + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else "")
-                  + _duplicates_note(f.get("duplicates") or []))  # fmt: skip
+                  + _duplicates_note(f.get("duplicates") or [])
+                  + (f", {len(f['dropped'])} value(s) left out" if f.get("dropped") else ""))  # fmt: skip
         print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}")
     return 0
+
+
+def _say_dropped(lines: list[str], shown: int = 10) -> None:
+    """Values an import left out (a date that is not one, a link that is not a web address): each on
+    stderr as FILE:LINE: what, the first `shown`, then how many more."""
+    for line in lines[:shown]:
+        print(f"paperreader: {line}", file=sys.stderr)
+    if len(lines) > shown:
+        print(f"paperreader: and {len(lines) - shown} more value(s) left out", file=sys.stderr)
 
 
 def _papers_in(f: dict) -> str:

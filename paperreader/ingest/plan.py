@@ -41,6 +41,7 @@ class FileLoad:
     skipped: list[SourceError] = field(default_factory=list)
     failed: SourceError | None = None  # the whole file could not be read (skip_bad only)
     duplicates: list[dict] = field(default_factory=list)  # entries for one paper, merged: [{"id", "lines"}]
+    dropped: list[str] = field(default_factory=list)  # values left out (not a date, not a web link): FILE:LINE: what
 
     def json(self) -> dict:
         return {
@@ -49,6 +50,7 @@ class FileLoad:
             "papers": len(self.papers),
             "skipped": [str(e) for e in self.skipped] + ([str(self.failed)] if self.failed else []),
             **({"duplicates": self.duplicates} if self.duplicates else {}),
+            **({"dropped": self.dropped} if self.dropped else {}),
         }
 
 
@@ -95,6 +97,7 @@ def load_file(path: Path, fmt: str = "auto", skip_bad: bool = False) -> FileLoad
         load.papers = check_sizes(FORMATS[fmt].parse(text, str(path), errors), str(path), errors=errors)
         load.listing = describe(fmt, text, load.papers, str(path))
     load.duplicates = duplicates_in(load.papers)
+    load.dropped = [f"{path}:{p.extra.get('line', '?')}: left out {what}" for p in load.papers for what in p.extra.get("dropped", ())]
     load.skipped = errors or []
     return load
 

@@ -32,6 +32,7 @@ JOURNAL = ("journal_ref", "journal-ref", "journal", "venue")
 CODE = ("code", "code_url", "github", "githubrepo", "repository")
 PROJECT = ("project", "project_page", "projectpage", "homepage")
 LIST_KEYS = ("papers", "items", "data", "results", "records")
+ARXIV_FIELDS = ("arxiv_id", "arxiv")  # fields that name nothing but an arXiv id: anything else there is an error
 _DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _WS = " \t\r\n"
@@ -243,20 +244,53 @@ def _text(record: dict, keys: tuple[str, ...], file: str, line: int | None, numb
     return ""
 
 
-def _authors(value: Any) -> list[str]:
+def _bad(number: int | None, key: str, what: str, file: str, line: int | None) -> SourceError:
+    """A field's value that cannot be read: `record N: field 'KEY' WHAT` at the record's line."""
+    where = f"record {number}: " if number else ""
+    return SourceError(f"{where}field {key!r} {what}", file, line)
+
+
+def _authors(value: Any, key: str = "authors", file: str = "", line: int | None = None, number: int | None = None) -> list[str]:
+    """Names from a list (of names, or of objects with a "name") or from text; any other value is a
+    bad record, never an author list silently left empty."""
     if isinstance(value, list):
         names = []
-        for item in value:
+        for position, item in enumerate(value, 1):
             if isinstance(item, dict):
-                item = item.get("name") or item.get("fullname") or ""
-            if isinstance(item, str) and item.strip():
+                item = item.get("name") or item.get("fullname")
+            if not isinstance(item, str):
+                raise _bad(number, key, f"item {position} should be a name, not {_kind(item)}", file, line)
+            if item.strip():
                 names.append(item)
         return names
     if not isinstance(value, str):
-        return []
+        raise _bad(number, key, f"should be a list of names or text, not {_kind(value)}", file, line)
     if ";" in value:  # "Last, First; Last, First"
         return [" ".join(reversed(n.split(",", 1))) if n.count(",") == 1 else n for n in value.split(";") if n.strip()]
     return split_arxiv_authors(value)
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words (never a Python class name)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    names = {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}
+    return names.get(type(value), "a value of another kind")
+
+
+def _categories(record: dict, file: str, line: int | None, number: int | None) -> list[str]:
+    key = next((k for k in CATEGORIES if record.get(k)), "")
+    cats = record.get(key, "") if key else ""
+    if isinstance(cats, list):
+        for position, item in enumerate(cats, 1):
+            if not isinstance(item, str):
+                raise _bad(number, key, f"item {position} should be a category name, not {_kind(item)}", file, line)
+        return cats
+    if not isinstance(cats, str):
+        raise _bad(number, key, f"should be a list of category names or text, not {_kind(cats)}", file, line)
+    return [c for c in re.split(r"[\s,;]+", cats) if c]
 
 
 def _date(value: str) -> str | None:
@@ -276,39 +310,61 @@ def _url(value: str) -> str | None:
 
 
 def _paper(record: dict, file: str, line: int | None, source: str, number: int | None = None) -> Paper:
+    """One record as a Paper. A value of the wrong kind is a bad record (SourceError naming the
+    field); a date that is not one and a link that is not a web address are left out and listed in
+    `extra["dropped"]` (links keep only http(s), by design), which the import's summary counts."""
     title = _text(record, TITLE, file, line, number)
     if not title.strip():
         raise SourceError(f"record {number} has an empty title" if number else "row has an empty title", file, line)
+    dropped: list[str] = []
     arxiv_id = None
     for key in ID_FIELDS:
         raw = record.get(key)
+        if key in ARXIV_FIELDS and raw not in (None, "") and not isinstance(raw, str):
+            raise _bad(number, key, f"should be an arXiv id as text (\"2401.00001\"), not {_kind(raw)}", file, line)
         if isinstance(raw, str) and raw.strip():
             m = _ARXIV_DOI.match(_DOI.sub("", raw.strip()))
             arxiv_id = parse_arxiv_id(m.group(1) if m else raw)
             if arxiv_id:
                 break
+            if key in ARXIV_FIELDS:
+                raise _bad(number, key, f"{raw.strip()[:40]!r} is not an arXiv id", file, line)
     doi = _DOI.sub("", _text(record, ("doi",), file, line, number)).strip() or None
     if doi and _ARXIV_DOI.match(doi):
         doi = None
-    cats = record.get(next((k for k in CATEGORIES if record.get(k)), ""), "")
-    categories = [c for c in (cats if isinstance(cats, list) else re.split(r"[\s,;]+", str(cats))) if isinstance(c, str)]
+    categories = _categories(record, file, line, number)
     urls: list[Link] = []
     for keys, kind in ((CODE, "code"), (PROJECT, "project"), (("url", "link"), None)):
         for key in keys:
-            url = _url(record[key]) if isinstance(record.get(key), str) else None
+            value = record.get(key)
+            if value in (None, ""):
+                continue
+            if not isinstance(value, str):
+                raise _bad(number, key, f"should be a web address as text, not {_kind(value)}", file, line)
+            url = _url(value)
             if url and parse_arxiv_id(url) is None and "doi.org/" not in url and not is_search_link(url):
                 urls.append(Link(kind or kind_of_url(url, "page"), url, key))
+            elif url is None and parse_arxiv_id(value) is None:
+                dropped.append(f"{key} (not a web address: {value.strip()[:40]!r})")
+    date_key = next((k for k in DATES if record.get(k) not in (None, "")), None)
+    raw_date = _text(record, DATES, file, line, number)
+    published = _date(raw_date) if raw_date.strip() else None
+    if raw_date.strip() and published is None:
+        dropped.append(f"{date_key} (not a date: {raw_date.strip()[:40]!r})")
+    extra: dict = {"line": line} if line else {}
+    if dropped:
+        extra["dropped"] = dropped
     return Paper(
         title=title,
         abstract=_text(record, ABSTRACT, file, line, number),
-        authors=tuple(_authors(next((record[k] for k in AUTHORS if record.get(k)), ""))),
+        authors=tuple(next((_authors(record[k], k, file, line, number) for k in AUTHORS if record.get(k) not in (None, "")), ())),
         arxiv_id=arxiv_id,
-        published=_date(_text(record, DATES, file, line, number)),
+        published=published,
         categories=tuple(categories),
         doi=doi,
         comment=_text(record, COMMENT, file, line, number) or None,
         journal_ref=_text(record, JOURNAL, file, line, number) or None,
         urls=tuple(urls),
         source=source,
-        extra={"line": line} if line else {},
+        extra=extra,
     ).cleaned()
