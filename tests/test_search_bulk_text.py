@@ -77,3 +77,59 @@ def test_the_vocabulary_is_words_of_title_and_abstract_with_accents_and_digits()
     for d in docs:
         expected.update(set(words_of(f"{d.get('title') or ''} {d.get('abstract') or ''}")))
     assert analyse(docs, 0)["vocabulary"] == expected
+
+
+def test_a_grouped_fields_chunks_are_encode_chunks_bytes():
+    """bulk_chunks writes, term by term, the bytes postings.encode_chunk writes: single postings,
+    frequencies past 255 and 65,535, id gaps and key steps of every width, blocked long lists."""
+    import random
+
+    import numpy as np
+
+    from paperreader.search.bulk_chunks import chunks_of, table_arrays
+    from paperreader.search.bulk_text import Grouped
+    from paperreader.search.postings import BLOCKED_FROM, encode_chunk
+
+    rng = random.Random(12)
+    base, span = 1000, 200_000
+    lengths = bytes(rng.randrange(256) for _ in range(span))
+    ids, tfs, keys, pstart, kstart = [], [], [], [0], [0]
+    for n in [1, 1, 2, 3, 600, 1, 40, 700, 2, 513, 9, 1] + [rng.choice((1, 1, 2, 5, 30)) for _ in range(60)]:
+        gap = rng.choice((1, 3, 300, 70_000))
+        docs = sorted(rng.sample(range(base, base + min(span, max(n * gap, n))), n))
+        for d in docs:
+            tf = rng.choice((1, 1, 1, 2, 7, 300)) if n > 1 or rng.random() < 0.5 else 1
+            if rng.random() < 0.01:
+                tf = 70_000
+            poses = sorted(rng.sample(range(0, 1 << 20), tf)) if tf < 1000 else list(range(tf))
+            ids.append(d)
+            tfs.append(tf)
+            keys.extend((d << 20) | p for p in poses)
+        pstart.append(len(ids))
+        kstart.append(len(keys))
+    g = Grouped()
+    g.terms = [f"t{i}" for i in range(len(pstart) - 1)]
+    g.ids, g.tfs = np.array(ids, np.int64), np.array(tfs, np.int64)
+    g.keys = np.array(keys, np.uint64)
+    g.pstart, g.kstart = np.array(pstart, np.int64), np.array(kstart, np.int64)
+    chunks, *figures = chunks_of(g, lengths, base)
+    table = table_arrays(chunks, *figures)
+    for t in range(len(g.terms)):
+        a, b = pstart[t], pstart[t + 1]
+        lens = bytes(lengths[i - base] for i in ids[a:b]) if b - a >= BLOCKED_FROM else None
+        assert chunks[t] == encode_chunk(ids[a:b], tfs[a:b], keys[kstart[t] : kstart[t + 1]], lens), t
+        assert (table["df"][t], table["weight"][t], table["maxweight"][t]) == (b - a, sum(tfs[a:b]), max(tfs[a:b]))
+        assert (table["first"][t], table["last"][t]) == (ids[a], ids[b - 1])
+    assert table["blob"] == b"".join(chunks)
+
+
+def test_positions_past_a_million_words_are_kept_at_the_limit():
+    from paperreader.search.bulk import _state
+
+    values = ["the " + "word " * ((1 << 20) + 5) + "end", "word"]
+    findall, words, lowered = _state().fast["abstract"]
+    post, lens = text_postings(values, 3, words.__getitem__, findall, lowered)
+    keys = post["word"][2]
+    assert keys[0] == (3 << 20) | 1 and keys[(1 << 20) - 2] == (3 << 20) | ((1 << 20) - 1)
+    assert post["end"][2] == [(3 << 20) | ((1 << 20) - 1)] and keys[-1] == 4 << 20
+    assert list(lens) == [(1 << 20) + 6, 1]

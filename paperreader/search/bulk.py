@@ -2,8 +2,9 @@
 
 Whoosh's writer sends every posting through a sorting pool, a Python call per posting at each
 step, then the codec; at 100k papers that was 95% of an import. Here a batch of documents is
-analysed in one pass per field (each distinct word analysed once), postings gather in typed arrays
-per term, and each term's list is encoded as one chunk (`search/codec.py`). Batches go to worker
+analysed in one pass per field (each distinct word analysed once), a text field's postings are
+grouped by term with numpy (`bulk_text.py`), and each term's list is encoded as one chunk
+(`bulk_chunks.py`: `search/postings.py`'s bytes, `search/codec.py`). Batches go to worker
 processes; the parent joins their chunks term by term (chunks concatenate as they are, in
 document order) and writes one segment through Whoosh's own segment writer (per-document
 columns, TOC, locking, cleanup), so the result is an ordinary index of the `PRCodec` format.
@@ -26,7 +27,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from paperreader.search.codec import PRCodec, record
-from paperreader.search.bulk_text import lowercase_tokens, text_postings, vocabulary_of
+from paperreader.search.bulk_chunks import chunks_of, table_arrays
+from paperreader.search.bulk_text import FieldWords, RawWords, group as group_postings, lowercase_tokens, tokenize, vocabulary_of
 from paperreader.search.postings import BLOCKED_FROM, encode_chunk
 from paperreader.search.fast_analysis import fast_analysis
 from paperreader.search.schema import build_schema
@@ -88,16 +90,21 @@ class _Words(dict):
 
 
 class _Analysis:
-    """Per-process state: the schema, and for each text field its tokenizer and word cache."""
+    """Per-process state: the schema, for each text field its tokenizer and word cache, and the
+    words seen (numbered once for every field)."""
 
     def __init__(self) -> None:
         self.schema = build_schema()
         self.fast: dict = {}
+        self.fields: dict[str, FieldWords] = {}
+        self.raws = RawWords()
         for name in self.schema.names():
             field = self.schema[name]
             fast = fast_analysis(field.analyzer) if getattr(field, "analyzer", None) is not None else None
             if fast is not None and field.format.supports("positions"):
-                self.fast[name] = (whole_match_finder(fast.pattern), _Words(fast), lowercase_tokens(fast))
+                findall, words, lowered = whole_match_finder(fast.pattern), _Words(fast), lowercase_tokens(fast)
+                self.fast[name] = (findall, words, lowered)
+                self.fields[name] = FieldWords(words.__getitem__, findall, lowered)
 
 
 _STATE: _Analysis | None = None
@@ -126,20 +133,28 @@ class Table:
             setattr(self, k, v)
 
 
-def _table(post: dict, positional: bool, maxlength: int, lengths: bytes | None = None, base: int = 0) -> Table:
-    """`lengths`: each document's length byte (from `base`), for the score bounds of long lists' blocks."""
+def _text_table(g, maxlength: int, lengths: bytes | None, base: int) -> Table:
+    """A text field's Table from its grouped postings (`bulk_text.group`, `bulk_chunks`)."""
     t = Table()
-    # terms in byte order, as the term dictionary wants them (text fields' keys are str)
-    order = sorted((k.encode("utf-8"), k) for k in post) if positional else [(k, k) for k in sorted(post)]
-    t.terms = [btext for btext, _k in order]
-    keys = [k for _btext, k in order]
+    t.terms = [term.encode("utf-8") for term in g.terms]
+    for key, value in table_arrays(*chunks_of(g, lengths, base)).items():
+        setattr(t, key, value)
+    t.maxlength = maxlength
+    return t
+
+
+def _table(post: dict, maxlength: int, lengths: bytes | None = None, base: int = 0) -> Table:
+    """A field without positions (its keys bytes). `lengths`: each document's length byte (from
+    `base`), for the score bounds of long lists' blocks."""
+    t = Table()
+    t.terms = keys = sorted(post)  # in byte order, as the term dictionary wants them
     chunks = []
     t.df, t.weight, t.maxweight = array("I"), array("Q"), array("I")
     t.first, t.last = array("I"), array("I")
     for k in keys:
         ids, tfs, pos = post[k]
         lens = None if lengths is None or len(ids) < BLOCKED_FROM else bytes(map(lengths.__getitem__, map((-base).__add__, ids)))
-        chunks.append(encode_chunk(ids, tfs, pos if positional else None, lens))
+        chunks.append(encode_chunk(ids, tfs, None, lens))
         t.df.append(len(ids))
         t.weight.append(sum(tfs))
         t.maxweight.append(max(tfs))
@@ -171,7 +186,7 @@ def analyse(docs: list[dict], base: int) -> dict:
     schema = state.schema
     lengths: dict = {}
     terms: dict = {}
-    raws: dict = {name: [] for name in ("title", "abstract") if name in state.fast}  # each document's words
+    tokenized: dict = {}  # title's and abstract's words, for the vocabulary
     for name in schema.names():
         field = schema[name]
         if not field.indexed:
@@ -181,10 +196,12 @@ def analyse(docs: list[dict], base: int) -> dict:
             continue
         post: dict = {}
         lens = array("I", bytes(4 * len(docs)))
-        if name in state.fast:
-            findall, words, lowered = state.fast[name]
-            post, lens = text_postings(values, base, words.__getitem__, findall, lowered, raws.get(name))
-            positional = True
+        if name in state.fields:
+            words = tokenize(values, state.fields[name], state.raws)
+            if name in ("title", "abstract"):
+                tokenized[name] = words
+            grouped = group_postings(*words, base, state.fields[name], state.raws)
+            lens = grouped.lens
         else:  # ids, keywords, numbers: Whoosh's own field code (a few terms a document)
             scorable = field.scorable
             whole = _whole_value(field)  # an id: the value is the one term
@@ -212,13 +229,16 @@ def analyse(docs: list[dict], base: int) -> dict:
                     n += freq
                 if scorable:
                     lens[i] = n
-            positional = False
         length_bytes = bytes(map(length_to_byte, lens)) if field.scorable else None
-        terms[name] = _table(post, positional, max(lens) if len(lens) else 0, length_bytes, base)
+        maxlength = max(lens) if len(lens) else 0
+        if name in state.fields:
+            terms[name] = _text_table(grouped, maxlength, length_bytes, base)
+        else:
+            terms[name] = _table(post, maxlength, length_bytes, base)
         if field.scorable:
             lengths[name] = lens
-    if "title" in raws and "abstract" in raws:  # the words "did you mean" knows, from the words above
-        vocabulary = vocabulary_of(raws["title"] or [()] * len(docs), raws["abstract"] or [()] * len(docs))
+    if "title" in state.fields and "abstract" in state.fields:  # the words "did you mean" knows, from the words above
+        vocabulary = vocabulary_of(list(tokenized.values()), len(docs), state.raws)
     else:
         vocabulary = Counter()
         for d in docs:
