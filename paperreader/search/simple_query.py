@@ -80,12 +80,19 @@ def _analyse(steps, word: str, removestops: bool) -> str:
 class SimpleReader:
     """Reads the simple shapes of one schema's strict queries (see the module's docstring)."""
 
-    MEMO = 20_000  # (field, word, removestops) -> term, remembered
+    MEMO = 20_000  # (analysis, word, removestops) -> term, remembered
 
     def __init__(self, fields: tuple[str, ...], boosts: dict[str, float], steps: dict) -> None:
         self.fields = fields
         self.boosts = boosts
         self._steps = steps
+        # fields analysed alike (title, abstract, note) share one number: a word is stemmed once
+        kinds: list = []
+        self._kind: dict[str, int] = {}
+        for name, own in steps.items():
+            if own not in kinds:
+                kinds.append(own)
+            self._kind[name] = kinds.index(own)
         self._memo: dict[tuple, str] = {}
 
     @classmethod
@@ -102,7 +109,7 @@ class SimpleReader:
         return cls(tuple(fields), dict(boosts), steps)
 
     def _term(self, field: str, word: str, removestops: bool = True) -> str:
-        key = (field, word, removestops)
+        key = (self._kind[field], word, removestops)
         term = self._memo.get(key)
         if term is None:
             if len(self._memo) >= self.MEMO:
