@@ -40,6 +40,12 @@ _EXPANSION_CACHE = 512
 # word's OR over five fields, ANDs of common words and wide prefixes read most windows anyway
 # (their summed bounds are loose) and measured slower pruned than whole, so they are not yet.
 PRUNE_SHAPES = "terms"
+# Documents in the index from which queries are evaluated over numpy arrays (search/dense.py).
+# Below it the dicts cost no more and the first search skips numpy's import (~150 ms CPU on the
+# bench machine). Bench mix and keystrokes, CPU per search, dense vs dicts (alternated passes,
+# load ~5): 1k mix p50 3.2-3.4 vs 3.2-4.0 ms, keystrokes p50 2.5-2.7 vs 2.5-2.8 (p95 10 vs 18);
+# 10k mix p50 5.4-5.7 vs 7.3-7.9, keystrokes p50 3.3-3.4 vs 6.6-6.7 (p95 20 vs 47).
+DENSE_FROM = 5_000
 
 
 @dataclass
@@ -102,6 +108,7 @@ class FastSearch(PhraseSearch, PrunedSearch):
         self.exact = True
         self._within = None  # the documents an AND's parts so far matched (search/expansion.py)
         self._expansion_scores = None
+        self._dense = None  # the numpy evaluator (search/dense.py), made on first use
 
     # -- scoring helpers -----------------------------------------------------------------------
     def _norm_table(self, field: str) -> list[float]:
@@ -415,10 +422,12 @@ class FastSearch(PhraseSearch, PrunedSearch):
             return 0
         return self.N
 
-    def run(self, q, limit: int, prune: bool = True) -> Evaluation:
+    def run(self, q, limit: int, prune: bool = True, dense: bool | None = None) -> Evaluation:
         """The best `limit` hits of `q` and the total. `prune`: read only the windows that can
         reach the page when the query reads many postings (`search/topk.py`; the total is then
-        an estimate, `exact` False); False: every posting, the exact total."""
+        an estimate, `exact` False); False: every posting, the exact total. `dense`: evaluate
+        over numpy arrays (`search/dense.py`, the same answers); None: when the index is big
+        enough for it to pay (DENSE_FROM)."""
         from whoosh import query as wq
 
         self.exact = True
@@ -426,6 +435,13 @@ class FastSearch(PhraseSearch, PrunedSearch):
         if prune and limit and prunable and self._cost(q) >= PRUNE_FROM:
             total, top, complete = self._run_pruned(q, limit)
             return Evaluation(total, top, self.exact and complete)
+        if dense if dense is not None else self.N >= DENSE_FROM:
+            if self._dense is None:
+                from paperreader.search.dense import DenseSearch
+
+                self._dense = DenseSearch(self)
+            total, top = self._dense.run(q, limit)
+            return Evaluation(total, top, self.exact)
         out = self._eval(q)
         if out is EVERY:
             out = self._all()

@@ -1,0 +1,149 @@
+"""The dense evaluator (search/dense.py: the query tree over numpy arrays) answers exactly what the
+dict evaluator (search/fast.py's `_eval`) answers: the same total, the same exactness, the same
+top page (papers, float scores bit for bit, ties broken by document number), on the benchmark's
+query mix and every keystroke it types, over a generated library written in several segments with
+deleted documents (papers retitled, tagged and starred after the first build)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+
+from paperreader.search import dense
+from paperreader.search.fast import FastSearch
+from paperreader.search.query import QueryError
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import queries  # noqa: E402
+
+PAPERS = 1500
+LATER = 300  # papers added after the first build: a second segment
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    from paperreader import paths
+    from paperreader.workspace import Workspace
+
+    directory = tmp_path_factory.mktemp("dense")
+    ws = Workspace.open(paths.resolve(directory).ensure(), seed=False, backup=False)
+    papers = [generate.to_paper(d) for d in generate.papers(PAPERS + LATER)]
+    ws.library.upsert(papers[:PAPERS])
+    ws.ensure_index()
+    ws.library.upsert(papers[PAPERS:])
+    # changed papers: their old documents are deleted from the index, new ones added
+    ws.library.upsert([dataclasses.replace(p, abstract=f"Rewritten: {p.title}.") for p in papers[10:20]])
+    ids = ws.library.list_ids()
+    for pid in ids[::37]:
+        ws.library.set_star(pid)
+    for pid in ids[5::53]:
+        ws.library.add_tags(pid, ["reading-group"])
+    with ws.index.lock:
+        ws.index.catch_up()
+        fs = ws.index.fast_search()
+        assert len(fs.leaves) > 1 and fs._deleted  # several segments, deleted documents
+    yield ws
+    ws.close()
+
+
+_PLAIN: dict = {}
+
+
+def _same(ws, whoosh_query, limit: int = 20, label: str = "") -> tuple:
+    """Both evaluators on one query, each kept between calls as the app keeps its one (caches
+    and all); returns the dense answer."""
+    with ws.index.lock:
+        fs = ws.index.fast_search()
+        plain = _PLAIN.get(id(fs.searcher))
+        if plain is None or plain.searcher is not fs.searcher:
+            plain = _PLAIN[id(fs.searcher)] = FastSearch(fs.searcher)
+            plain._expansions = fs._expansions  # what a word expands to, one searcher's (a fuzzy word's lookups cost most here)
+        got = fs.run(whoosh_query, limit, prune=False, dense=True)
+        want = plain.run(whoosh_query, limit, prune=False, dense=False)
+    assert (got.total, got.exact) == (want.total, want.exact), label or whoosh_query
+    assert got.top == want.top, label or whoosh_query
+    assert all(type(s) is float and type(d) is int for s, d in got.top)
+    return got
+
+
+def _texts(ws, texts) -> int:
+    compared = 0
+    for text in texts:
+        try:
+            parsed = ws.engine.parse(text)
+        except QueryError:
+            continue
+        _same(ws, parsed.whoosh, label=text)
+        compared += 1
+    return compared
+
+
+def test_the_query_mix(library):
+    assert _texts(library, [q for _kind, q in queries.query_mix()]) > 100
+
+
+def test_every_keystroke_in_order(library):
+    """Typed in order through one evaluator: prefix sums and AND parts kept between keystrokes."""
+    strokes = [q for _text, q in queries.keystrokes()]
+    assert _texts(library, strokes) > 400
+    kept = library.index.fast_search()._dense
+    assert kept.sums.used and kept.ands.used  # sums and AND parts were kept (and reused)
+
+
+def test_filters_negations_and_edges(library):
+    texts = [
+        "model NOT learning", "NOT model", "learn* NOT (model OR network)", "-model", "is:starred",
+        "is:unstarred", "is:starred model", "tag:reading-group", "tag:reading-group learn*",
+        "has:tags", "has:code neural", "cat:cs.LG", "year:2020..2024", "year:2021 model",
+        '"neural network"', '"neural network" learning', "modle~", "transfor*", "m*", "zzzzqqq",
+        "model zzzzqqq", "zzzzqqq*", "title:model OR abstract:learn*", "model^3 learning",
+    ]
+    assert _texts(library, texts) == len(texts)
+
+
+def test_and_maybe_every_null_and_limits(library):
+    ws = library
+    maybe = wq.AndMaybe(wq.Term("abstract", "model"), wq.Term("abstract", "learning"))
+    _same(ws, maybe)
+    _same(ws, wq.AndMaybe(wq.Prefix("abstract", "lea"), wq.Term("title", "neural")))
+    _same(ws, wq.AndMaybe(wq.Every(), wq.Term("abstract", "learning")))
+    every = _same(ws, wq.Every())
+    assert every.total == ws.library.count() and every.top[0][0] == 0.0
+    assert _same(ws, wq.NullQuery).total == 0
+    _same(ws, wq.And([wq.Every(), wq.Term("abstract", "model")]))
+    _same(ws, wq.Or([wq.Every(), wq.Term("abstract", "model")]))
+    model = ws.engine.parse("model").whoosh
+    for limit in (0, 1, 7, 10_000):
+        got = _same(ws, model, limit=limit)
+        assert len(got.top) == min(limit, got.total)
+
+
+def test_ties_at_the_cut_go_to_the_lowest_document():
+    import numpy as np
+
+    ids = np.arange(10, dtype=np.int64) * 3
+    scores = np.array([1.0, 2.0, 2.0, 0.5, 2.0, 2.0, 3.0, 2.0, 0.0, 2.0])
+    assert dense.top(ids, scores, 3) == [(3.0, 18), (2.0, 3), (2.0, 6)]
+    assert dense.top(ids, scores, 0) == []
+    assert [d for _s, d in dense.top(ids, scores, 20)] == [18, 3, 6, 12, 15, 21, 27, 0, 9, 24]
+
+
+def test_sums_add_in_the_parts_order():
+    """(a + b) + c is not always a + (b + c): the parts are added one by one, in order, as a
+    dict's `get(d, 0.0) + s` does, compact or over every document."""
+    import numpy as np
+
+    a = (np.array([1, 2], np.int64), np.array([0.1, 1e16]))
+    b = (np.array([1, 2, 5], np.int64), np.array([0.2, 1.0, 4.0]))
+    c = (np.array([1, 2], np.int64), np.array([0.3, -1e16]))
+    for n in (6, 10_000):
+        ids, scores = dense.add_up([a, b, c], n)
+        assert ids.tolist() == [1, 2, 5]
+        assert scores.tolist() == [(0.1 + 0.2) + 0.3, (1e16 + 1.0) - 1e16, 4.0]
