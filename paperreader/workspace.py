@@ -154,6 +154,18 @@ class Workspace:
                 return None  # never built for this library: nothing to report
         return notice
 
+    def index_changes(self, changed: int, progress: Progress | None = None) -> str | None:
+        """The index brought up to date after `changed` papers changed at once (an import, from the
+        CLI or the reader): rebuilt with progress when that is what catching up would do anyway
+        (search.index.needs_rebuild), else caught up; a notice as `ensure_index` gives."""
+        from paperreader.search.index import needs_rebuild
+
+        stamp = self.index.read_stamp() or {}
+        if stamp and needs_rebuild(changed, stamp.get("docs", 0)):
+            self.index.rebuild(progress)
+            return None
+        return self.ensure_index(progress)
+
     def stop_searches(self) -> None:
         """End running searches now and refuse new ones (quitting: nobody waits for them)."""
         if self._engine is not None:

@@ -207,15 +207,9 @@ def _catch_up_index(ws, changed: int, args) -> None:
     if changed < BIG or args.no_index:
         return
     from paperreader.cli.context import progress_printer
-    from paperreader.search.index import needs_rebuild
 
     print(f"paperreader: indexing {changed:,} new or changed papers", file=sys.stderr)
-    stamp = ws.index.read_stamp() or {}
-    if stamp and needs_rebuild(changed, stamp.get("docs", 0)):
-        # what SearchIndex.catch_up would do anyway, but with the progress bar it lacks
-        ws.index.rebuild(progress_printer())
-        return
-    notice = ws.ensure_index(progress_printer())
+    notice = ws.index_changes(changed, progress_printer())  # (a rebuild has the progress bar catch_up lacks)
     if notice:
         print(f"paperreader: {notice}", file=sys.stderr)
 

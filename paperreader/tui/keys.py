@@ -18,6 +18,7 @@ from paperreader.tui.result_set import Filter
 from paperreader.tui.screens.confirm import ConfirmScreen
 from paperreader.tui.screens.digest import DigestPanel
 from paperreader.tui.screens.help import HelpScreen, key_names
+from paperreader.tui.screens.import_file import IMPORT_HELP, ImportFileScreen, open_import
 from paperreader.tui.screens.main import MainScreen
 from paperreader.tui.screens.note_dialogs import DraftFound, NoteConflictScreen, QuitWithNote
 from paperreader.tui.screens.note_editor import NoteEditor
@@ -52,7 +53,8 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
         ("What changed", list(WhatChanged.BINDINGS)),
         ("Digest", list(DigestPanel.BINDINGS)),
         ("Sort menu", list(SortMenu.BINDINGS)),
-        ("Dialogs", [*TagEditor.BINDINGS, *Picker.BINDINGS, *NamePrompt.BINDINGS, *ConfirmScreen.BINDINGS, *HelpScreen.BINDINGS]),
+        ("Dialogs", [*TagEditor.BINDINGS, *Picker.BINDINGS, *NamePrompt.BINDINGS, *ConfirmScreen.BINDINGS, *HelpScreen.BINDINGS,
+                     *ImportFileScreen.BINDINGS]),
     ]
 
 
@@ -75,6 +77,7 @@ def palette_entries(screen):
             yield binding.description, f"key: {keys(binding)}", partial(app.run_action, binding.action)
     for value in Filter:
         yield f"Filter: {value.label}", "show only these papers", partial(setattr, screen, "filter", value)
+    yield "Import a file", IMPORT_HELP, partial(open_import, screen)
     if screen.result is not None and screen.result.suggestion:
         yield "Use the suggestion", f"search for {screen.result.suggestion}", screen.action_use_suggestion
     for name, query in getattr(screen, "saved_cache", []):

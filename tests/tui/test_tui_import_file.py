@@ -1,0 +1,94 @@
+"""Importing a file from the reader: the command palette's "Import a file" asks for a path, imports
+it in a worker (ingest/import_files, as `paperreader import`), says what it did or why not in one
+line, and the list shows the new papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from paperreader.tui.screens.import_file import ImportFileScreen
+
+from tui_helpers import WIDE, ready, screen_text, search_for, settle, widget_text
+
+
+async def open_dialog(app, pilot) -> ImportFileScreen:
+    await pilot.press("ctrl+p")
+    assert isinstance(app.screen, CommandPalette)
+    app.screen.query_one("CommandInput").value = "import a file"
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if "Import a file" in screen_text(app):
+            break
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ImportFileScreen)
+    return app.screen
+
+
+async def import_path(app, pilot, dialog, path: str) -> str:
+    await pilot.press(*path, "enter")
+    for _ in range(100):
+        await settle(app, pilot)
+        if not dialog.running:
+            break
+    return widget_text(dialog.query_one("#import-status"))
+
+
+async def test_import_a_file_from_the_palette(make_app, library, tmp_path):
+    good = tmp_path / "two.json"
+    good.write_text('[{"title": "Zanzibar quokka sightings", "abstract": "Quokkas."},\n'
+                    ' {"title": "Another zanzibar paper", "abstract": "More.", "published": "someday"}]')
+    empty = tmp_path / "empty.bib"
+    empty.write_text("")
+    before = library.count()
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        dialog = await open_dialog(app, pilot)
+        said = await import_path(app, pilot, dialog, str(empty))
+        assert said == f"{empty}: the file is empty: nothing was imported"
+        assert dialog.query_one("#import-status").has_class("-error") and library.count() == before
+        dialog.query_one("#import-path").value = ""
+        said = await import_path(app, pilot, dialog, str(tmp_path / "missing.csv"))
+        assert said == f"{tmp_path / 'missing.csv'}: no such file: nothing was imported"
+        dialog.query_one("#import-path").value = ""
+        said = await import_path(app, pilot, dialog, str(good))
+        assert said.startswith("Imported (two.json: 2 papers): added 2, updated 0, unchanged 0; 1 value(s) left out")
+        assert not dialog.query_one("#import-status").has_class("-error") and library.count() == before + 2
+        assert "Traceback" not in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        await search_for(app, pilot, "zanzibar")
+        titles = sorted(screen.result.rows[i].record.title for i in screen.result.rows)
+        assert titles == ["Another zanzibar paper", "Zanzibar quokka sightings"]
+
+
+async def test_the_library_itself_is_refused(make_app, library, library_dir):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        dialog = await open_dialog(app, pilot)
+        store = Path(library_dir) / "library.sqlite3"
+        said = await import_path(app, pilot, dialog, str(store))
+        assert said == f"{store}: that is the library itself; nothing was imported"
+
+
+async def test_a_big_import_is_indexed_in_the_dialog(make_app, library, tmp_path, monkeypatch):
+    """Above INDEX_NOW changed papers the dialog brings the index up to date, as the CLI does (here
+    the threshold is lowered so that a small file counts as big)."""
+    import paperreader.tui.screens.import_file as import_file
+
+    monkeypatch.setattr(import_file, "INDEX_NOW", 2)
+    path = tmp_path / "three.csv"
+    path.write_text("title,abstract\nWombat one,a\nWombat two,b\nWombat three,c\n")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        before = app.workspace.index.read_stamp()["docs"]
+        dialog = await open_dialog(app, pilot)
+        said = await import_path(app, pilot, dialog, str(path))
+        assert said.startswith("Imported (three.csv: 3 papers): added 3")
+        assert app.workspace.index.read_stamp()["docs"] == before + 3 == library.count()
