@@ -24,7 +24,10 @@ from paperreader.search.codec import checked_arrays
 
 CACHE_BYTES = 48 * 1024 * 1024  # recent terms' arrays kept (ids and scores: 16 bytes a posting)
 
-THREADS = 2  # a long list's segments decoded and scored on this many threads (1: in the caller's)
+# A long list's segments decoded and scored on this many threads (1: in the caller's). 2 was no
+# faster on the shared, loaded 2-core machine (1M, neural/model/learn/mamba, 25 alternations:
+# wall p50 equal or worse, thread wake-ups under load); untried on a quiet one.
+THREADS = 1
 PARALLEL_FROM = 150_000  # postings: shorter lists are read in the caller's thread
 _POOL: list = []
 
@@ -127,7 +130,8 @@ class TermArrays:
 
     def _read(self, field: str, text, boost: float, scored: bool = True):
         """(ids, scores or None) of a term: every segment's list decoded into one array (the
-        segments of a long list on `THREADS` threads: inflating and numpy's passes release the GIL)."""
+        segments of a long list on `THREADS` threads if more than one: inflating and numpy's
+        passes release the GIL)."""
         found = self._records(field, text)
         total = sum(info.doc_frequency() for *_x, info in found)
         ids = np.empty(total, np.int64)
