@@ -27,7 +27,7 @@ def test_a_trashed_arxiv_paper_says_it_is_in_the_trash(deleted, cli, query):
     results = deleted.engine.search(query)
     assert results.total == 0 and "not in the library" not in results.notice
     assert results.notice.startswith("arXiv:2312.00752 is in the trash")
-    assert "paperreader restore-paper arxiv:2312.00752" in results.notice and "u undoes a delete" in results.notice
+    assert "paperreader restore-paper arxiv:2312.00752" in results.notice and "ctrl+p, Restore from the trash" in results.notice
     out = cli("search", query)
     assert out.code == 0 and "is in the trash" in out.out and "paperreader restore-paper arxiv:2312.00752" in out.out
     assert "in the trash" in cli("search", query, "--json").json["notice"]

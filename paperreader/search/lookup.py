@@ -129,7 +129,7 @@ def look_up(library, idents: list[Identifier]) -> tuple[list[str], str]:
     if len(idents) == 1:
         if trashed_:
             ident, how = trashed_[0]
-            return found, f"{ident.label()} is in the trash ({how}; in the reader, u undoes a delete of this session)"
+            return found, f"{ident.label()} is in the trash ({how}; in the reader: ctrl+p, Restore from the trash)"
         if absent:
             ident, how = absent[0]
             return found, f"{ident.label()} is not in the library: {how}"

@@ -41,3 +41,43 @@ async def test_the_id_of_a_paper_in_the_trash_says_so(make_app, library):
         await search_for(app, pilot, "https://arxiv.org/abs/2402.00002")
         assert screen.results.total == 0 and "not in the library" not in status(app)
         assert "arXiv:2402.00002 is in the trash" in status(app) and "restore-paper arxiv:2402.00002" in status(app)
+
+
+async def test_restore_from_the_trash_in_the_palette_brings_the_paper_back(make_app, library):
+    from textual.command import CommandPalette
+
+    from paperreader.tui.screens.trash import TrashPicker
+    from tui_helpers import screen_text, settle
+
+    library.upsert([Paper(title="A paper to delete", arxiv_id="2402.00002", abstract="Gone."),
+                    Paper(title="Another deleted paper", arxiv_id="2402.00003", abstract="Also gone.")])
+    trash.delete_papers(library, ["arxiv:2402.00002"])
+    trash.delete_papers(library, ["arxiv:2402.00003"])
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await search_for(app, pilot, "2402.00002")
+        assert "in the reader: ctrl+p, Restore from the trash" in status(app)
+        await pilot.press("escape", "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        app.screen.query_one("CommandInput").value = "restore from the trash"
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if "Restore from the trash" in screen_text(app):
+                break
+        await pilot.press("enter")
+        for _ in range(100):
+            await settle(app, pilot)
+            if isinstance(app.screen, TrashPicker):
+                break
+        assert isinstance(app.screen, TrashPicker)
+        text = screen_text(app)
+        assert text.index("Another deleted paper") < text.index("A paper to delete")  # newest first
+        await pilot.press("down", "enter")
+        for _ in range(100):
+            await settle(app, pilot)
+            if library.get("arxiv:2402.00002") is not None and screen.results.total == 1:
+                break
+        assert app.screen is screen and library.get("arxiv:2402.00002").title == "A paper to delete"
+        assert library.get("arxiv:2402.00003") is None
+        assert [screen.result.rows[i].record.title for i in screen.result.rows] == ["A paper to delete"]
