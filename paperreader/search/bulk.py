@@ -108,6 +108,7 @@ class _Analysis:
 
 
 _STATE: _Analysis | None = None
+_STATE_LOCK = threading.Lock()  # a build in this process (few papers) from two threads: one at a time
 
 
 def _state() -> _Analysis:
@@ -179,6 +180,11 @@ def _whole_value(field) -> bool:
 def analyse(docs: list[dict], base: int) -> dict:
     """Postings of `docs` (numbered from `base`), as {"lengths": {field: array}, "terms":
     {field: Table}, "vocabulary": Counter of the words of titles and abstracts (for "did you mean")}."""
+    with _STATE_LOCK:  # the word numbers and their terms grow as words are met
+        return _analyse(docs, base)
+
+
+def _analyse(docs: list[dict], base: int) -> dict:
     from paperreader.search.suggest import words_of
     from whoosh.util.numeric import length_to_byte
 
