@@ -4,7 +4,7 @@ dict of 834k entries for `neural` (~1.3 s CPU); here a segment's list is decoded
 gathered and its scores looked up in C, a few array passes a list.
 
 The scores are `FastSearch._read_term`'s, bit for bit: the same table (`k1p * ratio[tf * 256 +
-length byte]`), tfs beyond `fast.TF_ROWS` one by one through `scoring.term_score`, keyword fields
+length byte]`), tfs beyond the table one by one through `scoring.term_score`, keyword fields
 0.0, deleted documents included (the evaluator removes them). Recent terms are kept, bounded in
 bytes, so typing `neural net`, `neural netw` reads `neural` once.
 
@@ -23,6 +23,9 @@ from paperreader.search.budget import check as check_budget
 from paperreader.search.codec import checked_arrays
 
 CACHE_BYTES = 48 * 1024 * 1024  # recent terms' arrays kept (ids and scores: 16 bytes a posting)
+# tfs below this are scored from a table, higher ones one by one: the same floats either way
+# (k1p * (tf / (tf + norm))), so it need not be fast.TF_ROWS (which is the same, 64)
+TF_ROWS = 64
 
 # A long list's segments decoded and scored on this many threads (1: in the caller's). 2 was no
 # faster on the shared, loaded 2-core machine (1M, neural/model/learn/mamba, 25 alternations:
@@ -87,7 +90,7 @@ class TermArrays:
         self._keys: dict = {}  # (field, text) -> the keys of its cached entries (docs() finds any)
         self.cached_bytes = 0
         self._lengths: dict = {}  # field -> its length bytes of every document (uint8, by global number)
-        self._ratios: dict = {}  # field -> float64 array of fs._ratios (fast.TF_ROWS rows of 256)
+        self._ratios: dict = {}  # field -> float64 array: tf / (tf + norm), TF_ROWS rows of 256
 
     # -- reading ----------------------------------------------------------------------------------
     def _records(self, field: str, text):
@@ -123,9 +126,12 @@ class TermArrays:
         return column
 
     def _ratio_array(self, field: str, table: list[float]):
+        """`scoring.ratio_table(table, TF_ROWS)` in C (15 ms less a word's first read at 1M):
+        the same two float operations an entry, so the same floats."""
         ratios = self._ratios.get(field)
         if ratios is None:
-            ratios = self._ratios[field] = np.array(self.fs._ratios(field, table), np.float64)
+            tf = np.arange(TF_ROWS, dtype=np.float64)[:, None]
+            ratios = self._ratios[field] = _frozen((tf / (tf + np.array(table, np.float64))).ravel())
         return ratios
 
     def _read(self, field: str, text, boost: float, scored: bool = True):
@@ -144,7 +150,7 @@ class TermArrays:
             # (searcher.doc_frequency sums the same records' counts, looking each up again)
             k1p, table = scoring.term_weight(fs.N, total, boost), fs._norm_table(field)
             ratios = self._ratio_array(field, table)
-            # this term's score by cell (tf * 256 + length byte), tfs up to fast.TF_ROWS - 1
+            # this term's score by cell (tf * 256 + length byte), tfs up to TF_ROWS - 1
             term = (k1p, table, ratios * k1p, len(ratios) // 256 - 1)
         jobs, pos = [], 0
         for i, sub, offset, terms, info in found:
