@@ -27,7 +27,7 @@ def test_a_trashed_arxiv_paper_says_it_is_in_the_trash(deleted, cli, query):
     results = deleted.engine.search(query)
     assert results.total == 0 and "not in the library" not in results.notice
     assert results.notice.startswith("arXiv:2312.00752 is in the trash")
-    assert "paperreader restore-paper arxiv:2312.00752" in results.notice and "ctrl+p, Restore from the trash" in results.notice
+    assert "paperreader restore-paper arxiv:2312.00752" in results.notice and "bring it back with ctrl+p, Restore from the trash in the reader" in results.notice
     out = cli("search", query)
     assert out.code == 0 and "is in the trash" in out.out and "paperreader restore-paper arxiv:2312.00752" in out.out
     assert "in the trash" in cli("search", query, "--json").json["notice"]
@@ -45,8 +45,8 @@ def test_a_trashed_doi_says_so_and_restoring_finds_it_again(deleted, cli):
 def test_pasted_ids_say_which_are_in_the_trash(deleted):
     results = deleted.engine.search("2401.00001 2312.00752 2405.11111")
     assert [h.id for h in results.hits] == ["arxiv:2401.00001"]
-    assert results.notice.startswith("1 of the 3 ids found; in the trash: arXiv:2312.00752 (deleted ")
-    assert "restore-paper arxiv:2312.00752" in results.notice
+    assert results.notice.startswith("1 of the 3 ids found; in the trash (ctrl+p, Restore from the trash): "
+                                     "arXiv:2312.00752 (paperreader restore-paper arxiv:2312.00752)")
     assert "not in the library: arXiv:2405.11111" in results.notice
 
 

@@ -17,6 +17,7 @@ _HF_PATH = re.compile(r"^papers/(?P<id>[^/?#]+)/?$", re.IGNORECASE)
 _DOI = re.compile(r"^(?:doi:\s*)?(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
 _ARXIV_WORD = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+RESTORE_COMMAND = "Restore from the trash"  # the reader's command palette names it so (tui/screens/trash.py)
 _ARXIV_WORD_INSIDE = re.compile(r"\b(arxiv|doi):\s+", re.IGNORECASE)
 
 
@@ -122,14 +123,15 @@ def look_up(library, idents: list[Identifier]) -> tuple[list[str], str]:
             continue
         entry = trashed(library, text=f"arxiv:{ident.value}") if ident.kind == "arxiv" else trashed(library, doi=ident.value)
         if entry is not None:
-            trashed_.append((ident, f"deleted {entry.deleted_at[:10]}; paperreader restore-paper {entry.paper_id} brings it back"))
+            trashed_.append((ident, entry))
         else:
             absent.append((ident, ident.fetch_hint()))
     found = list(dict.fromkeys(found))
     if len(idents) == 1:
         if trashed_:
-            ident, how = trashed_[0]
-            return found, f"{ident.label()} is in the trash ({how}; in the reader: ctrl+p, Restore from the trash)"
+            ident, entry = trashed_[0]  # the reader's way first: the status line shows the start
+            return found, (f"{ident.label()} is in the trash (deleted {entry.deleted_at[:10]}): bring it back with ctrl+p, "
+                           f"{RESTORE_COMMAND} in the reader, or paperreader restore-paper {entry.paper_id}")
         if absent:
             ident, how = absent[0]
             return found, f"{ident.label()} is not in the library: {how}"
@@ -137,7 +139,9 @@ def look_up(library, idents: list[Identifier]) -> tuple[list[str], str]:
     if not trashed_ and not absent:
         return found, f"{len(idents)} ids: found by their ids"
     parts = [f"{len(found)} of the {len(idents)} ids found"]
-    for what, group in (("in the trash", trashed_), ("not in the library", absent)):
-        if group:
-            parts.append(f"{what}: " + ", ".join(f"{ident.label()} ({how})" for ident, how in group))
+    if trashed_:
+        parts.append(f"in the trash (ctrl+p, {RESTORE_COMMAND}): " + ", ".join(
+            f"{ident.label()} (paperreader restore-paper {entry.paper_id})" for ident, entry in trashed_))
+    if absent:
+        parts.append("not in the library: " + ", ".join(f"{ident.label()} ({how})" for ident, how in absent))
     return found, "; ".join(parts)

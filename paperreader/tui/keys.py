@@ -26,7 +26,7 @@ from paperreader.tui.screens.pick import CopyMenu, LinksMenu, NamePrompt, Picker
 from paperreader.tui.screens.sort_menu import SortMenu
 from paperreader.tui.screens.tag_browser import TagBrowser
 from paperreader.tui.screens.tags import TagEditor
-from paperreader.tui.screens.trash import TRASH_HELP, open_trash
+from paperreader.tui.screens.trash import TRASH_COMMAND, TRASH_HELP, open_trash
 from paperreader.tui.screens.what_changed import WhatChanged
 from paperreader.tui.sorting import SORT_BINDINGS
 from paperreader.tui.widgets.reader import ReaderPane
@@ -79,7 +79,7 @@ def palette_entries(screen):
     for value in Filter:
         yield f"Filter: {value.label}", "show only these papers", partial(setattr, screen, "filter", value)
     yield "Import a file", IMPORT_HELP, partial(open_import, screen)
-    yield "Restore from the trash", TRASH_HELP, partial(open_trash, screen)
+    yield TRASH_COMMAND, TRASH_HELP, partial(open_trash, screen)
     if screen.result is not None and screen.result.suggestion:
         yield "Use the suggestion", f"search for {screen.result.suggestion}", screen.action_use_suggestion
     for name, query in getattr(screen, "saved_cache", []):

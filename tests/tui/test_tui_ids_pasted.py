@@ -57,7 +57,7 @@ async def test_restore_from_the_trash_in_the_palette_brings_the_paper_back(make_
     async with app.run_test(size=WIDE) as pilot:
         screen = await ready(app, pilot)
         await search_for(app, pilot, "2402.00002")
-        assert "in the reader: ctrl+p, Restore from the trash" in status(app)
+        assert "is in the trash (deleted " in status(app) and "ctrl+p, Restore from the trash in the reader" in status(app)
         await pilot.press("escape", "ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         app.screen.query_one("CommandInput").value = "restore from the trash"

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from paperreader.search.lookup import RESTORE_COMMAND as TRASH_COMMAND  # what a trashed id's notice names
 from paperreader.tui.screens.pick import Picker, _clip
 
 TRASH_HELP = "bring back a deleted paper, with its stars, notes and tags (kept 30 days)"
@@ -60,7 +61,7 @@ class TrashPicker(Picker):
     def __init__(self, entries) -> None:
         self.entries = {str(e.entry): e for e in entries}
         options = [Option(Text.assemble((e.deleted_at[:10] + "  ", "dim"), ("★ " if e.starred else ""),
-                                        _clip(e.title, 70), (f"  {e.paper_id}", "dim")), id=str(e.entry))
+                                        _clip(e.title, 58), (f"  {e.paper_id}", "dim")), id=str(e.entry))
                    for e in entries]  # fmt: skip
         super().__init__(Text("The trash (newest first)", style="bold"), options, "enter restores  ·  escape closes")
 
