@@ -125,3 +125,20 @@ def test_edge_shapes_read_alike(parsers, text):
 ])
 def test_other_shapes_go_to_whoosh_and_read_alike(parsers, text):
     assert not _same(parsers, text)
+
+
+def test_query_words_answer_as_each_field_s_analyzer(parsers):
+    """The memo's answer for a word in query mode is the field's analyzer's own; other modes,
+    arguments and words of several tokens go to the analyzer itself."""
+    fast, _ = parsers
+    schema = build_schema()
+    words = WORDS + ["state-space", "a.b", "x's", "GPT-4", "", "two words", "U.S.A"]
+    for name in ("title", "abstract", "author", "note", "tag"):
+        analyzer = schema[name].analyzer
+        answering = fast.simple_reader.query_analyzer(name, analyzer)
+        for word in words:
+            for _ in range(2):  # computed, then remembered
+                assert [t.text for t in answering(word, mode="query")] == [t.text for t in analyzer(word, mode="query")], (name, word)
+            assert [t.text for t in answering(word, mode="index")] == [t.text for t in analyzer(word, mode="index")]
+            assert ([(t.text, t.startchar) for t in answering(word, mode="query", chars=True)]
+                    == [(t.text, t.startchar) for t in analyzer(word, mode="query", chars=True)])

@@ -218,9 +218,11 @@ class SearchEngine:
         return ParsedQuery(text, node, words=list(reading.words), prose=plan)
 
     def _query_analyzers(self) -> dict:
+        """Each default field's analyzer; a plain word's query-mode terms remembered (search/simple_query.py)."""
         if self._field_analyzers is None:
-            schema = self.index.schema
-            self._field_analyzers = {name: schema[name].analyzer for name in DEFAULT_FIELDS}
+            schema, simple = self.index.schema, getattr(self.parser, "simple_reader", None)
+            self._field_analyzers = {name: schema[name].analyzer if simple is None
+                                     else simple.query_analyzer(name, schema[name].analyzer) for name in DEFAULT_FIELDS}
         return self._field_analyzers
 
     def _lookup(self, text: str, ident, filter_query: str):

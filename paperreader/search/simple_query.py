@@ -16,6 +16,7 @@ import re
 _TOKENS = re.compile(r'(?:[A-Za-z_]+:)?"[^"]*"|\S+')
 _ITEM = re.compile(r'(?:(title|abstract|author|note|tag):)?(?:(\w+)(\*?)|"(\w+(?: \w+)*)")')
 _PHRASE_WORD = re.compile(r"\w+")
+_ONE_WORD = re.compile(r"\w+")
 OTHER_OPERATORS = frozenset(("AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE"))
 DROPPED = ""  # a word a field's analysis drops (a stop word, too short)
 
@@ -117,6 +118,10 @@ class SimpleReader:
             term = self._memo[key] = _analyse(self._steps[field], word, removestops)
         return term
 
+    def query_analyzer(self, field: str, analyzer) -> "QueryWords":
+        """`analyzer` (the field's own) answering a single word in query mode from the memo."""
+        return QueryWords(self, field, analyzer)
+
     def read(self, text: str):
         """The normalized Whoosh tree Whoosh's parser makes of `text` (already checked and
         rewritten by search/query.py), or None if `text` is not one of the simple shapes."""
@@ -209,3 +214,27 @@ def _normalized(kind, subqueries: list):
     if len(out) == 1:
         return out[0]
     return kind(out)
+
+
+class _Term:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class QueryWords:
+    """A field's analyzer whose query-mode answer for one plain word (letters, digits, _) comes from the
+    SimpleReader's memo: a prose query's words are analysed per field by search/partial.py and
+    "did you mean" (Whoosh's filter chain: ~15 us a field a word; remembered: ~1 us). Anything
+    else (another mode, other arguments, a word with dots or hyphens) goes to the analyzer itself.
+    The tokens have only `.text`, all those callers read."""
+
+    def __init__(self, reader: SimpleReader, field: str, analyzer) -> None:
+        self.reader, self.field, self.analyzer = reader, field, analyzer
+
+    def __call__(self, text: str, mode: str = "", **kwargs):
+        if mode == "query" and not kwargs and _ONE_WORD.fullmatch(text):
+            term = self.reader._term(self.field, text)
+            return [_Term(term)] if term else []
+        return self.analyzer(text, mode=mode, **kwargs)
