@@ -3,34 +3,96 @@
 Typing `t`, `tr`, `tra`, `tran`... asks for the terms under each prefix in turn. Reading them from
 the term dictionary costs a record decoded per term, every keystroke (`t` at a million papers is
 tens of thousands of terms). Here a one- or two-letter prefix reads its first letter's terms once,
-with their document frequencies summed over the segments, into two lists sorted by term (a longer
-prefix typed first reads only its own); every longer prefix is then a slice of the longest one
-read before, found by bisection (`tra` refines `tr`'s candidates without reading the lexicon).
+with their document frequencies summed over the segments, into one sorted list (a longer prefix
+typed first reads only its own); every longer prefix is then a slice of the longest one read
+before, found by bisection (`tra` refines `tr`'s candidates without reading the lexicon).
 
-Kept per index generation (a `FastSearch` holds one), for a few letters per field at a time.
+A list is kept packed: its terms as one UTF-8 byte string (sorted, one a line), their starts and
+frequencies as arrays of 32-bit ints: ~19 bytes a term instead of ~76 as Python strings and ints
+(at a million papers, the bench's keystrokes keep 437k terms: 33 MB as lists, 8.3 MB packed).
+Kept per index generation (a `FastSearch` holds one), the lists used last first, within BYTES_KEPT.
+A field's last answer, when short, is kept as it was given (pairs): the next keystroke's is a
+slice of it, as with unpacked lists, so packing costs typing nothing after the first two letters.
 """
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
+from itertools import accumulate
+from operator import itemgetter
 
 LETTERS_KEPT = 200  # (field, first letter) term lists kept (every letter of five fields: typing comes back to them)
-TERMS_KEPT = 1_500_000  # ... and at most this many terms among them
+BYTES_KEPT = 16_000_000  # ... and at most this many bytes among them (every letter of a 1M library's fields: 12.9 MB)
+RECENT_TERMS = 5_000  # a field's last answer kept as pairs when this short: the next keystroke slices it
+
+_term_of = itemgetter(1)
+
+
+class Terms:
+    """One sorted term list, packed: `blob` holds term i at blob[starts[i]:starts[i + 1] - 1]."""
+
+    __slots__ = ("blob", "starts", "dfs")
+
+    def __init__(self, dfs_of: dict) -> None:
+        terms = sorted(dfs_of)
+        text = "\n".join(terms)  # no term holds a line break: every analyzer splits on spaces
+        self.blob = text.encode("utf-8")
+        ascii_only = len(self.blob) == len(text)
+        sizes = map(len, terms) if ascii_only else (len(t.encode("utf-8")) for t in terms)
+        self.starts = array("I", [0])  # (32 bits: the byte offsets of one letter's terms fit)
+        self.starts.extend(accumulate(size + 1 for size in sizes))
+        self.dfs = array("I", map(dfs_of.__getitem__, terms))
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.blob) + len(self.starts) * self.starts.itemsize + len(self.dfs) * self.dfs.itemsize + 200
+
+    def __len__(self) -> int:
+        return len(self.dfs)
+
+    def _term(self, i: int) -> bytes:
+        return self.blob[self.starts[i]:self.starts[i + 1] - 1]
+
+    def prefixed(self, prefix: str) -> list[tuple[int, str]]:
+        """(document frequency, term) of every term starting with `prefix`, in term order."""
+        key = prefix.encode("utf-8")
+        n = len(self.dfs)
+        a = bisect_left(range(n), key, key=self._term)
+        b = bisect_left(range(n), key + b"\xff", a, key=self._term)  # (no UTF-8 byte is 0xff)
+        if a >= b:
+            return []
+        terms = self.blob[self.starts[a]:self.starts[b] - 1].decode("utf-8").split("\n")
+        return list(zip(self.dfs[a:b], terms))
 
 
 class Lexicon:
     def __init__(self, leaves) -> None:
         """`leaves`: the searcher's (segment searcher, offset) pairs."""
         self.leaves = leaves
-        self._letters: OrderedDict = OrderedDict()  # (field, letter) -> (terms, dfs)
-        self._kept = 0
+        self._letters: OrderedDict = OrderedDict()  # (field, letter) -> Terms
+        self._kept = 0  # bytes
+        self._recent: dict = {}  # field -> (prefix, its pairs): the last answer, when short
 
     def prefixed(self, field: str, prefix: str) -> list[tuple[int, str]]:
         """(document frequency, term) of every term of `field` starting with `prefix`."""
         if not prefix:
-            terms, dfs = self._read(field, "")
-            return list(zip(dfs, terms))
+            return self._read(field, "").prefixed("")
+        recent = self._recent.get(field)
+        if recent is not None and prefix.startswith(recent[0]):  # `tra` after `tr`: a slice of its pairs
+            pairs = recent[1]
+            a = bisect_left(pairs, prefix, key=_term_of)
+            found = pairs[a:bisect_left(pairs, prefix + "\U0010ffff", a, key=_term_of)]
+        else:
+            found = self._packed(field, prefix).prefixed(prefix)
+        if len(found) <= RECENT_TERMS:
+            self._recent[field] = (prefix, found)
+            return found[:]  # (the kept one stays as it is, whatever the caller does with its list)
+        return found
+
+    def _packed(self, field: str, prefix: str) -> Terms:
+        """The kept list `prefix` is a slice of (read now if none is)."""
         for k in range(len(prefix), 0, -1):  # a shorter prefix read before: refine its terms
             hit = self._letters.get((field, prefix[:k]))
             if hit is not None:
@@ -38,12 +100,14 @@ class Lexicon:
                 break
         else:  # a first letter or two: the letter's terms (typing goes on); longer: its own
             hit = self._letter(field, prefix[0] if len(prefix) <= 2 else prefix)
-        terms, dfs = hit
-        a = bisect_left(terms, prefix)
-        b = bisect_left(terms, prefix + "\U0010ffff", a)
-        return list(zip(dfs[a:b], terms[a:b]))
+        return hit
 
-    def _letter(self, field: str, letter: str):
+    @property
+    def nbytes(self) -> int:
+        """Bytes the kept lists hold."""
+        return self._kept
+
+    def _letter(self, field: str, letter: str) -> Terms:
         """The terms under `letter` (a first letter, or a longer prefix), read once and kept."""
         key = (field, letter)
         hit = self._letters.get(key)
@@ -52,16 +116,15 @@ class Lexicon:
             return hit
         hit = self._read(field, letter)
         self._letters[key] = hit
-        self._kept += len(hit[0])
-        while (len(self._letters) > LETTERS_KEPT or self._kept > TERMS_KEPT) and len(self._letters) > 1:
-            self._kept -= len(self._letters.popitem(last=False)[1][0])
+        self._kept += hit.nbytes
+        while (len(self._letters) > LETTERS_KEPT or self._kept > BYTES_KEPT) and len(self._letters) > 1:
+            self._kept -= self._letters.popitem(last=False)[1].nbytes
         return hit
 
-    def _read(self, field: str, prefix: str):
+    def _read(self, field: str, prefix: str) -> Terms:
         dfs: dict = {}
         for sub, _offset in self.leaves:
             for t, info in sub.reader().iter_prefix(field, prefix):
                 t = t.decode("utf-8") if isinstance(t, bytes) else t
                 dfs[t] = dfs.get(t, 0) + info.doc_frequency()
-        terms = sorted(dfs)
-        return terms, [dfs[t] for t in terms]
+        return Terms(dfs)
