@@ -20,7 +20,7 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -60,6 +60,12 @@ class _Frame(NamedTuple):
 
 
 class ResultsList(ScrollView, can_focus=True):
+    # A new result set's length is the list's virtual height; Textual's own asks for a layout of the
+    # whole screen when it changes, i.e. at every search's answer (~5 ms in the frame that shows
+    # it). The list's box does not depend on it (1fr): `_show_length` updates the scrollbar, and
+    # only showing or hiding the scrollbar (show_vertical_scrollbar) still asks for a layout.
+    virtual_size = Reactive(Size(0, 0), repaint=True)
+
     BINDINGS = [
         Binding("down,j", "cursor_down", "Next paper", show=False, id="results.down"),
         Binding("up,k", "cursor_up", "Previous paper", show=False, id="results.up"),
@@ -118,9 +124,16 @@ class ResultsList(ScrollView, can_focus=True):
         self.empty_message = empty_message(new)
         # Rows are cut to the width they are drawn at (never scrolled sideways), so the virtual
         # width is 0: a resize then changes nothing here and costs no second layout.
-        self.virtual_size = Size(0, self.total * ROW_HEIGHT)
+        self._show_length(Size(0, self.total * ROW_HEIGHT))
         self.set_reactive(ResultsList.cursor, 0)  # the screen moves it (once: one RowHighlighted)
         self.refresh()
+
+    def _show_length(self, virtual_size: Size) -> None:
+        """The new virtual size, and the scrollbar for it: what a layout would do for this widget
+        (Widget._size_updated -> _scroll_update); before the first layout, that layout does it."""
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
 
     def watch_marks(self) -> None:
         self._cache.clear()

@@ -87,7 +87,9 @@ class StatusLine(Horizontal):
         text = self.describe()
         if text != self._text:
             self._text = text
-            self.query_one("#status-text", Label).update(text)
+            # Its box is fixed (1fr x 1, app.tcss): a repaint, not a layout of the whole screen (~5 ms
+            # in the frame that shows a search's results).
+            self.query_one("#status-text", Label).update(text, layout=False)
             self.set_class(bool(self.remark.error), "-error")
 
     def describe(self) -> Text:
