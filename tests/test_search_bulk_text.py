@@ -133,3 +133,15 @@ def test_positions_past_a_million_words_are_kept_at_the_limit():
     assert keys[0] == (3 << 20) | 1 and keys[(1 << 20) - 2] == (3 << 20) | ((1 << 20) - 1)
     assert post["end"][2] == [(3 << 20) | ((1 << 20) - 1)] and keys[-1] == 4 << 20
     assert list(lens) == [(1 << 20) + 6, 1]
+
+
+def test_a_nul_in_a_value_gives_the_analyzers_postings():
+    """ASCII values are tokenized joined by a NUL-marked separator; a value holding a NUL itself
+    takes the value-by-value path, with the same words."""
+    from paperreader.search.bulk import _state
+
+    values = ["first paper. e.g. x", "a\x00b nul inside", "Café crème", "", "last one.", "..."]
+    findall, words, lowered = _state().fast["abstract"]
+    for vals in (values, values[:1] + values[2:]):
+        post, lens = text_postings(vals, 11, words.__getitem__, findall, lowered)
+        assert {t: tuple(map(list, v)) for t, v in post.items()} == _analyzer_postings("abstract", vals, 11)

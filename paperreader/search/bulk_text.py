@@ -24,6 +24,8 @@ _WORD_CHARS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.
 # ASCII lowercased, every byte that is neither a word character nor a dot made a space
 _LOWER_WORDS = bytes((c | 0x20 if 65 <= c <= 90 else c) if c in _WORD_CHARS else 32 for c in range(256))
 _VOCAB_WORD = re.compile(r"[^\W\d_]{3,}")  # suggest.words_of's words
+_SEPARATED = bytes(0xFF if c == 0 else b for c, b in enumerate(_LOWER_WORDS))  # for `_joined_words`
+_SEPARATOR = b"\xff"
 _UNKNOWN = -2  # a word number's term not worked out yet (-1: a dropped word)
 
 
@@ -88,7 +90,7 @@ class RawWords(dict):
             index, flat = self.vocab_index, self.vflat
             for n in range(self.vdone, size):
                 raw = self.words[n]
-                found = _VOCAB_WORD.findall(raw.decode("ascii") if isinstance(raw, bytes) else raw)
+                found = _VOCAB_WORD.findall(raw.decode("latin-1") if isinstance(raw, bytes) else raw)  # \xff: none
                 self.vstart[n] = len(flat)
                 self.vcount[n] = len(found)
                 for w in found:
@@ -148,21 +150,53 @@ class Grouped:
     __slots__ = ("terms", "ids", "tfs", "keys", "pstart", "kstart", "lens")
 
 
+def _joined_words(values: list, raws: RawWords):
+    """`ascii_word_bytes` of ASCII `values` at once (one translate and one split for the batch,
+    each value's words told apart by a separator word no text makes): (word numbers, words per
+    value), or None when a value holds the separator's NUL."""
+    import numpy as np
+
+    text = " \x00 ".join(values).encode("ascii")
+    if text.count(b"\x00") != len(values) - 1:
+        return None
+    s = text.translate(_SEPARATED)  # the NUL becomes \xff, a word of its own between spaces
+    if b"." in s:
+        s = (b" " + s + b" ").replace(b"..", b"  ").replace(b" .", b"  ").replace(b". ", b"  ")
+    numbers = np.array(list(map(raws.__getitem__, s.split())), np.int64)
+    separator = numbers == raws[_SEPARATOR]
+    counts = np.diff(np.concatenate(([-1], np.flatnonzero(separator), [len(numbers)]))) - 1
+    return numbers[~separator], counts
+
+
 def tokenize(values: list, field: FieldWords, raws: RawWords):
     """(word numbers of every word of the batch, in order; words per document), numpy int64."""
     import numpy as np
 
-    numbers = array("q")
-    counts = array("q", bytes(8 * len(values)))
+    counts = np.zeros(len(values), np.int64)
+    plain = np.array([bool(v) and v.isascii() for v in values] if field.lowered else [False] * len(values), bool)
+    joined = _joined_words([v for v, p in zip(values, plain) if p], raws) if plain.any() else None
+    if joined is None:
+        plain[:] = False
+    numbers: list = []  # the other values' words, value by value
     get = raws.__getitem__
-    ascii_split, findall, lowered = ascii_word_bytes, field.findall, field.lowered
     for i, value in enumerate(values):
-        if not value:
-            continue
-        toks = ascii_split(value) if lowered and value.isascii() else findall(value)
-        numbers.extend(map(get, toks))
-        counts[i] = len(toks)
-    return np.frombuffer(numbers, np.int64) if numbers else np.zeros(0, np.int64), np.frombuffer(counts, np.int64)
+        if value and not plain[i]:
+            toks = field.tokens(value)
+            numbers += map(get, toks)
+            counts[i] = len(toks)
+    others = np.array(numbers, np.int64)
+    if joined is None:
+        return others, counts
+    counts[plain] = joined[1]
+    if not len(others):  # every value's words are the joined ones, in order
+        return joined[0], counts
+    # the two streams back in document order: each document's words from where its stream has them
+    start = np.zeros(len(values), np.int64)
+    start[plain] = np.cumsum(counts[plain]) - counts[plain]
+    start[~plain] = len(joined[0]) + np.cumsum(counts[~plain]) - counts[~plain]
+    ends = np.cumsum(counts)
+    at = np.repeat(start - (ends - counts), counts) + np.arange(int(ends[-1]), dtype=np.int64)
+    return np.concatenate((joined[0], others))[at], counts
 
 
 def group(numbers, counts, base: int, field: FieldWords, raws: RawWords) -> Grouped:
@@ -194,6 +228,8 @@ def group(numbers, counts, base: int, field: FieldWords, raws: RawWords) -> Grou
     rank_of = np.zeros(len(field.terms), np.int64)
     rank_of[present[order]] = np.arange(len(order), dtype=np.int64)
     by_term = rank_of[kcodes]
+    if len(order) <= 1 << 16:  # numpy sorts 16-bit keys by radix (a stable sort 3x faster)
+        by_term = by_term.astype(np.uint16)
     sort = np.argsort(by_term, kind="stable")  # stable: each term's keys stay ascending
     keys = keys[sort]
     by_term = by_term[sort]
