@@ -76,6 +76,9 @@ class Launch:
             self.ui.post(msg.IndexReady(error=f"The search index is not available: {exc}"))
             return
         self.ui.post(msg.IndexReady(notice=notice))
+        if not self._closing():
+            warm_search(workspace)
+
 
     def _daily_backup(self, workspace) -> None:
         """Searches and edits go on meanwhile; a failure is a warning, as when the open made it."""
@@ -103,3 +106,22 @@ class Launch:
         self.ui.post(msg.SearchFailed(generation, query, str(error)))
         if isinstance(error, IndexDamaged):
             self.ui.post(msg.IndexDamagedFound())
+
+
+def warm_search(workspace) -> None:
+    """Once the index is ready, in its worker (long after the first paint): import what the first
+    search would, so the first key does not pay for it. An index big enough for the numpy evaluator
+    (search/dense.py, from fast.DENSE_FROM documents) imports numpy there: ~150 ms CPU. A warm-up
+    only: if anything here fails, the first search imports what it needs itself."""
+    import importlib
+    import importlib.util
+
+    try:
+        from paperreader.search import fast
+
+        documents = (workspace.index.read_stamp() or {}).get("docs", 0)
+        if documents >= getattr(fast, "DENSE_FROM", 0) and importlib.util.find_spec("paperreader.search.dense") is not None:
+            importlib.import_module("paperreader.search.dense")
+    except Exception:  # noqa: BLE001 (a warm-up must never fail the index worker)
+        pass
+
