@@ -65,7 +65,7 @@ class PhraseSearch:
         hit = list(self._postings(field, text))
         self._decoded[key] = hit
         self._decoded_size += sum(p.size() for _s, _o, p in hit)
-        while self._decoded_size > DECODED_CACHE_INTS and len(self._decoded) > 1:
+        while self._decoded_size > DECODED_CACHE_INTS and self._decoded:  # a list bigger than the cap is not kept (1M: "neural" is 2.3M ints, ~80 MB)
             _key, old = self._decoded.popitem(last=False)
             self._decoded_size -= sum(p.size() for _s, _o, p in old)
         return hit
