@@ -39,6 +39,10 @@ KEEP_AT_MOST = 0.5  # no single entry may take more than this share of its cache
 # documents, not an accumulator over every document (1M documents, CPU: 2,000 postings 0.5 ms
 # compact vs 2.0 over all; 10,000: 2.7 vs 1.8; 200,000: 115 vs 9.9)
 COMPACT = 200
+# Two sorted lists are matched by bisection when one is this many times shorter, else by a mark
+# per document (1M, CPU: 800k with 700k 23.6 ms bisecting vs 5.6 marking; 50k with 800k 3.2 vs
+# 2.7; 5k with 800k 0.9 vs 2.1)
+SEARCH_RATIO = 32
 
 _IDS = np.int64
 _EMPTY = (np.zeros(0, _IDS), np.zeros(0, np.float64))
@@ -152,7 +156,7 @@ class DenseSearch:
             b = self._eval(node.b, within)
             if b is EVERY or not len(a[0]) or not len(b[0]):
                 return a
-            pa, pb = _matches(a[0], b[0])
+            pa, pb = _matches(a[0], b[0], self.n)
             scores = a[1].copy()
             scores[pa] += b[1][pb]
             return a[0], scores
@@ -226,7 +230,7 @@ class DenseSearch:
                 if out is None:
                     out = r
                 elif len(out[0]):
-                    out = _intersect(out, r)
+                    out = _intersect(out, r, self.n)
             if within is None and k + 1 == steady and k + 1 > start:
                 self.ands.put(tuple(order[: k + 1]), EVERY if out is None else out)
         if out is None:
@@ -296,11 +300,17 @@ def _union(arrays: list):
     return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
 
 
-def _matches(a, b):
-    """Positions (in a, in b) of the documents both sorted arrays hold."""
+def _matches(a, b, n: int):
+    """Positions (in a, in b) of the documents both sorted arrays hold (below `n`)."""
     if len(a) > len(b):
-        pb, pa = _matches(b, a)
+        pb, pa = _matches(b, a, n)
         return pa, pb
+    if len(a) * SEARCH_RATIO > len(b):  # both long: a mark per document, the k-th match in each alike
+        in_a = np.zeros(n, bool)
+        in_a[a] = True
+        in_b = np.zeros(n, bool)
+        in_b[b] = True
+        return np.flatnonzero(in_b[a]), np.flatnonzero(in_a[b])
     at = np.searchsorted(b, a)
     at[at == len(b)] = 0
     hit = b[at] == a
@@ -314,9 +324,9 @@ def _member(a, b):
     return b[at] == a
 
 
-def _intersect(a, b):
+def _intersect(a, b, n: int):
     """Documents in both, scored a's score plus b's (in that order, as `_and` adds)."""
-    pa, pb = _matches(a[0], b[0])
+    pa, pb = _matches(a[0], b[0], n)
     return a[0][pa], a[1][pa] + b[1][pb]
 
 
