@@ -92,3 +92,36 @@ async def test_a_big_import_is_indexed_in_the_dialog(make_app, library, tmp_path
         said = await import_path(app, pilot, dialog, str(path))
         assert said.startswith("Imported (three.csv: 3 papers): added 3")
         assert app.workspace.index.read_stamp()["docs"] == before + 3 == library.count()
+
+
+async def test_a_snapshot_import_stops_on_escape_and_ctrl_q_quits_once_it_has(make_app, library, tmp_path):
+    """A big OAI snapshot: escape (or ctrl+q) asks it to stop at its next batch; the dialog says so
+    in one line (resumable); ctrl+q then quits, the worker never left waiting on a closed screen."""
+    import json
+
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text("".join(json.dumps({
+        "id": f"1501.{k + 1:05d}", "title": f"Snapshot paper {k}", "abstract": "Words.", "authors": "A. Author",
+        "categories": "cs.DB", "versions": [{"version": "v1", "created": "Mon, 2 Jan 2015 10:00:00 GMT"}],
+        "update_date": "2015-01-05", "authors_parsed": [["Author", "A.", ""]]}) + "\n" for k in range(20000)))
+    before = library.count()
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        dialog = await open_dialog(app, pilot)
+        dialog.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert dialog.running
+        await pilot.press("escape")
+        assert app.screen is dialog and dialog.stop_asked  # it stays until the import has stopped
+        for _ in range(200):
+            await settle(app, pilot)
+            if not dialog.running:
+                break
+        said = widget_text(dialog.query_one("#import-status"))
+        assert said.startswith("Stopped"), said
+        assert library.count() - before in (0, 5000)  # before anything was written, or after the first batch
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.5)
+    assert app.return_code is not None or not app.is_running

@@ -8,6 +8,7 @@ snapshot import (the arXiv OAI file) can be stopped with escape and resumes when
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -15,11 +16,28 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
 
 INDEX_NOW = 1000  # papers changed by one import above which the index is brought up to date in the dialog (cli.transfer.BIG)
 IMPORT_HELP = "papers from a file: BibTeX, CSV, JSON, arXiv (Atom, OAI snapshot, listing e-mail), Hugging Face, a backup"
+
+
+@dataclass
+class ImportProgress(Message):
+    """From the worker (posted, never waited for: the app may be quitting): the bar and the line."""
+
+    text: str | None
+    done: int | None = None
+    total: int | None = None
+
+
+@dataclass
+class ImportFinished(Message):
+    text: str
+    error: bool
+    changed: bool
 
 
 class _Stop(KeyboardInterrupt):
@@ -70,7 +88,10 @@ def failure(exc: BaseException) -> str:
 class ImportFileScreen(ModalScreen[None]):
     """A path in, the import run in a worker; enter imports, escape stops a snapshot or closes."""
 
-    BINDINGS = [Binding("escape", "close", "Close (stops a running snapshot import; it resumes)", id="import.close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close (stops a running snapshot import; it resumes)", id="import.close"),
+        Binding("ctrl+q", "quit_app", "Quit (a running snapshot import stops first; it resumes)", id="import.quit"),
+    ]
     DEFAULT_CSS = """
     ImportFileScreen #import-progress { margin-top: 1; }
     ImportFileScreen #import-status { margin-top: 1; height: auto; }
@@ -82,6 +103,7 @@ class ImportFileScreen(ModalScreen[None]):
         self.on_done = on_done
         self.running = False
         self.stop_asked = False
+        self.quit_when_done = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -130,35 +152,38 @@ class ImportFileScreen(ModalScreen[None]):
             finally:
                 library.close()
         except BaseException as exc:  # every failure is one line on the screen (KeyboardInterrupt: ours)
-            self.app.call_from_thread(self._finished, failure(exc), True, False)
+            self.post_message(ImportFinished(failure(exc), True, False))
             return
         done = summary(report)
         workspace = self.app.workspace
-        if report.changed >= INDEX_NOW and workspace is not None:  # as `paperreader import` does, with progress
-            self.app.call_from_thread(self.say, f"{done} Indexing {report.changed:,} new or changed papers…")
+        if report.changed >= INDEX_NOW and workspace is not None and not self.stop_asked:  # as the CLI does
+            self.post_message(ImportProgress(f"{done} Indexing {report.changed:,} new or changed papers…"))
             try:
-                workspace.index_changes(report.changed, lambda n, total: self.app.call_from_thread(self._show_indexing, n, total))
+                workspace.index_changes(report.changed, lambda n, total: self.post_message(ImportProgress(None, n, total)))
             except Exception as exc:  # the papers are in: the next search catches the index up
                 done += f" The index will catch up on the next search ({exc})."
-        self.app.call_from_thread(self._finished, done, False, report.changed > 0)
-
-    def _show_indexing(self, done: int, total: int) -> None:
-        self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self.post_message(ImportFinished(done, False, report.changed > 0))
 
     def _progress_of(self, path: Path):
         def progress(stage: str, done: int, total: int, line: int) -> None:
             if self.stop_asked:
                 raise _Stop()
-            self.app.call_from_thread(self._show_progress, stage, done, total, line, path)
+            said = None if self.stop_asked else f"{stage.capitalize()} {path.name}: line {line:,}"
+            self.post_message(ImportProgress(said, done, total))
 
         return progress
 
     def _notice(self, text: str) -> None:
-        self.app.call_from_thread(self.say, text[:1].upper() + text[1:] + ".")
+        self.post_message(ImportProgress(text[:1].upper() + text[1:] + "."))
 
-    def _show_progress(self, stage: str, done: int, total: int, line: int, path: Path) -> None:
-        self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
-        self.say(f"{stage.capitalize()} {path.name}: line {line:,}")
+    def on_import_progress(self, message: ImportProgress) -> None:
+        if message.total is not None:
+            self.query_one("#import-progress", ProgressBar).update(total=max(message.total, 1), progress=message.done)
+        if message.text is not None and not self.stop_asked:
+            self.say(message.text)
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        self._finished(message.text, message.error, message.changed)
 
     def _finished(self, text: str, error: bool, changed: bool) -> None:
         self.running = False
@@ -169,13 +194,27 @@ class ImportFileScreen(ModalScreen[None]):
         self.say(text, error=error)
         if changed and self.on_done is not None:
             self.on_done()
+        if self.quit_when_done:
+            self.app.call_later(self.app.run_action, "quit")
 
     def on_unmount(self) -> None:
         self.stop_asked = True  # the app is quitting: a snapshot import stops at its next batch (it resumes)
 
-    def action_close(self) -> None:
+    def dismiss(self, result=None):
+        """Not while an import runs (escape, q or ctrl+q ask it to stop): the dialog says how it ended."""
         if self.running:
             self.stop_asked = True
             self.say("Stopping after the batch being written… (a file that is not a snapshot finishes first)")
-            return
+            return None
+        return super().dismiss(result)
+
+    def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_quit_app(self) -> None:
+        """ctrl+q quits anywhere: once a running import has stopped (a snapshot at its next batch)."""
+        if self.running:
+            self.quit_when_done = True
+            self.dismiss(None)  # asks the import to stop
+            return
+        self.app.call_later(self.app.run_action, "quit")
