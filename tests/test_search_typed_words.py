@@ -75,9 +75,14 @@ def test_a_function_word_being_typed_is_dropped_as_when_complete(engine):
     assert alone.total > 0 and alone.hits[0].record.title.lower().split()[0].startswith("the")
 
 
-def test_did_you_mean_waits_for_the_word(engine):
-    assert engine.search("transfomer", typing=True).suggestion is None  # maybe "transfomers..." yet
-    assert engine.search("transfomer ", typing=True).suggestion.strip() == "transformer"  # a space: whole
+def test_did_you_mean_waits_for_the_word_while_it_finds_papers(engine):
+    typed = engine.search("transfor", typing=True)  # "transformer" on its way
+    assert typed.total > 0 and typed.suggestion is None
+    assert engine.search("transfor").suggestion is not None  # whole, it is misspelt
+    assert engine.search("mamba transfor", typing=True).suggestion is None
+    # a word typed that no paper's word starts with cannot become one: corrected at once
+    assert engine.search("transfomer", typing=True).suggestion == "transformer"
+    assert engine.search("transfomer ", typing=True).suggestion.strip() == "transformer"
     assert engine.search("transfomer").suggestion == "transformer"
 
 

@@ -153,7 +153,8 @@ class SearchEngine:
                 hit.highlights = shown(hit.record, highlighter.spans(hit.record))
         out = SearchResults(text, total, hits, parsed=parsed, total_exact=exact, notice=notice,
                             all_words=all_words if plan is not None and plan.fill else None)
-        typed_on = reading is not None and bool(reading.prefix)  # a word still being typed is not misspelt
+        # a word still being typed is not misspelt, while it can still become a word of some paper
+        typed_on = reading is not None and bool(reading.prefix) and all_words > 0
         if _suggest and all_words <= FEW and parsed.words and ident is None and not typed_on and (plan is None or len(parsed.words) <= SUGGEST_WORDS):
             out.suggestion = self._better(text, parsed.words, all_words, filter_query, typing)
         out.seconds = time.perf_counter() - start
