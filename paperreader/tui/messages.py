@@ -1,11 +1,11 @@
 """Messages that workers and widgets post up to the screen, which owns the state.
 
 Workers finish by posting one of these (posting is thread-safe), so the UI thread never waits.
+Plain classes with their own __init__, not dataclasses: making these 19 dataclasses (each
+generates and compiles its __init__, __repr__ and __eq__) was ~12 ms CPU of every launch.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from textual.message import Message
 
@@ -15,140 +15,157 @@ from paperreader.tui.results import Row
 
 
 # -- the workspace and its index ---------------------------------------------------------------
-@dataclass
 class WorkspaceOpened(Message):
     """The app's Opening finished (see `paperreader.tui.opening`): the library, or why not."""
 
-    opening: object
+    def __init__(self, opening: object) -> None:
+        self.opening = opening
+        super().__init__()
 
 
-@dataclass
 class IndexProgress(Message):
-    done: int
-    total: int
+    def __init__(self, done: int, total: int) -> None:
+        self.done = done
+        self.total = total
+        super().__init__()
 
 
-@dataclass
 class IndexReady(Message):
-    notice: str | None = None
-    error: str | None = None
+    def __init__(self, notice: str | None = None, error: str | None = None) -> None:
+        self.notice = notice
+        self.error = error
+        super().__init__()
 
 
-@dataclass
 class BackupDone(Message):
     """The daily backup ran (or had been made already); `notice` says why it could not be made."""
 
-    notice: str | None = None
+    def __init__(self, notice: str | None = None) -> None:
+        self.notice = notice
+        super().__init__()
 
 
 class IndexDamagedFound(Message):
     """A search could not read the index: rebuild it (the index has marked itself)."""
 
 
-@dataclass
 class LibraryChanged(Message):
     """Another process committed to the store: what we show may be stale."""
 
 
 # -- searching -------------------------------------------------------------------------------------
-@dataclass
 class SearchFinished(Message):
     """A search's answer: a new result set (the screen's state becomes it)."""
 
-    generation: int
-    result: ResultSet
-    keep_id: str | None = None  # after a refresh, put the cursor back on this paper
-    keep_index: int = 0
+    def __init__(self, generation: int, result: ResultSet, keep_id: str | None = None, keep_index: int = 0) -> None:
+        self.generation = generation
+        self.result = result
+        self.keep_id = keep_id  # after a refresh, put the cursor back on this paper
+        self.keep_index = keep_index
+        super().__init__()
 
 
-@dataclass
 class SearchFailed(Message):
-    generation: int
-    query: str
-    error: str
-    incomplete: bool = False  # a query still being typed: a hint, the last results stay
+    def __init__(self, generation: int, query: str, error: str, incomplete: bool = False) -> None:
+        self.generation = generation
+        self.query = query
+        self.error = error
+        self.incomplete = incomplete  # a query still being typed: a hint, the last results stay
+        super().__init__()
 
 
-@dataclass
 class PageLoaded(Message):
     """More rows of the shown search: the screen makes a new result set with them."""
 
-    generation: int
-    rows: dict[int, Row]
+    def __init__(self, generation: int, rows: dict[int, Row]) -> None:
+        self.generation = generation
+        self.rows = rows
+        super().__init__()
 
 
-@dataclass
 class HistoryLoaded(Message):
-    history: list[str]
-    saved: list[tuple[str, str]]
+    def __init__(self, history: list[str], saved: list[tuple[str, str]]) -> None:
+        self.history = history
+        self.saved = saved
+        super().__init__()
 
 
 # -- the results list --------------------------------------------------------------------------------
-@dataclass
 class RowHighlighted(Message):
-    index: int
-    row: Row | None
+    def __init__(self, index: int, row: Row | None) -> None:
+        self.index = index
+        self.row = row
+        super().__init__()
 
 
-@dataclass
 class RowOpened(Message):
-    index: int
-    row: Row
+    def __init__(self, index: int, row: Row) -> None:
+        self.index = index
+        self.row = row
+        super().__init__()
 
 
-@dataclass
 class RowsWanted(Message):
     """The list is about to show rows it does not have."""
 
-    offset: int
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        super().__init__()
 
 
 # -- the user's changes ------------------------------------------------------------------------------
-@dataclass
 class PaperUpdated(Message):
     """A paper changed in the store (by us); `what` says how, for the notification."""
 
-    record: PaperRecord
-    what: str = ""
+    def __init__(self, record: PaperRecord, what: str = "") -> None:
+        self.record = record
+        self.what = what
+        super().__init__()
 
 
-@dataclass
 class PapersUpdated(Message):
     """Several papers changed in the store (by us); `what` says how, for the notification."""
 
-    records: list[PaperRecord]
-    what: str = ""
+    def __init__(self, records: list[PaperRecord], what: str = "") -> None:
+        self.records = records
+        self.what = what
+        super().__init__()
 
 
-@dataclass
 class PapersDeleted(Message):
     """Papers went to the trash (by us); `what` says which, for the notification."""
 
-    ids: list[str]
-    what: str
+    def __init__(self, ids: list[str], what: str) -> None:
+        self.ids = ids
+        self.what = what
+        super().__init__()
 
 
-@dataclass
 class TagRenamed(Message):
     """A tag was renamed or merged (`done`: store.tag_rename's answer)."""
 
-    done: object
+    def __init__(self, done: object) -> None:
+        self.done = done
+        super().__init__()
 
 
-@dataclass
 class QueryWanted(Message):
     """Show the results of this query (the tag browser's "show")."""
 
-    query: str
+    def __init__(self, query: str) -> None:
+        self.query = query
+        super().__init__()
 
 
-@dataclass
 class Undone(Message):
     """An undo step ran: what is shown is read again from the store."""
 
-    description: str
+    def __init__(self, description: str) -> None:
+        self.description = description
+        super().__init__()
 
 
-@dataclass
 class ActionFailed(Message):
-    error: str
+    def __init__(self, error: str) -> None:
+        self.error = error
+        super().__init__()
