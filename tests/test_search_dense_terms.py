@@ -79,10 +79,12 @@ def _bits(a) -> list[int]:
     return np.asarray(a, np.float64).view(np.uint64).tolist()
 
 
-@pytest.mark.parametrize("threads", [1, 2], ids=["one thread", "segments on two threads"])
-def test_scores_are_read_terms_bit_for_bit(library, threads, monkeypatch):
+@pytest.mark.parametrize("threads, scaled_from", [(1, 10**9), (2, 0)],
+                         ids=["one thread, ratio times k1p", "segments on two threads, a scaled table"])
+def test_scores_are_read_terms_bit_for_bit(library, threads, scaled_from, monkeypatch):
     monkeypatch.setattr(dense_terms, "THREADS", threads)
     monkeypatch.setattr(dense_terms, "PARALLEL_FROM", 0)  # every list of several segments
+    monkeypatch.setattr(dense_terms, "SCALED_FROM", scaled_from)
     with library.index.lock:
         fs = library.index.fast_search()
         assert len(fs.leaves) >= 2 and fs._deleted

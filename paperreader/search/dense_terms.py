@@ -26,6 +26,7 @@ CACHE_BYTES = 48 * 1024 * 1024  # recent terms' arrays kept (ids and scores: 16 
 # tfs below this are scored from a table, higher ones one by one: the same floats either way
 # (k1p * (tf / (tf + norm))), so it need not be fast.TF_ROWS (which is the same, 64)
 TF_ROWS = 64
+SCALED_FROM = TF_ROWS * 256  # postings: a term's whole table times k1p (else each posting's ratio)
 
 # A long list's segments decoded and scored on this many threads (1: in the caller's). 2 was no
 # faster on the shared, loaded 2-core machine (1M, neural/model/learn/mamba, 25 alternations:
@@ -44,27 +45,31 @@ def _pool():
 
 
 def _segment(blob, info, name: str, offset: int, lengths, ids, scores, term) -> None:
-    """One segment's list: its global ids into `ids` and, when `term` (k1p, norm table,
-    k1p * ratio table, tf rows) is given, its scores into `scores`, as `_read_term` scores them
-    (`lengths`: the field's length byte of every document of the index, by global number)."""
+    """One segment's list: its global ids into `ids` and, when `term` (k1p, norm table, ratio
+    table, the ratio table times k1p or None, tf rows) is given, its scores into `scores`, as
+    `_read_term` scores them: k1p * ratio, from the scaled table or multiplied after the lookup
+    (the same product). `lengths`: the field's length byte of every document, by global number."""
     _ids, tfs = checked_arrays(info, blob, name, ids, offset)
     if term is not None:
-        k1p, table, scaled, rows = term
+        k1p, table, ratios, scaled, rows = term
         lens = lengths.take(ids)
+        cell_scores = ratios if scaled is None else scaled
+        over = None
         if tfs is None:
-            scaled[256:512].take(lens, out=scores, mode="clip")
+            cell_scores[256:512].take(lens, out=scores, mode="clip")
         else:
-            over = None
             if tfs.max() > rows:
                 over = np.flatnonzero(tfs > rows)
                 high = tfs.take(over).tolist()
                 tfs = np.minimum(tfs, rows)
             cells = np.left_shift(tfs, 8, dtype=np.intp)
             np.add(cells, lens, out=cells)
-            scaled.take(cells, out=scores, mode="clip")
-            if over is not None:  # beyond the table: one by one, as _read_term does
-                norms = lens.take(over).tolist()
-                scores[over] = [scoring.term_score(k1p, tf, table[b]) for tf, b in zip(high, norms)]
+            cell_scores.take(cells, out=scores, mode="clip")
+        if scaled is None:
+            np.multiply(scores, k1p, out=scores)
+        if over is not None:  # beyond the table: one by one, as _read_term does
+            norms = lens.take(over).tolist()
+            scores[over] = [scoring.term_score(k1p, tf, table[b]) for tf, b in zip(high, norms)]
 
 
 def _frozen(a):
@@ -150,8 +155,9 @@ class TermArrays:
             # (searcher.doc_frequency sums the same records' counts, looking each up again)
             k1p, table = scoring.term_weight(fs.N, total, boost), fs._norm_table(field)
             ratios = self._ratio_array(field, table)
-            # this term's score by cell (tf * 256 + length byte), tfs up to TF_ROWS - 1
-            term = (k1p, table, ratios * k1p, len(ratios) // 256 - 1)
+            # this term's score by cell (tf * 256 + length byte), tfs up to TF_ROWS - 1, as a
+            # table when the list is longer than it (else each posting's ratio times k1p)
+            term = (k1p, table, ratios, ratios * k1p if total >= SCALED_FROM else None, len(ratios) // 256 - 1)
         jobs, pos = [], 0
         for i, sub, offset, terms, info in found:
             n = info.doc_frequency()

@@ -464,6 +464,12 @@ def _join_ids(np, ids, firsts, counts, deltas, idcodes, offset: int) -> None:
     """Every chunk's ids into `ids`: the deltas laid out with a 0 before each chunk's (one
     `frombuffer` when the chunks share a width), each chunk's first id set in that place as its
     step from the previous chunk's last, then one running sum."""
+    if len(counts) == 1:
+        ids[0] = firsts[0] + offset
+        if deltas[0] is not None:
+            ids[1:] = np.frombuffer(deltas[0], _NP_CODES[idcodes.pop()])
+            np.add.accumulate(ids, out=ids)
+        return
     if len(idcodes) <= 1:
         code = idcodes.pop() if idcodes else 0
         gap = bytes(1 << code)  # the 0 before each chunk's deltas
@@ -475,11 +481,10 @@ def _join_ids(np, ids, firsts, counts, deltas, idcodes, offset: int) -> None:
             if d is not None:
                 ids[pos + 1 : pos + n] = np.frombuffer(d, _NP_CODES[len(d) // (n - 1) >> 1])
             pos += n
-    if len(counts) > 1:
-        starts = np.array([0, *accumulate(counts[:-1])], np.intp)
-        sums = np.add.reduceat(ids, starts)  # each chunk's last id minus its first
-        first = np.array(firsts, np.int64)
-        ids[starts[1:]] = first[1:] - first[:-1] - sums[:-1]
+    starts = np.array([0, *accumulate(counts[:-1])], np.intp)
+    sums = np.add.reduceat(ids, starts)  # each chunk's last id minus its first
+    first = np.array(firsts, np.int64)
+    ids[starts[1:]] = first[1:] - first[:-1] - sums[:-1]
     ids[0] = firsts[0] + offset
     np.add.accumulate(ids, out=ids)
 
