@@ -103,3 +103,13 @@ def test_the_reading():
 
 def test_an_id_or_link_is_still_a_lookup(engine):
     assert engine.search("2312.00752", typing=True).notice and engine.search("https://arxiv.org/abs/2312.00752", typing=True).notice
+
+
+@pytest.mark.parametrize("typed, word", [("deep learnin", "deep learning"), ("selectiv", "selective"),
+                                         ("performa", "performance"), ("recurren", "recurrent")])
+def test_a_word_typed_past_its_stem_still_finds_its_papers(engine, typed, word):
+    """`learnin` starts no index term ("learning" is indexed "learn"): it is cut to its completion's stem."""
+    box, whole = engine.search(typed, typing=True), engine.search(word)
+    assert whole.total > 0 and box.total >= whole.total
+    assert {h.id for h in whole.hits} <= {h.id for h in engine.search(typed, typing=True, limit=500).hits}
+    assert engine.search("train", typing=True).total == engine.search("train*").total  # found as typed: not cut

@@ -13,10 +13,24 @@ PHRASE_ENDINGS = 16  # a phrase still being typed: its last word stands for at m
 UNSTEMMED = ("author", "tag")  # fields whose analyzer keeps words whole
 
 
-def prefix_text(field: str, raw: str, stem) -> str:
+def prefix_text(field: str, raw: str, stem, expand=None) -> str:
     """What the index terms of `field` start with while `raw` is typed (author and tag words are
-    kept whole, text fields stemmed: "models" -> "model")."""
-    return raw.lower() if field in UNSTEMMED else stem_prefix(raw, stem)
+    kept whole, text fields stemmed: "models" -> "model"). With `expand` (FastSearch._expand): a
+    word typed past its stem (`learnin`, `recurren`) is cut to its completion's stem (`learn`,
+    `recurr`) when that is an index term or nothing else is found, so the list does not go empty
+    or thin in the middle of a word."""
+    if field in UNSTEMMED:
+        return raw.lower()
+    start = stem_prefix(raw, stem)
+    if expand is not None:
+        from whoosh import query as wq
+
+        from paperreader.search.prose import typed_past_stem
+
+        cut = typed_past_stem(raw, stem)  # taken when it is a word's stem, or nothing else is found
+        if cut != start and (cut in expand(wq.Prefix(field, cut)) or not expand(wq.Prefix(field, start))):
+            return cut
+    return start
 
 
 def complete_phrase(q, raw: str, analyzers: dict, fast, stem):

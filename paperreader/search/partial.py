@@ -203,14 +203,14 @@ def word_groups(words: list[str], analyzers: dict, searcher=None, prefix: str = 
     if prefix and not N:  # a keyword query: `word*` as the strict language reads it, in every field
         from paperreader.search.completion import prefix_text
 
-        groups.append(wq.Or([wq.Prefix(name, prefix_text(name, prefix, stem), boost=boosts.get(name, 1.0)) for name in analyzers]))
+        groups.append(wq.Or([wq.Prefix(name, prefix_text(name, prefix, stem, expand), boost=boosts.get(name, 1.0)) for name in analyzers]))
         weights.append(1.0)
     elif prefix:
         from paperreader.search.completion import prefix_text
 
         leaves, text_df = [], 0
         for name in analyzers:
-            start = prefix_text(name, prefix, stem)
+            start = prefix_text(name, prefix, stem, expand)
             terms = expand(wq.Prefix(name, start))
             if terms:
                 df = max(searcher.doc_frequency(name, t) for t in terms)

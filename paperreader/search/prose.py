@@ -188,11 +188,35 @@ def stem_prefix(word: str, stem) -> str:
     """The part of a half-typed word its index terms start with ("models" is indexed "model",
     "happy" as "happi"): the longest common prefix of the word and its stem."""
     lower = word.lower()
-    try:
-        stemmed = stem(lower) or lower  # "" for a word the index drops (`the`, `l`): as typed
-    except ValueError:  # not one token for the analyzer
-        stemmed = lower
-    n = 0
-    while n < min(len(lower), len(stemmed)) and lower[n] == stemmed[n]:
-        n += 1
+    return lower[:_common(lower, _stem(lower, stem))] or lower
+
+
+def typed_past_stem(word: str, stem) -> str:
+    """For a half-typed word no term starts with because it runs past its stem (`learnin`:
+    "learning" is indexed "learn"; `performa`, `reinforcem`, `natura`): the stem of its
+    completion with a suffix it has begun (the shortest), cutting at most one letter before it."""
+    lower = word.lower()
+    n = len(lower)
+    for suffix in SUFFIXES:
+        for k in range(1, len(suffix)):
+            if lower.endswith(suffix[:k]):
+                n = min(n, max(_common(lower, _stem(lower + suffix[k:], stem)), len(lower) - k - 1))
     return lower[:n] or lower
+
+
+SUFFIXES = ("ing", "ion", "ation", "ive", "ment", "ance", "ence", "al", "ity", "ness", "ous", "able",
+            "ible", "ed", "er", "ly", "ical", "ize", "ise", "ful")  # English suffixes Porter strips
+
+
+def _stem(lower: str, stem) -> str:
+    try:
+        return stem(lower) or lower  # "" for a word the index drops (`the`, `l`): as typed
+    except ValueError:  # not one token for the analyzer
+        return lower
+
+
+def _common(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
