@@ -16,9 +16,8 @@ UNSTEMMED = ("author", "tag")  # fields whose analyzer keeps words whole
 def prefix_text(field: str, raw: str, stem, expand=None) -> str:
     """What the index terms of `field` start with while `raw` is typed (author and tag words are
     kept whole, text fields stemmed: "models" -> "model"). With `expand` (FastSearch._expand): a
-    word typed past its stem (`learnin`, `recurren`) is cut to its completion's stem (`learn`,
-    `recurr`) when that is an index term or nothing else is found, so the list does not go empty
-    or thin in the middle of a word."""
+    word typed past its stem (`learnin`, `recurren`, `performa`) is cut to its completion's stem
+    (`learn`, `recurr`, `perform`), so the list does not go empty or thin in the middle of a word."""
     if field in UNSTEMMED:
         return raw.lower()
     start = stem_prefix(raw, stem)
@@ -27,8 +26,14 @@ def prefix_text(field: str, raw: str, stem, expand=None) -> str:
 
         from paperreader.search.prose import typed_past_stem
 
-        cut = typed_past_stem(raw, stem)  # taken when it is a word's stem, or nothing else is found
-        if cut != start and (cut in expand(wq.Prefix(field, cut)) or not expand(wq.Prefix(field, start))):
+        # the cut must be an index term; with two letters of a suffix typed (`learnin`, `recurren`)
+        # it is taken, with one (`learni`, `performa`; `model` could be `modely` -> "mode") only
+        # where the word as typed finds nothing
+        cut = typed_past_stem(raw, stem, begun=2)
+        if len(cut) < len(start) and cut in expand(wq.Prefix(field, cut)):
+            return cut
+        cut = typed_past_stem(raw, stem)
+        if len(cut) < len(start) and not expand(wq.Prefix(field, start)) and cut in expand(wq.Prefix(field, cut)):
             return cut
     return start
 

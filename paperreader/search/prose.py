@@ -191,14 +191,15 @@ def stem_prefix(word: str, stem) -> str:
     return lower[:_common(lower, _stem(lower, stem))] or lower
 
 
-def typed_past_stem(word: str, stem) -> str:
+def typed_past_stem(word: str, stem, begun: int = 1) -> str:
     """For a half-typed word no term starts with because it runs past its stem (`learnin`:
     "learning" is indexed "learn"; `performa`, `reinforcem`, `natura`): the stem of its
-    completion with a suffix it has begun (the shortest), cutting at most one letter before it."""
+    completion with a suffix it has begun (`begun` letters of it or more; the shortest stem),
+    cutting at most one letter before the suffix."""
     lower = word.lower()
     n = len(lower)
     for suffix in SUFFIXES:
-        for k in range(1, len(suffix)):
+        for k in range(begun, len(suffix)):
             if lower.endswith(suffix[:k]):
                 n = min(n, max(_common(lower, _stem(lower + suffix[k:], stem)), len(lower) - k - 1))
     return lower[:n] or lower
