@@ -109,7 +109,7 @@ class SimpleReader:
             steps[name] = found
         return cls(tuple(fields), dict(boosts), steps)
 
-    def _term(self, field: str, word: str, removestops: bool = True) -> str:
+    def term(self, field: str, word: str, removestops: bool = True) -> str:
         key = (self._kind[field], word, removestops)
         term = self._memo.get(key)
         if term is None:
@@ -162,11 +162,11 @@ class SimpleReader:
 
         kind = wq.Prefix if prefix else wq.Term
         if field is not None:
-            term = self._term(field, word, not prefix)
+            term = self.term(field, word, not prefix)
             return kind(field, term) if term else wq.NullQuery
         leaves = []
         for name in self.fields:
-            term = self._term(name, word, not prefix)
+            term = self.term(name, word, not prefix)
             if term:
                 leaves.append(kind(name, term, boost=self.boosts.get(name, 1.0)))
         return _normalized(wq.Or, leaves)
@@ -185,7 +185,7 @@ class SimpleReader:
 
         words, ranges = [], []
         for word, start, end in spots:
-            term = self._term(field, word)
+            term = self.term(field, word)
             if term:
                 words.append(term)
                 ranges.append((start, end))
@@ -235,6 +235,6 @@ class QueryWords:
 
     def __call__(self, text: str, mode: str = "", **kwargs):
         if mode == "query" and not kwargs and _ONE_WORD.fullmatch(text):
-            term = self.reader._term(self.field, text)
+            term = self.reader.term(self.field, text)
             return [_Term(term)] if term else []
         return self.analyzer(text, mode=mode, **kwargs)
