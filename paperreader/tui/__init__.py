@@ -4,8 +4,20 @@ from __future__ import annotations
 
 
 def run(data_dir: str | None = None) -> int:
-    from paperreader.tui.app import PaperReaderApp
+    import gc
 
-    app = PaperReaderApp(data_dir=data_dir)
-    app.run()
+    # The cyclic collector ran ~130 times (~30 ms CPU) while Textual and the app were imported and
+    # the first frame drawn, for garbage that can wait: paused until the first results are painted
+    # (the app resumes it: PaperReaderApp.resume_gc).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        from paperreader.tui.app import PaperReaderApp
+
+        app = PaperReaderApp(data_dir=data_dir)
+        app.gc_paused = paused
+        app.run()
+    finally:
+        if paused:
+            gc.enable()
     return app.return_code or 0

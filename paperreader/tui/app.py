@@ -19,6 +19,7 @@ from paperreader.tui.early_keys import EarlyKeys
 from paperreader.tui.providers import ActionsProvider, PapersProvider
 
 _DEFAULT = object()
+GC_PAUSED_AT_MOST = 5.0  # seconds: the collector is resumed by then even if no results were painted
 
 
 class PaperReaderApp(EarlyKeys, App[None]):
@@ -54,6 +55,13 @@ class PaperReaderApp(EarlyKeys, App[None]):
         self.url_opener: Opener = url_opener or open_in_browser
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         self.hold_early_keys()  # until the main screen's search box takes them
+        self.gc_paused = False  # `run()` paused the cyclic collector for the launch: see resume_gc
+
+    def resume_gc(self) -> None:
+        """The first results are painted (or the launch went another way): the collector back on."""
+        if self.gc_paused:
+            self.gc_paused = False
+            gc.enable()
 
     def on_load(self) -> None:
         from paperreader.tui.opening import Opening
@@ -88,6 +96,7 @@ class PaperReaderApp(EarlyKeys, App[None]):
                 problems.append(f"{self.paths.config_file}: no theme called {self.settings.theme!r}; using {self.theme}")
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(MainScreen())
+        self.set_timer(GC_PAUSED_AT_MOST, self.resume_gc)  # whatever happens to the first paint
         for problem in problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
 
@@ -167,6 +176,7 @@ class PaperReaderApp(EarlyKeys, App[None]):
 
     def on_unmount(self) -> None:
         self.closing = True
+        self.resume_gc()
         gc.unfreeze()
         sys.setswitchinterval(self._switch_interval)
         if self.workspace is not None:

@@ -187,7 +187,9 @@ class MainScreen(
         self.set_timer(BACKGROUND_AFTER, self._start_background)
 
     def _start_background(self) -> None:
-        """After the first results are painted: the index, the daily backup, the search history, the visit."""
+        """After the first results are painted: the collector, the index, the daily backup, the search
+        history, the visit."""
+        self.app.resume_gc()
         if self.launch.start_background(self.app.workspace):
             self._load_history()
             self._start_visit(self.app.workspace)
