@@ -36,6 +36,7 @@ from paperreader.search.whoosh.internals import (FieldCursor, FieldWriter, Terms
 
 INLINE_MAX = 24  # bytes: a posting list this small is kept in its term record
 _F32 = struct.Struct("<f")
+_ENTRY_LENGTHS = struct.Struct("!ii")  # a term dictionary entry's key and record lengths (Whoosh's hash file)
 
 
 # -- term records -----------------------------------------------------------------------------------
@@ -267,6 +268,25 @@ class PRTermsReader(TermsReader):
 
     def doc_frequency(self, fieldname, tbytes):
         return PRTermInfo.read_doc_freq(self.terms_file(), self.record_position(fieldname, tbytes))
+
+    def doc_frequencies(self, fieldname, prefix: bytes) -> dict[bytes, int]:
+        """{term bytes: document frequency} of every term of `fieldname` starting with `prefix`,
+        read from the records' bytes in one pass (a record starts with its flags byte, then the
+        document frequency as a varint: `_pack`)."""
+        buf = self.entries_under(fieldname, prefix)
+        out: dict = {}
+        at, end = 0, len(buf)
+        lengths = _ENTRY_LENGTHS.unpack_from
+        while at < end:
+            keylen, reclen = lengths(buf, at)
+            key = at + 8
+            rec = key + keylen
+            df = buf[rec + 1]
+            if df >= 0x80:
+                df = get_varint(buf, rec + 1)[0]
+            out[buf[key + 2:rec]] = df
+            at = rec + reclen
+        return out
 
     def postings(self, fieldname, tbytes) -> Postings:
         """The decoded posting list of a term (raises TermNotFound; IndexDamaged when its bytes

@@ -122,9 +122,21 @@ class Lexicon:
         return hit
 
     def _read(self, field: str, prefix: str) -> Terms:
+        """The terms under `prefix` with their document frequencies summed over the segments,
+        from each segment's term records read in one pass (codec.PRTermsReader.doc_frequencies:
+        at 1M papers abstract's `s` took 974 ms through Whoosh's iter_prefix, 99 ms so)."""
+        from paperreader.search.whoosh.internals import terms_reader
+
         dfs: dict = {}
+        pbytes = prefix.encode("utf-8")
         for sub, _offset in self.leaves:
-            for t, info in sub.reader().iter_prefix(field, prefix):
+            reader = sub.reader()
+            terms = terms_reader(reader)  # a leaf searcher's reader: one segment's
+            if hasattr(terms, "doc_frequencies"):
+                found = terms.doc_frequencies(field, pbytes).items()
+            else:  # not one of our segments' readers: Whoosh's own walk
+                found = ((t, info.doc_frequency()) for t, info in reader.iter_prefix(field, prefix))
+            for t, df in found:
                 t = t.decode("utf-8") if isinstance(t, bytes) else t
-                dfs[t] = dfs.get(t, 0) + info.doc_frequency()
+                dfs[t] = dfs.get(t, 0) + df
         return Terms(dfs)

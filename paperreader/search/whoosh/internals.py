@@ -197,6 +197,26 @@ class TermsReader(whoosh3.W3TermsReader):
         start = self._keycoder(fieldname, prefix)
         return ((decode_key(k), from_bytes(v)) for k, v in self._tindex.items_from(start))
 
+    def entries_under(self, fieldname, prefix: bytes) -> bytes:
+        """The term dictionary's entries of every term of `fieldname` starting with `prefix`, as
+        the file lays them out (sorted; each: key length and record length as "!ii", the key,
+        the record; a key is the field's 2-byte number then the term): one read instead of a
+        Python generator step and a record object per term (~10x faster for a letter's terms)."""
+        tindex = self._tindex
+        start = self._keycoder(fieldname, prefix)
+        number = int.from_bytes(start[:2], "big")
+        if number == 0xFFFF:  # the key coder's number for a field this segment has no term of
+            return b""
+        # no UTF-8 text holds the byte 0xff; the empty prefix ends where the next field begins
+        stop = start + b"\xff" if prefix else (number + 1).to_bytes(2, "big")
+        a = tindex.closest_key_pos(start)
+        if a is None:
+            return b""
+        b = tindex.closest_key_pos(stop)
+        if b is None:
+            b = tindex.endofdata
+        return bytes(tindex.dbfile.get(a, b - a)) if b > a else b""
+
     def record(self, fieldname, tbytes) -> bytes:
         """A term's record bytes (raises KeyError)."""
         return self._tindex[self._keycoder(fieldname, tbytes)]
