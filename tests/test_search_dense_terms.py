@@ -1,4 +1,4 @@
-"""A term's postings as numpy arrays (search/dense_terms.py, postings.decode_arrays) are exactly
+"""A term's postings as numpy arrays (search/dense_terms.py, postings_arrays.decode_arrays) are exactly
 what the dict path reads: the same documents, the same float64 scores bit for bit as
 `FastSearch._read_term`, on a real library with a bulk-built segment, segments written by
 Whoosh's writer afterwards and deleted papers."""
@@ -18,7 +18,8 @@ from paperreader.search import bulk, dense_terms
 from paperreader.search.codec import checked_arrays
 from paperreader.search.dense_terms import TermArrays
 from paperreader.search.validate import IndexDamaged
-from paperreader.search.postings import _BLOCKED, _chunk_header, _read_chunk_head, decode, decode_arrays
+from paperreader.search.postings import _BLOCKED, _chunk_header, _read_chunk_head, decode
+from paperreader.search.postings_arrays import decode_arrays
 from paperreader.search.schema import FIELD_BOOSTS
 from paperreader.search.whoosh import internals
 

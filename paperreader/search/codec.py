@@ -29,7 +29,8 @@ with warnings.catch_warnings():
     from whoosh.system import pack_uint
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from paperreader.search.postings import Postings, decode, decode_arrays, encode_chunk, get_varint, position_key, put_varint
+from paperreader.search.postings import Postings, decode, encode_chunk, get_varint, position_key, put_varint
+from paperreader.search.postings_arrays import decode_arrays
 from paperreader.search.validate import IndexDamaged
 from paperreader.search.whoosh.internals import (FieldCursor, FieldWriter, TermsReader, set_inline_bytes,
                                                  set_term_stats)
@@ -226,7 +227,7 @@ def checked_decode(info: PRTermInfo, postfile, name: str) -> Postings:
 
 def checked_arrays(info: PRTermInfo, blob, name: str, out=None, offset: int = 0):
     """`checked_decode` of a list's bytes (`info.blob(postfile)`) as numpy arrays
-    (`postings.decode_arrays`: ids plus `offset`, frequencies or None; the ids written into `out`
+    (`postings_arrays.decode_arrays`: ids plus `offset`, frequencies or None; the ids written into `out`
     if given), checked against the record alike."""
     try:
         ids, tfs = decode_arrays(blob, out, offset)
