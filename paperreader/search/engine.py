@@ -17,6 +17,7 @@ from paperreader.search.budget import SEARCH_SECONDS, guarded
 from paperreader.search.highlight import Highlight, Highlighter, shown
 from paperreader.search.index import SearchIndex
 from paperreader.search.lookup import identify, identify_all, look_up
+from paperreader.search.memory import after_search as release_memory
 from paperreader.search.partial import ProsePlan, word_groups
 from paperreader.search.partial import leaf_texts as _leaf_texts
 from paperreader.search.prose import read as read_query
@@ -158,6 +159,7 @@ class SearchEngine:
         if _suggest and all_words <= FEW and parsed.words and ident is None and not typed_on and (plan is None or len(parsed.words) <= SUGGEST_WORDS):
             out.suggestion = self._better(text, parsed.words, all_words, filter_query, typing)
         out.seconds = time.perf_counter() - start
+        release_memory(out.seconds)  # what a big search freed goes back to the system (search/memory.py)
         return out
 
     def _better(self, text: str, words: list[str], found: int, filter_query: str, typing: bool) -> str | None:
