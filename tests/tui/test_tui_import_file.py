@@ -121,7 +121,8 @@ async def test_a_snapshot_import_stops_on_escape_and_ctrl_q_quits_once_it_has(ma
                 break
         said = widget_text(dialog.query_one("#import-status"))
         assert said.startswith("Stopped"), said
-        assert library.count() - before in (0, 5000)  # before anything was written, or after the first batch
+        added = library.count() - before
+        assert added < 20000 and added % 5000 == 0  # stopped early, at a batch's end (how many got in depends on the machine's speed)
         await pilot.press("ctrl+q")
         await pilot.pause(0.5)
     assert app.return_code is not None or not app.is_running
