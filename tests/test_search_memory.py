@@ -1,25 +1,40 @@
-"""After a big search, memory glibc holds free goes back to the system (search/memory.py)."""
+"""After a big search, memory glibc holds free goes back to the system (search/memory.py).
+
+Each check runs in a fresh interpreter: how much glibc holds free depends on everything a process
+did before, so inside a long test session the figures would say more about the session."""
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
 from paperreader.search import memory
 
-
-def resident_mb() -> float:
+HOLD_FREED = """
+import json, sys
+def resident_mb():
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * 4096 / (1 << 20)
-
-
-def hold_freed(mb: int) -> list:
-    """Free `mb` MB that glibc keeps: blocks in its heap, each followed by a small one left alive."""
+def hold_freed(mb):
+    # blocks in glibc's heap, each followed by a small one left alive (over pymalloc's 512 bytes)
     blocks, pins = [], []
     for _ in range(mb * 16):
         blocks.append(bytearray(64 * 1024))
-        pins.append(bytearray(1024))  # (over pymalloc's 512 bytes: glibc's heap too)
+        pins.append(bytearray(1024))
     del blocks
     return pins
+"""
+
+
+def run(body: str, *args: str) -> dict:
+    code = HOLD_FREED + textwrap.dedent(body)
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture
@@ -29,26 +44,41 @@ def glibc():
 
 
 def test_freed_memory_is_handed_back(glibc):
-    pins = hold_freed(64)
-    assert memory.held_free() >= 48 << 20
-    before = resident_mb()
-    assert memory.release(threshold=memory.held_free() + 1) is False  # under the threshold: left alone
-    assert resident_mb() > before - 8
-    assert memory.release() is True
-    assert resident_mb() < before - 40
-    del pins
+    got = run("""
+        from paperreader.search import memory
+        pins = hold_freed(64)
+        out = {"held": memory.held_free(), "before": resident_mb()}
+        out["under"] = memory.release(threshold=memory.held_free() + 1)  # under the threshold: left alone
+        out["after_under"] = resident_mb()
+        out["released"] = memory.release()
+        out["after"] = resident_mb()
+        print(json.dumps(out))
+    """)
+    assert got["held"] >= 48 << 20
+    assert got["under"] is False and got["after_under"] > got["before"] - 8
+    assert got["released"] is True and got["after"] < got["before"] - 40
 
 
-def test_a_big_search_hands_back_what_it_freed_a_quick_one_leaves_it(glibc, workspace, monkeypatch):
-    ws = workspace
-    ws.ensure_index()
-    ws.engine.search("mamba", limit=5)
-    pins = hold_freed(64)
-    before = resident_mb()
-    monkeypatch.setattr(memory, "BIG_SEARCH_SECONDS", 1e9)  # no search counts as big
-    ws.engine.search("mamba", limit=5)  # left alone
-    assert resident_mb() > before - 8
-    monkeypatch.setattr(memory, "BIG_SEARCH_SECONDS", 0.0)  # every search counts as big
-    ws.engine.search("mamba", limit=5)
-    assert resident_mb() < before - 40
-    del pins
+def test_a_big_search_hands_back_what_it_freed_a_quick_one_leaves_it(glibc, tmp_path):
+    got = run("""
+        import warnings
+        warnings.simplefilter("ignore", SyntaxWarning)
+        from paperreader import paths
+        from paperreader.search import memory
+        from paperreader.workspace import Workspace
+        ws = Workspace.open(paths.resolve(sys.argv[1]).ensure(), backup=False)
+        ws.ensure_index()
+        ws.engine.search("mamba", limit=5)
+        pins = hold_freed(64)
+        out = {"before": resident_mb()}
+        memory.BIG_SEARCH_SECONDS = 1e9  # no search counts as big
+        ws.engine.search("mamba", limit=5)
+        out["after_quick"] = resident_mb()
+        memory.BIG_SEARCH_SECONDS = 0.0  # every search counts as big
+        ws.engine.search("mamba", limit=5)
+        out["after_big"] = resident_mb()
+        ws.close()
+        print(json.dumps(out))
+    """, str(tmp_path / "data"))
+    assert got["after_quick"] > got["before"] - 8
+    assert got["after_big"] < got["before"] - 40
