@@ -124,6 +124,18 @@ async def test_did_you_mean_is_shown_and_ctrl_t_uses_it(make_app):
         assert screen.results.total > 3
 
 
+async def test_did_you_mean_after_a_space_shows_the_word_without_it(make_app):
+    """`transfomer ` (a space typed after it): the suggestion keeps the space for ctrl+t (the word
+    stays whole) but is shown as the word alone, before the question mark."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await search_for(app, pilot, "transfomer ")
+        assert screen.result.suggestion.endswith(" ")
+        assert "Did you mean transformer? (ctrl+t or click)" in status(app)
+        assert "Did you mean transformer? (ctrl+t)" in " ".join(screen_text(app).split())
+
+
 async def test_j_k_arrows_g_G_move_and_enter_opens(make_app):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -43,7 +43,7 @@ def empty_message(result: ResultSet | None) -> Text:
         text.append(f" with the filter {result.filter.label} (f changes it)", style="dim")
     if result.suggestion:
         text.append(". Did you mean ", style="dim")
-        text.append(result.suggestion, style="bold")
+        text.append(result.suggestion.strip(), style="bold")  # (the query's trailing space kept for ctrl+t, not shown)
         text.append("? (ctrl+t)", style="dim")
     return text
 

@@ -128,7 +128,7 @@ class StatusLine(Horizontal):
         self._suggestion = result.suggestion if result is not None and not remark.error else None
         if self._suggestion:
             text.append("  ·  Did you mean ", style="dim")
-            text.append(self._suggestion, style="bold underline")
+            text.append(self._suggestion.strip(), style="bold underline")  # (a trailing space is kept for ctrl+t only)
             text.append("? (ctrl+t or click)", style="dim")
         for line in (remark.notice, getattr(result, "notice", None)):
             if line:
