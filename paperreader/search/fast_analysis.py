@@ -19,7 +19,7 @@ class _FastAnalysis:
         self.analyzer = analyzer
         self.pattern = analyzer.items[0].expression
         self.cache: dict = {}
-        self.filters = _filter_steps(analyzer.items[1:])
+        self.filters = filter_steps(analyzer.items[1:])
 
     def _word(self, raw: str):
         if self.filters is not None:
@@ -64,13 +64,14 @@ class _FastAnalysis:
                 yield text, m.start(), m.end()
 
 
-def _filter_steps(filters) -> list | None:
+def filter_steps(filters, *, query: bool = False) -> list | None:
     """The filters as plain steps on one word's text (what each does to a token in index mode,
-    read from Whoosh 2.7's code), or None if one is not known here: a new word costs ~3 µs this
-    way instead of ~17 through the analyzer's generators (a tenth of an index build)."""
+    or with `query` in query mode, read from Whoosh 2.7's code), or None if one is not known
+    here: a new word costs ~3 µs this way instead of ~17 through the analyzer's generators (a
+    tenth of an index build; search/simple_query.py reads queries' words the same way)."""
     from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter
 
-    from paperreader.search.analysis import QueryStopFilter
+    from paperreader.search.analysis import STOP_WORDS, QueryStopFilter
 
     steps = []
     for f in filters:
@@ -86,7 +87,8 @@ def _filter_steps(filters) -> list | None:
         elif kind is CharsetFilter:
             steps.append(("charset", f.charmap))
         elif kind is QueryStopFilter:
-            continue  # drops words from queries only
+            if query:  # drops words from queries only
+                steps.append(("querystop", STOP_WORDS))
         else:
             return None
     return steps

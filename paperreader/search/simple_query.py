@@ -24,32 +24,16 @@ DROPPED = ""  # a word a field's analysis drops (a stop word, too short)
 def _steps(analyzer):
     """A field's filters as plain steps on one word (Whoosh 2.7's own rules for a single token),
     or None if its chain holds a tokenizer or filter not known here (then no simple reading)."""
-    from whoosh.analysis import (CharsetFilter, CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter,
-                                 StopFilter)
+    from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
 
-    from paperreader.search.analysis import STOP_WORDS, QueryStopFilter
+    from paperreader.search.fast_analysis import filter_steps
 
     if not isinstance(analyzer, CompositeAnalyzer) or type(analyzer.items[0]) is not RegexTokenizer:
         return None
     tokenizer = analyzer.items[0]
     if tokenizer.gaps or not all(tokenizer.expression.fullmatch(w) for w in ("a", "word_9", "é")):
         return None  # every \w+ word must be one token
-    steps = []
-    for f in analyzer.items[1:]:
-        kind = type(f)
-        if kind is LowercaseFilter:
-            steps.append(("lower",))
-        elif kind is StopFilter:
-            steps.append(("stop", f.stops, f.min, f.max))
-        elif kind is StemFilter:
-            steps.append(("stem", f.stemfn, f.ignore))
-        elif kind is CharsetFilter:
-            steps.append(("charset", f.charmap))
-        elif kind is QueryStopFilter:
-            steps.append(("querystop", STOP_WORDS))
-        else:
-            return None
-    return steps
+    return filter_steps(analyzer.items[1:], query=True)
 
 
 def _analyse(steps, word: str, removestops: bool) -> str:
