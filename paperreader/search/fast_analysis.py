@@ -23,7 +23,7 @@ class _FastAnalysis:
 
     def _word(self, raw: str):
         if self.filters is not None:
-            result = _apply(self.filters, raw)
+            result = apply_steps(self.filters, raw)
         else:
             out = [t.text for t in self.analyzer(raw, mode="index")]
             result = out[0] if len(out) == 1 else ("" if not out else None)
@@ -94,21 +94,31 @@ def filter_steps(filters, *, query: bool = False) -> list | None:
     return steps
 
 
-def _apply(steps: list, text: str) -> str:
+def apply_steps(steps, word: str, removestops: bool = True) -> str:
+    """One word through `filter_steps`' steps: its term, or "" when a filter drops it.
+    `removestops` False (a query's prefixes): a stop word is kept, marked stopped, and not
+    stemmed, as Whoosh's filters do."""
+    stopped = False
     for step in steps:
         op = step[0]
         if op == "lower":
-            text = text.lower()
+            word = word.lower()
         elif op == "stop":
             _op, stops, least, most = step
-            if len(text) < least or (most is not None and len(text) > most) or text in stops:
-                return ""
+            if len(word) < least or (most is not None and len(word) > most) or word in stops:
+                if removestops:
+                    return ""
+                stopped = True
+            else:
+                stopped = False
         elif op == "stem":
-            if text not in step[2]:
-                text = step[1](text)
-        else:
-            text = text.translate(step[1])
-    return text
+            if not stopped and word not in step[2]:
+                word = step[1](word)
+        elif op == "charset":
+            word = word.translate(step[1])
+        elif word in step[1]:  # querystop: every query-mode token
+            return ""
+    return word
 
 
 _FAST: dict = {}

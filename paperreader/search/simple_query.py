@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 
+from paperreader.search.fast_analysis import apply_steps, filter_steps
+
 _TOKENS = re.compile(r'(?:[A-Za-z_]+:)?"[^"]*"|\S+')
 _ITEM = re.compile(r'(?:(title|abstract|author|note|tag):)?(?:(\w+)(\*?)|"(\w+(?: \w+)*)")')
 _PHRASE_WORD = re.compile(r"\w+")
 _ONE_WORD = re.compile(r"\w+")
 OTHER_OPERATORS = frozenset(("AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE"))
-DROPPED = ""  # a word a field's analysis drops (a stop word, too short)
+DROPPED = ""  # a word a field's analysis drops (a stop word, too short): what apply_steps returns for it
 
 
 def _steps(analyzer):
@@ -26,40 +28,12 @@ def _steps(analyzer):
     or None if its chain holds a tokenizer or filter not known here (then no simple reading)."""
     from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
 
-    from paperreader.search.fast_analysis import filter_steps
-
     if not isinstance(analyzer, CompositeAnalyzer) or type(analyzer.items[0]) is not RegexTokenizer:
         return None
     tokenizer = analyzer.items[0]
     if tokenizer.gaps or not all(tokenizer.expression.fullmatch(w) for w in ("a", "word_9", "é")):
         return None  # every \w+ word must be one token
     return filter_steps(analyzer.items[1:], query=True)
-
-
-def _analyse(steps, word: str, removestops: bool) -> str:
-    """One word through a field's query-mode analysis: its term, or DROPPED. `removestops` False
-    (prefixes): a stop word is kept, marked stopped, and not stemmed, as Whoosh's filters do."""
-    stopped = False
-    for step in steps:
-        op = step[0]
-        if op == "lower":
-            word = word.lower()
-        elif op == "stop":
-            _op, stops, least, most = step
-            if len(word) < least or (most is not None and len(word) > most) or word in stops:
-                if removestops:
-                    return DROPPED
-                stopped = True
-            else:
-                stopped = False
-        elif op == "stem":
-            if not stopped and word not in step[2]:
-                word = step[1](word)
-        elif op == "charset":
-            word = word.translate(step[1])
-        elif word in step[1]:  # querystop: every query-mode token
-            return DROPPED
-    return word
 
 
 class SimpleReader:
@@ -99,7 +73,7 @@ class SimpleReader:
         if term is None:
             if len(self._memo) >= self.MEMO:
                 self._memo.clear()
-            term = self._memo[key] = _analyse(self._steps[field], word, removestops)
+            term = self._memo[key] = apply_steps(self._steps[field], word, removestops)
         return term
 
     def query_analyzer(self, field: str, analyzer) -> "QueryWords":
