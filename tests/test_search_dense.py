@@ -65,8 +65,8 @@ def _same(ws, whoosh_query, limit: int = 20, label: str = "") -> tuple:
         if plain is None or plain.searcher is not fs.searcher:
             plain = _PLAIN[id(fs.searcher)] = FastSearch(fs.searcher)
             plain._expansions = fs._expansions  # what a word expands to, one searcher's (a fuzzy word's lookups cost most here)
-        got = fs.run(whoosh_query, limit, prune=False, dense=True)
-        want = plain.run(whoosh_query, limit, prune=False, dense=False)
+        got = fs.run(whoosh_query, limit, dense=True)
+        want = plain.run(whoosh_query, limit, dense=False)
     assert (got.total, got.exact) == (want.total, want.exact), label or whoosh_query
     assert got.top == want.top, label or whoosh_query
     assert all(type(s) is float and type(d) is int for s, d in got.top)
@@ -108,6 +108,16 @@ def test_filters_negations_and_edges(library):
     assert _texts(library, texts) == len(texts)
 
 
+def test_deleted_documents_stay_out_of_the_page(library):
+    """Rewritten papers' old documents are deleted in the index: neither evaluator lists them,
+    even on a page long enough to hold every match."""
+    ws = library
+    deleted = set(ws.index.fast_search()._deleted)
+    for text in ("model", "rewritten", "learn*", "model NOT learning", "neural network"):
+        got = _same(ws, ws.engine.parse(text).whoosh, limit=10_000, label=text)
+        assert got.total == len(got.top) and not deleted & {d for _s, d in got.top}, text
+
+
 def test_and_maybe_every_null_and_limits(library):
     ws = library
     maybe = wq.AndMaybe(wq.Term("abstract", "model"), wq.Term("abstract", "learning"))
@@ -147,3 +157,64 @@ def test_sums_add_in_the_parts_order():
         ids, scores = dense.add_up([a, b, c], n)
         assert ids.tolist() == [1, 2, 5]
         assert scores.tolist() == [(0.1 + 0.2) + 0.3, (1e16 + 1.0) - 1e16, 4.0]
+
+
+# -- phrases (search/dense_phrase.py) --------------------------------------------------------------
+_PHRASES = [
+    '"neural network"', '"neural networks"', '"deep learning"', '"state of the art"', '"the model"',
+    'title:"neural network"', 'abstract:"language models"', '"neural network"~3', '"learning model"~2',
+    '"model learning"~4', '"neural zzzzqqq"', '"of the"', '"network neural"', '"neural network" learning',
+    '"deep learning" OR "neural network"', 'model -"neural network"', '"large language models"',
+]
+
+
+def _phrase_nodes(node):
+    if type(node) is wq.Phrase:
+        yield node
+    for child in node.children():
+        yield from _phrase_nodes(child)
+
+
+def test_phrases_every_document_and_float(library):
+    """Every phrase of the mix and phrases with stop words, fields and slop: the dense path's whole
+    answer (every document, every score bit for bit) is the dict path's, and so is the top page."""
+    from paperreader.search.dense_phrase import phrase
+
+    ws = library
+    texts = [q for kind, q in queries.query_mix() if kind == "phrase"] + _PHRASES
+    compared = found = 0
+    for text in texts:
+        parsed = ws.engine.parse(text).whoosh
+        with ws.index.lock:
+            fs = ws.index.fast_search()
+            if fs._dense is None:
+                fs.run(wq.NullQuery, 1, dense=True)
+            for node in _phrase_nodes(parsed):
+                ids, scores = phrase(fs._dense, node, None)
+                want = fs._phrase(node)
+                assert dict(zip(ids.tolist(), scores.tolist())) == want, text
+                assert ids.tolist() == sorted(want), text
+                compared += 1
+                found += bool(want)
+        _same(ws, parsed, label=text)
+    assert compared >= len(texts) and found > 10
+
+
+def test_phrase_positions_as_the_sets_find_them():
+    """`dense_phrase.phrase_docs` on key arrays finds what `phrase._phrase_docs` finds on sets."""
+    import random
+
+    import numpy as np
+
+    from paperreader.search.dense_phrase import phrase_docs
+    from paperreader.search.phrase import _phrase_docs
+
+    rng = random.Random(7)
+    for _round in range(200):
+        words = rng.randint(2, 4)
+        keys = [sorted({d << 20 | rng.randrange(12) for d in range(6) for _k in range(rng.randrange(5))})
+                for _w in range(words)]
+        for slop in (1, 2, 3):
+            want = _phrase_docs(keys, slop)
+            got = phrase_docs([np.array(k, np.int64) for k in keys], slop)
+            assert got.tolist() == sorted(want)

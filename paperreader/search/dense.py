@@ -169,6 +169,10 @@ class DenseSearch:
             return self._and([wq.Every()], [node.query], within)
         if within is not None and not len(within):
             return _EMPTY
+        if type(node) is wq.Phrase and self.fs.searcher.schema[node.fieldname].format.supports("positions"):
+            from paperreader.search.dense_phrase import phrase  # engineer X's hook: phrases over arrays
+
+            return phrase(self, node, within)
         return self._from_dict(self.fs._eval(node))
 
     def _from_dict(self, result):

@@ -207,6 +207,11 @@ class TermArrays:
         self._keep(key, value)
         return value
 
+    def blobs(self, field: str, text) -> list:
+        """(segment offset, posting list bytes) of each segment that has the term (for phrases:
+        `postings_arrays.decode_keys` reads positions from them)."""
+        return [(offset, info.blob(terms.postings_file())) for _i, _sub, offset, terms, info in self._records(field, text)]
+
     def docs(self, field: str, text):
         """The global document numbers of a term, ascending (int64, read-only; unscored: for NOT
         and filters). A term scored recently is not read again."""

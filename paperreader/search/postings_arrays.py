@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from itertools import accumulate
 
-from paperreader.search.postings import _BLOCKED, _NONE, BOUND_CELLS, get_varint
+from paperreader.search.postings import _BLOCKED, _NONE, BOUND_CELLS, POSITION_BITS, _chunk_header, get_varint
 
 _NP_CODES = ("uint8", "uint16", "uint32")
 
@@ -134,3 +134,51 @@ def _join_tfs(np, counts, freqs, tfcodes):
             tfs[pos : pos + n] = np.frombuffer(f, _NP_CODES[len(f) // n >> 1])
         pos += n
     return tfs
+
+
+_KEY_NP = ("uint16", "uint32", "uint64")  # postings._KEY_CODES' widths
+
+
+def decode_keys(blob, docs):
+    """The position keys (`postings.position_key`: document << 20 | position) of the postings of
+    `docs` (sorted segment-local document numbers, an int64 array) in a posting list: an int64
+    array, ascending. Only chunks whose document range holds one of `docs` are inflated (a chunk
+    runs from its first document to the next chunk's). None when the list keeps no positions."""
+    import numpy as np
+
+    chunks = []  # (first id, first key, key code, body start, body size varint)
+    at, end = 0, len(blob)
+    while at < end:
+        n, first, flags, _directory, at = _chunk_header(blob, at)
+        posc = flags >> 4 & 3
+        if posc == _NONE:
+            return None
+        first_key, at = get_varint(blob, at)
+        size, at = get_varint(blob, at)
+        at += size >> 1
+        size, at = get_varint(blob, at)
+        chunks.append((first, first_key, posc, at, size))
+        at += size >> 1
+    if at != end:
+        raise ValueError("a posting list runs past its bytes")
+    if not chunks or not len(docs):
+        return np.zeros(0, np.int64)
+    lo = np.searchsorted(docs, [c[0] for c in chunks]).tolist()  # each chunk's first candidate
+    hi = lo[1:] + [len(docs)]
+    parts = []
+    for (_first, first_key, code, start, size), a, b in zip(chunks, lo, hi):
+        if a == b:
+            continue
+        body = blob[start : start + (size >> 1)]
+        if size & 1:
+            body = zlib.decompress(body)
+        steps = np.frombuffer(body, _KEY_NP[code])
+        keys = np.empty(len(steps) + 1, np.int64)
+        keys[0] = first_key
+        keys[1:] = steps
+        np.add.accumulate(keys, out=keys)
+        parts.append(keys)
+    keys = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    mark = np.zeros(int(max(docs[-1], keys[-1] >> POSITION_BITS)) + 1, bool)
+    mark[docs] = True
+    return keys[mark[keys >> POSITION_BITS]]
