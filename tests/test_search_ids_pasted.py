@@ -73,3 +73,28 @@ def test_the_same_id_twice_is_one(with_ids):
     assert [h.id for h in with_ids.engine.search("2312.00752 arXiv:2312.00752v2").hits] == ["arxiv:2312.00752"]
     results = with_ids.engine.search("2312.00752 2312.00752v2 2401.00001")
     assert len(results.hits) == 2
+
+
+@pytest.mark.parametrize("text, order", [
+    ("2401.00001 2312.00752 hep-th/9901001", ["arxiv:2401.00001", "arxiv:2312.00752", "arxiv:hep-th/9901001"]),
+    ("hep-th/9901001, 2312.00752, 2401.00001", ["arxiv:hep-th/9901001", "arxiv:2312.00752", "arxiv:2401.00001"]),
+    ("2312.00752 https://doi.org/10.1145/3442188.3445922 2405.11111 2312.00752v2 2401.00001",
+     ["arxiv:2312.00752", "t:", "arxiv:2401.00001"]),
+])
+def test_pasted_ids_come_back_in_the_order_pasted(with_ids, cli, text, order):
+    def same(ids):
+        return len(ids) == len(order) and all(i == o or (o == "t:" and i.startswith("t:")) for i, o in zip(ids, order))
+
+    results = with_ids.engine.search(text)
+    assert same([h.id for h in results.hits])
+    assert same(with_ids.engine.ranked_ids(results.parsed, 10))  # the reader's later pages, next unread, `*`
+    assert same([r["id"] for r in cli("search", text, "--json").json["results"]])
+    assert same([h.id for h in with_ids.engine.search(text, limit=2).hits] + order[2:])  # the first two named
+
+
+def test_more_pasted_than_the_limit_gives_the_first_named(workspace):
+    workspace.library.upsert([Paper(title=f"Paper number {i}", arxiv_id=f"2401.{i:05d}", abstract="Text.") for i in range(1, 31)])
+    text = " ".join(f"2401.{i:05d}" for i in range(30, 0, -1))
+    results = workspace.engine.search(text, limit=5)
+    assert results.total == 30
+    assert [h.id for h in results.hits] == [f"arxiv:2401.{i:05d}" for i in range(30, 25, -1)]

@@ -16,7 +16,7 @@ from paperreader.search.fast import EVERY
 from paperreader.search.budget import SEARCH_SECONDS, guarded
 from paperreader.search.highlight import Highlight, Highlighter, shown
 from paperreader.search.index import SearchIndex
-from paperreader.search.lookup import identify, identify_all, look_up
+from paperreader.search.lookup import identify, identify_all, in_named_order, look_up
 from paperreader.search.memory import after_search as release_memory
 from paperreader.search.partial import ProsePlan, word_groups
 from paperreader.search.partial import leaf_texts as _leaf_texts
@@ -137,13 +137,15 @@ class SearchEngine:
                     total, exact, all_words = ranked.total, fast.exact, ranked.all_words
                     found = [(score, docnum, every) for score, docnum, every in ranked.top]
                 else:
-                    evaluation = fast.run(parsed.whoosh, limit)
+                    evaluation = fast.run(parsed.whoosh, max(limit, len(parsed.named or ())))
                     total, exact, all_words = evaluation.total, evaluation.exact, evaluation.total
                     found = [(score, docnum, True) for score, docnum in evaluation.top]
             except wq.QueryError as exc:  # e.g. a phrase in a field that has no positions
                 raise QueryError(str(exc)) from None
             ids = self._ids(searcher, [docnum for _s, docnum, _e in found])
             scored = [(pid, score, every) for pid, (score, _d, every) in zip(ids, found)]
+            if parsed.named:  # pasted ids: in the order pasted, not the index's
+                scored = in_named_order(scored, parsed.named)[:limit]
             if not all_words and notice is None and ident is None:
                 notice = self._why_nothing(searcher, text, filter_query)
         records = self.library.get_many([pid for pid, _, _ in scored])
@@ -238,7 +240,7 @@ class SearchEngine:
             return ParsedQuery(text, wq.NullQuery), notice
         flt = self._filter_node(filter_query)
         node = ids_query(set(pids)) if flt is None else wq.And([ids_query(set(pids)), flt])
-        return ParsedQuery(text, node), notice
+        return ParsedQuery(text, node, named=pids), notice
 
     def _complete_phrase(self, q, raw: str, fast):
         """The phrase still being typed, its last word `raw` a prefix (search/completion.py)."""
@@ -319,10 +321,11 @@ class SearchEngine:
             if parsed.prose is not None and parsed.prose.fill is not False:
                 return self._ids(searcher, [docnum for _s, docnum, _all in self._rank_prose(parsed, limit, fast).top])
             try:
-                found = fast.run(parsed.whoosh, limit)
+                found = fast.run(parsed.whoosh, max(limit, len(parsed.named or ())))
             except wq.QueryError as exc:
                 raise QueryError(str(exc)) from None
-            return self._ids(searcher, [docnum for _score, docnum in found.top])
+            ids = self._ids(searcher, [docnum for _score, docnum in found.top])
+            return in_named_order(ids, parsed.named, key=str)[:limit] if parsed.named else ids
 
     def _browse(self, parsed: ParsedQuery, limit: int, start: float, empty: bool) -> SearchResults:
         """An empty query lists the library: starred first, then by title."""

@@ -1,7 +1,8 @@
 """A pasted id or link is a lookup, not words: arXiv ids in every spelling, arXiv and Hugging Face
 links, DOIs and doi.org links find that paper by exact lookup in the store; an unknown one says so,
 with the command that would fetch it (or, for a deleted one, how to bring it back from the trash).
-Several pasted at once (spaces, commas, semicolons or new lines between them) find all of them."""
+Several pasted at once (spaces, commas, semicolons or new lines between them) find all of them, in
+the order pasted."""
 
 from __future__ import annotations
 
@@ -145,3 +146,10 @@ def look_up(library, idents: list[Identifier]) -> tuple[list[str], str]:
     if absent:
         parts.append("not in the library: " + ", ".join(f"{ident.label()} ({how})" for ident, how in absent))
     return found, "; ".join(parts)
+
+
+def in_named_order(hits: list, named: list[str], key=lambda hit: hit[0]) -> list:
+    """A lookup's hits (`(id, ...)`, or ids with key=str) in the order their ids were named
+    (pasted), not the index's."""
+    rank = {pid: i for i, pid in enumerate(named)}
+    return sorted(hits, key=lambda hit: rank.get(key(hit), len(rank)))

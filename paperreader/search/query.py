@@ -42,6 +42,7 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)  # plain words the user typed (for suggestions)
     prose: object | None = None  # a question or words (search/partial.py's ProsePlan), else None
     notices: list[str] = field(default_factory=list)  # what was changed to bound it (search/limits.py)
+    named: list[str] | None = None  # ids or links pasted: the papers' ids in the order named (search/lookup.py)
 
 
 def check(text: str) -> None:
