@@ -41,7 +41,7 @@ def _plain(ws, whoosh_query, monkeypatch):
         m.setattr(expansion, "NARROW", 10**12)
         m.setattr(expansion, "KEPT_POSTINGS", 0)
         with ws.index.lock:
-            return FastSearch(ws.index.searcher()).run(whoosh_query, 20, prune=False)
+            return FastSearch(ws.index.searcher()).run(whoosh_query, 20)
 
 
 def _typed(ws, strokes, monkeypatch, narrow: int) -> tuple[int, int]:
@@ -53,7 +53,7 @@ def _typed(ws, strokes, monkeypatch, narrow: int) -> tuple[int, int]:
     for _text, q in strokes:
         whoosh_query = ws.engine.parse(q).whoosh
         with ws.index.lock:
-            got = typing.run(whoosh_query, 20, prune=False)
+            got = typing.run(whoosh_query, 20)
         want = _plain(ws, whoosh_query, monkeypatch)
         assert got.top == want.top, q
         assert (got.total, got.exact) == (want.total, want.exact), q

@@ -3,8 +3,7 @@
 Whoosh's matcher tree calls a few Python methods per posting per node, and its block-skipping
 optimisation thrashes (`replace()`/`max_quality()`) on the wide ORs a bare word makes across five
 fields; a prefix like `t*` became thousands of leaves. Here each term's posting list is decoded
-whole (`search/postings.py`), scored with BM25F through map/zip over typed arrays into a dict,
-and the dicts are combined by the boolean structure. That gives the exact total for free (the
+whole and scored with BM25F into a dict (`search/dict_terms.py`), and the dicts are combined by the boolean structure. That gives the exact total for free (the
 dict's size) and the top hits with `heapq.nlargest`.
 
 Prefix, wildcard and fuzzy words are expanded to at most `MAX_EXPANSIONS` index terms per field,
@@ -19,27 +18,17 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
-from itertools import compress, repeat
 from dataclasses import dataclass
-from operator import add
 
-from paperreader.search import scoring
 from paperreader.search.budget import check as check_budget
+from paperreader.search.dict_terms import TermDicts
 from paperreader.search.expansion import ExpansionScores
 from paperreader.search.lexicon import Lexicon
 from paperreader.search.phrase import PhraseSearch
-from paperreader.search.topk import PRUNE_FROM, PrunedSearch
 
 MAX_EXPANSIONS = 48
 EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
-TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
-TF_ROWS = 64  # term frequencies scored from a table (higher ones one by one)
 _EXPANSION_CACHE = 512
-# Which queries are pruned (search/topk.py): "terms", a single field's term, where it measured
-# faster (100k: abstract:models 18 ms CPU instead of 89); "all" (the tests), every query. A bare
-# word's OR over five fields, ANDs of common words and wide prefixes read most windows anyway
-# (their summed bounds are loose) and measured slower pruned than whole, so they are not yet.
-PRUNE_SHAPES = "terms"
 # Documents in the index from which queries are evaluated over numpy arrays (search/dense.py).
 # Below it the dicts cost no more and the first search skips numpy's import (~150 ms CPU on the
 # bench machine). Bench mix and keystrokes, CPU per search, dense vs dicts (alternated passes,
@@ -76,7 +65,7 @@ class _Every:
 EVERY = _Every()
 
 
-class FastSearch(PhraseSearch, PrunedSearch):
+class FastSearch(TermDicts, PhraseSearch):
     """Evaluates queries against one Whoosh searcher; make a new one when the searcher changes."""
 
     def __init__(self, searcher) -> None:
@@ -88,123 +77,21 @@ class FastSearch(PhraseSearch, PrunedSearch):
         self.leaves = list(searcher.leaf_searchers())
         self.N = searcher.doc_count_all() or 1
         self._missing = TermNotFound
-        self._norms: dict = {}
-        self._lengths: dict = {}
+        self._init_terms()
         self._deleted = []
         for sub, offset in self.leaves:
             r = sub.reader()
             if r.has_deletions():
                 self._deleted.extend(offset + d for d in internals.deleted_docs(r))
-        self._length_column = internals.length_column
-        self._term_postings = internals.term_postings
         self._expansions: OrderedDict = OrderedDict()
         self._init_phrases()
-        self._init_pruning()
+        self._live = None  # document numbers are below this (made on first use)
         self._lexicon = Lexicon(self.leaves)
         self._sizes: dict = {}
-        self._ratio_tables: dict = {}
-        self._terms: OrderedDict = OrderedDict()
-        self._cached = 0
         self.exact = True
         self._within = None  # the documents an AND's parts so far matched (search/expansion.py)
         self._expansion_scores = None
         self._dense = None  # the numpy evaluator (search/dense.py), made on first use
-
-    # -- scoring helpers -----------------------------------------------------------------------
-    def _norm_table(self, field: str) -> list[float]:
-        table = self._norms.get(field)
-        if table is None:
-            table = self._norms[field] = scoring.norm_table(self.searcher.avg_field_length(field))
-        return table
-
-    def _length_bytes(self, sub, field: str) -> bytes:
-        """Each document's length byte of `field` in a segment (b"": no document has the field);
-        raises the fence's LengthsUnreadable rather than scoring every document as empty."""
-        key = (id(sub), field)
-        col = self._lengths.get(key)
-        if col is None:
-            col = self._lengths[key] = self._length_column(sub.reader(), field)
-        return col
-
-    def _term(self, field: str, text, boost: float, out: dict | None = None) -> dict:
-        """Scores of one term: added into `out` if given, else a dict to treat as read-only
-        (recent terms are kept: typing "neural net" then "neural netw" reads "neural" once)."""
-        key = (field, text, boost)
-        scores = self._terms.get(key) if self._win is None else self._window_term(field, text, boost)
-        if scores is None:
-            scores = self._read_term(field, text, boost)
-            if len(scores) <= TERM_CACHE_POSTINGS // 4:
-                self._terms[key] = scores
-                self._cached += len(scores)
-                while self._cached > TERM_CACHE_POSTINGS and self._terms:
-                    self._cached -= len(self._terms.popitem(last=False)[1])
-        elif self._win is None:
-            self._terms.move_to_end(key)
-        if out is None:
-            return scores
-        if not out:
-            out.update(scores)
-        else:
-            get = out.get
-            for d, sc in scores.items():
-                out[d] = get(d, 0.0) + sc
-        return out
-
-    def _postings(self, field: str, text):
-        """(segment, offset, decoded postings) of a term, for each segment that has it."""
-        fieldobj = self.searcher.schema[field]
-        btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
-        for sub, offset in self.leaves:
-            try:
-                yield sub, offset, self._term_postings(sub.reader(), field, btext)
-            except self._missing:
-                continue
-
-    def _scorer(self, field: str, text, boost: float):
-        """(weight, norm table) of BM25F for a term (`search/scoring.py`):
-        score = scoring.term_score(weight, tf, table[length byte])."""
-        weight = scoring.term_weight(self.N, self.searcher.doc_frequency(field, text), boost)
-        return weight, self._norm_table(field)
-
-    def _read_term(self, field: str, text, boost: float) -> dict:
-        """BM25F scores of one term ({global docnum: score}), a segment's whole list at a time
-        in C: score = k1p * ratio[tf][length byte], the ratios tabled per field."""
-        out: dict = {}
-        fieldobj = self.searcher.schema[field]
-        if not fieldobj.scorable:  # keywords: a filter
-            for _sub, offset, p in self._postings(field, text):
-                out.update(dict.fromkeys(p.ids if not offset else map(offset.__add__, p.ids), 0.0))
-            return out
-        k1p, table = self._scorer(field, text, boost)
-        ratio = self._ratios(field, table)
-        for sub, offset, p in self._postings(field, text):
-            check_budget()  # between segments (a term's list is scored in C)
-            ids, tfs = p.ids, p.tfs
-            lengths = self._length_bytes(sub, field) or bytes(ids[-1] + 1)
-            gids = ids if not offset else map(offset.__add__, ids)
-            lens = map(lengths.__getitem__, ids)
-            top = 1 if tfs is None else max(tfs)
-            rows = min(top, TF_ROWS - 1)
-            scores = [k1p * r for r in ratio[: (rows + 1) * 256]]  # this term's score by (tf, length byte)
-            if tfs is None:
-                cells = map((256).__add__, lens)
-            elif top == rows:
-                cells = map(add, map((256).__mul__, tfs), lens)
-            else:
-                cells = map(add, map((256).__mul__, map(min, tfs, repeat(rows))), lens)
-            out.update(zip(gids, map(scores.__getitem__, cells)))
-            if top > rows:  # beyond the table: one by one
-                for i in compress(range(len(ids)), map(rows.__lt__, tfs)):
-                    d, tf = ids[i], tfs[i]
-                    out[d + offset] = scoring.term_score(k1p, tf, table[lengths[d]])
-        return out
-
-    def _ratios(self, field: str, table: list[float]) -> list[float]:
-        """tf / (tf + norm[length byte]) for tf below TF_ROWS, row-major (256 a row)."""
-        ratios = self._ratio_tables.get(field)
-        if ratios is None:
-            ratios = self._ratio_tables[field] = scoring.ratio_table(table, TF_ROWS)
-        return ratios
 
     def _expand(self, leaf) -> list[str]:
         """The most frequent index terms a prefix/wildcard/fuzzy leaf stands for (capped)."""
@@ -252,9 +139,13 @@ class FastSearch(PhraseSearch, PrunedSearch):
             self.exact = False
         return terms
 
+    def _doc_limit(self) -> int:
+        """Every document number (deleted ones too) is below this."""
+        if self._live is None:
+            self._live = max((offset + sub.reader().doc_count_all() for sub, offset in self.leaves), default=0)
+        return self._live
+
     def _all(self) -> dict:
-        if self._win is not None:
-            return self._window_all()
         out: dict = {}
         for sub, offset in self.leaves:
             out.update(dict.fromkeys(range(offset, offset + sub.reader().doc_count_all()), 0.0))
@@ -295,20 +186,15 @@ class FastSearch(PhraseSearch, PrunedSearch):
         if isinstance(node, wq.Term) and type(node) in (wq.Term,):
             return self._term(node.fieldname, node.text, node.boost)
         if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
-            if self._win is None:  # summed once and kept, or only within an AND's documents
-                if self._expansion_scores is None:
-                    self._expansion_scores = ExpansionScores(self)
-                return self._expansion_scores.scores(node, self._within)
-            out: dict = {}
-            for t in self._expand(node):
-                check_budget()
-                self._term(node.fieldname, t, node.boost, out)
-            return out
+            # summed once and kept, or only within an AND's documents
+            if self._expansion_scores is None:
+                self._expansion_scores = ExpansionScores(self)
+            return self._expansion_scores.scores(node, self._within)
         if isinstance(node, wq.Or) and type(node) is wq.Or:
             parts = [(self._size(child), self._eval(child)) for child in node.subqueries]
             if any(r is EVERY for _n, r in parts):
                 return EVERY
-            # the biggest first, by the postings' count (a window's dicts add in the same order)
+            # the biggest first, by the postings' count (the dense evaluator adds in the same order)
             parts = [r for _n, r in sorted(((n, r) for n, r in parts if r), key=lambda nr: nr[0], reverse=True)]
             if len(parts) <= 1:
                 return parts[0] if parts else {}
@@ -334,8 +220,6 @@ class FastSearch(PhraseSearch, PrunedSearch):
             return a
         if isinstance(node, wq.Not):
             return self._and([wq.Every()], [node.query])
-        if self._win is not None:  # evaluated whole once, cut to the window
-            return self._window_whole(node, self._eval)
         if type(node) is wq.Phrase and self.searcher.schema[node.fieldname].format.supports("positions"):
             return self._phrase(node)
         return self._generic(node)
@@ -374,8 +258,6 @@ class FastSearch(PhraseSearch, PrunedSearch):
         from whoosh import query as wq
 
         if isinstance(node, wq.Term) and type(node) in (wq.Term,):
-            if self._win is not None:
-                return self._window_term(node.fieldname, node.text, node.boost).keys()
             cached = self._terms.get((node.fieldname, node.text, node.boost))
             if cached is not None:
                 return cached.keys()
@@ -396,7 +278,7 @@ class FastSearch(PhraseSearch, PrunedSearch):
 
     def _size(self, node) -> int:
         """How many postings a node reads, from the term records (not its result's size, which
-        only a whole evaluation knows): the order parts are added in, the same whole or pruned."""
+        only a whole evaluation knows): the order parts are added in, the same dense or not."""
         from whoosh import query as wq
 
         if type(node) is wq.Term:
@@ -422,24 +304,13 @@ class FastSearch(PhraseSearch, PrunedSearch):
             return 0
         return self.N
 
-    def run(self, q, limit: int, prune: bool = True, dense: bool | None = None) -> Evaluation:
-        """The best `limit` hits of `q` and the total. `prune`: read only the windows that can
-        reach the page when the query reads many postings (`search/topk.py`; the total is then
-        an estimate, `exact` False); False: every posting, the exact total. `dense`: evaluate
-        over numpy arrays (`search/dense.py`, the same answers); None: when the index is big
-        enough for it to pay (DENSE_FROM)."""
-        from whoosh import query as wq
-
+    def run(self, q, limit: int, dense: bool | None = None) -> Evaluation:
+        """The best `limit` hits of `q` and the total (exact unless a word stood for more index
+        terms than are searched: `exact` False). `dense`: evaluate over numpy arrays
+        (`search/dense.py`, the same answers); None: when the index is big enough for it to pay
+        (DENSE_FROM)."""
         self.exact = True
         dense = dense if dense is not None else self.N >= DENSE_FROM
-        prunable = PRUNE_SHAPES == "all" or type(q) is wq.Term
-        # Pruning (search/topk.py) only on the dicts: a single field's term, CPU, pruned vs dense,
-        # cold (a fresh evaluator) / warm: 1M abstract:model 242 / 32 vs 36 / 5.8 ms, title:neural
-        # 58 / 9.1 vs 20 / 2.3, 13 such terms 888 vs 234 ms cold; 100k abstract:model 62 vs 3.4.
-        # Dense also counts the total exactly. (Below DENSE_FROM no term reaches PRUNE_FROM.)
-        if prune and limit and prunable and not dense and self._cost(q) >= PRUNE_FROM:
-            total, top, complete = self._run_pruned(q, limit)
-            return Evaluation(total, top, self.exact and complete)
         if dense:
             if self._dense is None:
                 from paperreader.search.dense import DenseSearch

@@ -1,0 +1,131 @@
+"""A term's BM25F scores as a dict ({global docnum: score}): the leaves of the dict evaluator
+(`search/fast.py`), which runs below `fast.DENSE_FROM` documents, and the phrase and prefix
+helpers built on them (`search/phrase.py`, `search/expansion.py`).
+
+A segment's whole posting list is decoded (`search/postings.py`) and scored in C through
+map/zip over typed arrays: score = k1p * ratio[tf * 256 + length byte], the ratios tabled per
+field (`search/scoring.py`); the dense evaluator's `search/dense_terms.py` gives the same floats
+as arrays. Recent terms are kept, bounded in postings.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from itertools import compress, repeat
+from operator import add
+
+from paperreader.search import scoring
+from paperreader.search.budget import check as check_budget
+
+TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
+TF_ROWS = 64  # term frequencies scored from a table (higher ones one by one)
+
+
+class TermDicts:
+    """The term part of `FastSearch` (which provides `searcher`, `leaves`, `N` and `_missing`)."""
+
+    def _init_terms(self) -> None:
+        from paperreader.search.whoosh import internals
+
+        self._norms: dict = {}
+        self._lengths: dict = {}
+        self._length_column = internals.length_column
+        self._term_postings = internals.term_postings
+        self._ratio_tables: dict = {}
+        self._terms: OrderedDict = OrderedDict()
+        self._cached = 0
+
+    def _norm_table(self, field: str) -> list[float]:
+        table = self._norms.get(field)
+        if table is None:
+            table = self._norms[field] = scoring.norm_table(self.searcher.avg_field_length(field))
+        return table
+
+    def _length_bytes(self, sub, field: str) -> bytes:
+        """Each document's length byte of `field` in a segment (b"": no document has the field);
+        raises the fence's LengthsUnreadable rather than scoring every document as empty."""
+        key = (id(sub), field)
+        col = self._lengths.get(key)
+        if col is None:
+            col = self._lengths[key] = self._length_column(sub.reader(), field)
+        return col
+
+    def _term(self, field: str, text, boost: float, out: dict | None = None) -> dict:
+        """Scores of one term: added into `out` if given, else a dict to treat as read-only
+        (recent terms are kept: typing "neural net" then "neural netw" reads "neural" once)."""
+        key = (field, text, boost)
+        scores = self._terms.get(key)
+        if scores is None:
+            scores = self._read_term(field, text, boost)
+            if len(scores) <= TERM_CACHE_POSTINGS // 4:
+                self._terms[key] = scores
+                self._cached += len(scores)
+                while self._cached > TERM_CACHE_POSTINGS and self._terms:
+                    self._cached -= len(self._terms.popitem(last=False)[1])
+        else:
+            self._terms.move_to_end(key)
+        if out is None:
+            return scores
+        if not out:
+            out.update(scores)
+        else:
+            get = out.get
+            for d, sc in scores.items():
+                out[d] = get(d, 0.0) + sc
+        return out
+
+    def _postings(self, field: str, text):
+        """(segment, offset, decoded postings) of a term, for each segment that has it."""
+        fieldobj = self.searcher.schema[field]
+        btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
+        for sub, offset in self.leaves:
+            try:
+                yield sub, offset, self._term_postings(sub.reader(), field, btext)
+            except self._missing:
+                continue
+
+    def _scorer(self, field: str, text, boost: float):
+        """(weight, norm table) of BM25F for a term (`search/scoring.py`):
+        score = scoring.term_score(weight, tf, table[length byte])."""
+        weight = scoring.term_weight(self.N, self.searcher.doc_frequency(field, text), boost)
+        return weight, self._norm_table(field)
+
+    def _read_term(self, field: str, text, boost: float) -> dict:
+        """BM25F scores of one term ({global docnum: score}), a segment's whole list at a time
+        in C: score = k1p * ratio[tf][length byte], the ratios tabled per field."""
+        out: dict = {}
+        fieldobj = self.searcher.schema[field]
+        if not fieldobj.scorable:  # keywords: a filter
+            for _sub, offset, p in self._postings(field, text):
+                out.update(dict.fromkeys(p.ids if not offset else map(offset.__add__, p.ids), 0.0))
+            return out
+        k1p, table = self._scorer(field, text, boost)
+        ratio = self._ratios(field, table)
+        for sub, offset, p in self._postings(field, text):
+            check_budget()  # between segments (a term's list is scored in C)
+            ids, tfs = p.ids, p.tfs
+            lengths = self._length_bytes(sub, field) or bytes(ids[-1] + 1)
+            gids = ids if not offset else map(offset.__add__, ids)
+            lens = map(lengths.__getitem__, ids)
+            top = 1 if tfs is None else max(tfs)
+            rows = min(top, TF_ROWS - 1)
+            scores = [k1p * r for r in ratio[: (rows + 1) * 256]]  # this term's score by (tf, length byte)
+            if tfs is None:
+                cells = map((256).__add__, lens)
+            elif top == rows:
+                cells = map(add, map((256).__mul__, tfs), lens)
+            else:
+                cells = map(add, map((256).__mul__, map(min, tfs, repeat(rows))), lens)
+            out.update(zip(gids, map(scores.__getitem__, cells)))
+            if top > rows:  # beyond the table: one by one
+                for i in compress(range(len(ids)), map(rows.__lt__, tfs)):
+                    d, tf = ids[i], tfs[i]
+                    out[d + offset] = scoring.term_score(k1p, tf, table[lengths[d]])
+        return out
+
+    def _ratios(self, field: str, table: list[float]) -> list[float]:
+        """tf / (tf + norm[length byte]) for tf below TF_ROWS, row-major (256 a row)."""
+        ratios = self._ratio_tables.get(field)
+        if ratios is None:
+            ratios = self._ratio_tables[field] = scoring.ratio_table(table, TF_ROWS)
+        return ratios
