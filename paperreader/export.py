@@ -21,6 +21,7 @@ _BIB_RE = re.compile("|".join(re.escape(c) for c in _BIB_SPECIAL))
 _MATH = re.compile(r"(?<!\\)\$[^$\n]+?(?<!\\)\$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 _CSV_FORMULA = ("=", "+", "@", "\t", "\r")
+NO_PAPERS_BIBTEX = "@comment{paperreader export: no papers}\n"
 
 
 # --- BibTeX ------------------------------------------------------------------------------------------
@@ -143,11 +144,14 @@ def write_markdown(records: Iterable, out: TextIO, title: str = "Papers") -> int
 
 
 def write_bibtex(records: Iterable, out: TextIO, keys: dict[str, str]) -> int:
-    """Entries separated by blank lines; `keys` from `paperreader.citation.citation_keys`."""
+    """Entries separated by blank lines; `keys` from `paperreader.citation.citation_keys`. No papers
+    is an @comment saying so: a valid file that imports as "no papers" (an empty one is refused)."""
     count = 0
     for record in records:
         out.write(("\n" if count else "") + bibtex_entry(record, keys.get(record.id)))
         count += 1
+    if not count:
+        out.write(NO_PAPERS_BIBTEX)
     return count
 
 
