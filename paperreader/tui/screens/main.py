@@ -12,8 +12,6 @@ here blocks the UI thread. Launch shows the library first, then loads the index 
 
 from __future__ import annotations
 
-from functools import partial
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -34,8 +32,9 @@ from paperreader.tui.marks import MARK_BINDINGS, Marks
 from paperreader.tui.reader_follow import ReaderFollow
 from paperreader.tui.reading import READING_BINDINGS, Reading
 from paperreader.tui.result_set import Filter, ResultSet
-from paperreader.tui.launch import BACKGROUND_AFTER, Launch, sentence
+from paperreader.tui.launch import Launch, sentence
 from paperreader.tui.results import Row
+from paperreader.tui.screens.background import BackgroundJobs
 from paperreader.tui.screens.change_watch import ChangeWatcher
 from paperreader.tui.screens.paper_keys import PaperKeys
 from paperreader.tui.screens.saved_searches import HistoryAndSavedSearches
@@ -54,7 +53,7 @@ READER_AT_THE_LATEST = 0.25  # seconds: a search's paper in the reader even if t
 
 
 class MainScreen(
-    ListingViews, PaperKeys, Reading, Sorting, ViewKeeping, HistoryAndSavedSearches, ChangeWatcher, Screen
+    ListingViews, PaperKeys, Reading, Sorting, ViewKeeping, HistoryAndSavedSearches, ChangeWatcher, BackgroundJobs, Screen
 ):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#search"  # type to search: focused as the screen is composed, not moved there after
@@ -179,45 +178,6 @@ class MainScreen(
             self.search()
         if workspace.notices:
             self.notify(sentence("; ".join(workspace.notices)), severity="warning", markup=False)
-
-    def _after_first_paint(self) -> None:
-        # Whoosh's import and the index's opening hold the GIL most of the time for ~0.5 s; started
-        # at once they slow down what follows the first paint (the frame's write to the terminal,
-        # the next refresh) by 20-40 ms. A moment's grace costs the index as much and no more.
-        self.set_timer(BACKGROUND_AFTER, self._start_background)
-
-    def _start_background(self) -> None:
-        """After the first results are painted: the collector, the index, the daily backup, the search
-        history, the visit."""
-        self.app.resume_gc()
-        if self.launch.start_background(self.app.workspace):
-            self._load_history()
-            self._start_visit(self.app.workspace)
-
-    def on_index_progress(self, message: msg.IndexProgress) -> None:
-        self.index_progress = (message.done, message.total)
-
-    def on_index_ready(self, message: msg.IndexReady) -> None:
-        self.index_ready = message.error is None
-        self._index_error = message.error
-        self.index_progress = None
-        if message.error is None:  # the box's placeholder: what this library can answer
-            self.launch.fill_placeholder(self.app.workspace, partial(setattr, self.search_box, "placeholder"))
-        if message.error:
-            self.notify(message.error, severity="error", timeout=10, markup=False)
-        elif message.notice:
-            self.notify(sentence(message.notice), markup=False)
-        if self.search_box.value.strip():
-            self.search()
-
-    def on_index_damaged_found(self, message: msg.IndexDamagedFound) -> None:
-        if self.index_ready and self.app.workspace is not None:  # else a build is on its way already
-            self.index_ready = False
-            self.launch.prepare_index(self.app.workspace)  # its notice says what was wrong, and the search runs again
-
-    def on_backup_done(self, message: msg.BackupDone) -> None:
-        if message.notice:
-            self.notify(sentence(message.notice), severity="warning", markup=False)
 
     def on_unmount(self) -> None:
         if self.app.workspace is not None:
