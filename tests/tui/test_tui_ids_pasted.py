@@ -81,3 +81,25 @@ async def test_restore_from_the_trash_in_the_palette_brings_the_paper_back(make_
         assert app.screen is screen and library.get("arxiv:2402.00002").title == "A paper to delete"
         assert library.get("arxiv:2402.00003") is None
         assert [screen.result.rows[i].record.title for i in screen.result.rows] == ["A paper to delete"]
+
+
+async def test_a_long_notice_is_shown_whole_at_80_columns(make_app, library):
+    from tui_helpers import NARROW, screen_text
+
+    library.upsert([Paper(title="A paper from January", arxiv_id="2401.00001", abstract="Vision.")])
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await ready(app, pilot)
+        status_line = screen.query_one("#status")
+
+        def shown() -> str:  # the status line's rows on screen, without the spaces wrapping adds
+            rows = screen_text(app).splitlines()[status_line.region.y : status_line.region.bottom]
+            return "".join("".join(rows).split())
+
+        await search_for(app, pilot, "2401.00001 2405.11111 2405.22222")
+        notice = screen.result.notice
+        assert notice.startswith("1 of the 3 ids found; not in the library: arXiv:2405.11111") and len(notice) > 80
+        assert status_line.region.height > 1 and "".join(notice.split()) in shown()
+        assert "A paper from January" in screen_text(app)  # the list below, shorter
+        await search_for(app, pilot, "")  # the library: one line again
+        assert status_line.region.height == 1 and "papersinthelibrary" in shown()

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Label
@@ -38,6 +39,17 @@ class Remark:
     error: str | None = None
 
 
+MAX_LINES = 4  # a longer text (dozens of ids pasted, most missing) is cut there and told in a toast
+
+
+class StatusText(Label):
+    """The status line's text: one line, or as many as a long notice needs (StatusLine._fit)."""
+
+    def on_resize(self) -> None:
+        if isinstance(self.parent, StatusLine):
+            self.parent.refit()
+
+
 class StatusLine(Horizontal):
     """Every part is the main screen's state, bound with `data_bind`; nothing is pushed in."""
 
@@ -58,9 +70,11 @@ class StatusLine(Horizontal):
         self._suggestion: str | None = None
         self._progress = None  # the ProgressBar, once an index build reported progress
         self._text: Text | None = None
+        self._lines = 1  # the height the text is given: more than one only for a long notice
+        self._told: str | None = None  # a text too long even for MAX_LINES, told whole in a toast
 
     def compose(self) -> ComposeResult:
-        yield Label(id="status-text", markup=False)
+        yield StatusText(id="status-text", markup=False)
         yield Label(id="status-index", markup=False)
 
     def on_mount(self) -> None:
@@ -87,10 +101,37 @@ class StatusLine(Horizontal):
         text = self.describe()
         if text != self._text:
             self._text = text
-            # Its box is fixed (1fr x 1, app.tcss): a repaint, not a layout of the whole screen (~5 ms
-            # in the frame that shows a search's results).
-            self.query_one("#status-text", Label).update(text, layout=False)
+            label = self.query_one("#status-text", Label)
+            if self._fit(text, label):  # as many lines as before: its box is fixed (app.tcss), a repaint
+                label.update(text, layout=False)  # not a layout of the whole screen (~5 ms per answer)
+            else:
+                label.update(text)
             self.set_class(bool(self.remark.error), "-error")
+
+    def _fit(self, text: Text, label: Label) -> bool:
+        """Give the text the lines it needs to be read whole (a long notice wraps: pasted ids, some
+        missing); True if that is the height it had. Up to MAX_LINES; a text longer still is also
+        told whole in a notification."""
+        width = label.size.width or max(self.size.width - 2, 1)
+        lines = 1
+        if text.cell_len > width:  # the usual line fits: no wrapping worked out
+            lines = len(Content.from_rich_text(text).wrap(width)) if label.size.width else 1
+            if lines > MAX_LINES and text.plain != self._told:
+                self._told = text.plain
+                self.notify(text.plain, timeout=15, markup=False)
+        lines = max(1, min(lines, MAX_LINES))
+        if lines == self._lines:
+            return True
+        self._lines = lines
+        self.styles.height = label.styles.height = lines
+        return False
+
+    def refit(self) -> None:
+        """The text's width changed (the terminal, the index's note beside it): wrap it again."""
+        if self._text is not None and self.is_mounted:
+            label = self.query_one("#status-text", Label)
+            if not self._fit(self._text, label):
+                label.refresh(layout=True)
 
     def describe(self) -> Text:
         """The line, from the state it is bound to."""
