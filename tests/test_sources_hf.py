@@ -93,7 +93,7 @@ def test_optional_keys_null_or_absent() -> None:
     items = [
         {"paper": {"id": "2401.00001", "title": "T", "summary": None, "authors": None, "githubRepo": None, "projectPage": ""}},
         {"paper": {"id": "2401.00002", "title": "U"}, "publishedAt": "2024-01-03T00:00:00.000Z", "summary": "from item"},
-        {"paper": {"id": "x", "title": "V", "githubRepo": "javascript:alert(1)", "authors": [{"user": {"fullname": "F"}}, "G", 3]}},
+        {"paper": {"id": "x", "title": "V", "githubRepo": "javascript:alert(1)", "authors": [{"user": {"fullname": "F"}}, "G"]}},
     ]
     a, b, c = hf.parse(json.dumps(items))
     assert (a.abstract, a.authors, a.urls, a.published) == ("", (), (), None)
@@ -143,3 +143,43 @@ def test_any_text_gives_papers_or_source_error(text: str) -> None:
         assert isinstance(hf.parse(text, "h.json"), list)
     except SourceError:
         pass
+
+
+@pytest.mark.parametrize("authors, names", [
+    ("A. Author, B. Author", ("A. Author", "B. Author")),
+    ("Ann Lee and Bo Chen", ("Ann Lee", "Bo Chen")),
+    ("Lee, Ann; Chen, Bo", ("Ann Lee", "Bo Chen")),
+    ([{"name": "Xingxuan Li", "hidden": False}, {"_id": "1", "user": {"fullname": "Rustem Yeshpanov", "user": "ry"}}],
+     ("Xingxuan Li", "Rustem Yeshpanov")),
+    ([{"name": "", "user": {"fullname": "Pavel Efimov"}}, {"fullname": "Leonid Boytsov"}], ("Pavel Efimov", "Leonid Boytsov")),
+    ([], ()),
+])
+def test_authors_of_every_shape_are_read(authors, names) -> None:
+    (paper,) = hf.parse(json.dumps([{"paper": {"id": "2401.00001", "title": "T", "authors": authors}}]))
+    assert paper.authors == names
+
+
+@pytest.mark.parametrize("authors, words", [
+    (3, "item 1: field 'authors' should be a list of names or text, not a number"),
+    ({"name": "A"}, "item 1: field 'authors' should be a list of names or text, not an object"),
+    (["A", 3], "item 1: field 'authors' item 2 should be a name, not a number"),
+    ([{"_id": "x", "user": {"user": "handle"}}], "item 1: field 'authors' item 1 should be a name or an object with a \"name\""),
+])
+def test_authors_of_another_shape_are_a_bad_item_naming_the_field(authors, words) -> None:
+    text = json.dumps([{"paper": {"id": "2401.00001", "title": "T", "authors": authors}}])
+    with pytest.raises(SourceError) as info:
+        hf.parse(text, "hf.json")
+    assert info.value.reason == words and info.value.line == 1
+
+
+def test_a_bad_author_field_stops_the_import_naming_file_line_and_field(cli, tmp_path) -> None:
+    path = tmp_path / "daily.json"
+    path.write_text('[\n{"paper": {"id": "2401.00001", "title": "T", "authors": "Ann Lee, Bo Chen"}},\n'
+                    '{"paper": {"id": "2401.00002", "title": "U", "authors": 7}}\n]\n')
+    before = cli("stats", "--json").json["papers"]
+    out = cli("import", str(path))
+    assert out.code == 2 and out.err.strip().startswith(f"{path}:3: item 2: field 'authors' should be a list of names or text")
+    assert cli("stats", "--json").json["papers"] == before
+    out = cli("import", "--skip-bad", str(path), "--json")
+    assert out.code == 0 and out.json["added"] == 1
+    assert cli("show", "arxiv:2401.00001", "--json").json["authors"] == ["Ann Lee", "Bo Chen"]

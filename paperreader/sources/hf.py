@@ -1,7 +1,8 @@
 """Hugging Face papers API: `/api/daily_papers` and `/api/papers/search` JSON.
 
 Both are a list of items, each with a `paper` object {id (the arXiv id), title, summary, authors
-[{name}], publishedAt (the arXiv date), optional githubRepo and projectPage}. The item's own
+[{name} or {user: {fullname}}; names or "A, B" text are read too, any other value is a bad item],
+publishedAt (the arXiv date), optional githubRepo and projectPage}. The item's own
 `publishedAt` is the day it was listed, not the paper's date, so it is only a fallback. Optional
 keys are absent in what HF sends, but null is tolerated too. A bare paper object (`/api/papers/ID`)
 is accepted as a one-item list.
@@ -14,7 +15,7 @@ from typing import Any
 
 from paperreader.model import Link, Paper, parse_arxiv_id
 from paperreader.sources import SourceError, skip_or_raise
-from paperreader.sources.tabular import json_items
+from paperreader.sources.tabular import author_names, json_items
 
 _SNIFF = re.compile(r'"paper"\s*:\s*\{')
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -44,16 +45,8 @@ def _paper_of(item: Any, number: int, line: int | None, file: str) -> Paper:
     raw_id = paper.get("id")
     arxiv_id = parse_arxiv_id(raw_id) if isinstance(raw_id, str) else None
 
-    authors = []
-    raw_authors = paper.get("authors")
-    for author in raw_authors if isinstance(raw_authors, list) else []:
-        if isinstance(author, dict):
-            user = author.get("user") if isinstance(author.get("user"), dict) else {}
-            name = _str(author, "name") or _str(user, "fullname")
-        else:
-            name = author if isinstance(author, str) else ""
-        if name.strip():
-            authors.append(name)
+    raw_authors = paper.get("authors")  # a list of {name} or {user: {fullname}}, names, or text; else a bad item
+    authors = [] if raw_authors is None else author_names(raw_authors, "authors", file, line, number, record="item")
 
     published = _str(paper, "publishedAt") or _str(item, "publishedAt")
     urls = []

@@ -244,27 +244,34 @@ def _text(record: dict, keys: tuple[str, ...], file: str, line: int | None, numb
     return ""
 
 
-def _bad(number: int | None, key: str, what: str, file: str, line: int | None) -> SourceError:
+def _bad(number: int | None, key: str, what: str, file: str, line: int | None, record: str = "record") -> SourceError:
     """A field's value that cannot be read: `record N: field 'KEY' WHAT` at the record's line."""
-    where = f"record {number}: " if number else ""
+    where = f"{record} {number}: " if number else ""
     return SourceError(f"{where}field {key!r} {what}", file, line)
 
 
-def _authors(value: Any, key: str = "authors", file: str = "", line: int | None = None, number: int | None = None) -> list[str]:
-    """Names from a list (of names, or of objects with a "name") or from text; any other value is a
-    bad record, never an author list silently left empty."""
+def author_names(value: Any, key: str = "authors", file: str = "", line: int | None = None, number: int | None = None,
+                 record: str = "record") -> list[str]:
+    """Names from a list (of names, or of objects with a "name", a "fullname" or Hugging Face's
+    "user": {"fullname"}) or from text ("A, B and C"; "Last, First; Last, First"); any other value
+    is a bad record (`RECORD N: field 'KEY' ...`), never an author list silently left empty."""
     if isinstance(value, list):
         names = []
         for position, item in enumerate(value, 1):
             if isinstance(item, dict):
-                item = item.get("name") or item.get("fullname")
+                user = item.get("user") if isinstance(item.get("user"), dict) else {}
+                texts = [v for v in (item.get("name"), item.get("fullname"), user.get("fullname")) if isinstance(v, str)]
+                name = next((v for v in texts if v.strip()), texts[0] if texts else None)
+                if name is None:
+                    raise _bad(number, key, f"item {position} should be a name or an object with a \"name\"", file, line, record)
+                item = name
             if not isinstance(item, str):
-                raise _bad(number, key, f"item {position} should be a name, not {_kind(item)}", file, line)
+                raise _bad(number, key, f"item {position} should be a name, not {_kind(item)}", file, line, record)
             if item.strip():
                 names.append(item)
         return names
     if not isinstance(value, str):
-        raise _bad(number, key, f"should be a list of names or text, not {_kind(value)}", file, line)
+        raise _bad(number, key, f"should be a list of names or text, not {_kind(value)}", file, line, record)
     if ";" in value:  # "Last, First; Last, First"
         return [" ".join(reversed(n.split(",", 1))) if n.count(",") == 1 else n for n in value.split(";") if n.strip()]
     return split_arxiv_authors(value)
@@ -357,7 +364,7 @@ def _paper(record: dict, file: str, line: int | None, source: str, number: int |
     return Paper(
         title=title,
         abstract=_text(record, ABSTRACT, file, line, number),
-        authors=tuple(next((_authors(record[k], k, file, line, number) for k in AUTHORS if record.get(k) not in (None, "")), ())),
+        authors=tuple(next((author_names(record[k], k, file, line, number) for k in AUTHORS if record.get(k) not in (None, "")), ())),
         arxiv_id=arxiv_id,
         published=published,
         categories=tuple(categories),
