@@ -218,3 +218,25 @@ def test_phrase_positions_as_the_sets_find_them():
             want = _phrase_docs(keys, slop)
             got = phrase_docs([np.array(k, np.int64) for k in keys], slop)
             assert got.tolist() == sorted(want)
+
+
+def test_fuzzy_spellings_as_looked_up_one_by_one(library):
+    """`fuzzy_terms.one_edit` (range reads under the word's first letters) finds the terms and
+    summed frequencies that asking the reader about each spelling finds, in every field."""
+    from paperreader.search.fast import _edits1
+    from paperreader.search.fuzzy_terms import one_edit
+
+    ws = library
+    words = [q.rstrip("~") for kind, q in queries.query_mix() if kind == "fuzzy"]
+    words += ["modle", "lerning", "netwrk", "mdel", "nu", "a", "mod", "modl", "zzzzqqq", "réseau", "naïve"]
+    found = 0
+    with ws.index.lock:
+        fs = ws.index.fast_search()
+        reader = fs.searcher.reader()
+        for word in words:
+            for field in ("title", "abstract", "author", "note", "tag"):
+                spellings = _edits1(word)
+                want = sorted((reader.doc_frequency(field, t), t) for t in spellings if (field, t) in reader)
+                assert sorted(one_edit(fs.leaves, field, word, spellings)) == want, (word, field)
+                found += len(want)
+    assert found > 20

@@ -107,8 +107,12 @@ class FastSearch(TermDicts, PhraseSearch):
             field = leaf.fieldname
             if isinstance(leaf, wq.FuzzyTerm) and leaf.maxdist == 1 and not leaf.prefixlength:
                 # every spelling one edit away, looked up (Whoosh would compare the word with
-                # every term of the lexicon, in Python)
-                candidates = [t for t in _edits1(leaf.text) if (field, t) in reader]
+                # every term of the lexicon, in Python); those under the word's first letters
+                # read in one range a segment (search/fuzzy_terms.py, engineer X's hook)
+                from paperreader.search.fuzzy_terms import one_edit
+
+                scored = one_edit(self.leaves, field, leaf.text, _edits1(leaf.text))
+                candidates = None
             elif isinstance(leaf, wq.FuzzyTerm):
                 prefix = max(1, leaf.prefixlength)  # a whole-lexicon scan otherwise
                 candidates = reader.terms_within(field, leaf.text, leaf.maxdist, prefix=prefix)
