@@ -297,3 +297,42 @@ def test_a_single_posting_chunk_is_the_general_layout(doc, keys):
     assert encode_chunk([doc], None, keys) == postings._encode_chunk([doc], None, keys)
     p = decode(encode_chunk([doc], [1], keys))
     assert p.ids == [doc] and p.positions(0) == ([k & 0xFFFFF for k in keys] if keys else [])
+
+
+def test_a_remembered_term_record_answers_as_the_table_does(three_indexes, monkeypatch):
+    """PRTermsReader looks a term's record up once and remembers it (missing terms too): every
+    term's document frequency, weight, record and presence read through the memo equal Whoosh's
+    table read afresh, asked twice, with the memo starting afresh every 7 records."""
+    from whoosh.reading import TermNotFound
+
+    from paperreader.search import codec
+    from paperreader.search.whoosh import internals
+
+    monkeypatch.setattr(codec, "RECORDS_KEPT", 7)
+    _docs, indexes = three_indexes
+    with indexes["bulk"].reader() as reader:
+        terms = internals.terms_reader(reader)
+        keys = list(reader.all_terms())
+        keys += [(f, t + b"zq") for f, t in keys[::5]] + [("title", b"nosuchword"), ("nofield", b"x")]
+        for _round in range(2):
+            for field, btext in keys:
+                try:
+                    record = bytes(terms.record(field, btext))
+                except KeyError:
+                    record = None
+                assert terms.record_or_none(field, btext) == record
+                assert ((field, btext) in terms) == (record is not None)
+                if record is None:
+                    with pytest.raises(TermNotFound):
+                        terms.term_info(field, btext)
+                    with pytest.raises(KeyError):
+                        terms.doc_frequency(field, btext)
+                    with pytest.raises(KeyError):
+                        terms.frequency(field, btext)
+                    assert reader.doc_frequency(field, btext) == 0 if field in reader.schema else True
+                    continue
+                info = PRTermInfo.from_bytes(record)
+                assert terms.term_info(field, btext).to_bytes() == info.to_bytes()
+                assert terms.doc_frequency(field, btext) == info.doc_frequency() == reader.doc_frequency(field, btext)
+                assert terms.frequency(field, btext) == info.weight() == reader.frequency(field, btext)
+                assert len(terms._seen_records) <= 7

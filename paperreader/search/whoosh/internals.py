@@ -13,6 +13,7 @@ reading this file, not the code base.
 from __future__ import annotations
 
 import re
+import struct
 import warnings
 
 with warnings.catch_warnings():
@@ -34,11 +35,16 @@ PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
     "whoosh.codec.whoosh3.W3FieldWriter": ("_postwriter", "_btext", "_fieldobj", "_tindex", "_fieldid",
                                            "_postfile"),
     "whoosh.codec.whoosh3.W3FieldCursor": ("_pos", "_tindex", "_datapos", "_datalen"),
-    "whoosh.codec.whoosh3.W3TermsReader": ("_tindex", "_keycoder", "_keydecoder", "_dbfile", "_range_for_key",
-                                           "_postfile"),
+    "whoosh.codec.whoosh3.W3TermsReader": ("_tindex", "_keycoder", "_keydecoder", "_postfile"),
     "whoosh.writing.SegmentWriter": ("_added", "_commit_toc", "_finish"),
     "whoosh.analysis.StemFilter": ("_stem",),
 }
+
+# Whoosh's hash file (filedb/filetables.py): a slot is (key hash, entry position), an entry starts
+# with its key and record lengths
+_HASH_SLOT = struct.Struct("!Iq")
+_HASH_ENTRY = struct.Struct("!ii")
+_RECORD_GUESS = 48  # bytes read past an entry's key in the first read (most term records are shorter)
 
 LENGTH_TABLE = [byte_to_length(i) for i in range(256)]  # a length byte -> the length it stands for
 
@@ -221,12 +227,34 @@ class TermsReader(whoosh3.W3TermsReader):
         """A term's record bytes (raises KeyError)."""
         return self._tindex[self._keycoder(fieldname, tbytes)]
 
-    def record_position(self, fieldname, tbytes) -> int:
-        """Where a term's record starts in the terms file (raises KeyError)."""
-        return self._range_for_key(fieldname, tbytes)[0]
-
-    def terms_file(self):
-        return self._dbfile
+    def record_or_none(self, fieldname, tbytes) -> bytes | None:
+        """A term's record bytes, None when the segment has no such term: Whoosh's hashed lookup
+        (`HashReader.ranges_for_key`, the same slots and comparisons) without its generator and
+        KeyError, and a found entry's lengths, key and record in one read instead of three."""
+        tindex = self._tindex
+        key = self._keycoder(fieldname, tbytes)
+        keyhash = tindex.hashfn(key)
+        tablestart, numslots = tindex.tables[keyhash & 255]
+        if not numslots:
+            return None
+        get, slot, keylen = tindex.dbfile.get, _HASH_SLOT.size, len(key)
+        slotpos = tablestart + ((keyhash >> 8) % numslots) * slot
+        end = tablestart + numslots * slot
+        for _ in range(numslots):
+            slothash, itempos = _HASH_SLOT.unpack(get(slotpos, slot))
+            if not itempos:
+                return None
+            if slothash == keyhash:
+                head = get(itempos, _HASH_ENTRY.size + keylen + _RECORD_GUESS)
+                found_keylen, datalen = _HASH_ENTRY.unpack_from(head)
+                at = _HASH_ENTRY.size + keylen
+                if found_keylen == keylen and head[_HASH_ENTRY.size:at] == key:
+                    data = head[at:at + datalen]
+                    return bytes(data) if len(data) == datalen else bytes(get(itempos + at, datalen))
+            slotpos += slot
+            if slotpos == end:
+                slotpos = tablestart
+        return None
 
     def postings_file(self):
         return self._postfile
