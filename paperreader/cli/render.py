@@ -108,11 +108,11 @@ def print_search(results) -> None:
     at_least = "" if getattr(results, "total_exact", True) else "about "  # an estimate: a pruned search or a capped prefix
     all_words = getattr(results, "all_words", None)
     if all_words is None:
-        print(f"{at_least}{results.total} match{'es' if results.total != 1 else ''} for {results.query!r}")
+        print(f"{at_least}{results.total:,} match{'es' if results.total != 1 else ''} for {results.query!r}")
     elif all_words == 0:
         print(f"no paper has all the words of {results.query!r}: closest matches ({results.total:,} have some)")
     else:
-        print(f"{all_words} paper{'s have' if all_words != 1 else ' has'} all the words of {results.query!r}; "
+        print(f"{all_words:,} paper{'s have' if all_words != 1 else ' has'} all the words of {results.query!r}; "
               f"closest matches follow ({results.total:,} have some)")
     notice = getattr(results, "notice", None)
     if notice:
