@@ -5,7 +5,8 @@ Papers and everything the user did to them, as the rest of paperreader asks for 
 store module reads and writes through (WAL mode, `synchronous=FULL`, every change one
 `BEGIN IMMEDIATE` transaction, so a crash at any instant leaves either the old or the new state);
 `change_log.py` logs the changes that alter what the search index holds, so whichever process
-holds the index next can catch it up.
+holds the index next can catch it up; `annotations.py` holds the Library's notes, drafts and tags
+methods (the rules for two editors at once are `notes.py`).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paperreader.model import Paper, arxiv_paper_id, parse_arxiv_id
-from paperreader.store import change_log, notes
+from paperreader.store import change_log
+from paperreader.store.annotations import Annotations
 from paperreader.store.bulk import upsert_many
 from paperreader.store.connection import StoreConnection
-from paperreader.store.notes import NoteConflict, NoteState, NoteTooLarge  # noqa: F401 (re-exported)
 from paperreader.store.opening import BeforeMigrate, open_store
-from paperreader.store.records import RECORD_COLUMNS, PaperRecord, RecordCache, now, record_from_row  # noqa: F401 (now: re-exported)
+from paperreader.store.records import RECORD_COLUMNS, PaperRecord, RecordCache, now, record_from_row
 from paperreader.store.validation import StoreError
-from paperreader.text import clean_block, clean_line, clean_tag, strip_controls
+from paperreader.text import clean_line, clean_tag
 
 
 class NotFound(KeyError):
@@ -68,7 +69,7 @@ def _read_records(conn: sqlite3.Connection, ids: list[str]) -> dict[str, PaperRe
     return {row[0]: record_from_row(row, row[note_at] or "", tuple(tags.get(row[0], ()))) for row in rows}
 
 
-class Library:
+class Library(Annotations):
     """The store's operations on papers and the user's state, over one `StoreConnection` (`db`),
     safe to share between threads (its calls are serialised)."""
 
@@ -226,93 +227,6 @@ class Library:
             conn.execute(f"INSERT OR IGNORE INTO {table}(paper_id, {column}) VALUES (?, ?)", (pid, now()))
         else:
             conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (pid,))
-
-    # -- notes, drafts and tags: the rules for two editors at once are in store/notes.py ------------
-    def note(self, paper_id: str) -> NoteState:
-        """The note and its version, for an editor to save against."""
-        pid = self.require_id(paper_id)
-        with self.db.reading() as conn:
-            return notes.note_state(conn, pid)
-
-    def save_note(
-        self,
-        paper_id: str,
-        body: str | None,
-        *,
-        expected_version: int | None = None,
-        owner: str | None = None,
-        recovered: Iterable[notes.Draft] = (),
-    ) -> NoteState:
-        """Save (blank: remove) a note. With `expected_version`, only if nobody saved it since
-        (else NoteConflict, nothing written). Drops `owner`'s draft and the `recovered` drafts that
-        still hold what they held; never another session's draft. NoteTooLarge over NOTE_LIMIT."""
-        pid = self.require_id(paper_id)
-        body = clean_block(body or "")
-        notes.check_size(body)
-        with self.db.write() as conn:
-            state = notes.write_note(conn, pid, body, expected_version=expected_version)
-            notes.settle_drafts(conn, pid, owner, recovered)
-        return state
-
-    def set_note(self, paper_id: str, body: str | None, *, owner: str | None = "") -> str:
-        """Save (or with None/blank, clear) a note whatever its version (the CLI's `note --set`);
-        drops the draft of `owner` ('' is the session-less owner; None: no draft is touched)."""
-        return self.save_note(paper_id, body, owner=owner).body
-
-    def save_draft(self, paper_id: str, body: str, *, owner: str = "", base_version: int | None = None) -> None:
-        """Keep the note being written (as typed, less control characters) until saved or discarded;
-        one draft per paper and owner (an editing session), with the note version it started from."""
-        pid = self.require_id(paper_id)
-        body = strip_controls(body or "", keep_newlines=True)
-        with self.db.write() as conn:
-            notes.write_draft(conn, pid, owner, body, base_version)
-
-    def drafts(self, paper_id: str) -> list[notes.Draft]:
-        """Every unsaved draft of the paper's note (one per session), newest first."""
-        pid = self.require_id(paper_id)
-        with self.db.reading() as conn:
-            return notes.read_drafts(conn, pid)
-
-    def get_draft(self, paper_id: str, owner: str | None = None) -> str | None:
-        """The newest draft's text (of `owner`, if given)."""
-        found = [d for d in self.drafts(paper_id) if owner is None or d.owner == owner]
-        return found[0].body if found else None
-
-    def discard_draft(self, paper_id: str, owner: str = "", body: str | None = None) -> None:
-        """Drop `owner`'s draft (only if it still holds `body`, when given)."""
-        pid = self.require_id(paper_id)
-        with self.db.write() as conn:
-            if body is None:
-                conn.execute("DELETE FROM drafts WHERE paper_id = ? AND owner = ?", (pid, owner))
-            else:
-                conn.execute("DELETE FROM drafts WHERE paper_id = ? AND owner = ? AND body = ?", (pid, owner, body))
-
-    def change_tags(self, paper_id: str, add: Iterable[str] = (), remove: Iterable[str] = ()) -> tuple[str, ...]:
-        """Add and remove tags in one transaction; every other tag (someone else's) stays."""
-        pid = self.require_id(paper_id)
-        added = {t for t in (clean_tag(x) for x in add) if t}
-        removed = {t for t in (clean_tag(x) for x in remove) if t}
-        with self.db.write() as conn:
-            return notes.change_tags(conn, pid, added, removed)
-
-    def set_tags(self, paper_id: str, tags: Iterable[str]) -> tuple[str, ...]:
-        """Make the tags exactly `tags` (read and changed in one transaction)."""
-        pid = self.require_id(paper_id)
-        wanted = {t for t in (clean_tag(x) for x in tags) if t}
-        with self.db.write() as conn:
-            have = set(self._tags_of(conn, pid))
-            return notes.change_tags(conn, pid, wanted - have, have - wanted)
-
-    def add_tags(self, paper_id: str, tags: Iterable[str]) -> tuple[str, ...]:
-        """Add tags, keeping the others; one transaction, so concurrent taggers never lose a tag."""
-        return self.change_tags(paper_id, add=tags)
-
-    def remove_tags(self, paper_id: str, tags: Iterable[str]) -> tuple[str, ...]:
-        return self.change_tags(paper_id, remove=tags)
-
-    @staticmethod
-    def _tags_of(conn: sqlite3.Connection, pid: str) -> tuple[str, ...]:
-        return tuple(r[0] for r in conn.execute("SELECT tag FROM tags WHERE paper_id = ? ORDER BY tag", (pid,)))
 
     # -- sets for search filters and lists -----------------------------------------------------
     def starred_ids(self) -> set[str]:

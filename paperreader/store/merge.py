@@ -16,7 +16,8 @@ from collections.abc import Iterable
 
 from paperreader.model import Paper, UserState
 from paperreader.store.change_log import record_changes
-from paperreader.store.library import Library, UpsertResult, now
+from paperreader.store.library import Library, UpsertResult
+from paperreader.store.records import now
 from paperreader.store.notes import write_note
 from paperreader.store.upsert import find_target, upsert_one
 from paperreader.text import clean_block, clean_line, clean_tag
