@@ -97,6 +97,28 @@ def test_every_keystroke_in_order(library):
     assert kept.sums.used and kept.ands.used  # sums and AND parts were kept (and reused)
 
 
+def test_a_kept_page_is_a_fresh_evaluations(library):
+    """A query typed again (`n*` begins many of the bench's texts) is answered from the kept
+    pages: the same total, exactness and page as a fresh evaluator's, whose caches are empty."""
+    ws = library
+    strokes = [q for _text, q in queries.keystrokes()]
+    with ws.index.lock:
+        fs = FastSearch(ws.index.searcher())
+    repeated, seen = 0, set()
+    for q in strokes:
+        whoosh_query = ws.engine.parse(q).whoosh
+        with ws.index.lock:
+            got = fs.run(whoosh_query, 20, dense=True)
+            if q in seen:
+                repeated += 1
+                assert (whoosh_query, 20, True) in fs._pages, q
+                want = FastSearch(ws.index.searcher()).run(whoosh_query, 20, dense=True)
+                assert (got.total, got.exact, got.top) == (want.total, want.exact, want.top), q
+                assert fs.exact == want.exact
+        seen.add(q)
+    assert repeated > 100
+
+
 def test_filters_negations_and_edges(library):
     texts = [
         "model NOT learning", "NOT model", "learn* NOT (model OR network)", "-model", "is:starred",

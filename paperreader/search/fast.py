@@ -29,6 +29,11 @@ from paperreader.search.phrase import PhraseSearch
 MAX_EXPANSIONS = 48
 EXPANSION_POSTINGS = 1.0  # ... and at most this many postings per document in the index, in all
 _EXPANSION_CACHE = 512
+# Answers (total and page) of recent queries kept per evaluator (one index generation): typing
+# comes back to the same keystrokes (`n`, `ne` begin many queries; a backspace), and a page is a
+# few hundred bytes. Of the bench's 487 keystrokes 111 repeat an earlier one.
+PAGES_KEPT = 256
+PAGE_KEPT_UP_TO = 200  # a page longer than this (a CLI's --limit) is not kept
 # Documents in the index from which queries are evaluated over numpy arrays (search/dense.py).
 # Below it the dicts cost no more and the first search skips numpy's import (~150 ms CPU on the
 # bench machine). Bench mix and keystrokes, CPU per search, dense vs dicts (alternated passes,
@@ -92,6 +97,7 @@ class FastSearch(TermDicts, PhraseSearch):
         self._within = None  # the documents an AND's parts so far matched (search/expansion.py)
         self._expansion_scores = None
         self._dense = None  # the numpy evaluator (search/dense.py), made on first use
+        self._pages: OrderedDict = OrderedDict()  # (query, limit, dense) -> Evaluation (PAGES_KEPT)
 
     def _expand(self, leaf) -> list[str]:
         """The most frequent index terms a prefix/wildcard/fuzzy leaf stands for (capped)."""
@@ -133,6 +139,8 @@ class FastSearch(TermDicts, PhraseSearch):
                     break
                 terms.append(t)
                 used += df
+                if candidates is None and isinstance(leaf, wq.Prefix):
+                    self._sizes[(field, t)] = df  # the records' counts, as `_size` would read them again
             complete = len(terms) == len(scored)
             if isinstance(leaf, wq.FuzzyTerm) and leaf.text not in terms and reader.doc_frequency(field, leaf.text):
                 terms.append(leaf.text)
@@ -313,8 +321,25 @@ class FastSearch(TermDicts, PhraseSearch):
         terms than are searched: `exact` False). `dense`: evaluate over numpy arrays
         (`search/dense.py`, the same answers); None: when the index is big enough for it to pay
         (DENSE_FROM)."""
-        self.exact = True
         dense = dense if dense is not None else self.N >= DENSE_FROM
+        key = (q, limit, dense)
+        try:
+            hit = self._pages.get(key)
+        except TypeError:  # a query that cannot be hashed: not kept
+            key = hit = None
+        if hit is not None:
+            self._pages.move_to_end(key)
+            self.exact = hit.exact
+            return Evaluation(hit.total, list(hit.top), hit.exact)
+        found = self._evaluate(q, limit, dense)
+        if key is not None and limit <= PAGE_KEPT_UP_TO:
+            self._pages[key] = Evaluation(found.total, list(found.top), found.exact)
+            if len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        return found
+
+    def _evaluate(self, q, limit: int, dense: bool) -> Evaluation:
+        self.exact = True
         if dense:
             if self._dense is None:
                 from paperreader.search.dense import DenseSearch
