@@ -55,7 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(subparsers)
+    _describe_common(parser)
     return parser
+
+
+COMMON_HELP = {  # the arguments every command shares, described once
+    "json": "print JSON (its shape: README, The command line)",
+    "id": "a paper id: arxiv:2401.12345, an arXiv id or link, or t: and 12 hex digits",
+    "ids": "paper ids: arxiv:2401.12345, arXiv ids or links, or t: and 12 hex digits",
+}
+
+
+def _describe_common(parser: argparse.ArgumentParser) -> None:
+    """Give `--json`, `id` and `ids` their one help text wherever a command left it out."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _describe_common(sub)
+        elif action.help is None and action.dest in COMMON_HELP:
+            action.help = COMMON_HELP[action.dest]
 
 
 def _tui_data_dir(argv: list[str]) -> tuple[bool, str | None]:

@@ -12,7 +12,7 @@ from paperreader.cli.render import emit_json, print_paper, print_row, print_sear
 def register(sub) -> None:
     p = sub.add_parser("search", help="search the library")
     p.add_argument("query", nargs="*", help="the query (see README: the search language)")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (20)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--stdin", action="store_true", help="read one query a line; print one result a line")
     p.set_defaults(handler=cmd_search)
@@ -23,10 +23,10 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("list", help="list papers by state")
-    p.add_argument("--starred", action="store_true")
-    p.add_argument("--tag", type=tag_filter)
+    p.add_argument("--starred", action="store_true", help="starred papers only")
+    p.add_argument("--tag", type=tag_filter, help="papers with this tag only")
     p.add_argument("--annotated", action="store_true", help="with a note or a tag")
-    p.add_argument("--unread", action="store_true")
+    p.add_argument("--unread", action="store_true", help="papers not read yet only")
     p.add_argument("--new", action="store_true", help="arrived since the last visit (see `paperreader seen`)")
     p.add_argument("--sort", choices=("listing", "added", "published", "title", "starred"), default="listing",
                    help="listing rank (default), newest added, newest published, title, or newest star first")
@@ -44,20 +44,20 @@ def register(sub) -> None:
     p.add_argument("id")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--set", metavar="TEXT", help="the new note ('-' reads standard input)")
-    group.add_argument("--clear", action="store_true")
+    group.add_argument("--clear", action="store_true", help="remove the note")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_note)
 
     for name in ("tag", "untag"):
         p = sub.add_parser(name, help=f"{'add' if name == 'tag' else 'remove'} tags")
         p.add_argument("id")
-        p.add_argument("tags", nargs="+", metavar="TAG")
+        p.add_argument("tags", nargs="+", metavar="TAG", help="tag names (lower-cased, a leading # dropped, spaces and commas become -)")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_tag, add=name == "tag")
 
     p = sub.add_parser("similar", help="papers like this one (offline)")
     p.add_argument("id")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N papers (10)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_similar)
 
@@ -66,7 +66,7 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_stats)
 
     p = sub.add_parser("index", help="check, catch up or rebuild the search index")
-    p.add_argument("--rebuild", action="store_true")
+    p.add_argument("--rebuild", action="store_true", help="build the index again from the library")
     p.set_defaults(handler=cmd_index)
 
     p = sub.add_parser("paths", help="where the library, index and config live")

@@ -29,8 +29,8 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_tags)
     actions = p.add_subparsers(dest="tags_command", metavar="ACTION")
     r = actions.add_parser("rename", help="rename a tag on every paper (merging into NEW if it exists)")
-    r.add_argument("old", metavar="OLD")
-    r.add_argument("new", metavar="NEW")
+    r.add_argument("old", metavar="OLD", help="the tag to rename")
+    r.add_argument("new", metavar="NEW", help="its new name (an existing tag: the two merge)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_tags_rename)
 

@@ -39,15 +39,15 @@ def register(sub) -> None:
     saved = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     saved.required = True
     q = saved.add_parser("add", help="save QUERY under NAME (replacing a search of that name)")
-    q.add_argument("name")
-    q.add_argument("query", nargs="+")
+    q.add_argument("name", help="the saved search's name")
+    q.add_argument("query", nargs="+", help="the query (see README: the search language)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_saved)
     q = saved.add_parser("list", help="every saved search")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_saved)
     q = saved.add_parser("rm", help="forget a saved search")
-    q.add_argument("name")
+    q.add_argument("name", help="the saved search's name")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_saved)
 

@@ -43,8 +43,8 @@ the full backup (papers with stars, read marks, notes, tags and saved searches) 
 def register(sub) -> None:
     p = sub.add_parser("import", help="import papers from files (arXiv, Hugging Face, BibTeX, e-mail, CSV/JSON, backups)",
                        description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", default="auto", choices=FORMAT_CHOICES)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="the files to import")
+    p.add_argument("--format", default="auto", choices=FORMAT_CHOICES, help="the files' format (auto: told by content)")
     p.add_argument("--skip-bad", action="store_true", help="import the good records, list the bad ones")
     p.add_argument("--restart", action="store_true", help="start an interrupted snapshot import over")
     p.add_argument("--batch-size", type=int, default=5000, metavar="N", help="papers a transaction for snapshots (5000)")
@@ -54,10 +54,10 @@ def register(sub) -> None:
 
     p = sub.add_parser("export", help="export papers as Markdown, BibTeX, CSV or a JSON backup",
                        description=EXPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("--starred", action="store_true")
-    p.add_argument("--tag", metavar="T", type=tag_filter)
+    p.add_argument("--starred", action="store_true", help="starred papers only")
+    p.add_argument("--tag", metavar="T", type=tag_filter, help="papers with tag T only")
     p.add_argument("--query", metavar="Q", help="papers matching a search (see the search language)")
-    p.add_argument("--format", default="markdown", choices=("markdown", "bibtex", "json", "csv"))
+    p.add_argument("--format", default="markdown", choices=("markdown", "bibtex", "json", "csv"), help="markdown (default), bibtex, csv or json (a full backup)")
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE, a regular file, whole (atomically); '-': standard output")
     p.set_defaults(handler=cmd_export)
 
@@ -67,7 +67,7 @@ def register(sub) -> None:
     q = fetch.add_parser("arxiv", help="search the arXiv API; at most one request every 3 seconds")
     q.add_argument("query", nargs="+", help="words (all must appear) or arXiv syntax: ti:, au:, abs:, cat:, AND, OR")
     q.add_argument("--max", type=int, default=50, metavar="N", help="at most N papers (50)")
-    q.add_argument("--sort", choices=("relevance", "submitted", "updated"), default="relevance")
+    q.add_argument("--sort", choices=("relevance", "submitted", "updated"), default="relevance", help="arXiv's order (relevance)")
     q.add_argument("--delay", type=float, default=3.0, metavar="S", help=argparse.SUPPRESS)
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_fetch)
