@@ -2,7 +2,7 @@
 
 import pytest
 
-from paperreader.search import index as index_mod
+from paperreader.search import rebuild as rebuild_mod
 
 
 def ids_for(ws, query):
@@ -11,8 +11,8 @@ def ids_for(ws, query):
 
 @pytest.mark.parametrize("procs_from", [10_000, 10], ids=["one process", "two processes"])
 def test_an_interrupted_rebuild_resumes(workspace, monkeypatch, procs_from):
-    monkeypatch.setattr(index_mod, "REBUILD_CHUNK", 20)
-    monkeypatch.setattr(index_mod, "BULK_PROCS_FROM", procs_from)
+    monkeypatch.setattr(rebuild_mod, "REBUILD_CHUNK", 20)
+    monkeypatch.setattr(rebuild_mod, "BULK_PROCS_FROM", procs_from)
     ws = workspace
     total = ws.library.count()
     assert total > 60
@@ -28,7 +28,7 @@ def test_an_interrupted_rebuild_resumes(workspace, monkeypatch, procs_from):
     with pytest.raises(KeyboardInterrupt):
         ws.index.rebuild(progress=interrupt)
     side = ws.index.dir.parent / f"{ws.index.dir.name}.building"
-    assert (side / index_mod.RESUME).exists()  # 40 papers (two chunks) kept
+    assert (side / rebuild_mod.RESUME).exists()  # 40 papers (two chunks) kept
 
     resumed = []
     assert ws.index.rebuild(progress=lambda done, _t: resumed.append(done)) == total
@@ -43,17 +43,17 @@ def test_a_damaged_checkpoint_starts_over(workspace):
     ws = workspace
     side = ws.index.dir.parent / f"{ws.index.dir.name}.building"
     side.mkdir()
-    (side / index_mod.RESUME).write_text(f'{{"schema": {index_mod.INDEX_SCHEMA_VERSION}, "done": 5, "seq": 0, "last_id": "zzz"}}')
+    (side / rebuild_mod.RESUME).write_text(f'{{"schema": {rebuild_mod.INDEX_SCHEMA_VERSION}, "done": 5, "seq": 0, "last_id": "zzz"}}')
     assert ws.index.rebuild() == ws.library.count()
     assert ws.engine.search("mamba").total > 0 and not side.exists()
 
 
 def test_a_kill_between_a_chunks_commit_and_its_checkpoint_adds_no_duplicates(workspace, monkeypatch):
-    monkeypatch.setattr(index_mod, "REBUILD_CHUNK", 20)
-    monkeypatch.setattr(index_mod, "BULK_PROCS_FROM", 10_000)
+    monkeypatch.setattr(rebuild_mod, "REBUILD_CHUNK", 20)
+    monkeypatch.setattr(rebuild_mod, "BULK_PROCS_FROM", 10_000)
     ws = workspace
     expected = ids_for(ws, "mamba")
-    real_checkpoint = index_mod.SearchIndex._checkpoint
+    real_checkpoint = rebuild_mod.checkpoint
     calls = []
 
     def dies_after_the_second_commit(side, resume):
@@ -62,10 +62,10 @@ def test_a_kill_between_a_chunks_commit_and_its_checkpoint_adds_no_duplicates(wo
             raise KeyboardInterrupt
         real_checkpoint(side, resume)
 
-    monkeypatch.setattr(index_mod.SearchIndex, "_checkpoint", staticmethod(dies_after_the_second_commit))
+    monkeypatch.setattr(rebuild_mod, "checkpoint", dies_after_the_second_commit)
     with pytest.raises(KeyboardInterrupt):
         ws.index.rebuild()
-    monkeypatch.setattr(index_mod.SearchIndex, "_checkpoint", staticmethod(real_checkpoint))
+    monkeypatch.setattr(rebuild_mod, "checkpoint", real_checkpoint)
     assert ws.index.rebuild() == ws.library.count()
     assert ws.index.read_stamp()["docs"] == ws.library.count()
     assert ids_for(ws, "mamba") == expected  # each paper once

@@ -14,11 +14,12 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 from paperreader import __version__
+from paperreader.search import rebuild as side_build
 from paperreader.search import validate
+from paperreader.search.rebuild import Progress
 from paperreader.search.schema import INDEX_SCHEMA_VERSION, build_schema, document_for
 from paperreader.search.suggest import VOCAB, Vocabulary
 from paperreader.search.validate import IndexBusy
@@ -26,10 +27,6 @@ from paperreader.search.whoosh import whoosh_index as _whoosh_index
 from paperreader.store.change_log import ChangeLogPruned
 
 STAMP = "paperreader-index.json"
-Progress = Callable[[int, int], None]  # (done, total)
-RESUME = "paperreader-build.json"  # a build's checkpoint, in its side directory
-REBUILD_CHUNK = 100_000  # papers per committed chunk of a rebuild: what an interrupted build keeps
-BULK_PROCS_FROM = 5000  # papers; below this, starting worker processes costs more than it saves
 REBUILD_FROM = 20_000  # changed papers: catching up more than this (or a fifth of the index) rebuilds
 
 
@@ -207,124 +204,30 @@ class SearchIndex:
             self._close()
             parent = self.dir.parent
             parent.mkdir(parents=True, exist_ok=True)
-            rebuilding = self._rebuild_lock()  # one rebuild at a time across processes
+            rebuilding = side_build.rebuild_lock(self.dir, self.lock_timeout)  # one rebuild at a time across processes
             try:
                 return self._rebuild(progress)
             finally:
                 rebuilding.release()
 
-    def _rebuild_lock(self):
-        """The data dir's rebuild lock (released by the OS if its holder dies); IndexBusy after a long wait."""
-        import time
-
-        from whoosh.util.filelock import FileLock
-
-        lock = FileLock(str(self.dir.parent / f"{self.dir.name}.rebuild.lock"))
-        deadline = time.monotonic() + max(self.lock_timeout, 600.0)
-        while not lock.acquire(blocking=False):
-            if time.monotonic() > deadline:
-                raise IndexBusy(f"{self.dir}: another paperreader is rebuilding the search index; try again")
-            time.sleep(0.1)
-        return lock
-
     def _rebuild(self, progress: Progress | None) -> int:
-        """Build into `<index>.building` in chunks, each committed with a checkpoint, so a build
-        interrupted (Ctrl-C, a kill, a crash) resumes at its last checkpoint next time instead of
-        starting over: at a million papers that is a quarter of an hour of work kept."""
+        """Build into the side directory (`search/rebuild.py`: chunks with checkpoints, resumed
+        after an interruption), then stamp it and swap it in for the old index."""
         with self._lock:
-            parent = self.dir.parent
-            # under the rebuild lock, side and old dirs are leftovers of killed rebuilds
-            for stale in [*parent.glob(self.dir.name + ".building-*"), *parent.glob(self.dir.name + ".old-*")]:
-                shutil.rmtree(stale, ignore_errors=True)
-            side = parent / f"{self.dir.name}.building"
-            total = self.library.count()
-            ix, resume, vocabulary = self._resume(side)
-            if ix is not None and resume["seq"] < self.library.changes_pruned_to():
-                ix.close()  # the changes since its checkpoint were pruned: it cannot be caught up
-                ix = None
-            if ix is None:
-                shutil.rmtree(side, ignore_errors=True)
-                side.mkdir()
-                # changes after this are caught up next time (also those made between attempts)
-                resume = {"schema": INDEX_SCHEMA_VERSION, "seq": self.library.change_seq(), "last_id": "", "done": 0}
-                vocabulary = Vocabulary()
-                ix = _whoosh_index().create_in(str(side), self.schema)
-                self._checkpoint(side, resume)
-            done, last_id = resume["done"], resume["last_id"]
-            todo = sorted(pid for pid in self.library.list_ids() if pid > last_id)
-            try:
-                for start in range(0, len(todo), REBUILD_CHUNK):
-                    chunk_ids = todo[start : start + REBUILD_CHUNK]
-                    done = self._build_chunk(ix, chunk_ids, vocabulary, done, total, progress)
-                    last_id = chunk_ids[-1]  # papers added since, in this range, are in the change log
-                    vocabulary.save(side / VOCAB)
-                    self._checkpoint(side, {**resume, "last_id": last_id, "done": done})
-            finally:
-                ix.close()
-            vocabulary.save(side / VOCAB)
-            self._write_stamp(side, resume["seq"], uuid.uuid4().hex, done)
-            (side / RESUME).unlink(missing_ok=True)
-            old = parent / f"{self.dir.name}.old-{os.getpid()}"
+            side = side_build.side_dir(self.dir)
+            seq, done, total = side_build.build_in_side(side, self.library, self.schema, progress)
+            self._write_stamp(side, seq, uuid.uuid4().hex, done)
+            side_build.finished(side)
+            old = self.dir.parent / f"{self.dir.name}.old-{os.getpid()}"
             if self.dir.exists():
                 os.replace(self.dir, old)
             os.replace(side, self.dir)
             shutil.rmtree(old, ignore_errors=True)
             self._open()
-            self.library.changes_taken_in(resume["seq"])  # the log up to the new index's stamp goes
+            self.library.changes_taken_in(seq)  # the log up to the new index's stamp goes
             if progress:
                 progress(done, total)
             return done
-
-    def _build_chunk(self, ix, chunk_ids: list[str], vocabulary: Vocabulary, done: int, total: int,
-                     progress: Progress | None) -> int:
-        """One committed segment of the given papers (`search/bulk.py`: both cores from 5,000
-        papers on); returns the papers done so far."""
-        from paperreader.search.bulk import BulkBuild, batch_size
-
-        procs = min(2, os.cpu_count() or 1) if len(chunk_ids) >= BULK_PROCS_FROM else 1
-        size = batch_size(len(chunk_ids), procs)
-
-        def report(added: int) -> None:
-            if progress:
-                progress(done + added, total)
-
-        with BulkBuild(ix, procs) as build:
-            batch = []
-            for record in self.library.iter_records(ids=chunk_ids):
-                batch.append(document_for(record))
-                if len(batch) >= size:
-                    build.add(batch)
-                    batch = []
-            build.add(batch)
-            added = build.commit(report)
-            vocabulary.counts.update(build.vocabulary)
-        return done + added
-
-    def _resume(self, side: Path):
-        """(index, checkpoint, vocabulary) of an interrupted build to continue, or Nones."""
-        try:
-            resume = json.loads((side / RESUME).read_text(encoding="utf-8"))
-            if resume.get("schema") != INDEX_SCHEMA_VERSION or not isinstance(resume.get("done"), int):
-                return None, None, None
-            ix = _whoosh_index().open_dir(str(side))
-            with ix.reader() as reader:
-                count = reader.doc_count()
-                if count != resume["done"]:
-                    # killed between a chunk's commit and its checkpoint: the chunk is in the
-                    # index, so resume after it (chunks are committed whole, in id order)
-                    if count < resume["done"]:
-                        ix.close()
-                        return None, None, None
-                    resume = {**resume, "done": count, "last_id": max(reader.field_terms("id"), default="")}
-            return ix, resume, Vocabulary.load(side / VOCAB)
-        except Exception:  # no checkpoint, or a damaged side index: start over
-            return None, None, None
-
-    @staticmethod
-    def _checkpoint(side: Path, resume: dict) -> None:
-        tmp = side / f"{RESUME}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(resume), encoding="utf-8")
-        os.replace(tmp, side / RESUME)
 
     def catch_up(self) -> int:
         """Apply the store's changes since the stamp; returns how many papers were updated.

@@ -323,9 +323,9 @@ async def test_the_tui_rebuilds_a_missing_index_on_both_cores(make_app, library_
     once made starting them fail: "bad value(s) in fds_to_keep")."""
     import shutil
 
-    from paperreader.search import index as index_mod
+    from paperreader.search import rebuild as rebuild_mod
 
-    monkeypatch.setattr(index_mod, "BULK_PROCS_FROM", 10)  # 201 papers: two processes
+    monkeypatch.setattr(rebuild_mod, "BULK_PROCS_FROM", 10)  # 201 papers: two processes
     shutil.rmtree(library_dir / "index")
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
