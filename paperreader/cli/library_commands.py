@@ -78,6 +78,9 @@ def cmd_restore_paper(args) -> int:
         except trash.NotInTrash as exc:
             if not is_paper_id(args.id):
                 paper_record(ws, args.id)  # the one line 'not a paper id', exit 2
+            here = ws.library.resolve_id(args.id)
+            if here is not None:  # never deleted, or restored already
+                raise CliError(f"paperreader: {args.id!r} is not in the trash: {here} is in the library", EXIT_NOT_FOUND) from None
             raise CliError(f"paperreader: {exc}", EXIT_NOT_FOUND) from None
         record = ws.library.get(pid)
         if args.json:
@@ -92,6 +95,8 @@ def cmd_tags(args) -> int:
         counts = ws.library.all_tags()
         if args.json:
             emit_json({"tags": [{"tag": tag, "count": n} for tag, n in counts]})
+        elif not counts:
+            print("no tags yet: `paperreader tag ID TAG` adds one")
         else:
             for tag, n in counts:
                 print(f"{n:>6}  {tag}")

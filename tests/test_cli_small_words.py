@@ -1,0 +1,36 @@
+"""What the CLI prints for the small cases a new user meets first: no tags yet, restoring a paper
+that is not in the trash but in the library, one paper in a listing, one new paper seen."""
+
+from __future__ import annotations
+
+import json
+
+
+def first_id(cli) -> str:
+    return cli("list", "--json", "--limit", "1").json["results"][0]["id"]
+
+
+def test_tags_of_a_library_without_tags_says_so(cli):
+    out = cli("tags")
+    assert out.code == 0 and out.out == "no tags yet: `paperreader tag ID TAG` adds one\n"
+    assert cli("tags", "--json").json == {"tags": []}
+
+
+def test_restoring_a_paper_that_is_in_the_library_says_where_it_is(cli):
+    pid = first_id(cli)
+    out = cli("restore-paper", pid)
+    assert out.code == 1 and out.err == f"paperreader: {pid!r} is not in the trash: {pid} is in the library\n"
+    assert cli("delete", pid).code == 0 and cli("restore-paper", pid).code == 0
+    again = cli("restore-paper", pid)
+    assert again.code == 1 and "is not in the trash" in again.err and "is in the library" in again.err
+    assert cli("restore-paper", "arxiv:9999.99999").err == "paperreader: no paper with id 'arxiv:9999.99999' in the trash\n"
+
+
+def test_one_paper_is_a_paper(cli, tmp_path):
+    path = tmp_path / "daily.json"
+    path.write_text(json.dumps([{"paper": {"id": "2401.00001", "title": "A single listed paper", "summary": "Text."},
+                                 "publishedAt": "2024-01-02T00:00:00.000Z"}]))
+    assert cli("import", str(path)).code == 0
+    line = next(l for l in cli("listings").out.splitlines() if "hf-daily" in l)
+    assert "   1 paper  (1 new)" in line
+    assert "(1 paper was new)" in cli("seen").out
