@@ -83,3 +83,45 @@ def test_porter_keeps_all_but_the_last_characters_of_a_word(workspace):
             checked += 1
             assert word.lower().startswith(term[: max(1, len(term) - PORTER_CUT)]), (word, term)
     assert checked > 3000
+
+
+def _shown_by_the_rule(highlighter, record):
+    """What a hit shows, from the rule's spans: the title, the abstract's window, the note's window
+    if it matched, the authors if they matched (search/highlight.fragment picks the windows)."""
+    from paperreader.search.highlight import fragment
+
+    out = [("title", record.title, _reference(highlighter, "title", record.title))]
+    out.append(("abstract", *fragment(record.abstract, list(_reference(highlighter, "abstract", record.abstract)))))
+    note = _reference(highlighter, "note", record.note)
+    if note:
+        out.append(("note", *fragment(record.note, list(note))))
+    authors = _reference(highlighter, "author", author_text(record))
+    if authors:
+        out.append(("author", author_text(record), authors))
+    return out
+
+
+def test_a_hits_shown_fields_are_the_rules(workspace):
+    """Each hit's highlights (what the CLI prints and --json gives) are the fields and windows the
+    rule's spans give, note and authors included, for every hit of each query."""
+    workspace.library.upsert([Paper(title=f"Hoping for relational graph networks {i}",
+                                    abstract="We hoped that relational, happy models help; hope. " * (i + 1),
+                                    authors=("Ann Hope", "Bo Graph"), arxiv_id=f"2501.0000{i}") for i in range(1, 6)])
+    noted = workspace.library.list_ids()[:3]
+    for pid in noted:
+        workspace.library.set_note(pid, "Graph networks: my note on attention, transformers and hoping "
+                                        "for relational models; " + "filler words here " * 20 + "attention again.")
+    workspace.ensure_index()
+    fields = set()
+    for query in ["model", "learning networks", "trans*", "attention~", "mamba", "graph neural networks",
+                  '"state space"', "note:attention", "author:hope", "hope graph", "attention NOT graph", "m?mba"]:
+        results = workspace.engine.search(query, limit=30)
+        highlighter = Highlighter.of(results.parsed)
+        assert results.hits, query
+        for hit in results.hits:
+            shown = [(h.field, h.text, h.spans) for h in hit.highlights]
+            fields.update(f for f, _t, spans in shown if spans)
+            assert shown == _shown_by_the_rule(highlighter, hit.record), (query, hit.id)
+            assert [h.json() for h in hit.highlights] == [
+                {"field": f, "text": t, "matches": [list(s) for s in spans]} for f, t, spans in shown]
+    assert fields == {"title", "abstract", "note", "author"}  # each kind was marked somewhere

@@ -14,7 +14,7 @@ from paperreader.search import partial
 from paperreader.search.coverage import Coverage
 from paperreader.search.fast import EVERY
 from paperreader.search.budget import SEARCH_SECONDS, guarded
-from paperreader.search.highlight import Highlight, Highlighter, shown
+from paperreader.search.highlight import Highlight, Highlighter
 from paperreader.search.index import SearchIndex
 from paperreader.search.lookup import identify, identify_all, in_named_order, look_up
 from paperreader.search.memory import after_search as release_memory
@@ -153,7 +153,7 @@ class SearchEngine:
         if highlight:
             highlighter = Highlighter(parsed.whoosh)
             for hit in hits:
-                hit.highlights = shown(hit.record, highlighter.spans(hit.record))
+                hit.highlights = highlighter.shown(hit.record)
         out = SearchResults(text, total, hits, parsed=parsed, total_exact=exact, notice=notice,
                             all_words=all_words if plan is not None and plan.fill else None)
         # a word still being typed is not misspelt, while it can still become a word of some paper

@@ -4,9 +4,9 @@ The one highlight path: `Highlighter(parsed).spans(record)` gives a `PaperSpans`
 into the store's cleaned text of the title, abstract, authors joined with ", ", note and tags joined
 with " "), by one rule: a word matches when its analysed form is a query leaf of that field (a term
 or phrase word, a prefix of the typed word, a fuzzy neighbour, a wildcard: `search/term_matcher.py`).
-The CLI prints them (`shown()`), the TUI draws them; neither looks at the query's Whoosh tree or
-the analyzers.
-Run only for hits that are shown, on text from the store (the index stores no text).
+The CLI prints `Highlighter.shown()` (the fields it shows, the abstract's best window), the TUI
+draws the spans; neither looks at the query's Whoosh tree or the analyzers. Run only for hits
+that are shown, on text from the store (the index stores no text).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass
+from itertools import repeat
+from typing import NamedTuple
 
 from paperreader.search.term_matcher import TermMatcher
 
@@ -32,9 +33,9 @@ def tag_text(record) -> str:
     return " ".join(record.tags)
 
 
-@dataclass(frozen=True)
-class PaperSpans:
-    """Where a query matched one paper: spans per field (see the module's docstring for the texts)."""
+class PaperSpans(NamedTuple):
+    """Where a query matched one paper: spans per field (see the module's docstring for the texts).
+    A named tuple: made for each row shown, it costs a tuple, not a frozen dataclass's setattrs."""
 
     title: Spans = ()
     abstract: Spans = ()
@@ -49,8 +50,9 @@ class PaperSpans:
 NO_SPANS = PaperSpans()
 
 
-@dataclass(frozen=True)
-class Highlight:
+class Highlight(NamedTuple):
+    """One field as shown (the title, the abstract's window...) and the spans in that text."""
+
     field: str
     text: str
     spans: tuple[tuple[int, int], ...]
@@ -97,7 +99,11 @@ def field_analyzers() -> dict:
         return _ANALYZERS
 
 
-TOKEN_PATTERN = r"\w+(\.?\w+)*"  # Whoosh's default RegexTokenizer, which `_starts_token` mirrors
+TOKEN_PATTERN = r"\w+(\.?\w+)*"  # Whoosh's default RegexTokenizer
+# Its token at a position, if one starts there: a word character neither after one nor after a dot
+# that follows one ("a.b" is one token). Looked for where a needle was found, in ASCII text only.
+TOKEN_AT = r"(?<!\w)(?<!\w\.)\w+(?:\.?\w+)*"
+_token_at = None  # TOKEN_AT compiled, on the first search (not at import: the TUI's launch is timed)
 # Porter's steps only cut a word's ending and append a replacement: what they append agrees with the
 # word's own letters but for at most 2 (biliti -> ble; ational -> ate, y -> i, ing -> e: 1), and
 # later steps only cut, so a term keeps all but its last 2 characters of the word (tests check it)
@@ -133,18 +139,10 @@ def _needle_cut(analyzer) -> int | None:
     return None
 
 
-def _starts_token(low: str, i: int) -> bool:
-    """Whether TOKEN_PATTERN's scan of an ASCII text starts a token at `i` (a word character
-    neither after one nor after a dot that follows one: "a.b" is one token)."""
-    c = low[i]
-    if not (c.isalnum() or c == "_"):
-        return False
-    if i == 0:
-        return True
-    before = low[i - 1]
-    if before.isalnum() or before == "_":
-        return False
-    return not (before == "." and i > 1 and (low[i - 2].isalnum() or low[i - 2] == "_"))
+def _compile_token_at():
+    global _token_at
+    _token_at = re.compile(TOKEN_AT).match
+    return _token_at
 
 
 def _stemmed_words(analyzer):
@@ -223,8 +221,8 @@ class Highlighter:
                 return ()
             if len(plan.needles) > 1:
                 starts = sorted(set(starts))
-            pattern = plan.fast.pattern
-            matches = (pattern.match(text, i) for i in starts if _starts_token(low, i))
+            token_at = _token_at or _compile_token_at()
+            matches = (m for m in map(token_at, repeat(text), starts) if m is not None)
         else:
             matches = plan.fast.pattern.finditer(text)
         for m in matches:
@@ -253,6 +251,24 @@ class Highlighter:
         hit = plan.hits[raw] = bool(term) and self.matcher.matches(name, term, raw.lower())
         return hit
 
+    def shown(self, record, width: int = 160) -> list[Highlight]:
+        """What the CLI prints and --json gives: the title in full, the best window of the abstract
+        (and of the note, if it matched), the authors if they matched. The tags are not shown, so
+        their spans are not looked for."""
+        field = self.field
+        out = [Highlight("title", record.title, field("title", record.title))]
+        snippet, inside = fragment(record.abstract, field("abstract", record.abstract), width)
+        out.append(Highlight("abstract", snippet, inside))
+        where = field("note", record.note)
+        if where:
+            snippet, inside = fragment(record.note, where, width)
+            out.append(Highlight("note", snippet, inside))
+        authors = author_text(record)
+        where = field("author", authors)
+        if where:
+            out.append(Highlight("author", authors, where))
+        return out
+
     def spans(self, record) -> PaperSpans:
         return PaperSpans(
             title=self.field("title", record.title),
@@ -261,19 +277,6 @@ class Highlighter:
             note=self.field("note", record.note),
             tag=self.field("tag", tag_text(record)),
         )
-
-
-def shown(record, spans: PaperSpans, width: int = 160) -> list[Highlight]:
-    """What the CLI prints and --json gives: the title in full, the best window of the abstract
-    (and of the note, if it matched), the authors if they matched."""
-    out = [Highlight("title", record.title, spans.title)]
-    for name, text, where in (("abstract", record.abstract, spans.abstract), ("note", record.note, spans.note)):
-        if where or name == "abstract":
-            snippet, inside = fragment(text, list(where), width)
-            out.append(Highlight(name, snippet, inside))
-    if spans.author:
-        out.append(Highlight("author", author_text(record), spans.author))
-    return out
 
 
 def spans_in(text: str, name: str, matcher: TermMatcher, analyzer) -> list[tuple[int, int]]:
@@ -288,7 +291,7 @@ def spans_in(text: str, name: str, matcher: TermMatcher, analyzer) -> list[tuple
     return spans
 
 
-def fragment(text: str, spans: list[tuple[int, int]], width: int = 160) -> tuple[str, tuple[tuple[int, int], ...]]:
+def fragment(text: str, spans: Spans | list[tuple[int, int]], width: int = 160) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A window of about `width` characters around the densest run of matches, cut at spaces."""
     if len(text) <= width:
         return text, tuple(spans)
