@@ -262,3 +262,24 @@ def test_fuzzy_spellings_as_looked_up_one_by_one(library):
                 assert sorted(one_edit(fs.leaves, field, word, spellings)) == want, (word, field)
                 found += len(want)
     assert found > 20
+
+
+def test_sums_within_an_and_are_the_whole_sums_there():
+    """A part summed only over an AND's documents (`_add_within`: bisection into a long part,
+    a position per document for a short one) gives those documents the whole sum's floats."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    n = 50_000
+    for within_size in (3, 40, 900, 20_000):
+        parts = []
+        for size in (30_000, 5_000, 700, 12, 0):
+            ids = np.sort(rng.choice(n, size, replace=False)).astype(np.int64)
+            parts.append((ids, rng.random(size) * 10.0 ** rng.integers(-3, 17, size)))
+        within = np.sort(rng.choice(n, within_size, replace=False)).astype(np.int64)
+        ids, scores = dense._add_within(parts, within, n)
+        whole_ids, whole = dense.add_up(parts, n)
+        keep = np.isin(whole_ids, within)
+        assert ids.tolist() == whole_ids[keep].tolist()
+        assert scores.tolist() == whole[keep].tolist()
+

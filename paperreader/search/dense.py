@@ -220,6 +220,8 @@ class DenseSearch:
             return EVERY
         # the biggest first, by postings (as `_eval`'s Or: the same order of additions)
         ordered = [r for _n, r in sorted(((n, r) for n, r in parts if len(r[0])), key=lambda nr: nr[0], reverse=True)]
+        if within is not None and len(within) * NARROW < sum(len(r[0]) for r in ordered):
+            return _add_within(ordered, within, self.n)  # `neural` in `neural network arch*`: the AND's few documents
         return add_up(ordered, self.n)
 
     def _and(self, positives, negatives, within):
@@ -303,18 +305,31 @@ def add_up(parts: list, n: int):
 
 
 def _add_within(parts: list, within, n: int):
-    """`add_up` of the parts' documents that are in `within` (sorted), the same floats."""
-    mark = np.zeros(n, bool)
-    mark[within] = True
-    acc = np.zeros(n)
-    seen = np.zeros(n, bool)
+    """`add_up` of the parts' documents that are in `within` (sorted), the same floats: each
+    document's scores added in the parts' order. A part much longer than `within` is searched
+    for its documents (bisection), a shorter one mapped onto them (a position per document)."""
+    acc = np.zeros(len(within))
+    seen = np.zeros(len(within), bool)
+    where = None
     for pids, scores in parts:
-        hit = mark[pids]
-        pids = pids[hit]
-        acc[pids] += scores[hit]
-        seen[pids] = True
-    ids = within[seen[within]]
-    return ids, acc[ids]
+        if not len(pids):
+            continue
+        if len(within) * SEARCH_RATIO <= len(pids):
+            at = np.searchsorted(pids, within)
+            at[at == len(pids)] = 0
+            hit = pids[at] == within
+            acc[hit] += scores[at[hit]]
+            seen |= hit
+            continue
+        if where is None:
+            where = np.full(n, -1, np.int64)
+            where[within] = np.arange(len(within))
+        pos = where[pids]
+        hit = pos >= 0
+        pos = pos[hit]
+        acc[pos] += scores[hit]
+        seen[pos] = True
+    return within[seen], acc[seen]
 
 
 def _union(arrays: list):
