@@ -12,6 +12,7 @@ reading this file, not the code base.
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import warnings
@@ -230,14 +231,23 @@ class TermsReader(whoosh3.W3TermsReader):
     def record_or_none(self, fieldname, tbytes) -> bytes | None:
         """A term's record bytes, None when the segment has no such term: Whoosh's hashed lookup
         (`HashReader.ranges_for_key`, the same slots and comparisons) without its generator and
-        KeyError, and a found entry's lengths, key and record in one read instead of three."""
+        KeyError, a found entry's lengths, key and record in one read instead of three, and each
+        read a pread (the file's offset and buffer untouched)."""
         tindex = self._tindex
         key = self._keycoder(fieldname, tbytes)
         keyhash = tindex.hashfn(key)
         tablestart, numslots = tindex.tables[keyhash & 255]
         if not numslots:
             return None
-        get, slot, keylen = tindex.dbfile.get, _HASH_SLOT.size, len(key)
+        dbfile = tindex.dbfile
+        if dbfile.is_real:  # one pread a read: a seek and read on the file object refill its 8 KB buffer
+            fd, pread = dbfile.fileno(), os.pread
+
+            def get(at: int, length: int) -> bytes:
+                return pread(fd, length, at)
+        else:
+            get = dbfile.get
+        slot, keylen = _HASH_SLOT.size, len(key)
         slotpos = tablestart + ((keyhash >> 8) % numslots) * slot
         end = tablestart + numslots * slot
         for _ in range(numslots):
