@@ -61,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMON_HELP = {  # the arguments every command shares, described once
     "json": "print JSON (its shape: README, The command line)",
-    "id": "a paper id: arxiv:2401.12345, an arXiv id or link, or t: and 12 hex digits",
-    "ids": "paper ids: arxiv:2401.12345, arXiv ids or links, or t: and 12 hex digits",
+    "id": "a paper id: arxiv:2401.12345, an arXiv id or link, a Hugging Face paper link, a DOI, or t: and 12 hex digits",
+    "ids": "paper ids: arxiv:2401.12345, arXiv ids or links, Hugging Face paper links, DOIs, or t: and 12 hex digits",
 }
 
 

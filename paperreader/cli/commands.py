@@ -115,14 +115,14 @@ def cmd_search(args) -> int:
 
 def _record(ws, pid: str):
     """The paper `pid` names; exit 1 if no paper has that id, 2 if it is not an id at all."""
-    record = ws.library.get(pid)
+    record = ws.library.get(_canonical(ws, pid))
     if record is None:
         if not _is_paper_id(pid):
-            raise CliError(f"paperreader: {pid!r} is not a paper id (arxiv:2401.12345, an arXiv id or URL, "
-                           "or t: and 12 hex digits)", EXIT_BAD)  # fmt: skip
+            raise CliError(f"paperreader: {pid!r} is not a paper id (arxiv:2401.12345, an arXiv id or link, a "
+                           "Hugging Face paper link, a DOI, or t: and 12 hex digits)", EXIT_BAD)  # fmt: skip
         from paperreader.store.trash import trashed
 
-        entry = trashed(ws.library, text=pid)
+        entry = trashed(ws.library, text=_canonical(ws, pid))
         if entry is not None:
             raise CliError(f"paperreader: {pid!r} is in the trash (deleted {entry.deleted_at[:10]}): "
                            f"paperreader restore-paper {entry.paper_id} brings it back", EXIT_NOT_FOUND)  # fmt: skip
@@ -134,9 +134,30 @@ def _is_paper_id(text: str) -> bool:
     import re
 
     from paperreader.model import parse_arxiv_id
+    from paperreader.search.lookup import identify
 
     text = text.strip()
-    return bool(re.fullmatch(r"t:[0-9a-f]{12}", text) or parse_arxiv_id(text.removeprefix("arxiv:")))
+    return bool(re.fullmatch(r"t:[0-9a-f]{12}", text) or parse_arxiv_id(text.removeprefix("arxiv:")) or identify(text))
+
+
+def _canonical(ws, text: str) -> str:
+    """The paper id for a link or DOI the search box reads as one (search/lookup.py: Hugging Face
+    and doi.org links, DOIs, arXiv's DOIs), so show, star, tag, note, delete and restore-paper take
+    whatever search takes; anything else (an id in the library's spellings) as typed."""
+    from paperreader.search.lookup import find, identify
+
+    ident = identify(text)
+    if ident is None:
+        return text
+    found = find(ws.library, ident)
+    if found is not None:
+        return found
+    if ident.kind == "arxiv":
+        return f"arxiv:{ident.value}"
+    from paperreader.store.trash import trashed
+
+    entry = trashed(ws.library, doi=ident.value)  # a deleted paper known by its DOI: its id in the trash
+    return entry.paper_id if entry is not None else text
 
 
 def cmd_show(args) -> int:

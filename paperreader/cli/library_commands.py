@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError
+from paperreader.cli.commands import _canonical as canonical
 from paperreader.cli.commands import _is_paper_id as is_paper_id
 from paperreader.cli.commands import _record as paper_record
 from paperreader.cli.context import workspace
@@ -74,11 +75,11 @@ def cmd_restore_paper(args) -> int:
 
     with workspace(args) as ws:
         try:
-            pid = trash.restore(ws.library, args.id)
+            pid = trash.restore(ws.library, canonical(ws, args.id))
         except trash.NotInTrash as exc:
             if not is_paper_id(args.id):
                 paper_record(ws, args.id)  # the one line 'not a paper id', exit 2
-            here = ws.library.resolve_id(args.id)
+            here = ws.library.resolve_id(canonical(ws, args.id))
             if here is not None:  # never deleted, or restored already
                 raise CliError(f"paperreader: {args.id!r} is not in the trash: {here} is in the library", EXIT_NOT_FOUND) from None
             raise CliError(f"paperreader: {exc}", EXIT_NOT_FOUND) from None
