@@ -71,3 +71,29 @@ def test_page_records_stay_frozen(lib):
     record = next(iter(lib.get_many(lib.list_ids()).values()))
     with pytest.raises(dataclasses.FrozenInstanceError):
         record.title = "changed"
+
+
+def test_a_list_column_reads_as_json_loads_reads_it():
+    """records._tuple's split of a list of strings as the store writes it equals json.loads, and any
+    other JSON list (escapes, quotes, other spacing, control characters, numbers) goes to json.loads."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from paperreader.store.records import _tuple
+    from paperreader.store.upsert import json_strings
+
+    texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(texts, max_size=5), st.sampled_from(["store", "compact", "ascii", "spaced"]))
+    def check(items, how):
+        text = {"store": json_strings(items), "compact": json.dumps(items, separators=(",", ":")),
+                "ascii": json.dumps(items), "spaced": json.dumps(items, indent=1)}[how]
+        assert _tuple(text) == tuple(json.loads(text)) == tuple(items)
+
+    check()
+    for text in ['["a", "b"]', '["a","b"]', '["a" , "b"]', '[ "a", "b" ]', '["a\\"", "b"]', '["a, ", "b"]',
+                 '["", ""]', '[""]', '["x", 1]', '["tab\\there"]', '["Zoë", "Ça"]']:
+        assert _tuple(text) == tuple(json.loads(text)), text
+    with pytest.raises(ValueError):
+        _tuple('["raw\nnewline"]')  # not JSON: refused as json.loads refuses it

@@ -148,8 +148,19 @@ def record_from_row(row: tuple, note: str = "", tags: tuple[str, ...] = ()) -> P
 
 
 def _tuple(text: str) -> tuple:
-    """A JSON list column as a tuple (most lists of categories and links are empty: no parse)."""
-    return () if text == "[]" else tuple(json.loads(text))
+    """A JSON list column as a tuple (most lists of categories and links are empty: no parse).
+
+    The store writes lists of strings as `["a", "b"]` (store/upsert.json_strings): with no
+    backslash (so no escape) and nothing unprintable in the text, its quotes are exactly the
+    strings' delimiters, and splitting at `", "` gives the strings (~0.5 us instead of json.loads'
+    ~3): taken only when the quotes count two a string; anything else is parsed by json.loads."""
+    if text == "[]":
+        return ()
+    if text[:2] == '["' and text[-2:] == '"]' and "\\" not in text and text.isprintable():
+        items = text[2:-2].split('", "')
+        if text.count('"') == 2 * len(items):
+            return tuple(items)
+    return tuple(json.loads(text))
 
 
 class RecordCache:
