@@ -94,7 +94,7 @@ def test_every_keystroke_in_order(library):
     strokes = [q for _text, q in queries.keystrokes()]
     assert _texts(library, strokes) > 400
     kept = library.index.fast_search()._dense
-    assert kept.sums.used and kept.ands.used  # sums and AND parts were kept (and reused)
+    assert kept.sums.used and kept.ands.used and kept.words.used  # sums, AND parts and words' ORs were kept (and reused)
 
 
 def test_a_kept_page_is_a_fresh_evaluations(library):

@@ -34,6 +34,10 @@ from paperreader.search.budget import check as check_budget
 
 SUM_BYTES = 16 << 20  # prefixes' sums kept
 AND_BYTES = 16 << 20  # ANDs' complete-word parts kept
+# A complete word's OR over its fields, summed whole while a word is typed beside it, kept: in
+# `neural network archi*` every part reads ~800k postings, the prefix is smallest and so first,
+# and `neural`'s and `network`'s sums (13 MB each at 1M) would be made again every keystroke.
+WORD_BYTES = 32 << 20
 KEEP_AT_MOST = 0.5  # no single entry may take more than this share of its cache
 # Parts with fewer postings in all than 1/COMPACT of the documents are summed over their own
 # documents, not an accumulator over every document (1M documents, CPU: 2,000 postings 0.5 ms
@@ -117,11 +121,14 @@ class DenseSearch:
         self._dead = dead
         self.sums = Kept(SUM_BYTES)
         self.ands = Kept(AND_BYTES)
+        self.words = Kept(WORD_BYTES)
+        self._typing = False  # the query has a word being expanded (its complete words' ORs are kept)
 
     # -- the query ---------------------------------------------------------------------------------
     def run(self, q, limit: int) -> tuple[int, list[tuple[float, int]]]:
         """(total, top page [(score, docnum)]) of `q` over the live documents; `fs.exact` says
         whether the total is exact, as the dict evaluator sets it."""
+        self._typing = _expandable(q)
         out = self._eval(q, None)
         if out is EVERY:
             ids = np.arange(self.n, dtype=_IDS)
@@ -215,6 +222,11 @@ class DenseSearch:
     # -- structure ---------------------------------------------------------------------------------
     def _or(self, node, within):
         fs = self.fs
+        keep = self._typing and not _expandable(node)
+        if keep:
+            kept = self.words.get(node)
+            if kept is not None:
+                return kept
         parts = [(fs._size(child), self._eval(child, within)) for child in node.subqueries]
         if any(r is EVERY for _n, r in parts):
             return EVERY
@@ -222,7 +234,10 @@ class DenseSearch:
         ordered = [r for _n, r in sorted(((n, r) for n, r in parts if len(r[0])), key=lambda nr: nr[0], reverse=True)]
         if within is not None and len(within) * NARROW < sum(len(r[0]) for r in ordered):
             return _add_within(ordered, within, self.n)  # `neural` in `neural network arch*`: the AND's few documents
-        return add_up(ordered, self.n)
+        out = add_up(ordered, self.n)
+        if keep:
+            self.words.put(node, out)
+        return out
 
     def _and(self, positives, negatives, within):
         fs = self.fs
