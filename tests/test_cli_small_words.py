@@ -34,3 +34,13 @@ def test_one_paper_is_a_paper(cli, tmp_path):
     line = next(l for l in cli("listings").out.splitlines() if "hf-daily" in l)
     assert "   1 paper  (1 new)" in line
     assert "(1 paper was new)" in cli("seen").out
+
+
+def test_search_with_both_a_query_and_stdin_is_refused(cli, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("mamba\n"))
+    out = cli("search", "--stdin", "transformer")
+    assert out.code == 2 and out.out == "" and out.err == "paperreader search: give a QUERY or --stdin, not both\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("mamba\n"))
+    assert cli("search", "--stdin").out.startswith("mamba\t")

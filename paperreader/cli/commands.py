@@ -85,6 +85,8 @@ def cmd_search(args) -> int:
     from paperreader.search.query import QueryError
 
     limit = _positive(args.limit, "limit")
+    if args.stdin and args.query:  # the words would be silently ignored
+        raise CliError("paperreader search: give a QUERY or --stdin, not both", EXIT_BAD)
     with workspace(args, index=True, backup=False) as ws:
         if args.stdin:
             failed = 0
