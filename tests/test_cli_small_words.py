@@ -44,3 +44,12 @@ def test_search_with_both_a_query_and_stdin_is_refused(cli, monkeypatch):
     assert out.code == 2 and out.out == "" and out.err == "paperreader search: give a QUERY or --stdin, not both\n"
     monkeypatch.setattr("sys.stdin", io.StringIO("mamba\n"))
     assert cli("search", "--stdin").out.startswith("mamba\t")
+
+
+def test_a_tag_that_cleans_to_nothing_is_refused(cli):
+    pid = first_id(cli)
+    for command in ("tag", "untag"):
+        out = cli(command, pid, "good", "###")
+        assert out.code == 2 and out.out == "" and out.err == f"paperreader {command}: argument TAG: '###' is not a tag name\n"
+    assert cli("show", pid, "--json").json["tags"] == []
+    assert cli("tag", pid, "#Good").out == f"{pid}: good\n"

@@ -51,7 +51,7 @@ def register(sub) -> None:
     for name in ("tag", "untag"):
         p = sub.add_parser(name, help=f"{'add' if name == 'tag' else 'remove'} tags")
         p.add_argument("id")
-        p.add_argument("tags", nargs="+", metavar="TAG", help="tag names (lower-cased, a leading # dropped, spaces and commas become -)")
+        p.add_argument("tags", nargs="+", metavar="TAG", type=tag_filter, help="tag names (lower-cased, a leading # dropped, spaces and commas become -)")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_tag, add=name == "tag")
 
