@@ -55,9 +55,8 @@ class SearchResults:
     error: str | None = None
     seconds: float = 0.0
     parsed: ParsedQuery | None = None
-    # `total` is exact unless the search stopped reading postings once its page was certain
-    # (search/topk.py: the rest is estimated) or a prefix, wildcard or fuzzy word stood for more
-    # index terms than are searched (the most frequent ones are): then this is False ("about 12,000").
+    # `total` is exact unless a prefix, wildcard or fuzzy word stood for more index terms than are
+    # searched (the most frequent ones are): then this is False ("about 12,000").
     total_exact: bool = True
     # A question or long query: how many papers have every word (the list then holds the closest
     # partial matches too, and `total` counts them all); None for other queries.
