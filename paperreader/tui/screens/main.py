@@ -29,6 +29,7 @@ from paperreader.tui.actions.port import UiPort
 from paperreader.tui.actions.papers import PAPER_BINDINGS, UNDO_BINDINGS
 from paperreader.tui.listing_views import LISTING_BINDINGS, ListingViews
 from paperreader.tui.marks import MARK_BINDINGS, Marks
+from paperreader.tui.paint_hold import PaintHold
 from paperreader.tui.reader_follow import ReaderFollow
 from paperreader.tui.reading import READING_BINDINGS, Reading
 from paperreader.tui.result_set import Filter, ResultSet
@@ -137,6 +138,7 @@ class MainScreen(
         )  # fmt: skip
         self.results.data_bind(MainScreen.result, MainScreen.marks, MainScreen.new_ids)
         self.follow = ReaderFollow(self.reader, self.set_timer)
+        self.paint_hold = PaintHold(self.app)  # a quick answer is drawn in the key's own frame
         if not self.app.opening.done:  # else the library is shown at once: no "opening" frame
             self.reader.show(None, "Opening the library…")
         self.search_box.focus()  # AUTO_FOCUS did, unless the app has no focus
@@ -180,6 +182,7 @@ class MainScreen(
             self.notify(sentence("; ".join(workspace.notices)), severity="warning", markup=False)
 
     def on_unmount(self) -> None:
+        self.paint_hold.answered()  # a hold never outlives the screen
         if self.app.workspace is not None:
             self.app.workspace.stop_searches()
 
@@ -198,6 +201,7 @@ class MainScreen(
                 self.call_after_refresh(self._after_first_paint)
             return
         self.searches.first(self._generation, query, self.filter, self.current_sort(query), keep_id, keep_index)
+        self.paint_hold.started()
         generation = self._generation
         self.set_timer(BUSY_AFTER, lambda: self._show_busy(generation))
 
@@ -231,6 +235,7 @@ class MainScreen(
             self.reader.show(None, "Nothing to show.")
         if not self.launch.background_started:
             self.call_after_refresh(self._after_first_paint)
+        self.paint_hold.answered()
 
     def on_search_failed(self, message: msg.SearchFailed) -> None:
         if message.generation != self._generation:
@@ -240,6 +245,7 @@ class MainScreen(
         self.remark = Remark(hint=message.error) if message.incomplete else Remark(error=message.error)
         if not self.launch.background_started:
             self.call_after_refresh(self._after_first_paint)
+        self.paint_hold.answered()
 
     def on_rows_wanted(self, message: msg.RowsWanted) -> None:
         if self.result is not None and self.searches is not None:
