@@ -9,8 +9,6 @@ panel. Everything that reads the store runs in workers that post messages back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
@@ -44,23 +42,26 @@ class ListingRows:
         return self._ids[offset : offset + count]
 
 
-@dataclass
 class NewPapersKnown(Message):
     """The visit mark moved: these papers arrived since the previous visit."""
 
-    ids: frozenset
+    def __init__(self, ids: frozenset) -> None:
+        super().__init__()
+        self.ids = ids
 
 
-@dataclass
 class DigestReady(Message):
-    digest: dict
-    asked: bool = False  # the user asked (W): say so when there is nothing
+    def __init__(self, digest: dict, asked: bool = False) -> None:
+        super().__init__()
+        self.digest = digest
+        self.asked = asked  # the user asked (W): say so when there is nothing
 
 
-@dataclass
 class ChangesReady(Message):
-    change: object  # store.listings.Diff
-    titles: dict
+    def __init__(self, change: object, titles: dict) -> None:
+        super().__init__()
+        self.change = change  # store.listings.Diff
+        self.titles = titles
 
 
 class ListingViews:

@@ -6,8 +6,6 @@ A main-screen mixin.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
@@ -26,18 +24,20 @@ READING_BINDINGS = [
 UNREAD_COUNT_AFTER = 0.15  # seconds after a search's answer: the count waits for the typing to pause
 
 
-@dataclass
 class UnreadFound(Message):
-    result: ResultSet
-    index: int | None  # None: no unread paper that way
-    rows: dict[int, Row]
-    direction: int
+    def __init__(self, result: ResultSet, index: int | None, rows: dict[int, Row], direction: int) -> None:
+        super().__init__()
+        self.result = result
+        self.index = index  # None: no unread paper that way
+        self.rows = rows
+        self.direction = direction
 
 
-@dataclass
 class UnreadCounted(Message):
-    result: ResultSet
-    count: int
+    def __init__(self, result: ResultSet, count: int) -> None:
+        super().__init__()
+        self.result = result
+        self.count = count
 
 
 class Reading:

@@ -9,8 +9,6 @@ than the rest of the reader.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -58,17 +56,19 @@ class ReaderPane(VerticalScroll, can_focus=True):
         "reader-pane--heading",
     }
 
-    @dataclass
     class LinkClicked(Message):
         """A link in the note was clicked; the screen decides how to open it."""
 
-        url: str
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
 
-    @dataclass
     class CitationKeyWanted(Message):
         """A paper is shown: its citation key (a library lookup) is wanted for the reader."""
 
-        record: object
+        def __init__(self, record: object) -> None:
+            super().__init__()
+            self.record = record
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

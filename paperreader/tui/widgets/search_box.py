@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -25,11 +23,9 @@ class SearchBox(Input):
         Binding("ctrl+t", "accept_suggestion", "Use 'did you mean'", show=False, id="search.use_suggestion"),
     ]
 
-    @dataclass
     class Left(Message):
         """The user pressed escape (or down, past the newest query) in the box."""
 
-    @dataclass
     class SuggestionWanted(Message):
         """The user asked to search the "did you mean" query."""
 

@@ -61,9 +61,8 @@ class StatusLine(Horizontal):
     searching: reactive[bool] = reactive(False, init=False)
     index_progress: reactive[tuple[int, int] | None] = reactive(None, init=False)
 
-    @dataclass
     class SuggestionClicked(Message):
-        pass
+        """The "did you mean" suggestion was clicked."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
