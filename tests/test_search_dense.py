@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from paperreader.search import dense
+from paperreader.search import dense_arrays
 from paperreader.search.fast import FastSearch
 from paperreader.search.query import QueryError
 
@@ -162,9 +162,9 @@ def test_ties_at_the_cut_go_to_the_lowest_document():
 
     ids = np.arange(10, dtype=np.int64) * 3
     scores = np.array([1.0, 2.0, 2.0, 0.5, 2.0, 2.0, 3.0, 2.0, 0.0, 2.0])
-    assert dense.top(ids, scores, 3) == [(3.0, 18), (2.0, 3), (2.0, 6)]
-    assert dense.top(ids, scores, 0) == []
-    assert [d for _s, d in dense.top(ids, scores, 20)] == [18, 3, 6, 12, 15, 21, 27, 0, 9, 24]
+    assert dense_arrays.top(ids, scores, 3) == [(3.0, 18), (2.0, 3), (2.0, 6)]
+    assert dense_arrays.top(ids, scores, 0) == []
+    assert [d for _s, d in dense_arrays.top(ids, scores, 20)] == [18, 3, 6, 12, 15, 21, 27, 0, 9, 24]
 
 
 def test_sums_add_in_the_parts_order():
@@ -176,7 +176,7 @@ def test_sums_add_in_the_parts_order():
     b = (np.array([1, 2, 5], np.int64), np.array([0.2, 1.0, 4.0]))
     c = (np.array([1, 2], np.int64), np.array([0.3, -1e16]))
     for n in (6, 10_000):
-        ids, scores = dense.add_up([a, b, c], n)
+        ids, scores = dense_arrays.add_up([a, b, c], n)
         assert ids.tolist() == [1, 2, 5]
         assert scores.tolist() == [(0.1 + 0.2) + 0.3, (1e16 + 1.0) - 1e16, 4.0]
 
@@ -265,7 +265,7 @@ def test_fuzzy_spellings_as_looked_up_one_by_one(library):
 
 
 def test_sums_within_an_and_are_the_whole_sums_there():
-    """A part summed only over an AND's documents (`_add_within`: bisection into a long part,
+    """A part summed only over an AND's documents (`add_within`: bisection into a long part,
     a position per document for a short one) gives those documents the whole sum's floats."""
     import numpy as np
 
@@ -277,8 +277,8 @@ def test_sums_within_an_and_are_the_whole_sums_there():
             ids = np.sort(rng.choice(n, size, replace=False)).astype(np.int64)
             parts.append((ids, rng.random(size) * 10.0 ** rng.integers(-3, 17, size)))
         within = np.sort(rng.choice(n, within_size, replace=False)).astype(np.int64)
-        ids, scores = dense._add_within(parts, within, n)
-        whole_ids, whole = dense.add_up(parts, n)
+        ids, scores = dense_arrays.add_within(parts, within, n)
+        whole_ids, whole = dense_arrays.add_up(parts, n)
         keep = np.isin(whole_ids, within)
         assert ids.tolist() == whole_ids[keep].tolist()
         assert scores.tolist() == whole[keep].tolist()

@@ -13,11 +13,14 @@ structure combines them with numpy:
 - an AND intersects its parts smallest first, the score so far plus the part's, as `_and` does;
 - the page is `argpartition`'s cut, then an exact sort of the few at or above it (score
   descending, then document number ascending, as `heapq.nlargest` over (s, -d) orders them).
+The array operations are in `search/dense_arrays.py`. Inside an AND, a prefix or an OR is summed
+only over the documents the AND's parts so far matched, when they are few.
 
-Between keystrokes (`deep l*`, `deep le*`, ...) three things are kept, each bounded in bytes:
-recent terms' arrays (`dense_terms.py`), prefixes' sums, and an AND's complete-word parts
-evaluated together (`deep learning m*` evaluates `deep AND learning` once for every keystroke
-of `m...`).
+Between keystrokes (`deep l*`, `deep le*`, ...) four things are kept, each bounded in bytes:
+recent terms' arrays (`dense_terms.py`), prefixes' sums, an AND's complete-word parts evaluated
+together (`deep learning m*` evaluates `deep AND learning` once for every keystroke of `m...`),
+and complete words' ORs over their fields in a query with a word being typed. Whole answers
+(total and page) are kept by `FastSearch.run`.
 
 Anything else (phrases, ranges, Whoosh's generic matchers) is evaluated by the dict evaluator
 and converted. numpy is imported here, and this module only from `FastSearch.run`, so launching
@@ -31,6 +34,7 @@ from collections import OrderedDict
 import numpy as np
 
 from paperreader.search.budget import check as check_budget
+from paperreader.search.dense_arrays import EMPTY, IDS, add_up, add_within, intersect, matches, member, top, union
 
 SUM_BYTES = 16 << 20  # prefixes' sums kept
 AND_BYTES = 16 << 20  # ANDs' complete-word parts kept
@@ -39,22 +43,12 @@ AND_BYTES = 16 << 20  # ANDs' complete-word parts kept
 # and `neural`'s and `network`'s sums (13 MB each at 1M) would be made again every keystroke.
 WORD_BYTES = 32 << 20
 KEEP_AT_MOST = 0.5  # no single entry may take more than this share of its cache
-# Parts with fewer postings in all than 1/COMPACT of the documents are summed over their own
-# documents, not an accumulator over every document (1M documents, CPU: 2,000 postings 0.5 ms
-# compact vs 2.0 over all; 10,000: 2.7 vs 1.8; 200,000: 115 vs 9.9)
-COMPACT = 200
-# Two sorted lists are matched by bisection when one is this many times shorter, else by a mark
-# per document (1M, CPU: 800k with 700k 23.6 ms bisecting vs 5.6 marking; 50k with 800k 3.2 vs
-# 2.7; 5k with 800k 0.9 vs 2.1)
-SEARCH_RATIO = 32
 # A prefix in an AND is summed only over the AND's documents when they are this many times fewer
 # than its postings (and that sum is not kept). The bench's 487 keystrokes, letters read before,
 # CPU, two alternated passes each: 1M whole p50 50/46 p95 278/278 sum 37.7/36.7 s, narrowed
 # p50 45/46 p95 252/270 sum 34.4/36.8 s: a small gain; 100k: no difference (sum 3.8-4.0 s both).
 NARROW = 4
 
-_IDS = np.int64
-_EMPTY = (np.zeros(0, _IDS), np.zeros(0, np.float64))
 
 
 class _Every:
@@ -117,7 +111,7 @@ class DenseSearch:
         self.n = fs._doc_limit()  # document numbers are below this
         dead = np.zeros(self.n, bool) if fs._deleted else None
         if dead is not None:
-            dead[np.asarray(fs._deleted, _IDS)] = True
+            dead[np.asarray(fs._deleted, IDS)] = True
         self._dead = dead
         self.sums = Kept(SUM_BYTES)
         self.ands = Kept(AND_BYTES)
@@ -131,7 +125,7 @@ class DenseSearch:
         self._typing = _expandable(q)
         out = self._eval(q, None)
         if out is EVERY:
-            ids = np.arange(self.n, dtype=_IDS)
+            ids = np.arange(self.n, dtype=IDS)
             out = (ids, np.zeros(self.n))
         if self._dead is not None and len(out[0]):
             keep = ~self._dead[out[0]]
@@ -145,12 +139,12 @@ class DenseSearch:
 
         check_budget()
         if node is wq.NullQuery or isinstance(node, wq.NullQuery.__class__):
-            return _EMPTY
+            return EMPTY
         if isinstance(node, wq.Every):
             return EVERY
         if type(node) is wq.Term:
             if within is not None and not len(within):
-                return _EMPTY
+                return EMPTY
             return self._term(node.fieldname, node.text, node.boost)
         if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
             return self._expansion(node, within)
@@ -164,18 +158,18 @@ class DenseSearch:
         if isinstance(node, wq.AndMaybe):
             a = self._eval(node.a, within)
             if a is EVERY:
-                a = (np.arange(self.n, dtype=_IDS), np.zeros(self.n))
+                a = (np.arange(self.n, dtype=IDS), np.zeros(self.n))
             b = self._eval(node.b, within)
             if b is EVERY or not len(a[0]) or not len(b[0]):
                 return a
-            pa, pb = _matches(a[0], b[0], self.n)
+            pa, pb = matches(a[0], b[0], self.n)
             scores = a[1].copy()
             scores[pa] += b[1][pb]
             return a[0], scores
         if isinstance(node, wq.Not):
             return self._and([wq.Every()], [node.query], within)
         if within is not None and not len(within):
-            return _EMPTY
+            return EMPTY
         if type(node) is wq.Phrase and self.fs.searcher.schema[node.fieldname].format.supports("positions"):
             from paperreader.search.dense_phrase import phrase  # engineer X's hook: phrases over arrays
 
@@ -187,8 +181,8 @@ class DenseSearch:
         if not hasattr(result, "items"):
             return EVERY
         if not result:
-            return _EMPTY
-        ids = np.fromiter(result.keys(), _IDS, len(result))
+            return EMPTY
+        ids = np.fromiter(result.keys(), IDS, len(result))
         scores = np.fromiter(result.values(), np.float64, len(result))
         order = np.argsort(ids, kind="stable")
         return ids[order], scores[order]
@@ -208,13 +202,13 @@ class DenseSearch:
         if kept is not None:
             return kept
         if within is not None and not len(within):
-            return _EMPTY
+            return EMPTY
         parts = []
         for t in terms:
             check_budget()
             parts.append(self._term(field, t, boost))
         if within is not None and len(within) * NARROW < sum(len(p[0]) for p in parts):
-            return _add_within(parts, within, self.n)  # an AND's few documents: not kept
+            return add_within(parts, within, self.n)  # an AND's few documents: not kept
         out = add_up(parts, self.n)
         self.sums.put(key, out)
         return out
@@ -233,7 +227,7 @@ class DenseSearch:
         # the biggest first, by postings (as `_eval`'s Or: the same order of additions)
         ordered = [r for _n, r in sorted(((n, r) for n, r in parts if len(r[0])), key=lambda nr: nr[0], reverse=True)]
         if within is not None and len(within) * NARROW < sum(len(r[0]) for r in ordered):
-            return _add_within(ordered, within, self.n)  # `neural` in `neural network arch*`: the AND's few documents
+            return add_within(ordered, within, self.n)  # `neural` in `neural network arch*`: the AND's few documents
         out = add_up(ordered, self.n)
         if keep:
             self.words.put(node, out)
@@ -258,19 +252,19 @@ class DenseSearch:
                 if out is None:
                     out = r
                 elif len(out[0]):
-                    out = _intersect(out, r, self.n)
+                    out = intersect(out, r, self.n)
             if within is None and k + 1 == steady and k + 1 > start:
                 self.ands.put(tuple(order[: k + 1]), EVERY if out is None else out)
         if out is None:
-            out = (np.arange(self.n, dtype=_IDS), np.zeros(self.n))
+            out = (np.arange(self.n, dtype=IDS), np.zeros(self.n))
         for neg in negatives:
             if not len(out[0]):
                 break
             r = self._docs(neg, within)
             if r is EVERY:
-                return _EMPTY
+                return EMPTY
             if len(r):
-                keep = ~_member(out[0], r)
+                keep = ~member(out[0], r)
                 out = (out[0][keep], out[1][keep])
         return out
 
@@ -287,117 +281,6 @@ class DenseSearch:
                 if r is EVERY:
                     return EVERY
                 found.append(r)
-            return _union(found)
+            return union(found)
         r = self._eval(node, within)
         return r if r is EVERY else r[0]
-
-
-# -- array helpers -----------------------------------------------------------------------------
-def add_up(parts: list, n: int):
-    """The parts' scores summed per document in the parts' order (each part's documents unique):
-    the same floats as adding them one by one into a dict."""
-    parts = [p for p in parts if len(p[0])]
-    if not parts:
-        return _EMPTY
-    if len(parts) == 1:
-        return parts[0]
-    postings = sum(len(p[0]) for p in parts)
-    if postings * COMPACT < n:  # few: positions among the union of their documents
-        ids = np.sort(np.concatenate([p[0] for p in parts]))
-        if len(ids) > 1:
-            ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
-        acc = np.zeros(len(ids))
-        for pids, scores in parts:
-            acc[np.searchsorted(ids, pids)] += scores
-        return ids, acc
-    acc = np.zeros(n)
-    seen = np.zeros(n, bool)
-    for pids, scores in parts:
-        acc[pids] += scores
-        seen[pids] = True
-    ids = np.flatnonzero(seen)
-    return ids, acc[ids]
-
-
-def _add_within(parts: list, within, n: int):
-    """`add_up` of the parts' documents that are in `within` (sorted), the same floats: each
-    document's scores added in the parts' order. A part much longer than `within` is searched
-    for its documents (bisection), a shorter one mapped onto them (a position per document)."""
-    acc = np.zeros(len(within))
-    seen = np.zeros(len(within), bool)
-    where = None
-    for pids, scores in parts:
-        if not len(pids):
-            continue
-        if len(within) * SEARCH_RATIO <= len(pids):
-            at = np.searchsorted(pids, within)
-            at[at == len(pids)] = 0
-            hit = pids[at] == within
-            acc[hit] += scores[at[hit]]
-            seen |= hit
-            continue
-        if where is None:
-            where = np.full(n, -1, np.int64)
-            where[within] = np.arange(len(within))
-        pos = where[pids]
-        hit = pos >= 0
-        pos = pos[hit]
-        acc[pos] += scores[hit]
-        seen[pos] = True
-    return within[seen], acc[seen]
-
-
-def _union(arrays: list):
-    """The sorted documents of several sorted arrays."""
-    arrays = [a for a in arrays if len(a)]
-    if len(arrays) <= 1:
-        return arrays[0] if arrays else _EMPTY[0]
-    ids = np.sort(np.concatenate(arrays))
-    return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
-
-
-def _matches(a, b, n: int):
-    """Positions (in a, in b) of the documents both sorted arrays hold (below `n`)."""
-    if len(a) > len(b):
-        pb, pa = _matches(b, a, n)
-        return pa, pb
-    if len(a) * SEARCH_RATIO > len(b):  # both long: a mark per document, the k-th match in each alike
-        in_a = np.zeros(n, bool)
-        in_a[a] = True
-        in_b = np.zeros(n, bool)
-        in_b[b] = True
-        return np.flatnonzero(in_b[a]), np.flatnonzero(in_a[b])
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = 0
-    hit = b[at] == a
-    return np.flatnonzero(hit), at[hit]
-
-
-def _member(a, b):
-    """Which of sorted `a` are in sorted `b` (a boolean per element of `a`)."""
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = 0
-    return b[at] == a
-
-
-def _intersect(a, b, n: int):
-    """Documents in both, scored a's score plus b's (in that order, as `_and` adds)."""
-    pa, pb = _matches(a[0], b[0], n)
-    return a[0][pa], a[1][pa] + b[1][pb]
-
-
-def top(ids, scores, limit: int) -> list[tuple[float, int]]:
-    """The best `limit` (score, docnum), score descending then docnum ascending."""
-    n = len(ids)
-    if not limit or not n:
-        return []
-    if n > limit:
-        cut = np.partition(scores, n - limit)[n - limit]  # the limit-th best score
-        above = np.flatnonzero(scores > cut)
-        at = np.flatnonzero(scores == cut)[: limit - len(above)]  # ids ascending: the first win ties
-        pick = np.concatenate([above, at])
-    else:
-        pick = np.arange(n)
-    order = np.lexsort((ids[pick], -scores[pick]))
-    pick = pick[order]
-    return list(zip(scores[pick].tolist(), ids[pick].tolist()))
