@@ -36,7 +36,7 @@ PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
     "whoosh.codec.whoosh3.W3FieldWriter": ("_postwriter", "_btext", "_fieldobj", "_tindex", "_fieldid",
                                            "_postfile"),
     "whoosh.codec.whoosh3.W3FieldCursor": ("_pos", "_tindex", "_datapos", "_datalen"),
-    "whoosh.codec.whoosh3.W3TermsReader": ("_tindex", "_keycoder", "_keydecoder", "_postfile"),
+    "whoosh.codec.whoosh3.W3TermsReader": ("_tindex", "_keycoder", "_keydecoder", "_postfile", "_fieldmap"),
     "whoosh.writing.SegmentWriter": ("_added", "_commit_toc", "_finish"),
     "whoosh.analysis.StemFilter": ("_stem",),
 }
@@ -233,6 +233,8 @@ class TermsReader(whoosh3.W3TermsReader):
         (`HashReader.ranges_for_key`, the same slots and comparisons) without its generator and
         KeyError, a found entry's lengths, key and record in one read instead of three, and each
         read a pread (the file's offset and buffer untouched)."""
+        if fieldname not in self._fieldmap:  # no term of this field in the segment (often notes, tags)
+            return None
         tindex = self._tindex
         key = self._keycoder(fieldname, tbytes)
         keyhash = tindex.hashfn(key)
