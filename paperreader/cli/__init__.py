@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         from paperreader.cli.render import clean_streams
 
         with clean_streams():  # every text a command prints, its errors included, is cleaned
-            args = _guarded(lambda: build_parser().parse_args(argv))
+            args = _guarded(lambda: build_parser().parse_args(query_words_last(sys.argv[1:] if argv is None else argv)))
             if isinstance(args, int):
                 return args
             if args.command is not None:
@@ -103,6 +103,40 @@ def main(argv: list[str] | None = None) -> int:
     from paperreader.tui import run  # the TUI draws with its own escapes, on the streams as they are
 
     return run(data_dir=data_dir)
+
+
+# commands whose positional words are a query, with their options (and how many values each takes)
+QUERY_COMMANDS = {("search",): {"--limit": 1, "--json": 0, "--stdin": 0}, ("saved", "add"): {"--json": 0}}
+
+
+def query_words_last(argv: list[str]) -> list[str]:
+    """A query may begin with `-word` (NOT: `search -vision mamba`), which argparse would take for an
+    unknown option. For a query command: its own options first, then `--`, then every other word in
+    the order typed. A `--word` it does not know stays an option (a typo is still an error)."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):  # the options before the command
+        i += 2 if argv[i] == "--data-dir" else 1
+    for command, options in QUERY_COMMANDS.items():
+        if tuple(argv[i : i + len(command)]) != command:
+            continue
+        start = i + len(command)
+        head, words, rest = argv[:start], [], argv[start:]
+        j = 0
+        while j < len(rest):
+            token = rest[j]
+            if token == "--":
+                words += rest[j + 1 :]
+                break
+            name = token.split("=", 1)[0]
+            if name in ("-h", "--help") or name in options or token.startswith("--"):
+                take = 1 + (options.get(name, 0) if "=" not in token else 0)
+                head += rest[j : j + take]
+                j += take
+                continue
+            words.append(token)
+            j += 1
+        return head + (["--", *words] if words else [])
+    return argv
 
 
 def _guarded(step):
