@@ -283,3 +283,28 @@ def test_sums_within_an_and_are_the_whole_sums_there():
         assert ids.tolist() == whole_ids[keep].tolist()
         assert scores.tolist() == whole[keep].tolist()
 
+
+def test_sums_keep_documents_scored_zero_and_negative_scores():
+    """Over every document (the accumulator), a document matched only by parts scoring it 0.0 (a
+    keyword field) is in the sum; negative or -0.0 scores take the marked path, same floats."""
+    import numpy as np
+
+    a = (np.array([1, 2, 4], np.int64), np.array([0.5, 0.0, 2.0]))
+    zero = (np.array([0, 2, 3], np.int64), np.array([0.0, 0.0, -0.0]))
+    negative = (np.array([1, 3], np.int64), np.array([-0.5, 1.0]))
+    n = 6  # (few documents: the accumulator over all of them, not the compact path)
+    ids, scores = dense_arrays.add_up([a, zero], n)
+    assert ids.tolist() == [0, 1, 2, 3, 4] and scores.tolist() == [0.0, 0.5, 0.0, 0.0, 2.0]
+    ids, scores = dense_arrays.add_up([a, negative, zero], n)
+    assert ids.tolist() == [0, 1, 2, 3, 4] and scores.tolist() == [0.0, 0.0, 0.0, 1.0, 2.0]
+    rng = np.random.default_rng(9)
+    parts = [(np.sort(rng.choice(n * 1000, k, replace=False)).astype(np.int64), rng.random(k) * 10.0 ** rng.integers(-3, 17, k))
+             for k in (4000, 900, 30)]
+    parts.append((parts[1][0], np.zeros(900)))
+    ids, scores = dense_arrays.add_up(parts, n * 1000)
+    acc, seen = np.zeros(n * 1000), np.zeros(n * 1000, bool)
+    for pids, part in parts:
+        acc[pids] += part
+        seen[pids] = True
+    assert ids.tolist() == np.flatnonzero(seen).tolist() and scores.tolist() == acc[seen].tolist()
+

@@ -39,11 +39,28 @@ def add_up(parts: list, n: int):
             acc[np.searchsorted(ids, pids)] += scores
         return ids, acc
     acc = np.zeros(n)
-    seen = np.zeros(n, bool)
+    if not all(scores.min() >= 0.0 for _pids, scores in parts):  # (or NaN): a mark per document
+        seen = np.zeros(n, bool)
+        for pids, scores in parts:
+            np.add.at(acc, pids, scores)
+            seen[pids] = True
+        ids = np.flatnonzero(seen)
+        return ids, acc[ids]
+    # No score below zero: a document with a score above zero has a sum above zero, and only the
+    # documents scored zero (keyword fields) need marking. np.add.at adds one posting at a time in
+    # order (as `acc[pids] += s` does for distinct ids), in half the time at 1M (48 parts, 2.9M
+    # postings, CPU: 22.8 vs 39.5 ms; the mark per document another 12.6).
+    zeros = None
     for pids, scores in parts:
-        acc[pids] += scores
-        seen[pids] = True
-    ids = np.flatnonzero(seen)
+        np.add.at(acc, pids, scores)
+        if not scores.min() > 0.0:
+            if zeros is None:
+                zeros = np.zeros(n, bool)
+            zeros[pids[scores == 0.0]] = True
+    found = acc > 0.0
+    if zeros is not None:
+        found |= zeros
+    ids = np.flatnonzero(found)
     return ids, acc[ids]
 
 
