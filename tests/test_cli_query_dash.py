@@ -29,3 +29,12 @@ def test_a_saved_search_may_begin_with_a_minus(cli):
     out = cli("saved", "add", "no-hybrid", "-hybrid", "neural")
     assert out.code == 0, out.err
     assert cli("saved", "list", "--json").json["saved"] == [{"name": "no-hybrid", "query": "-hybrid neural"}]
+
+
+def test_an_export_query_may_begin_with_a_minus(cli):
+    everything = cli("export", "--format", "csv").out.count("\n")
+    hybrid = cli("export", "--format", "csv", "--query", "hybrid").out.count("\n")
+    out = cli("export", "--query", "-hybrid", "--format", "csv")
+    assert out.code == 0 and out.out.count("\n") == everything - hybrid + 1  # the header twice, once
+    missing = cli("export", "--query", "--format", "csv")
+    assert missing.code == 2 and "--query: expected one argument" in missing.err

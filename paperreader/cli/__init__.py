@@ -112,10 +112,15 @@ QUERY_COMMANDS = {("search",): {"--limit": 1, "--json": 0, "--stdin": 0}, ("save
 def query_words_last(argv: list[str]) -> list[str]:
     """A query may begin with `-word` (NOT: `search -vision mamba`), which argparse would take for an
     unknown option. For a query command: its own options first, then `--`, then every other word in
-    the order typed. A `--word` it does not know stays an option (a typo is still an error)."""
+    the order typed. A `--word` it does not know stays an option (a typo is still an error). And
+    `export --query -vision` is `--query=-vision` (argparse refuses an option's value that begins with -)."""
     i = 0
     while i < len(argv) and argv[i].startswith("-"):  # the options before the command
         i += 2 if argv[i] == "--data-dir" else 1
+    if argv[i : i + 1] == ["export"] and "--query" in argv[i:-1]:  # export --query -vision
+        k = argv.index("--query", i)
+        value = argv[k + 1]
+        return argv[:k] + [f"--query={value}"] + argv[k + 2 :] if value[:1] == "-" and value[:2] != "--" else argv
     for command, options in QUERY_COMMANDS.items():
         if tuple(argv[i : i + len(command)]) != command:
             continue
