@@ -151,6 +151,12 @@ async def shoot(out: Path, data_dir: Path) -> list[Path]:
         await settle(app, pilot)
         await pilot.pause(0.3)
         save(app, "narrow-reader")
+        await pilot.press("escape", "slash")
+        app.screen.search_box.value = "2405.11111 2405.22222 2405.33333"  # ids pasted, none in the library
+        await settle(app, pilot)
+        await pilot.pause(0.5)  # the unread count, counted once typing pauses
+        await settle(app, pilot)
+        save(app, "narrow-ids-notice")  # the status line's notice, wrapped whole
     return written
 
 
