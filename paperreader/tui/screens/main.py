@@ -182,7 +182,8 @@ class MainScreen(
             self.notify(sentence("; ".join(workspace.notices)), severity="warning", markup=False)
 
     def on_unmount(self) -> None:
-        self.paint_hold.answered()  # a hold never outlives the screen
+        if (hold := getattr(self, "paint_hold", None)) is not None:  # a hold never outlives the screen
+            hold.answered()
         if self.app.workspace is not None:
             self.app.workspace.stop_searches()
 
