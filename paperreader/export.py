@@ -20,7 +20,7 @@ _BIB_SPECIAL = {
 _BIB_RE = re.compile("|".join(re.escape(c) for c in _BIB_SPECIAL))
 _MATH = re.compile(r"(?<!\\)\$[^$\n]+?(?<!\\)\$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
-_CSV_FORMULA = ("=", "+", "@", "\t", "\r")
+CSV_FORMULA = ("=", "+", "@", "\t", "\r")  # a cell starting so gets an apostrophe (sources/tabular.py takes it off)
 NO_PAPERS_BIBTEX = "@comment{paperreader export: no papers}\n"
 
 
@@ -163,7 +163,7 @@ CSV_COLUMNS = ("id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags
 def _cell(value) -> str:
     """Text a spreadsheet will not run: a cell starting like a formula gets a leading apostrophe."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_FORMULA) else text
+    return "'" + text if text.startswith(CSV_FORMULA) else text
 
 
 def write_csv(records: Iterable, out: TextIO) -> int:

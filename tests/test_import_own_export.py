@@ -52,3 +52,25 @@ def test_a_new_link_is_still_added_and_a_known_one_under_another_label_is_not(cl
     urls = [link["url"] for link in cli("show", pid, "--json").json["links"]]
     assert urls.count("https://example.org/paper") == 1 and "https://example.org/project" in urls
     assert urls.count("https://github.com/a/b") == 1
+
+
+def test_a_csv_cell_guarded_against_spreadsheets_reads_back_as_it_was(cli, data_dir, tmp_path):
+    """export --format csv puts an apostrophe before a cell starting with = + @ (so a spreadsheet does
+    not run it); import takes it off: the same titles and authors, nothing changed, in any library."""
+    source = tmp_path / "formulas.json"
+    source.write_text('[{"title": "@Home: robots at home", "abstract": "a"},'
+                      ' {"title": "+1 tricks for training", "abstract": "b", "authors": ["=Eve Null"]},'
+                      ' {"title": "\'Quoted\' titles stay quoted", "abstract": "c"}]')
+    assert cli("import", str(source)).code == 0
+    out = tmp_path / "formulas.csv"
+    assert cli("export", "--format", "csv", "--query", "robots OR tricks OR quoted", "-o", str(out)).code == 0
+    assert "'@Home" in out.read_text() and "'=Eve Null" in out.read_text()
+    before = store_state(data_dir)
+    again = cli("import", str(out), "--json").json
+    assert (again["added"], again["updated"]) == (0, 0) and store_state(data_dir) == before
+    other = tmp_path / "other"
+    assert cli("--data-dir", str(other), "import", str(out)).code == 0
+    titles = {r["title"] for r in cli("--data-dir", str(other), "search", "robots OR tricks OR quoted", "--json").json["results"]}
+    assert {"@Home: robots at home", "+1 tricks for training", "'Quoted' titles stay quoted"} <= titles
+    tricks = cli("--data-dir", str(other), "search", 'title:"tricks for training"', "--json").json["results"][0]["id"]
+    assert cli("--data-dir", str(other), "show", tricks, "--json").json["authors"] == ["=Eve Null"]
