@@ -254,7 +254,7 @@ class PRFieldCursor(FieldCursor):
     terminfo_class = PRTermInfo
 
 
-RECORDS_KEPT = 1024  # term records a segment's reader remembers (the memo starts afresh when full)
+RECORDS_KEPT = 256  # term records a segment's reader remembers (then afresh): ~60 KB; a query asks about tens
 
 
 class PRTermsReader(TermsReader):
