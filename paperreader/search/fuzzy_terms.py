@@ -7,7 +7,8 @@ at a million papers (10 segments) ~6,300 lookups a field, ~340 ms for abstract a
 fuzzy word over five fields. But most spellings keep the word's first letters: those under its
 first HEAD characters (edits after them: ~85% of the spellings) are read from each segment's term
 records in one range read (`codec.PRTermsReader.doc_frequencies`, ~0.5 ms a segment), and only the
-others are looked up one by one. The same terms and the same summed frequencies.
+others are looked up one by one; a segment without a term of the field is skipped. The same terms
+and the same summed frequencies.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ def one_edit(leaves, field: str, word: str, spellings) -> list[tuple[int, str]]:
     others = [b for b in coded if b not in under]
     dfs: dict = {}
     for sub, _offset in leaves:
-        terms = terms_reader(sub.reader())
+        reader = sub.reader()
+        if field not in reader.indexed_field_names():  # no term of the field here (1M: note, tag)
+            continue
+        terms = terms_reader(reader)
         rest = others
         if under and hasattr(terms, "doc_frequencies"):
             found = terms.doc_frequencies(field, head.encode("utf-8"))
