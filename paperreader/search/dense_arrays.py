@@ -67,29 +67,36 @@ def add_up(parts: list, n: int):
 def add_within(parts: list, within, n: int):
     """`add_up` of the parts' documents that are in `within` (sorted), the same floats: each
     document's scores added in the parts' order. A part much longer than `within` is searched
-    for its documents (bisection), a shorter one mapped onto them (a position per document)."""
-    acc = np.zeros(len(within))
-    seen = np.zeros(len(within), bool)
-    where = None
-    for pids, scores in parts:
-        if not len(pids):
-            continue
-        if len(within) * SEARCH_RATIO <= len(pids):
+    for its documents (bisection), a shorter one's documents are looked up in a mark per document
+    and added with np.add.at (1M, 97 parts, 3.3M postings, 300k documents: 110 -> 75 ms CPU)."""
+    parts = [p for p in parts if len(p[0])]
+    if all(len(within) * SEARCH_RATIO <= len(pids) for pids, _s in parts):  # a few documents
+        acc = np.zeros(len(within))
+        seen = np.zeros(len(within), bool)
+        for pids, scores in parts:
             at = np.searchsorted(pids, within)
             at[at == len(pids)] = 0
             hit = pids[at] == within
             acc[hit] += scores[at[hit]]
             seen |= hit
-            continue
-        if where is None:
-            where = np.full(n, -1, np.int64)
-            where[within] = np.arange(len(within))
-        pos = where[pids]
-        hit = pos >= 0
-        pos = pos[hit]
-        acc[pos] += scores[hit]
-        seen[pos] = True
-    return within[seen], acc[seen]
+        return within[seen], acc[seen]
+    mark = np.zeros(n, bool)
+    mark[within] = True
+    acc = np.zeros(n)
+    seen = np.zeros(n, bool)
+    for pids, scores in parts:
+        if len(within) * SEARCH_RATIO <= len(pids):
+            at = np.searchsorted(pids, within)
+            at[at == len(pids)] = 0
+            hit = pids[at] == within
+            docs, add = within[hit], scores[at[hit]]
+        else:
+            hit = mark[pids]
+            docs, add = pids[hit], scores[hit]
+        np.add.at(acc, docs, add)
+        seen[docs] = True
+    ids = within[seen[within]]
+    return ids, acc[ids]
 
 
 def union(arrays: list):
