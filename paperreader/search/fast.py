@@ -79,7 +79,8 @@ class FastSearch(TermDicts, PhraseSearch):
         from paperreader.search.whoosh import internals
 
         self.searcher = searcher
-        self.leaves = list(searcher.leaf_searchers())
+        # an index whose every paper was deleted has no segment: Whoosh's EmptyReader, nothing to read
+        self.leaves = [(sub, offset) for sub, offset in searcher.leaf_searchers() if sub.reader().doc_count_all()]
         self.N = searcher.doc_count_all() or 1
         self._missing = TermNotFound
         self._init_terms()

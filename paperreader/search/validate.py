@@ -77,6 +77,8 @@ def open_problem(ix, stamp: dict, library) -> str | None:
     with ix.reader() as reader:
         count = reader.doc_count()
         for sub, _offset in reader.leaf_readers():
+            if not sub.doc_count_all():  # no segment at all (every paper deleted): nothing to check
+                continue
             problem = _segment_files_problem(sub) or _sample_problem(sub)
             if problem:
                 return f"the search index is damaged ({problem})"
@@ -203,7 +205,8 @@ def read_everything(index_dir: Path) -> list[str]:
     try:
         with ix.reader() as reader:
             for sub, _offset in reader.leaf_readers():
-                problems += _read_segment(sub)
+                if sub.doc_count_all():  # an index of no paper has no segment
+                    problems += _read_segment(sub)
     except Exception:
         problems.append(f"{index_dir}: a segment cannot be opened")
     finally:
