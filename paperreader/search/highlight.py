@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from itertools import repeat
 from typing import NamedTuple
 
 from paperreader.search.term_matcher import TermMatcher
@@ -201,7 +200,9 @@ class Highlighter:
         """Spans of the words of `text` (the field `name`'s text) that the query matched."""
         if not text:
             return ()
-        plan = self._plans[name] if name in self._plans else self._plan(name)
+        plan = self._plans.get(name, self)  # (self: not planned yet)
+        if plan is self:
+            plan = self._plan(name)
         if plan is None:
             return ()
         if plan.fast is None:
@@ -222,10 +223,18 @@ class Highlighter:
             if len(plan.needles) > 1:
                 starts = sorted(set(starts))
             token_at = _token_at or _compile_token_at()
-            matches = (m for m in map(token_at, repeat(text), starts) if m is not None)
-        else:
-            matches = plan.fast.pattern.finditer(text)
-        for m in matches:
+            for i in starts:
+                m = token_at(text, i)
+                if m is not None:
+                    end = m.end()
+                    raw = text[i:end]
+                    hit = hits.get(raw)
+                    if hit is None:
+                        hit = self._judge(name, plan, raw)
+                    if hit:
+                        out.append((i, end))
+            return tuple(out)
+        for m in plan.fast.pattern.finditer(text):
             raw = m.group()
             hit = hits.get(raw)
             if hit is None:
@@ -299,12 +308,13 @@ def fragment(text: str, spans: Spans | list[tuple[int, int]], width: int = 160) 
         cut = text.rfind(" ", 0, width)
         return text[: cut if cut > 0 else width] + " …", ()
     spans = sorted(spans)  # (they come in text order; the count below relies on it)
-    best, best_count = spans[0][0], 0
-    ends = [e for _, e in spans]
-    for i, (start, _) in enumerate(spans):
-        count = bisect_right(ends, start + width, lo=i) - i  # spans from i that end within the window
-        if count > best_count:
-            best, best_count = start, count
+    best = spans[0][0]
+    if len(spans) > 1:
+        best_count, ends = 0, [e for _, e in spans]
+        for i, (start, _) in enumerate(spans):
+            count = bisect_right(ends, start + width, lo=i) - i  # spans from i that end within the window
+            if count > best_count:
+                best, best_count = start, count
     begin = max(0, best - width // 4)
     if begin:
         space = text.find(" ", begin, best)
@@ -316,5 +326,5 @@ def fragment(text: str, spans: Spans | list[tuple[int, int]], width: int = 160) 
     prefix = "… " if begin else ""
     suffix = " …" if end < len(text) else ""
     shift = len(prefix) - begin
-    inside = tuple((s + shift, e + shift) for s, e in spans if s >= begin and e <= end)
+    inside = tuple([(s + shift, e + shift) for s, e in spans if s >= begin and e <= end])
     return prefix + text[begin:end] + suffix, inside
