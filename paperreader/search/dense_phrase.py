@@ -104,6 +104,8 @@ def phrase(dense, node, within):
         if not len(local):
             continue
         keys = [decode_keys(b[offset], local) for b in blobs]
+        if any(k is None for k in keys):  # a list written without positions: the dict path's answer
+            return dense._from_dict(dense.fs._phrase(node))
         docs = phrase_docs(keys, slop)
         if len(docs):
             found.append(docs + offset)
