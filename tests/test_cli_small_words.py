@@ -53,3 +53,25 @@ def test_a_tag_that_cleans_to_nothing_is_refused(cli):
         assert out.code == 2 and out.out == "" and out.err == f"paperreader {command}: argument TAG: '###' is not a tag name\n"
     assert cli("show", pid, "--json").json["tags"] == []
     assert cli("tag", pid, "#Good").out == f"{pid}: good\n"
+
+
+def test_an_empty_data_dir_is_refused_not_the_current_folder(tmp_path, monkeypatch, capsys):
+    from paperreader.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for empty in ("", "  "):
+        assert main(["--data-dir", empty, "stats"]) == 2
+        assert capsys.readouterr().err == ("paperreader: argument --data-dir: is empty (give a folder, or leave "
+                                           "--data-dir out for the default)\n")
+    assert list(tmp_path.iterdir()) == []  # no library made in the current folder
+
+
+def test_a_data_dir_that_is_a_file_says_so(tmp_path, capsys):
+    from paperreader.cli import main
+
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine")
+    for where in (afile, afile / "deeper"):
+        assert main(["--data-dir", str(where), "stats"]) == 2
+        assert capsys.readouterr().err == f"paperreader: {afile}: is a file, not a folder: the data dir must be a folder\n"
+    assert afile.read_text() == "mine"

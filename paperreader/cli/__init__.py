@@ -25,6 +25,13 @@ class CliError(Exception):
         self.code = code
 
 
+def data_dir_arg(value: str) -> str:
+    """An empty --data-dir (an unset shell variable) would be the current folder: refused."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("is empty (give a folder, or leave --data-dir out for the default)")
+    return value
+
+
 def tag_filter(value: str) -> str:
     """`--tag T`: a tag name as stored; an empty one (which would filter nothing) is refused."""
     from paperreader.text import clean_tag
@@ -45,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="paperreader", description="A terminal reader for research-paper abstracts.")
     parser.add_argument("--version", action="version", version=f"paperreader {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="where the library and index live (or $PAPERREADER_DATA_DIR)")
+    parser.add_argument("--data-dir", metavar="DIR", type=data_dir_arg,
+                        help="where the library and index live (or $PAPERREADER_DATA_DIR)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
@@ -81,7 +89,7 @@ def _tui_data_dir(argv: list[str]) -> tuple[bool, str | None]:
     command's parser (importing them costs the TUI's launch ~6 ms). (True, data dir) for those."""
     if not argv:
         return True, None
-    if len(argv) == 2 and argv[0] == "--data-dir" and not argv[1].startswith("-"):
+    if len(argv) == 2 and argv[0] == "--data-dir" and argv[1].strip() and not argv[1].startswith("-"):
         return True, argv[1]
     if len(argv) == 1 and argv[0].startswith("--data-dir=") and len(argv[0]) > len("--data-dir="):
         return True, argv[0].split("=", 1)[1]

@@ -24,6 +24,9 @@ BeforeMigrate = Callable[[sqlite3.Connection, int], None]
 def open_store(path: Path, before_migrate: BeforeMigrate | None = None) -> StoreConnection:
     """The store at `path` (made if missing), ready to read and write; StoreError if it cannot be."""
     path = Path(path)
+    folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    if folder is not None and not folder.is_dir():  # --data-dir names a file
+        raise StoreError(f"{folder}: is a file, not a folder: the data dir must be a folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
