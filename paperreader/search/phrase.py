@@ -1,4 +1,5 @@
-"""Phrases over position keys: each word's positions as `document << 20 | position` ints
+"""Phrases over position keys (the dict path; from fast.DENSE_FROM documents `search/dense_phrase.py`
+answers the same over arrays): each word's positions as `document << 20 | position` ints
 (`search/postings.py`), so "these words in this order" is set intersections of shifted keys,
 done in C, instead of a check per document in Python."""
 
@@ -13,7 +14,7 @@ from paperreader.search import scoring
 from paperreader.search.budget import check as check_budget
 from paperreader.search.postings import POSITION_BITS
 
-DECODED_CACHE_INTS = 300_000  # decoded posting lists of recent phrase words (ids and keys; ~40 bytes an int, ~12 MB); 1,000,000 held 23 MB more after the 100k mix (with topk.LEAF_CACHE_POSTINGS) and typed no faster
+DECODED_CACHE_INTS = 300_000  # decoded posting lists of recent phrase words (ids and keys; ~40 bytes an int, ~12 MB); 1,000,000 held 23 MB more after the 100k mix and typed no faster (the dict path: below fast.DENSE_FROM; bigger libraries use search/dense_phrase.py)
 PHRASE_PRECHECK = 5000  # a phrase whose rarest word is in fewer documents checks documents first
 
 
