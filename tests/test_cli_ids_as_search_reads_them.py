@@ -43,3 +43,14 @@ def test_a_link_to_a_paper_not_in_the_library_is_not_found_not_malformed(papers,
         out = cli("show", typed)
         assert out.code == 1 and out.err == f"paperreader: no paper with id {typed!r}\n"
     assert cli("show", "https://example.com/paper").code == 2
+
+
+def test_export_of_pasted_ids_says_which_are_missing_and_keeps_their_order(papers, cli, tmp_path):
+    target = tmp_path / "two.csv"
+    out = cli("export", "--format", "csv", "--query", "2405.11111 https://huggingface.co/papers/2312.00752 "
+              "https://doi.org/10.1145/3442188.3445922", "-o", str(target))
+    assert out.code == 0
+    assert "paperreader: 2 of the 3 ids found; not in the library: arXiv:2405.11111" in out.err
+    rows = target.read_text().splitlines()
+    assert rows[1].startswith("arxiv:2312.00752,") and "Stochastic Parrots" in rows[2] and len(rows) == 3
+    assert cli("export", "--format", "csv", "--query", "2312.00752 2405.11111").out.startswith("id,title")  # stdout: the CSV alone

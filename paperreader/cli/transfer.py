@@ -222,7 +222,14 @@ def _selected_ids(ws, args) -> list[str]:
     if args.query is None:
         return ids
     wanted = set(ids) if (args.starred or args.tag) else None
-    hits = ws.engine.search(args.query, limit=max(ws.library.count(), 1), highlight=False).hits
+    from paperreader.cli.searching import say_notices
+    from paperreader.text import clean_line
+
+    found = ws.engine.search(args.query, limit=max(ws.library.count(), 1), highlight=False)
+    say_notices(found)
+    if found.notice:  # ids not in the library, a field no paper has: on stderr, the export stays on stdout
+        print(f"paperreader: {clean_line(found.notice)}", file=sys.stderr)
+    hits = found.hits
     # a question's closest matches (search/partial.py) are not matches to export: every word, as typed
     return [h.id for h in hits if (wanted is None or h.id in wanted) and h.match == "all"]
 
