@@ -323,8 +323,8 @@ class FastSearch(TermDicts, PhraseSearch):
         (`search/dense.py`, the same answers); None: when the index is big enough for it to pay
         (DENSE_FROM)."""
         dense = dense if dense is not None else self.N >= DENSE_FROM
-        key = (q, limit, dense)
         try:
+            key = (self._answer_key(q), limit, dense)
             hit = self._pages.get(key)
         except TypeError:  # a query that cannot be hashed: not kept
             key = hit = None
@@ -338,6 +338,22 @@ class FastSearch(TermDicts, PhraseSearch):
             if len(self._pages) > PAGES_KEPT:
                 self._pages.popitem(last=False)
         return found
+
+    def _answer_key(self, node):
+        """What decides a query's answer, for the kept pages: the query with each prefix,
+        wildcard or fuzzy word replaced by the index terms it stands for (and whether they are
+        all of them). Past a few letters a word being typed expands alike (`architec*`,
+        `architect*`): the same sums in the same order, the same answer."""
+        from whoosh import query as wq
+
+        if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
+            self.exact = True
+            terms = tuple(self._expand(node))
+            return ("expanded", node.fieldname, node.boost, terms, self.exact)
+        if type(node) in (wq.And, wq.Or, wq.AndNot, wq.AndMaybe, wq.Not):
+            parts = tuple(self._answer_key(c) for c in node.children())
+            return (type(node).__name__, node.boost, getattr(node, "minmatch", None), getattr(node, "scale", None), parts)
+        return node
 
     def _evaluate(self, q, limit: int, dense: bool) -> Evaluation:
         self.exact = True
