@@ -75,3 +75,12 @@ def test_a_data_dir_that_is_a_file_says_so(tmp_path, capsys):
         assert main(["--data-dir", str(where), "stats"]) == 2
         assert capsys.readouterr().err == f"paperreader: {afile}: is a file, not a folder: the data dir must be a folder\n"
     assert afile.read_text() == "mine"
+
+
+def test_untag_of_a_tag_the_paper_does_not_have_says_so(cli):
+    pid = first_id(cli)
+    assert cli("tag", pid, "ml", "nlp").code == 0
+    out = cli("untag", pid, "mll", "nlp")
+    assert out.code == 0 and out.out == f"{pid}: ml\n" and out.err == f"paperreader: {pid} had no tag 'mll'\n"
+    quiet = cli("untag", pid, "ML")
+    assert quiet.code == 0 and quiet.err == "" and quiet.out == f"{pid}: (no tags)\n"

@@ -278,6 +278,9 @@ def cmd_tag(args) -> int:
     with workspace(args) as ws:
         record = _record(ws, args.id)
         tags = ws.library.add_tags(record.id, args.tags) if args.add else ws.library.remove_tags(record.id, args.tags)
+        absent = [] if args.add else [t for t in dict.fromkeys(args.tags) if t not in record.tags]
+        if absent:  # a typo ('untag X mll') would otherwise look done
+            print(f"paperreader: {record.id} had no tag {', '.join(repr(t) for t in absent)}", file=sys.stderr)
         if args.json:
             emit_json({"id": record.id, "tags": list(tags)})
         else:
