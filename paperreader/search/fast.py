@@ -3,12 +3,18 @@
 Whoosh's matcher tree calls a few Python methods per posting per node, and its block-skipping
 optimisation thrashes (`replace()`/`max_quality()`) on the wide ORs a bare word makes across five
 fields; a prefix like `t*` became thousands of leaves. Here each term's posting list is decoded
-whole and scored with BM25F into a dict (`search/dict_terms.py`), and the dicts are combined by the boolean structure. That gives the exact total for free (the
-dict's size) and the top hits with `heapq.nlargest`.
+whole and scored with BM25F into a dict (`search/dict_terms.py`), and the dicts are combined by
+the boolean structure. That gives the exact total for free (the dict's size) and the top hits
+with `heapq.nlargest`. From DENSE_FROM documents the same tree is evaluated over numpy arrays
+(`search/dense.py`), with the same answers.
 
 Prefix, wildcard and fuzzy words are expanded to at most `MAX_EXPANSIONS` index terms per field,
 the most frequent ones (fuzzy words keep their first letter). When a word had more, the total
 is a lower bound and says so (`Evaluation.exact` is False).
+
+Recent answers are kept (PAGES_KEPT), found by the query with its expanded words replaced by
+their terms: typing comes back to the same keystrokes, and past a few letters a word being
+typed stands for the same terms at every keystroke.
 
 Phrases are in `search/phrase.py`; anything else (ranges) runs through Whoosh's own matchers,
 per segment.
