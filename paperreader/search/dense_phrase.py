@@ -62,12 +62,12 @@ def phrase_docs(keys: list, slop: int):
             found = found[_member(found + (k - rare), keys[k])]
         return _distinct(found >> POSITION_BITS)
     reach = _distinct(keys[0])
-    for kk in keys[1:]:
-        ahead = []
+    for kk in keys[1:]:  # the next word's keys 1..slop after one reached (no sort: kk stays in order)
+        hit = np.zeros(len(kk), bool)
         for j in range(1, slop + 1):
             check_budget()
-            ahead.append(reach + j)
-        reach = np.intersect1d(np.concatenate(ahead), kk)
+            hit |= _member(kk - j, reach)
+        reach = kk[hit]
         if not len(reach):
             break
     return _distinct(reach >> POSITION_BITS)
