@@ -22,7 +22,7 @@ from paperreader.search.partial import ProsePlan, word_groups
 from paperreader.search.partial import leaf_texts as _leaf_texts
 from paperreader.search.prose import read as read_query
 from paperreader.search.completion import complete_phrase
-from paperreader.search.query import ParsedQuery, QueryError, QueryIncomplete, ids_query, make_parser, parse
+from paperreader.search.query import ParsedQuery, QueryError, QueryIncomplete, check_fields, ids_query, make_parser, parse
 from paperreader.search.schema import DEFAULT_FIELDS, FIELD_BOOSTS, fast_analysis, text_analyzer
 from paperreader.search.suggest import suggest
 from paperreader.store import PaperRecord
@@ -111,6 +111,8 @@ class SearchEngine:
         reading = None if ident else read_query(text, self._keeps, typing=typing)
         if reading is not None and reading.kind == "incomplete":
             raise QueryIncomplete(reading.hint)
+        if reading is not None and reading.kind == "prose":
+            check_fields(text)  # `auther:gu` names no field (a strict query is checked by parse)
         from whoosh import query as wq
 
         with self.index.lock:

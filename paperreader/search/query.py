@@ -20,7 +20,17 @@ HAS_VALUES = ("note", "code", "tags", "arxiv")
 OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
 _TOKEN = re.compile(r'"[^"]*"?(?:~\d*)?|\(|\)|[^\s()"]+(?:"[^"]*"?)?|\S')
 _FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
-_RANGE = re.compile(r"\byear:(\d{4})?\.\.(\d{4})?\b")
+_RANGE = re.compile(r"\byear:(\d{4})?\.\.(\d{4})?(?![\w.])")  # open at either end: year:2020.., year:..2020
+_YEAR = re.compile(r"\d{4}|\d{4}\.\.(?:\d{4})?|\.\.\d{4}|\[.*")
+_TAG_PHRASE = re.compile(r'(?<![\w:])(tags?):"([^"]*)"', re.IGNORECASE)
+# `name:value` where a field could be meant: a name of two letters or more, a value that begins
+# like a word, a "phrase", a (group) or a #tag (not `https://`, `std::`, `10:30`, `Mamba: ...`)
+_FIELD_LIKE = re.compile(r'(?<![\w:/.@-])([A-Za-z_]{2,}):(?=[\w"(#])')
+# colon words that name ids or links, not fields: read as today (search/lookup.py's, and others')
+ID_SCHEMES = frozenset(("arxiv", "doi", "hdl", "isbn", "issn", "pmid", "pmcid", "orcid", "corpusid", "urn", "mailto",
+                        "http", "https", "ftp", "file"))
+SHOWN_FIELDS = ("title", "abstract", "author", "note", "tag", "cat", "year", "is", "has")  # README's table
+FIELD_CHECK_WORDS = 8  # a query this long may be a pasted text ("accuracy:95%"): its colons are text
 _MINUS = re.compile(r'(^|[\s(])-(?=[\w"(])')
 MAX_QUERY = 1000
 
@@ -80,15 +90,39 @@ def check(text: str) -> None:
                 raise QueryError(f"unknown filter is:{rest} (try {', '.join('is:' + v for v in IS_VALUES)})")
             if name == "has" and rest and rest.lower() not in HAS_VALUES:
                 raise QueryError(f"unknown filter has:{rest} (try {', '.join('has:' + v for v in HAS_VALUES)})")
-            if name == "year" and rest and not re.fullmatch(r"\d{4}|\d{4}?\.\.\d{4}?|\[.*", rest):
-                raise QueryError(f"year:{rest} is not a year (try year:2024 or year:2020..2024)")
+            if name == "year" and rest and not _YEAR.fullmatch(rest):
+                raise QueryError(f"year:{rest} is not a year (try year:2024, year:2020..2024, year:2020.. or year:..2020)")
     if depth > 0:
         raise QueryError("a ( is not closed: add the closing )")
+    check_fields(text)
+
+
+def check_fields(text: str) -> None:
+    """Raise QueryError for `name:value` naming no field (`auther:gu`, `foo:bar`), which would
+    otherwise be searched as words and find nothing, silently. Ids and links (`arxiv:`, `doi:`,
+    `https://`), times (`10:30`) and a colon before a space stay text, and so does every colon of
+    a query of FIELD_CHECK_WORDS words or more (a pasted paragraph)."""
+    if ":" not in text or len(re.findall(r"\w+", text)) >= FIELD_CHECK_WORDS:
+        return
+    for m in _FIELD_LIKE.finditer(re.sub(r'"[^"]*"', " ", text)):  # a "phrase" is text
+        name = m.group(1).lower()
+        if name in ID_SCHEMES or FIELD_ALIASES.get(name, name) in USER_FIELDS:
+            continue
+        import difflib
+
+        near = difflib.get_close_matches(name, SHOWN_FIELDS + tuple(FIELD_ALIASES), n=1, cutoff=0.6)
+        hint = f"; did you mean {FIELD_ALIASES.get(near[0], near[0])}:?" if near else ""
+        raise QueryError(f"unknown field '{m.group(1)}:' (fields: {', '.join(SHOWN_FIELDS)}{hint})")
 
 
 def rewrite(text: str) -> str:
-    """Our conveniences in Whoosh's syntax: ranges, `-word`, field aliases, lowercase filters."""
-    text = _RANGE.sub(lambda m: f"year:[{m.group(1) or ''} TO {m.group(2) or ''}]", text)
+    """Our conveniences in Whoosh's syntax: ranges, `-word`, field aliases, lowercase filters, and
+    tag names cleaned as the store cleans them (text.clean_tag: `tag:"deep learning"` is the tag
+    `deep-learning`, `tag:#ml` the tag `ml`)."""
+    from paperreader.text import clean_tag
+
+    text = _RANGE.sub(_year_range, text)
+    text = _TAG_PHRASE.sub(lambda m: f'{m.group(1)}:"{clean_tag(m.group(2)) or m.group(2)}"', text)
     text = _MINUS.sub(lambda m: f"{m.group(1)}NOT ", text)
 
     def fix_field(m: re.Match) -> str:
@@ -97,9 +131,18 @@ def rewrite(text: str) -> str:
         value = m.group(2)
         if name in ("is", "has"):
             value = value.lower()
+        elif name == "tag" and value[:1] not in ('"', "(", ""):
+            value = clean_tag(value) or value
         return f"{name}:{value}" if name in USER_FIELDS else m.group(0)
 
     return re.sub(r"(?<![\w:])([A-Za-z_]+):(\S*)", fix_field, text)
+
+
+def _year_range(m: re.Match) -> str:
+    """`year:2020..2024` -> `year:[2020 TO 2024]`; an open end is left out (`year:[2020 TO]`:
+    Whoosh reads `[2020 TO ]` with the space as nothing)."""
+    low, high = m.group(1), m.group(2)
+    return f"year:[{low + ' ' if low else ''}TO{' ' + high if high else ''}]"
 
 
 def plain_words(text: str) -> list[str]:
@@ -126,6 +169,19 @@ def make_parser(schema):
 
     parser.simple_reader = SimpleReader.of(schema, DEFAULT_FIELDS, FIELD_BOOSTS)  # the common shapes, faster
     return parser
+
+
+def _year_terms(node, schema):
+    """A year range as a range of the years' own terms: Whoosh 2.7's NumericRange splits a wide
+    range over its tiered terms wrongly (`year:[1000 TO 2020]`, and so `year:..2020`, found 2023)."""
+    from whoosh import query
+
+    if not (isinstance(node, query.NumericRange) and node.fieldname == "year"):
+        return node
+    year = schema["year"]
+    low = year.to_bytes(node.start if node.start is not None else 0, 0)
+    high = year.to_bytes(node.end if node.end is not None else 2**32 - 1, 0)
+    return query.TermRange("year", low, high, node.startexcl, node.endexcl, boost=node.boost, constantscore=True)
 
 
 def ids_query(ids: set[str]):
@@ -176,6 +232,8 @@ def parse(text: str, parser, state) -> ParsedQuery:
         return node
 
     q = q.accept(answer_is)
+    if "year:" in rewritten:
+        q = q.accept(lambda node: _year_terms(node, parser.schema))
     if isinstance(q, query.Not):  # "NOT x" alone means everything but x
         q = query.And([query.Every(), q])
     q, notices = cap(q)  # phrase slops and fuzzy distances within bounds
