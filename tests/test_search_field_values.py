@@ -98,3 +98,14 @@ def test_open_year_ranges(workspace, dated, query, years):
 def test_a_range_open_at_both_ends_is_refused(workspace):
     with pytest.raises(QueryError, match=r"year:\.\. is not a year \(try year:2024, year:2020\.\.2024, year:2020\.\. or"):
         workspace.engine.search("year:..")
+
+
+# -- cat: an archive is its categories ---------------------------------------------------------------------
+@pytest.mark.parametrize("query, years", [
+    ("cat:cs", {"2018", "2020"}), ("cat:CS", {"2018", "2020"}), ("category:math", {"2023"}), ("cat:cs.LG", {"2018"}),
+    ("cat:c", set()), ("wombat -cat:cs", {"2023"}), ("cat:(cs OR math) wombat", {"2018", "2020", "2023"}),
+    ("cat:cs year:2019..", {"2020"}),
+])
+def test_an_archive_finds_its_categories(workspace, dated, query, years):
+    found = {h.id for h in workspace.engine.search(query, limit=100).hits}
+    assert found == {dated[y] for y in years}

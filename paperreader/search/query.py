@@ -29,6 +29,7 @@ _FIELD_LIKE = re.compile(r'(?<![\w:/.@-])([A-Za-z_]{2,}):(?=[\w"(#])')
 # colon words that name ids or links, not fields: read as today (search/lookup.py's, and others')
 ID_SCHEMES = frozenset(("arxiv", "doi", "hdl", "isbn", "issn", "pmid", "pmcid", "orcid", "corpusid", "urn", "mailto",
                         "http", "https", "ftp", "file"))
+_ARCHIVE = re.compile(r"[a-z]+(?:-[a-z]+)*")  # an arXiv archive: cs, math, hep-th, cond-mat
 SHOWN_FIELDS = ("title", "abstract", "author", "note", "tag", "cat", "year", "is", "has")  # README's table
 FIELD_CHECK_WORDS = 8  # a query this long may be a pasted text ("accuracy:95%"): its colons are text
 _MINUS = re.compile(r'(^|[\s(])-(?=[\w"(])')
@@ -184,6 +185,16 @@ def _year_terms(node, schema):
     return query.TermRange("year", low, high, node.startexcl, node.endexcl, boost=node.boost, constantscore=True)
 
 
+def _archive(node):
+    """`cat:cs` is the arXiv archive: its own category or any of its `cs.*` (as arXiv users mean it;
+    categories are indexed whole, `cs.LG`). A category with a dot, a prefix or a wildcard is as typed."""
+    from whoosh import query
+
+    if type(node) is query.Term and node.fieldname == "cat" and _ARCHIVE.fullmatch(str(node.text)):
+        return query.Or([node, query.Prefix("cat", f"{node.text}.", boost=node.boost)])
+    return node
+
+
 def ids_query(ids: set[str]):
     """A query that matches exactly these papers (an id set from the store)."""
     from whoosh import query
@@ -234,6 +245,8 @@ def parse(text: str, parser, state) -> ParsedQuery:
     q = q.accept(answer_is)
     if "year:" in rewritten:
         q = q.accept(lambda node: _year_terms(node, parser.schema))
+    if "cat:" in rewritten:
+        q = q.accept(_archive)
     if isinstance(q, query.Not):  # "NOT x" alone means everything but x
         q = query.And([query.Every(), q])
     q, notices = cap(q)  # phrase slops and fuzzy distances within bounds
