@@ -109,3 +109,13 @@ def test_a_range_open_at_both_ends_is_refused(workspace):
 def test_an_archive_finds_its_categories(workspace, dated, query, years):
     found = {h.id for h in workspace.engine.search(query, limit=100).hits}
     assert found == {dated[y] for y in years}
+
+
+def test_a_tag_phrase_being_typed_finds_the_tag_begun(workspace):
+    """In the search box an open quote is closed and its last word is a prefix: `tag:"deep lea` is
+    the tag deep-lea... begun (`tag:"dee` was already a prefix)."""
+    pid = workspace.library.list_ids()[7]
+    workspace.library.add_tags(pid, ["deep learning"])
+    for typed in ('tag:"deep lea', 'tag:"Deep Learn', 'tag:"dee', 'mamba OR tag:"deep l'):
+        assert pid in [h.id for h in workspace.engine.search(typed, typing=True, limit=50).hits], typed
+    assert workspace.engine.search('tag:"deep lea"', typing=True).total == 0  # closed: whole

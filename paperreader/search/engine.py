@@ -245,8 +245,20 @@ class SearchEngine:
 
     def _complete_phrase(self, q, raw: str, fast):
         """The phrase still being typed, its last word `raw` a prefix (search/completion.py)."""
+        from whoosh import query as wq
+
+        from paperreader.text import clean_tag
+
         stem = fast_analysis(self._text_analyzer or text_analyzer())
-        return complete_phrase(q, raw, self._query_analyzers(), fast, stem._word)
+        q = complete_phrase(q, raw, self._query_analyzers(), fast, stem._word)
+        begun = "-" + clean_tag(raw)  # `tag:"deep lea`: the tag's name (query.rewrite: deep-lea) is begun
+
+        def tag_begun(node):
+            if type(node) is wq.Term and node.fieldname == "tag" and str(node.text).endswith(begun):
+                return wq.Prefix("tag", node.text, boost=node.boost)
+            return node
+
+        return q.accept(tag_begun)
 
     def _ids(self, searcher, docnums: list[int]) -> list[str]:
         """The paper ids of index documents, remembered per searcher (a page asked again, or a
