@@ -52,8 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="paperreader", description="A terminal reader for research-paper abstracts.")
     parser.add_argument("--version", action="version", version=f"paperreader {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", type=data_dir_arg,
-                        help="where the library and index live (or $PAPERREADER_DATA_DIR)")
+    parser.add_argument("--data-dir", metavar="DIR", type=data_dir_arg, help=DATA_DIR_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
@@ -63,8 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(subparsers)
+    _data_dir_after_command(subparsers)
     _describe_common(parser)
     return parser
+
+
+DATA_DIR_HELP = "where the library and index live (or $PAPERREADER_DATA_DIR)"
+
+
+def _data_dir_after_command(subparsers: argparse._SubParsersAction) -> None:
+    """`--data-dir DIR` after the command too (`paperreader search --data-dir DIR QUERY`), on every
+    command and action: SUPPRESS sets nothing when it is absent, so the one before the command
+    holds, and one after it wins."""
+    for sub in subparsers.choices.values():
+        sub.add_argument("--data-dir", metavar="DIR", type=data_dir_arg, default=argparse.SUPPRESS, help=DATA_DIR_HELP)
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _data_dir_after_command(action)
 
 
 COMMON_HELP = {  # the arguments every command shares, described once
@@ -114,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # commands whose positional words are a query, with their options (and how many values each takes)
-QUERY_COMMANDS = {("search",): {"--limit": 1, "--json": 0, "--stdin": 0}, ("saved", "add"): {"--json": 0}}
+QUERY_COMMANDS = {("search",): {"--limit": 1, "--json": 0, "--stdin": 0, "--data-dir": 1},
+                  ("saved", "add"): {"--json": 0, "--data-dir": 1}}
 
 
 def query_words_last(argv: list[str]) -> list[str]:
