@@ -46,3 +46,39 @@ def test_keys_typed_at_launch_all_land_in_the_search_box(library_dir, tmp_path):
         assert "Saved searches" not in screen  # nor `b` the saved searches
     finally:
         subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
+
+
+def _screen_when(socket: str, ready) -> list[str]:
+    """The pane's lines once `ready(lines)` holds (bounded: up to ~30 s on a busy machine)."""
+    lines: list[str] = []
+    for _ in range(300):
+        lines = _tmux(socket, "capture-pane", "-p", "-t", socket).splitlines()
+        if len(lines) > 4 and ready(lines):
+            break
+        time.sleep(0.1)
+    return lines
+
+
+def test_editing_keys_in_a_burst_apply_in_the_order_typed(library_dir, tmp_path):
+    """Backspace, ctrl+u or a cursor key followed by letters in one read (typed fast, over SSH):
+    Textual ran the binding only after the letters (`mamba`, two backspaces, `x` gave `mamb`)."""
+    paperreader = Path(sys.executable).with_name("paperreader")
+    command = f"{paperreader} --data-dir {library_dir}" if paperreader.exists() else f"{sys.executable} -m paperreader --data-dir {library_dir}"
+    session = f"paperreader-test-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, PAPERREADER_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color")
+    subprocess.run(["tmux", "-L", session, "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
+    try:
+        def box(lines: list[str]) -> str:
+            return lines[1].strip("▊▎ ")
+
+        _tmux(session, "send-keys", "-t", session, "-l", "mamba")
+        lines = _screen_when(session, lambda lines: box(lines) == "mamba" and "papers match" in lines[3])
+        assert box(lines) == "mamba", "\n".join(lines)
+        _tmux(session, "send-keys", "-t", session, "BSpace", "BSpace", "x")  # one tmux command: one burst
+        lines = _screen_when(session, lambda lines: box(lines) in ("mamx", "mamb"))
+        assert box(lines) == "mamx", "\n".join(lines)
+        _tmux(session, "send-keys", "-t", session, "C-u", "graph", "Left", "Left", "Left", "Left", "Left", "neural ")
+        lines = _screen_when(session, lambda lines: "graph" in box(lines) and "match" in lines[3])
+        assert box(lines) == "neural graph", "\n".join(lines)
+    finally:
+        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)

@@ -77,6 +77,14 @@ class SearchBox(Input):
             event.stop()
             event.prevent_default()
             return
+        if not event.is_printable and await self.app._check_bindings(event.key):
+            # A key's binding runs now, in the order the keys came. Textual runs it only when the
+            # key has bubbled up to the app, a message hop per parent, by which time the letters
+            # that followed it in the same read (a burst: typed fast, over SSH, pasted after
+            # ctrl+u) are already in the box: `mamba`, two backspaces and `x` gave `mamb`.
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
 
     def _on_input_changed(self, event: Input.Changed) -> None:
