@@ -82,3 +82,26 @@ def test_editing_keys_in_a_burst_apply_in_the_order_typed(library_dir, tmp_path)
         assert box(lines) == "neural graph", "\n".join(lines)
     finally:
         subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
+
+
+def test_keys_after_down_in_a_burst_go_to_the_results(library_dir, tmp_path):
+    """`mamba`, then down and `s` in one read: the star key is the results' (it stars the first
+    paper), not a letter typed into the box after down had already left it."""
+    paperreader = Path(sys.executable).with_name("paperreader")
+    command = f"{paperreader} --data-dir {library_dir}" if paperreader.exists() else f"{sys.executable} -m paperreader --data-dir {library_dir}"
+    session = f"paperreader-test-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, PAPERREADER_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color")
+    subprocess.run(["tmux", "-L", session, "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
+    try:
+        def box(lines: list[str]) -> str:
+            return lines[1].strip("▊▎ ")
+
+        _tmux(session, "send-keys", "-t", session, "-l", "mamba")
+        lines = _screen_when(session, lambda lines: box(lines) == "mamba" and "papers match" in lines[3])
+        assert box(lines) == "mamba", "\n".join(lines)
+        _tmux(session, "send-keys", "-t", session, "Down", "s")  # one tmux command: one burst
+        lines = _screen_when(session, lambda lines: box(lines) != "mamba" or "★" in "\n".join(lines[4:6]))
+        assert box(lines) == "mamba", "\n".join(lines)
+        assert "★" in lines[4], "\n".join(lines)  # the first paper is starred
+    finally:
+        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)

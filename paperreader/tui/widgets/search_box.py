@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
+
+
+LEAVE_WAIT = 0.25  # seconds: if the focus has not left by then, nothing took it
 
 
 class SearchBox(Input):
@@ -38,6 +42,7 @@ class SearchBox(Input):
         self._position = 0
         self._draft = ""
         self._recalled: str | None = None
+        self._held: list[events.Key] | None = None  # keys that came after down/escape left the box
 
     def set_history(self, history: list[str]) -> None:
         """Past queries, oldest first."""
@@ -61,18 +66,45 @@ class SearchBox(Input):
 
     def action_history_forward(self) -> None:
         if self._position >= len(self.history):  # not in the history: down goes to the results
-            self.post_message(self.Left())
+            self._leave()
             return
         self._position += 1
         self._recall(self._draft if self._position == len(self.history) else self.history[self._position])
 
     def action_leave(self) -> None:
+        self._leave()
+
+    def _leave(self) -> None:
+        """Ask the screen for the results; keys already on their way here are theirs (`_held`)."""
+        self._held = []
         self.post_message(self.Left())
+        self.set_timer(LEAVE_WAIT, self._stay)
+
+    def _stay(self) -> None:
+        """The focus never left (nothing to go to): the held letters were typed here after all."""
+        held, self._held = self._held, None
+        if held and self.has_focus:
+            for key in held:
+                if key.is_printable and key.character:
+                    self.insert_text_at_cursor(key.character)
+
+    def _on_blur(self, event) -> None:
+        super()._on_blur(event)
+        held, self._held = self._held, None
+        focused = self.screen.focused
+        if held and focused is not None and focused is not self:
+            for key in held:  # in the order typed, ahead of any key the app sends there later
+                focused._forward_event(events.Key(key.key, key.character))
 
     def action_accept_suggestion(self) -> None:
         self.post_message(self.SuggestionWanted())
 
     async def _on_key(self, event) -> None:
+        if self._held is not None:  # down or escape came first in this burst: not the box's keys
+            self._held.append(event)
+            event.stop()
+            event.prevent_default()
+            return
         if event.character == "/" and not self.value:  # `/` means "search": it is already here
             event.stop()
             event.prevent_default()
