@@ -105,3 +105,27 @@ def test_keys_after_down_in_a_burst_go_to_the_results(library_dir, tmp_path):
         assert "★" in lines[4], "\n".join(lines)  # the first paper is starred
     finally:
         subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
+
+
+def test_slash_and_a_query_in_a_burst_from_the_results_search(library_dir, tmp_path):
+    """On the results, `/graph` in one read: the letters are the search box's (they ran as the
+    list's keys before `/` had moved the focus: `r` marked a paper read)."""
+    paperreader = Path(sys.executable).with_name("paperreader")
+    command = f"{paperreader} --data-dir {library_dir}" if paperreader.exists() else f"{sys.executable} -m paperreader --data-dir {library_dir}"
+    session = f"paperreader-test-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, PAPERREADER_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color")
+    subprocess.run(["tmux", "-L", session, "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
+    try:
+        def box(lines: list[str]) -> str:
+            return lines[1].strip("▊▎ ")
+
+        _tmux(session, "send-keys", "-t", session, "-l", "mamba")
+        lines = _screen_when(session, lambda lines: box(lines) == "mamba" and "papers match" in lines[3])
+        _tmux(session, "send-keys", "-t", session, "Down")
+        lines = _screen_when(session, lambda lines: "To results" not in lines[-1])  # the key bar: the list's keys
+        _tmux(session, "send-keys", "-t", session, "C-u", "/graph")  # ctrl+u: nothing on the list; one burst
+        lines = _screen_when(session, lambda lines: "graph" in box(lines) and "match" in lines[3])
+        assert box(lines) == "graph", "\n".join(lines)
+        assert "unread" in lines[3] and "Marked" not in "\n".join(lines), "\n".join(lines)
+    finally:
+        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)

@@ -323,7 +323,7 @@ class MainScreen(
 
     def action_focus_search(self) -> None:
         self.reading = False
-        self.search_box.focus()
+        self.set_focus(self.search_box)  # now, not after a refresh: the letters typed next are the box's
 
     def action_back(self) -> None:
         if self.focused is self.results and self.clear_marks():

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 import paperreader.tui.render as render
 from paperreader.tui.results import Row
+from paperreader.tui.widgets.keys_in_order import KeysInOrder
 
 
 MARKDOWN_LIMIT = 8 * 1024  # characters: longer notes are shown as plain text
@@ -37,7 +38,7 @@ def note_display(note: str) -> tuple[str, str | Text]:
     return "plain", shown
 
 
-class ReaderPane(VerticalScroll, can_focus=True):
+class ReaderPane(KeysInOrder, VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="reader.down"),
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="reader.up"),

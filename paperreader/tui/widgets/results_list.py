@@ -28,6 +28,7 @@ from paperreader.tui.messages import RowHighlighted, RowOpened, RowsWanted
 from paperreader.tui.render import MARK, NOTE, STAR, cut_to_cells, foreground, highlighted
 from paperreader.tui.result_set import Filter, ResultSet
 from paperreader.tui.results import PAGE, Row
+from paperreader.tui.widgets.keys_in_order import KeysInOrder
 
 ROW_HEIGHT = 2
 
@@ -59,7 +60,7 @@ class _Frame(NamedTuple):
     focused: bool
 
 
-class ResultsList(ScrollView, can_focus=True):
+class ResultsList(KeysInOrder, ScrollView, can_focus=True):
     # A new result set's length is the list's virtual height; Textual's own asks for a layout of the
     # whole screen when it changes, i.e. at every search's answer (~5 ms in the frame that shows
     # it). The list's box does not depend on it (1fr): `_show_length` updates the scrollbar, and

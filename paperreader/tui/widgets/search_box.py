@@ -10,6 +10,8 @@ from textual.reactive import Reactive
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
+from paperreader.tui.widgets.keys_in_order import take_in_order
+
 
 LEAVE_WAIT = 0.25  # seconds: if the focus has not left by then, nothing took it
 
@@ -109,15 +111,13 @@ class SearchBox(Input):
             event.stop()
             event.prevent_default()
             return
-        if not event.is_printable and await self.app._check_bindings(event.key):
-            # A key's binding runs now, in the order the keys came. Textual runs it only when the
-            # key has bubbled up to the app, a message hop per parent, by which time the letters
-            # that followed it in the same read (a burst: typed fast, over SSH, pasted after
-            # ctrl+u) are already in the box: `mamba`, two backspaces and `x` gave `mamb`.
-            event.stop()
-            event.prevent_default()
+        # An editing key's binding runs now, before the letters that followed it in the same read
+        # (`mamba`, two backspaces and `x` gave `mamb`); see keys_in_order.
+        if await take_in_order(self, event, bindings=not event.is_printable):
             return
         await super()._on_key(event)
+        if not event.is_printable:
+            event.stop()  # its bindings were looked up above, from here (see take_in_order)
 
     def _on_input_changed(self, event: Input.Changed) -> None:
         if event.value != self._recalled:  # typed, not recalled: up starts again from the newest
