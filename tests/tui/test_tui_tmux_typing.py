@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,26 @@ def _tmux(socket: str, *args: str) -> str:
     return subprocess.run(["tmux", "-L", socket, *args], check=True, capture_output=True, text=True, timeout=20).stdout
 
 
-def test_keys_typed_at_launch_all_land_in_the_search_box(library_dir, tmp_path):
+@contextmanager
+def _reader(library_dir: Path, tmp_path: Path):
+    """`paperreader` in a detached tmux session (140x40) on a server of the test's own; its name."""
     paperreader = Path(sys.executable).with_name("paperreader")
     command = f"{paperreader} --data-dir {library_dir}" if paperreader.exists() else f"{sys.executable} -m paperreader --data-dir {library_dir}"
     session = f"paperreader-test-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, PAPERREADER_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color")
     subprocess.run(["tmux", "-L", session, "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
     try:
+        yield session
+    finally:
+        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
+
+
+def _box(lines: list[str]) -> str:
+    return lines[1].strip("▊▎ ")
+
+
+def test_keys_typed_at_launch_all_land_in_the_search_box(library_dir, tmp_path):
+    with _reader(library_dir, tmp_path) as session:
         _tmux(session, "send-keys", "-t", session, "-l", "mamba")  # at once: the app is still starting
         screen = ""
         for _ in range(300):  # bounded: up to ~30 s on a busy machine; no timing is asserted
@@ -38,14 +52,11 @@ def test_keys_typed_at_launch_all_land_in_the_search_box(library_dir, tmp_path):
             time.sleep(0.1)
         lines = screen.splitlines()
         assert len(lines) > 4, screen
-        box = lines[1].strip("▊▎ ")
-        assert box == "mamba", screen  # every key, in order, in the box (not run as commands)
+        assert _box(lines) == "mamba", screen  # every key, in order, in the box (not run as commands)
         assert "papers match" in lines[3], screen  # and it searched
         assert "Mamba" in "\n".join(lines[4:]), screen
         assert "papers like" not in screen  # `m` did not run more-like-this
         assert "Saved searches" not in screen  # nor `b` the saved searches
-    finally:
-        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
 
 
 def _screen_when(socket: str, ready) -> list[str]:
@@ -62,70 +73,40 @@ def _screen_when(socket: str, ready) -> list[str]:
 def test_editing_keys_in_a_burst_apply_in_the_order_typed(library_dir, tmp_path):
     """Backspace, ctrl+u or a cursor key followed by letters in one read (typed fast, over SSH):
     Textual ran the binding only after the letters (`mamba`, two backspaces, `x` gave `mamb`)."""
-    paperreader = Path(sys.executable).with_name("paperreader")
-    command = f"{paperreader} --data-dir {library_dir}" if paperreader.exists() else f"{sys.executable} -m paperreader --data-dir {library_dir}"
-    session = f"paperreader-test-{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ, PAPERREADER_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color")
-    subprocess.run(["tmux", "-L", session, "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
-    try:
-        def box(lines: list[str]) -> str:
-            return lines[1].strip("▊▎ ")
-
+    with _reader(library_dir, tmp_path) as session:
         _tmux(session, "send-keys", "-t", session, "-l", "mamba")
-        lines = _screen_when(session, lambda lines: box(lines) == "mamba" and "papers match" in lines[3])
-        assert box(lines) == "mamba", "\n".join(lines)
+        lines = _screen_when(session, lambda lines: _box(lines) == "mamba" and "papers match" in lines[3])
+        assert _box(lines) == "mamba", "\n".join(lines)
         _tmux(session, "send-keys", "-t", session, "BSpace", "BSpace", "x")  # one tmux command: one burst
-        lines = _screen_when(session, lambda lines: box(lines) in ("mamx", "mamb"))
-        assert box(lines) == "mamx", "\n".join(lines)
+        lines = _screen_when(session, lambda lines: _box(lines) in ("mamx", "mamb"))
+        assert _box(lines) == "mamx", "\n".join(lines)
         _tmux(session, "send-keys", "-t", session, "C-u", "graph", "Left", "Left", "Left", "Left", "Left", "neural ")
-        lines = _screen_when(session, lambda lines: "graph" in box(lines) and "match" in lines[3])
-        assert box(lines) == "neural graph", "\n".join(lines)
-    finally:
-        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
+        lines = _screen_when(session, lambda lines: "graph" in _box(lines) and "match" in lines[3])
+        assert _box(lines) == "neural graph", "\n".join(lines)
 
 
 def test_keys_after_down_in_a_burst_go_to_the_results(library_dir, tmp_path):
     """`mamba`, then down and `s` in one read: the star key is the results' (it stars the first
     paper), not a letter typed into the box after down had already left it."""
-    paperreader = Path(sys.executable).with_name("paperreader")
-    command = f"{paperreader} --data-dir {library_dir}" if paperreader.exists() else f"{sys.executable} -m paperreader --data-dir {library_dir}"
-    session = f"paperreader-test-{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ, PAPERREADER_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color")
-    subprocess.run(["tmux", "-L", session, "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
-    try:
-        def box(lines: list[str]) -> str:
-            return lines[1].strip("▊▎ ")
-
+    with _reader(library_dir, tmp_path) as session:
         _tmux(session, "send-keys", "-t", session, "-l", "mamba")
-        lines = _screen_when(session, lambda lines: box(lines) == "mamba" and "papers match" in lines[3])
-        assert box(lines) == "mamba", "\n".join(lines)
+        lines = _screen_when(session, lambda lines: _box(lines) == "mamba" and "papers match" in lines[3])
+        assert _box(lines) == "mamba", "\n".join(lines)
         _tmux(session, "send-keys", "-t", session, "Down", "s")  # one tmux command: one burst
-        lines = _screen_when(session, lambda lines: box(lines) != "mamba" or "★" in "\n".join(lines[4:6]))
-        assert box(lines) == "mamba", "\n".join(lines)
+        lines = _screen_when(session, lambda lines: _box(lines) != "mamba" or "★" in "\n".join(lines[4:6]))
+        assert _box(lines) == "mamba", "\n".join(lines)
         assert "★" in lines[4], "\n".join(lines)  # the first paper is starred
-    finally:
-        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
 
 
 def test_slash_and_a_query_in_a_burst_from_the_results_search(library_dir, tmp_path):
     """On the results, `/graph` in one read: the letters are the search box's (they ran as the
     list's keys before `/` had moved the focus: `r` marked a paper read)."""
-    paperreader = Path(sys.executable).with_name("paperreader")
-    command = f"{paperreader} --data-dir {library_dir}" if paperreader.exists() else f"{sys.executable} -m paperreader --data-dir {library_dir}"
-    session = f"paperreader-test-{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ, PAPERREADER_CONFIG_DIR=str(tmp_path / "config"), TERM="xterm-256color")
-    subprocess.run(["tmux", "-L", session, "new-session", "-d", "-s", session, "-x", "140", "-y", "40", command], check=True, env=env, timeout=20)
-    try:
-        def box(lines: list[str]) -> str:
-            return lines[1].strip("▊▎ ")
-
+    with _reader(library_dir, tmp_path) as session:
         _tmux(session, "send-keys", "-t", session, "-l", "mamba")
-        lines = _screen_when(session, lambda lines: box(lines) == "mamba" and "papers match" in lines[3])
+        lines = _screen_when(session, lambda lines: _box(lines) == "mamba" and "papers match" in lines[3])
         _tmux(session, "send-keys", "-t", session, "Down")
         lines = _screen_when(session, lambda lines: "To results" not in lines[-1])  # the key bar: the list's keys
         _tmux(session, "send-keys", "-t", session, "C-u", "/graph")  # ctrl+u: nothing on the list; one burst
-        lines = _screen_when(session, lambda lines: "graph" in box(lines) and "match" in lines[3])
-        assert box(lines) == "graph", "\n".join(lines)
+        lines = _screen_when(session, lambda lines: "graph" in _box(lines) and "match" in lines[3])
+        assert _box(lines) == "graph", "\n".join(lines)
         assert "unread" in lines[3] and "Marked" not in "\n".join(lines), "\n".join(lines)
-    finally:
-        subprocess.run(["tmux", "-L", session, "kill-server"], capture_output=True, timeout=20)
