@@ -126,7 +126,7 @@ class Progress:
 
 
 def cmd_import(args) -> int:
-    from paperreader.ingest.import_files import ImportStopped, LiveStoreGiven, import_files
+    from paperreader.ingest.import_files import ImportStopped, LiveStoreGiven, import_files, papers_in
     from paperreader.ingest.oai_stream import SnapshotBusy
     from paperreader.ingest.plan import ImportFailed
     from paperreader.sources import SourceError
@@ -164,7 +164,7 @@ def cmd_import(args) -> int:
         emit_json({**counts, "skipped": report.skipped_count, "files": report.files})
     else:
         for f in report.files:
-            print(f"{f['file']}: {f['format']}, {_papers_in(f)}"
+            print(f"{f['file']}: {f['format']}, {papers_in(f)}"
                   + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else "")
                   + _duplicates_note(f.get("duplicates") or [])
                   + (f", {len(f['dropped'])} value(s) left out" if f.get("dropped") else ""))  # fmt: skip
@@ -179,13 +179,6 @@ def _say_dropped(lines: list[str], shown: int = 10) -> None:
         print(f"paperreader: {line}", file=sys.stderr)
     if len(lines) > shown:
         print(f"paperreader: and {len(lines) - shown} more value(s) left out", file=sys.stderr)
-
-
-def _papers_in(f: dict) -> str:
-    """"12 papers", or "no papers in the file" for a valid file without any (`[]`, a CSV header, an
-    empty feed: not an error, but said; an empty file is an error, see sources.detect.check_not_empty)."""
-    n = f["papers"]
-    return "no papers in the file" if n == 0 and not f["skipped"] else f"{n} paper{'s' if n != 1 else ''}"
 
 
 def _duplicates_note(duplicates: list[dict]) -> str:

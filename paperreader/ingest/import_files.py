@@ -64,6 +64,14 @@ class ImportReport:
         return sum(f.get("skipped_count", len(f["skipped"])) for f in self.files)
 
 
+def papers_in(f: dict) -> str:
+    """"12 papers", or "no papers in the file" for a valid file without any (`[]`, a CSV header, an
+    empty feed: not an error, but said; an empty file is an error, see sources.detect.check_not_empty):
+    one wording for an entry of `ImportReport.files`, in the CLI and in the reader."""
+    n = f["papers"]
+    return "no papers in the file" if n == 0 and not f["skipped"] else f"{n} paper{'s' if n != 1 else ''}"
+
+
 def is_live_store(given: str | Path, paths: Paths) -> bool:
     """Whether `given` is the live store (or its -wal/-shm/-journal, through symlinks and hard
     links): an import must not open() it, which would drop the SQLite locks of this process."""

@@ -42,6 +42,8 @@ async def test_import_a_file_from_the_palette(make_app, library, tmp_path):
                     ' {"title": "Another zanzibar paper", "abstract": "More.", "published": "someday"}]')
     empty = tmp_path / "empty.bib"
     empty.write_text("")
+    nothing = tmp_path / "none.json"
+    nothing.write_text("[]")
     before = library.count()
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -53,6 +55,9 @@ async def test_import_a_file_from_the_palette(make_app, library, tmp_path):
         dialog.query_one("#import-path").value = ""
         said = await import_path(app, pilot, dialog, str(tmp_path / "missing.csv"))
         assert said == f"{tmp_path / 'missing.csv'}: no such file: nothing was imported"
+        dialog.query_one("#import-path").value = ""
+        said = await import_path(app, pilot, dialog, str(nothing))  # valid, no papers: said as the CLI says it
+        assert said == "Imported (none.json: no papers in the file): added 0, updated 0, unchanged 0.", said
         dialog.query_one("#import-path").value = ""
         said = await import_path(app, pilot, dialog, str(good))
         assert said.startswith("Imported (two.json: 2 papers): added 2, updated 0, unchanged 0; 1 value(s) left out")

@@ -54,7 +54,9 @@ def open_import(screen) -> None:
 
 def summary(report) -> str:
     """One line: what the import did, as the CLI's last line says it, and what it left out."""
-    files = "; ".join(f"{Path(f['file']).name}: {f['papers']} paper{'s' if f['papers'] != 1 else ''}" for f in report.files)
+    from paperreader.ingest.import_files import papers_in
+
+    files = "; ".join(f"{Path(f['file']).name}: {papers_in(f)}" for f in report.files)
     line = f"Imported ({files}): added {report.added}, updated {report.updated}, unchanged {report.unchanged}"
     dropped = sum(len(f.get("dropped", ())) for f in report.files)
     if report.skipped_count:
