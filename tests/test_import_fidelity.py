@@ -69,11 +69,32 @@ def test_duplicates_within_one_file_are_merged_and_reported(cli, tmp_path):
     out = cli("import", str(path), "--json")
     assert out.code == 0
     assert out.json["files"][0]["duplicates"] == [{"id": "arxiv:2312.17653", "lines": [2, 4]}]
-    assert out.json["added"] == 2
+    # counted a paper at a time: the second entry (which adds an author) is not a paper 'updated'
+    assert out.json["files"][0]["papers"] == 2
+    assert (out.json["added"], out.json["updated"], out.json["unchanged"]) == (2, 0, 0)
     merged = cli("show", "2312.17653", "--json").json
     assert merged["authors"] == ["Rachit Bansal"] and merged["abstract"] == KEYED["2312.17653"]["abstract"]
     text = cli("import", str(path))
-    assert "1 duplicate entry merged (arxiv:2312.17653 lines 2, 4)" in text.out
+    assert f"{path}: json, 2 papers (1 repeated in the file: arxiv:2312.17653 lines 2, 4)\n" in text.out
+    assert text.out.endswith("added 0, updated 0, unchanged 2\n")
+
+
+def test_a_paper_repeated_in_a_file_is_one_paper(cli, tmp_path):
+    """Three entries of one paper (one re-typed without its id, found by title) and one other: 2 papers,
+    across two files of one command too."""
+    title = KEYED["2312.17653"]["title"]
+    rows = [{"id": "2312.17653", "title": title}, {"title": title.upper()}, {"title": "Only once here"},
+            {"id": "2312.17653v3", "title": title}]
+    path = _write(tmp_path, "list.json", "[\n" + ",\n".join(json.dumps(r) for r in rows) + "\n]")
+    out = cli("import", str(path), "--json")
+    assert out.code == 0, out.err
+    assert out.json["files"][0]["papers"] == 2
+    assert (out.json["added"], out.json["updated"], out.json["unchanged"]) == (2, 0, 0)
+    assert cli("stats", "--json").json["papers"] == 201 + 2
+    again = cli("import", str(path), str(_write(tmp_path, "same.json", json.dumps(rows[:1]))))
+    assert again.out.splitlines() == [f"{path}: json, 2 papers (2 repeated in the file: arxiv:2312.17653 lines 2, 3, 5)",
+                                      f"{tmp_path / 'same.json'}: json, 1 paper",
+                                      "added 0, updated 0, unchanged 2"]
 
 
 def test_a_precise_value_is_never_replaced_by_a_vaguer_one(cli, tmp_path):

@@ -164,9 +164,8 @@ def cmd_import(args) -> int:
         emit_json({**counts, "skipped": report.skipped_count, "files": report.files})
     else:
         for f in report.files:
-            print(f"{f['file']}: {f['format']}, {papers_in(f)}"
+            print(f"{f['file']}: {f['format']}, {papers_in(f, which=True)}"
                   + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else "")
-                  + _duplicates_note(f.get("duplicates") or [])
                   + (f", {len(f['dropped'])} value(s) left out" if f.get("dropped") else ""))  # fmt: skip
         print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}")
     return 0
@@ -179,20 +178,6 @@ def _say_dropped(lines: list[str], shown: int = 10) -> None:
         print(f"paperreader: {line}", file=sys.stderr)
     if len(lines) > shown:
         print(f"paperreader: and {len(lines) - shown} more value(s) left out", file=sys.stderr)
-
-
-def _duplicates_note(duplicates: list[dict]) -> str:
-    """", 2 duplicate entries merged (arxiv:2312.17653 lines 3, 9; ...)" for the summary line."""
-    if not duplicates:
-        return ""
-    extra = sum(len(d["lines"]) - 1 for d in duplicates)
-    def one(d: dict) -> str:
-        lines = [str(n) for n in d["lines"] if n]
-        return f"{d['id']} lines {', '.join(lines)}" if lines else f"{d['id']} {len(d['lines'])} times"
-
-    shown = "; ".join(one(d) for d in duplicates[:5])
-    more = f"; and {len(duplicates) - 5} more" if len(duplicates) > 5 else ""
-    return f", {extra} duplicate entr{'y' if extra == 1 else 'ies'} merged ({shown}{more})"
 
 
 def _catch_up_index(ws, changed: int, args) -> None:

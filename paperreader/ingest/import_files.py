@@ -64,12 +64,31 @@ class ImportReport:
         return sum(f.get("skipped_count", len(f["skipped"])) for f in self.files)
 
 
-def papers_in(f: dict) -> str:
-    """"12 papers", or "no papers in the file" for a valid file without any (`[]`, a CSV header, an
-    empty feed: not an error, but said; an empty file is an error, see sources.detect.check_not_empty):
-    one wording for an entry of `ImportReport.files`, in the CLI and in the reader."""
+def papers_in(f: dict, which: bool = False) -> str:
+    """"12 papers", "19 papers (1 repeated in the file)" (entries for a paper already in the file are
+    merged into it, not counted), or "no papers in the file" for a valid file without any (`[]`, a CSV
+    header, an empty feed: not an error, but said; an empty file is an error, see
+    sources.detect.check_not_empty): one wording for an entry of `ImportReport.files`, in the CLI and
+    in the reader. `which` names the repeated papers and their lines (the CLI's summary)."""
     n = f["papers"]
-    return "no papers in the file" if n == 0 and not f["skipped"] else f"{n} paper{'s' if n != 1 else ''}"
+    if n == 0 and not f["skipped"]:
+        return "no papers in the file"
+    duplicates = f.get("duplicates") or []
+    repeated = sum(len(d["lines"]) - 1 for d in duplicates)
+    said = f"{n:,} paper{'s' if n != 1 else ''}"
+    if not repeated:
+        return said
+    return f"{said} ({repeated:,} repeated in the file{': ' + _which(duplicates) if which else ''})"
+
+
+def _which(duplicates: list[dict], shown: int = 5) -> str:
+    """"arxiv:2312.17653 lines 3, 9; ..." (the first `shown`, then how many more)."""
+    def one(d: dict) -> str:
+        lines = [str(n) for n in d["lines"] if n]
+        return f"{d['id']} lines {', '.join(lines)}" if lines else f"{d['id']} {len(d['lines'])} times"
+
+    more = f"; and {len(duplicates) - shown} more" if len(duplicates) > shown else ""
+    return "; ".join(one(d) for d in duplicates[:shown]) + more
 
 
 def is_live_store(given: str | Path, paths: Paths) -> bool:

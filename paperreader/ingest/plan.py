@@ -43,26 +43,50 @@ class FileLoad:
     duplicates: list[dict] = field(default_factory=list)  # entries for one paper, merged: [{"id", "lines"}]
     dropped: list[str] = field(default_factory=list)  # values left out (not a date, not a web link): FILE:LINE: what
 
+    @property
+    def repeated(self) -> int:
+        """Entries that repeat a paper already in the file (merged into it: not papers of their own)."""
+        return sum(len(d["lines"]) - 1 for d in self.duplicates)
+
     def json(self) -> dict:
         return {
             "file": str(self.path),
             "format": self.format,
-            "papers": len(self.papers),
+            "papers": len(self.papers) - self.repeated,
             "skipped": [str(e) for e in self.skipped] + ([str(self.failed)] if self.failed else []),
             **({"duplicates": self.duplicates} if self.duplicates else {}),
             **({"dropped": self.dropped} if self.dropped else {}),
         }
 
 
-def duplicates_in(papers: list[Paper]) -> list[dict]:
-    """Entries of one file that are the same paper (the same arXiv id, or title): the store merges
-    them into one; this says which, with their lines, for the import's summary."""
+def paper_keys(papers: list[Paper]) -> list[str]:
+    """Each entry's paper: the same key for entries the store merges into one (the same arXiv id,
+    or title)."""
     by_title = {p.title_key: p.id for p in papers if p.arxiv_id}
+    return [paper.id if paper.arxiv_id else by_title.get(paper.title_key, paper.title_id) for paper in papers]
+
+
+def duplicates_in(papers: list[Paper]) -> list[dict]:
+    """Entries of one file that are the same paper: the store merges them into one; this says
+    which, with their lines, for the import's summary."""
     groups: dict[str, list[Paper]] = {}
-    for paper in papers:
-        key = paper.id if paper.arxiv_id else by_title.get(paper.title_key, paper.title_id)
+    for key, paper in zip(paper_keys(papers), papers):
         groups.setdefault(key, []).append(paper)
     return [{"id": key, "lines": [p.extra.get("line") for p in group]} for key, group in groups.items() if len(group) > 1]
+
+
+def per_paper(keys: list[str], outcomes: list[str]) -> UpsertResult:
+    """The counts a user expects: one a paper, not one an entry. A paper given twice was added if
+    any of its entries added it (the second entry merged into it is not 'unchanged'), else updated
+    if any entry updated it."""
+    seen: dict[str, set[str]] = {}
+    for key, outcome in zip(keys, outcomes, strict=True):
+        seen.setdefault(key, set()).add(outcome)
+    result = UpsertResult()
+    for outcomes_of_one in seen.values():
+        outcome = next(o for o in ("added", "updated", "unchanged") if o in outcomes_of_one)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
 
 
 def detect_format(path: Path, fmt: str = "auto") -> str:
@@ -138,8 +162,11 @@ def apply(library: Library, loads: list[FileLoad]) -> UpsertResult:
     recorder = Recorder([(load.listing, load.papers) for load in loads if load.listing], [e for load in loads for e in load.listings])
     if not papers and not searches:
         return UpsertResult()
+    outcomes: list[str] = []
     if searches or any(p.state is not None for p in papers):
         from paperreader.store.merge import upsert_with_state
 
-        return upsert_with_state(library, papers, searches, recorder)
-    return upsert_listed(library, papers, recorder)
+        upsert_with_state(library, papers, searches, recorder, outcomes)
+    else:
+        upsert_listed(library, papers, recorder, outcomes)
+    return per_paper(paper_keys(papers), outcomes)

@@ -26,13 +26,14 @@ CACHE_KIB = 32 * 1024  # SQLite's page cache while upserting (see _page_cache)
 _IN = 500  # ids an IN (...) query takes at once
 
 
-def upsert_many(conn: sqlite3.Connection, papers: Iterable[Paper]) -> dict[str, int]:
-    """Insert or merge `papers` in order inside the caller's transaction: counts by outcome."""
+def upsert_many(conn: sqlite3.Connection, papers: Iterable[Paper], outcomes: list[str] | None = None) -> dict[str, int]:
+    """Insert or merge `papers` in order inside the caller's transaction: counts by outcome (and
+    each paper's outcome appended to `outcomes`, for an import that counts papers, not entries)."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     it = iter(papers)
     with _page_cache(conn, CACHE_KIB):
         while chunk := list(islice(it, CHUNK)):
-            _Chunk(conn, [prepare(p) for p in chunk]).run(counts)
+            _Chunk(conn, [prepare(p) for p in chunk]).run(counts, outcomes)
     return counts
 
 
@@ -120,7 +121,7 @@ class _Chunk:
             target = found[0][0] if found else None
         return False if target in self.dirty_ids else target
 
-    def run(self, counts: dict[str, int]) -> None:
+    def run(self, counts: dict[str, int], outcomes: list[str] | None = None) -> None:
         for paper, values, pid, tid in self.papers:
             target = self._target(paper, pid)
             if target is None:
@@ -133,6 +134,8 @@ class _Chunk:
             else:
                 outcome = self._update(paper, values, target)
             counts[outcome] += 1
+            if outcomes is not None:
+                outcomes.append(outcome)
         self.flush()
 
     def _insert(self, paper: Paper, values: dict, pid: str, tid: str) -> str:

@@ -126,14 +126,15 @@ class Recorder:
         restore(conn, self.restored)
 
 
-def upsert_listed(library, papers: list, recorder: Recorder):
-    """Upsert `papers` and record the recorder's listings in one transaction: the UpsertResult."""
+def upsert_listed(library, papers: list, recorder: Recorder, outcomes: list[str] | None = None):
+    """Upsert `papers` and record the recorder's listings in one transaction: the UpsertResult
+    (each paper's outcome appended to `outcomes`, see bulk.upsert_many)."""
     from paperreader.store.bulk import upsert_many
     from paperreader.store.library import UpsertResult
 
     with library.db.write() as conn:
         recorder.before(conn)
-        result = UpsertResult(**upsert_many(conn, papers))
+        result = UpsertResult(**upsert_many(conn, papers, outcomes))
         recorder.after(conn)
     return result
 

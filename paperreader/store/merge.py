@@ -26,12 +26,14 @@ NOTE_RULE = "\n\n---\n\n"
 
 
 def upsert_with_state(
-    library: Library, papers: Iterable[Paper], saved_searches: Iterable[tuple[str, str]] = (), recorder=None
+    library: Library, papers: Iterable[Paper], saved_searches: Iterable[tuple[str, str]] = (), recorder=None,
+    outcomes: list[str] | None = None,
 ) -> UpsertResult:
     """Upsert `papers` and merge each one's `state` (see sources.backup) in one transaction.
 
     A paper whose metadata is unchanged but whose state was merged counts as updated. A
-    `store.listings.Recorder` writes listings in the same transaction.
+    `store.listings.Recorder` writes listings in the same transaction. Each paper's outcome is
+    appended to `outcomes` if given.
     """
     result = UpsertResult()
     with library.db.write() as conn:
@@ -45,6 +47,8 @@ def upsert_with_state(
                 if target is not None and _merge_state(conn, target, state) and outcome == "unchanged":
                     outcome = "updated"
             setattr(result, outcome, getattr(result, outcome) + 1)
+            if outcomes is not None:
+                outcomes.append(outcome)
         for name, query in saved_searches:
             conn.execute(
                 "INSERT OR IGNORE INTO saved_searches(name, query, created_at) VALUES (?, ?, ?)", (clean_line(name), query, now())
