@@ -20,7 +20,9 @@ _BIB_SPECIAL = {
 _BIB_RE = re.compile("|".join(re.escape(c) for c in _BIB_SPECIAL))
 _MATH = re.compile(r"(?<!\\)\$[^$\n]+?(?<!\\)\$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
-CSV_FORMULA = ("=", "+", "@", "\t", "\r")  # a cell starting so gets an apostrophe (sources/tabular.py takes it off)
+# A cell starting so is a formula to a spreadsheet ("-2+3" too): csv_cell puts an apostrophe before
+# it, csv_unguarded (sources/tabular.py, on import) takes it off.
+CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 NO_PAPERS_BIBTEX = "@comment{paperreader export: no papers}\n"
 
 
@@ -161,9 +163,17 @@ CSV_COLUMNS = ("id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags
 
 
 def _cell(value) -> str:
-    """Text a spreadsheet will not run: a cell starting like a formula gets a leading apostrophe."""
+    """Text a spreadsheet will not run: a cell starting like a formula gets a leading apostrophe,
+    and so does one already starting with apostrophes before it ("'=x" is written "''=x"), so that
+    csv_unguarded gives every text back as it was."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_FORMULA) else text
+    return "'" + text if text.lstrip("'").startswith(CSV_FORMULA) else text
+
+
+def csv_unguarded(cell: str) -> str:
+    """A cell of our CSV as it was before `_cell` guarded it (re-importing our own CSV gives the same
+    text back)."""
+    return cell[1:] if cell[:1] == "'" and cell.lstrip("'").startswith(CSV_FORMULA) else cell
 
 
 def write_csv(records: Iterable, out: TextIO) -> int:

@@ -74,3 +74,33 @@ def test_a_csv_cell_guarded_against_spreadsheets_reads_back_as_it_was(cli, data_
     assert {"@Home: robots at home", "+1 tricks for training", "'Quoted' titles stay quoted"} <= titles
     tricks = cli("--data-dir", str(other), "search", 'title:"tricks for training"', "--json").json["results"][0]["id"]
     assert cli("--data-dir", str(other), "show", tricks, "--json").json["authors"] == ["=Eve Null"]
+
+
+def test_a_leading_minus_is_guarded_too_and_every_text_reads_back(cli, data_dir, tmp_path):
+    """A spreadsheet runs '-2+3' as a formula as it does '=...': the export guards a leading '-' too; a
+    text that already starts with apostrophes before a formula character keeps them through the round
+    trip (the guard adds one, import takes one off)."""
+    import csv
+    import json
+
+    titles = ["-5+3 degrees of freedom", "'=Quoted formula' as a title", "''+Two apostrophes",
+              "Hyphen-ated - not at the start", "'Plain quoted' title"]
+    rows = [{"title": t, "abstract": "zyzzyva", "authors": ["-Dash Author"]} for t in titles]
+    source = tmp_path / "minus.json"
+    source.write_text(json.dumps(rows))
+    assert cli("import", str(source)).code == 0
+    out = tmp_path / "minus.csv"
+    assert cli("export", "--format", "csv", "--query", "zyzzyva", "-o", str(out)).code == 0
+    cells = {row["title"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+    assert set(cells) == {"'-5+3 degrees of freedom", "''=Quoted formula' as a title", "'''+Two apostrophes",
+                          "Hyphen-ated - not at the start", "'Plain quoted' title"}
+    assert all(row["authors"] == "'-Dash Author" for row in cells.values())
+    before = store_state(data_dir)
+    again = cli("import", str(out), "--json").json
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, len(titles))
+    assert store_state(data_dir) == before
+    other = tmp_path / "other"
+    assert cli("--data-dir", str(other), "import", str(out)).code == 0
+    shown = [cli("--data-dir", str(other), "show", row["id"], "--json").json for row in cells.values()]
+    assert sorted(p["title"] for p in shown) == sorted(titles)
+    assert all(p["authors"] == ["-Dash Author"] for p in shown)

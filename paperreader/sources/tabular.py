@@ -16,7 +16,7 @@ import math
 import re
 from typing import Any
 
-from paperreader.export import CSV_FORMULA
+from paperreader.export import csv_unguarded
 from paperreader.links import is_search_link, kind_of_url
 from paperreader.model import Link, Paper, parse_arxiv_id
 from paperreader.sources import SourceError, skip_or_raise
@@ -73,12 +73,6 @@ def _delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _unguarded(cell: str) -> str:
-    """A cell as it was before `export --format csv` put an apostrophe before a leading =, +, @, tab
-    or CR (so a spreadsheet does not run it): re-importing our own CSV gives the same text back."""
-    return cell[1:] if cell[:1] == "'" and cell[1:].startswith(CSV_FORMULA) else cell
-
-
 def parse_csv(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
     """Every row of a CSV (or TSV) file with a title column (with an `errors` list, bad rows are
     noted there and skipped; CSV that cannot be split into rows still stops the file)."""
@@ -106,7 +100,7 @@ def parse_csv(text: str, file: str = "", errors: list[SourceError] | None = None
                 record: dict[str, str] = {}
                 for name, value in zip(header, row):
                     if name:
-                        record.setdefault(name, _unguarded(value))
+                        record.setdefault(name, csv_unguarded(value))  # our own export's guard off
                 papers.append(_paper(record, file, start, "csv"))
             except SourceError as exc:
                 skip_or_raise(errors, exc)
