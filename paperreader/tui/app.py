@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from paperreader.tui.web_browser import Opener, open_in_browser
 from paperreader.tui.clipboard import SystemCopy, pyperclip_copy
@@ -55,6 +55,7 @@ class PaperReaderApp(EarlyKeys, App[None]):
         self.url_opener: Opener = url_opener or open_in_browser
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         self.hold_early_keys()  # until the main screen's search box takes them
+        self._problems: list[str] = []  # with the settings, told once the app is mounted
         self.gc_paused = False  # `run()` paused the cyclic collector for the launch: see resume_gc
 
     def resume_gc(self) -> None:
@@ -76,9 +77,17 @@ class PaperReaderApp(EarlyKeys, App[None]):
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(0.001)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The main screen, first on the stack. Pushed over Textual's own default screen instead,
+        that empty screen was composed, styled and resumed at launch for nothing (~10 ms CPU before
+        the first frame). The keymap and the theme are set first, so the screen is styled once."""
         from paperreader.tui.screens.main import MainScreen
 
+        self._problems = self._apply_settings()
+        return MainScreen()
+
+    def _apply_settings(self) -> list[str]:
+        """The keymap and the theme from the settings; what was wrong with them, to be told."""
         problems = list(self.settings.problems)
         if self.settings.keymap:  # checking the ids imports every screen: only when there is a keymap
             from paperreader.tui.keys import all_binding_ids  # (~30 ms CPU: the editor's TextArea, ...)
@@ -94,10 +103,12 @@ class PaperReaderApp(EarlyKeys, App[None]):
                 self.theme = self.settings.theme
             else:
                 problems.append(f"{self.paths.config_file}: no theme called {self.settings.theme!r}; using {self.theme}")
+        return problems
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.push_screen(MainScreen())
         self.set_timer(GC_PAUSED_AT_MOST, self.resume_gc)  # whatever happens to the first paint
-        for problem in problems:
+        for problem in self._problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
 
     @staticmethod
