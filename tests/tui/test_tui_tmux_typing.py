@@ -110,3 +110,36 @@ def test_slash_and_a_query_in_a_burst_from_the_results_search(library_dir, tmp_p
         lines = _screen_when(session, lambda lines: "graph" in _box(lines) and "match" in lines[3])
         assert _box(lines) == "graph", "\n".join(lines)
         assert "unread" in lines[3] and "Marked" not in "\n".join(lines), "\n".join(lines)
+
+
+def test_keys_after_n_in_a_burst_are_the_notes_text(library_dir, tmp_path):
+    """On the results, `n` and then text in one read: the editor opens after a worker has read the
+    note, and the text typed meanwhile is the note's, not the list's keys (`e` opened $EDITOR, `s`
+    starred, `r` marked read)."""
+    with _reader(library_dir, tmp_path) as session:
+        _tmux(session, "send-keys", "-t", session, "-l", "mamba")
+        lines = _screen_when(session, lambda lines: _box(lines) == "mamba" and "papers match" in lines[3])
+        _tmux(session, "send-keys", "-t", session, "Down")
+        lines = _screen_when(session, lambda lines: "To results" not in lines[-1])  # the key bar: the list's keys
+        _tmux(session, "send-keys", "-t", session, "-l", "nseems sure")  # one burst: n, then the note
+        lines = _screen_when(session, lambda lines: "seems sure" in "\n".join(lines))
+        screen = "\n".join(lines)
+        assert "Note on" in screen, screen
+        assert "seems sure" in screen, screen  # every letter, in order, in the editor
+        _tmux(session, "send-keys", "-t", session, "Escape")  # leave without saving: the list is as it was
+        lines = _screen_when(session, lambda lines: "Note on" not in "\n".join(lines))
+        screen = "\n".join(lines)
+        assert "★" not in "\n".join(lines[4:]) and "Marked" not in screen, screen
+
+
+def test_keys_after_t_in_a_burst_are_the_tags(library_dir, tmp_path):
+    """`t` then a tag in one read: the letters go into the tag editor's field."""
+    with _reader(library_dir, tmp_path) as session:
+        _tmux(session, "send-keys", "-t", session, "-l", "mamba")
+        lines = _screen_when(session, lambda lines: _box(lines) == "mamba" and "papers match" in lines[3])
+        _tmux(session, "send-keys", "-t", session, "Down")
+        lines = _screen_when(session, lambda lines: "To results" not in lines[-1])
+        _tmux(session, "send-keys", "-t", session, "-l", "tssm")
+        lines = _screen_when(session, lambda lines: "ssm" in "\n".join(lines[4:]) and "Tags" in "\n".join(lines))
+        screen = "\n".join(lines)
+        assert "ssm" in screen and "★" not in "\n".join(lines[4:]), screen

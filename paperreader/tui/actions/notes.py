@@ -61,6 +61,7 @@ class NoteActions:
 
     # -- n: the note editor ---------------------------------------------------------------------------
     def edit(self, record: PaperRecord) -> None:
+        self.ui.hold_keys()  # typed before the editor is up, keys are the note's text
         self.ui.in_thread(self._load_for_note, record.id, group="write")
 
     def _load_for_note(self, paper_id: str) -> None:
@@ -70,6 +71,7 @@ class NoteActions:
             state = library.note(paper_id)
             drafts = [d for d in library.drafts(paper_id) if d.body != state.body]
         except Exception as exc:
+            self.ui.release_keys()
             self.ui.post(ActionFailed(str(exc)))
             return
         self.ui.on_ui(self._open_note_editor, record, state, drafts)

@@ -102,6 +102,7 @@ class PaperActions:
 
     # -- tags -------------------------------------------------------------------------------------
     def edit_tags(self, ids: list[str]) -> None:
+        self.ui.hold_keys()  # typed before the editor is up, keys are the tags
         self.ui.in_thread(self._load_tags_of, ids, group="write")
 
     def _load_tags_of(self, ids: list[str]) -> None:
@@ -110,9 +111,11 @@ class PaperActions:
             records = [found[pid] for pid in ids if pid in found]
             known = self.library.all_tags()
         except Exception as exc:
+            self.ui.release_keys()
             self.ui.post(ActionFailed(str(exc)))
             return
         if not records:
+            self.ui.release_keys()
             self.ui.post(ActionFailed(_gone([""])))
             return
         self.ui.on_ui(self._edit_tags, records, known)

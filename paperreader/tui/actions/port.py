@@ -37,8 +37,26 @@ class UiPort:
         self._node.app.call_from_thread(callback, *args, **kwargs)
 
     def ask(self, screen, callback: Callable | None = None) -> None:
-        """Open a dialog; its answer goes to `callback`."""
-        self._node.app.push_screen(screen, callback)
+        """Open a dialog; its answer goes to `callback`. Keys held for it (`hold_keys`) go to its
+        text field once it has the focus."""
+        from paperreader.tui.widgets.keys_in_order import keys_held, release_keys
+
+        app = self._node.app
+        app.push_screen(screen, callback)
+        if keys_held(app):
+            screen.call_after_refresh(release_keys, app)
+
+    def hold_keys(self) -> None:
+        """The keys typed until the next dialog opens are its (see keys_in_order)."""
+        from paperreader.tui.widgets.keys_in_order import hold_keys
+
+        hold_keys(self._node.app)
+
+    def release_keys(self) -> None:
+        """No dialog is coming after all (its load failed): the held keys go (see keys_in_order)."""
+        from paperreader.tui.widgets.keys_in_order import release_keys
+
+        self._node.app.call_from_thread(release_keys, self._node.app)
 
     def notify(self, message: str, **kwargs) -> None:
         self._node.notify(message, **kwargs)
