@@ -51,7 +51,7 @@ def load(path: Path) -> Settings:
     """The settings in `path`; defaults (and a problem line) where the file is missing parts or wrong."""
     settings = Settings()
     try:
-        raw = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_text(encoding="utf-8-sig")  # a BOM (Windows editors write one) is no TOML
     except FileNotFoundError:
         return settings
     except (OSError, UnicodeDecodeError) as exc:
@@ -129,10 +129,11 @@ def valid_key(key: str) -> bool:
 
 
 def save_theme(path: Path, theme: str) -> None:
-    """Remember the theme, leaving every other line of the file alone."""
-    path = Path(path)
+    """Remember the theme, leaving every other line of the file alone (and the file where it is: a
+    config.toml linked from a dotfiles repository is written through the link, which stays)."""
+    path = Path(path).resolve()
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raw = EXAMPLE
     line = f"theme = {json.dumps(theme)}"
