@@ -125,6 +125,7 @@ def rewrite(text: str) -> str:
     text = _RANGE.sub(_year_range, text)
     text = _TAG_PHRASE.sub(lambda m: f'{m.group(1)}:"{clean_tag(m.group(2)) or m.group(2)}"', text)
     text = _MINUS.sub(lambda m: f"{m.group(1)}NOT ", text)
+    text = _clean_tag_groups(text)
 
     def fix_field(m: re.Match) -> str:
         name = m.group(1).lower()
@@ -137,6 +138,40 @@ def rewrite(text: str) -> str:
         return f"{name}:{value}" if name in USER_FIELDS else m.group(0)
 
     return re.sub(r"(?<![\w:])([A-Za-z_]+):(\S*)", fix_field, text)
+
+
+_TAG_GROUP = re.compile(r"(?<![\w:])tags?:\(", re.IGNORECASE)
+_GROUP_TOKEN = re.compile(r'"([^"]*)("?(?:~\d*)?)|[()]|[^\s()"]+')
+
+
+def _clean_tag_groups(text: str) -> str:
+    """Each value inside `tag:(...)` cleaned as `tag:x` is (`tag:(#ml OR "deep learning")` is
+    `tag:(ml OR "deep-learning")`), up to the group's closing parenthesis (or the end, while typed)."""
+    from paperreader.text import clean_tag
+
+    def one(m: re.Match) -> str:
+        token = m.group(0)
+        if m.group(1) is not None:  # a "phrase" (closed or not), perhaps with ~slop
+            return f'"{clean_tag(m.group(1)) or m.group(1)}{m.group(2)}'
+        if token in "()" or token in OPERATORS:
+            return token
+        if token[:2] == "-#":  # -#ml: NOT ml (`-word` is NOT already)
+            return f"NOT {clean_tag(token[1:]) or token[1:]}"
+        return clean_tag(token) or token
+
+    out, pos = [], 0
+    for start in _TAG_GROUP.finditer(text):
+        if start.start() < pos:  # inside a group already cleaned
+            continue
+        depth, end = 1, start.end()
+        for m in _GROUP_TOKEN.finditer(text, start.end()):
+            end = m.end()
+            depth += {"(": 1, ")": -1}.get(m.group(0), 0)
+            if depth == 0:
+                break
+        out += [text[pos : start.end()], _GROUP_TOKEN.sub(one, text[start.end() : end])]
+        pos = end
+    return "".join(out) + text[pos:]
 
 
 def _year_range(m: re.Match) -> str:
