@@ -156,6 +156,8 @@ def _canonical(ws, text: str) -> str:
         return found
     if ident.kind == "arxiv":
         return f"arxiv:{ident.value}"
+    if ident.kind == "title":
+        return ident.value
     from paperreader.store.trash import trashed
 
     entry = trashed(ws.library, doi=ident.value)  # a deleted paper known by its DOI: its id in the trash

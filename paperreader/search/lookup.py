@@ -1,5 +1,7 @@
 """A pasted id or link is a lookup, not words: arXiv ids in every spelling, arXiv and Hugging Face
-links, DOIs and doi.org links find that paper by exact lookup in the store; an unknown one says so,
+links, DOIs and doi.org links, and the library's own `t:` ids (what a paper without an arXiv id is
+known by: `t:` and 12 hex digits of its title, shown in the list and by the CLI) find that paper by
+exact lookup in the store; an unknown one says so,
 with the command that would fetch it (or, for a deleted one, how to bring it back from the trash).
 Several pasted at once (spaces, commas, semicolons or new lines between them) find all of them, in
 the order pasted."""
@@ -20,22 +22,26 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
 _ARXIV_WORD = re.compile(r"^arxiv:\s*", re.IGNORECASE)
 RESTORE_COMMAND = "Restore from the trash"  # the reader's command palette names it so (tui/screens/trash.py)
 _ARXIV_WORD_INSIDE = re.compile(r"\b(arxiv|doi):\s+", re.IGNORECASE)
+_TITLE_ID = re.compile(r"^t:[0-9a-f]{12}$", re.IGNORECASE)  # model.id_from_title_key
 
 
 @dataclass(frozen=True)
 class Identifier:
-    """What a query named: kind "arxiv" (value: the id without version) or "doi" (value: the DOI)."""
+    """What a query named: kind "arxiv" (value: the id without version), "doi" (value: the DOI) or
+    "title" (value: the library's id `t:<12 hex>`)."""
 
     kind: str
     value: str
 
     def label(self) -> str:
-        return f"arXiv:{self.value}" if self.kind == "arxiv" else f"doi:{self.value}"
+        return {"arxiv": f"arXiv:{self.value}", "doi": f"doi:{self.value}"}.get(self.kind, self.value)
 
     def fetch_hint(self) -> str:
         """What would bring this paper into the library."""
         if self.kind == "arxiv":
             return f"paperreader fetch arxiv id:{self.value}"
+        if self.kind == "title":
+            return "no paper here has that title; import a file that has it (paperreader import FILE)"
         return "import a file that has it (paperreader import FILE), or `paperreader resolve` for papers found on arXiv"
 
 
@@ -57,6 +63,8 @@ def identify(text: str) -> Identifier | None:
             aid = parse_arxiv_id(p.group("id")) if p else None
             return Identifier("arxiv", aid) if aid else None
         return _doi(path)
+    if _TITLE_ID.match(text):
+        return Identifier("title", text.lower())
     if _ARXIV_WORD.match(text):
         aid = parse_arxiv_id(_ARXIV_WORD.sub("", text))
         return Identifier("arxiv", aid) if aid else None
@@ -103,6 +111,8 @@ def find(library, ident: Identifier) -> str | None:
     """The paper's id in the store, or None."""
     if ident.kind == "arxiv":
         return library.resolve_id(f"arxiv:{ident.value}")
+    if ident.kind == "title":
+        return library.resolve_id(ident.value)  # the paper's id, or an alias it has (re-keyed to its arXiv id)
     found = library.id_by_doi(ident.value)
     if found:
         return found
@@ -122,7 +132,8 @@ def look_up(library, idents: list[Identifier]) -> tuple[list[str], str]:
         if pid is not None:
             found.append(pid)
             continue
-        entry = trashed(library, text=f"arxiv:{ident.value}") if ident.kind == "arxiv" else trashed(library, doi=ident.value)
+        entry = trashed(library, doi=ident.value) if ident.kind == "doi" else \
+            trashed(library, text=f"arxiv:{ident.value}" if ident.kind == "arxiv" else ident.value)
         if entry is not None:
             trashed_.append((ident, entry))
         else:
