@@ -84,13 +84,15 @@ def clean_block(text: str | None) -> str:
 
 
 def normalise_title(title: str) -> str:
-    """Lowercase, accents folded, punctuation and spaces collapsed: the key for same-title."""
+    """Lowercase, accents folded, punctuation and spaces collapsed: the key for same-title. A title
+    with no letter or digit at all ('???', '[/]') keeps its symbols, spacing collapsed: were it ''
+    every such title would be one paper, each import overwriting the last."""
     if title.isascii():  # nothing to fold: NFKD and combining marks leave ASCII as it is
-        return " ".join(_WORDS.findall(title.lower()))
+        return " ".join(_WORDS.findall(title.lower())) or " ".join(title.split())
     folded = unicodedata.normalize("NFKD", title)
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = folded.casefold()
-    return " ".join(_WORDS.findall(folded))
+    return " ".join(_WORDS.findall(folded)) or " ".join(folded.split())
 
 
 def clean_tag(tag: str) -> str:

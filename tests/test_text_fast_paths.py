@@ -29,7 +29,7 @@ def reference_normalise_title(title: str) -> str:
     folded = unicodedata.normalize("NFKD", title)
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = folded.casefold()
-    return " ".join(re.findall(r"[^\W_]+", folded))
+    return " ".join(re.findall(r"[^\W_]+", folded)) or " ".join(folded.split())  # a title without words keeps its symbols
 
 
 def test_every_code_point_in_plain_text_is_cleaned_as_before():
