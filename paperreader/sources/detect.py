@@ -67,7 +67,11 @@ def detect(text: str, filename: str = "") -> str:
     if ext in BY_EXTENSION:
         return BY_EXTENSION[ext]
     known = ", ".join(FORMATS)
-    raise SourceError(f"cannot tell the format of this file; use --format with one of: {known}", filename, None)
+    named = ", ".join(dict.fromkeys((".bib", ".csv", ".json", ".jsonl", ".xml", ".eml")))
+    raise SourceError(  # the reader's import dialog shows this too, and it has no --format: the extension works in both
+        f"cannot tell the format of this file; give it its format's extension ({named}) "
+        f"or run `paperreader import --format FORMAT FILE`, FORMAT one of: {known}", filename, None,
+    )  # fmt: skip
 
 
 def decode(data: bytes, file: str = "") -> str:
