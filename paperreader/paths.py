@@ -67,10 +67,21 @@ class Paths:
         }
 
 
+class EmptyDataDir(ValueError):
+    """A data dir given as "" (an unset variable in a script): it would be the current folder, and a
+    library made there. None means the default; the CLI refuses `--data-dir ""` the same way."""
+
+    def __init__(self) -> None:
+        super().__init__("the data dir is empty: give a folder, or none for the default")
+
+
 def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:
-    """Work out where things live for this run, without touching the disk."""
+    """Work out where things live for this run, without touching the disk; an empty data dir
+    ("", or only spaces) raises EmptyDataDir instead of meaning the current folder."""
     import platformdirs  # imported here: no work at import time
 
+    if isinstance(data_dir, (str, bytes)) and not data_dir.strip():
+        raise EmptyDataDir()
     if data_dir is None:
         data_dir = os.environ.get(DATA_DIR_ENV) or None
     if data_dir is not None:
