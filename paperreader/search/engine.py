@@ -86,7 +86,7 @@ class SearchEngine:
         self._text_analyzer = self._text_fast = None
         self._field_analyzers = None
         self._coverage_of: tuple | None = None  # (searcher, Coverage)
-        self._ids_of: tuple | None = None  # (searcher, {docnum: paper id}): _ids
+        self._ids_of: tuple | None = None  # (searcher, {docnum: paper id}, its stored fields' reader): _ids
 
     @property
     def parser(self):
@@ -265,15 +265,17 @@ class SearchEngine:
         paper on many pages, reads its stored fields once: ~8 us each); call with the index lock."""
         memo = self._ids_of
         if memo is None or memo[0] is not searcher:
-            memo = self._ids_of = (searcher, {})
-        known = memo[1]
+            from paperreader.search.whoosh.internals import stored_fields_reader
+
+            memo = self._ids_of = (searcher, {}, stored_fields_reader(searcher))
+        known, stored_fields = memo[1], memo[2]
         out = []
         for docnum in docnums:
             pid = known.get(docnum)
             if pid is None:
                 if len(known) >= IDS_KEPT:
                     known.clear()
-                pid = known[docnum] = searcher.stored_fields(docnum)["id"]
+                pid = known[docnum] = stored_fields(docnum)["id"]
             out.append(pid)
         return out
 
