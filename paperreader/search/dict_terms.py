@@ -4,8 +4,10 @@ helpers built on them (`search/phrase.py`, `search/expansion.py`).
 
 A segment's whole posting list is decoded (`search/postings.py`) and scored in C through
 map/zip over typed arrays: score = k1p * ratio[tf * 256 + length byte], the ratios tabled per
-field (`search/scoring.py`); the dense evaluator's `search/dense_terms.py` gives the same floats
-as arrays. Recent terms are kept, bounded in postings.
+field (`search/scoring.py`), the products tabled per term unless the list is shorter than the
+table (a small library's terms: then k1p * ratio[cell] per posting, the same floats); the dense
+evaluator's `search/dense_terms.py` gives the same floats as arrays. Recent terms are kept,
+bounded in postings.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from paperreader.search.budget import check as check_budget
 
 TERM_CACHE_POSTINGS = 250_000  # scores of recent terms kept, in postings (about 100 bytes each)
 TF_ROWS = 64  # term frequencies scored from a table (higher ones one by one)
+SHORT_LIST = 2  # a list under a half of its table's cells is scored posting by posting (the same products)
 
 
 class TermDicts:
@@ -109,14 +112,17 @@ class TermDicts:
             lens = map(lengths.__getitem__, ids)
             top = 1 if tfs is None else max(tfs)
             rows = min(top, TF_ROWS - 1)
-            scores = [k1p * r for r in ratio[: (rows + 1) * 256]]  # this term's score by (tf, length byte)
             if tfs is None:
                 cells = map((256).__add__, lens)
             elif top == rows:
                 cells = map(add, map((256).__mul__, tfs), lens)
             else:
                 cells = map(add, map((256).__mul__, map(min, tfs, repeat(rows))), lens)
-            out.update(zip(gids, map(scores.__getitem__, cells)))
+            if len(ids) * SHORT_LIST < (rows + 1) * 256:  # a short list: each posting's product
+                out.update(zip(gids, map(k1p.__mul__, map(ratio.__getitem__, cells))))
+            else:  # this term's score by (tf, length byte), then looked up per posting
+                scores = [k1p * r for r in ratio[: (rows + 1) * 256]]
+                out.update(zip(gids, map(scores.__getitem__, cells)))
             if top > rows:  # beyond the table: one by one
                 for i in compress(range(len(ids)), map(rows.__lt__, tfs)):
                     d, tf = ids[i], tfs[i]

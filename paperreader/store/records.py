@@ -147,19 +147,33 @@ def record_from_row(row: tuple, note: str = "", tags: tuple[str, ...] = ()) -> P
     return record
 
 
+_LISTS_SEEN: dict[str, tuple] = {}  # short list texts read before (categories repeat: `["cs.LG"]`)
+LISTS_SEEN = 4096  # then afresh
+SEEN_LENGTH = 64  # longer lists (authors) rarely repeat
+
+
 def _tuple(text: str) -> tuple:
     """A JSON list column as a tuple (most lists of categories and links are empty: no parse).
 
     The store writes lists of strings as `["a", "b"]` (store/upsert.json_strings): with no
     backslash (so no escape) and nothing unprintable in the text, its quotes are exactly the
     strings' delimiters, and splitting at `", "` gives the strings (~0.5 us instead of json.loads'
-    ~3): taken only when the quotes count two a string; anything else is parsed by json.loads."""
+    ~3): taken only when the quotes count two a string; anything else is parsed by json.loads.
+    A short list of strings read before is remembered (a tuple of strings: shared safely)."""
     if text == "[]":
         return ()
+    seen = _LISTS_SEEN.get(text)
+    if seen is not None:
+        return seen
     if text[:2] == '["' and text[-2:] == '"]' and "\\" not in text and text.isprintable():
         items = text[2:-2].split('", "')
         if text.count('"') == 2 * len(items):
-            return tuple(items)
+            out = tuple(items)
+            if len(text) <= SEEN_LENGTH:
+                if len(_LISTS_SEEN) >= LISTS_SEEN:
+                    _LISTS_SEEN.clear()
+                _LISTS_SEEN[text] = out
+            return out
     return tuple(json.loads(text))
 
 
