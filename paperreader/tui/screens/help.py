@@ -6,8 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from paperreader.tui.screens.dialog import Dialog
 
 Section = tuple[str, list[Binding]]
 
@@ -28,7 +29,7 @@ def key_names(app, binding: Binding, keymap: dict[str, str]) -> str:
     return " ".join(dict.fromkeys(shown))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
         Binding("down,j", "scroll(1)", "Scroll down", show=False, id="help.down"),

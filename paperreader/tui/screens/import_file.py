@@ -17,8 +17,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
+
+from paperreader.tui.screens.dialog import Dialog
 
 INDEX_NOW = 1000  # papers changed by one import above which the index is brought up to date in the dialog (cli.transfer.BIG)
 IMPORT_HELP = "papers from a file: BibTeX, CSV, JSON, arXiv (Atom, OAI snapshot, listing e-mail), Hugging Face, a backup"
@@ -87,7 +88,7 @@ def failure(exc: BaseException) -> str:
     return f"The import failed: {exc}" if str(exc) else "The import failed"
 
 
-class ImportFileScreen(ModalScreen[None]):
+class ImportFileScreen(Dialog[None]):
     """A path in, the import run in a worker; enter imports, escape stops a snapshot or closes."""
 
     BINDINGS = [

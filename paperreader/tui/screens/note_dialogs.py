@@ -11,13 +11,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from paperreader.tui.screens.dialog import Dialog
 
 PREVIEW = 600  # characters of each text shown in the conflict dialog
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(Dialog[str | None]):
     """Dismisses with the chosen answer's name, or None (escape: back, nothing decided)."""
 
     BINDINGS: list[Binding] = []

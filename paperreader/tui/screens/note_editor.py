@@ -21,13 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from paperreader.store import PaperRecord
 from paperreader.store.notes import BOTH_RULE, Draft, NoteConflict, NoteState, new_owner
 from paperreader.tui.screens.confirm import ConfirmScreen
+from paperreader.tui.screens.dialog import Dialog
 
 DRAFT_INTERVAL = 0.5  # seconds: the longest a typed change waits before its draft is written
 
@@ -53,7 +53,7 @@ def quoted(title: str, limit: int = 70) -> str:
     return f"“{title if len(title) <= limit else title[: limit - 1] + '…'}”"
 
 
-class NoteEditor(ModalScreen[str | None]):
+class NoteEditor(Dialog[str | None]):
     """Dismisses with what was done (for the notification) once the store has it, or None when the
     user leaves without saving."""
 

@@ -7,11 +7,12 @@ twice); the others (headings, "no change") are disabled and skipped.
 
 from __future__ import annotations
 
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 
+from paperreader.tui.screens.dialog import Dialog
 
-class PaperListDialog(ModalScreen[str | None]):
+
+class PaperListDialog(Dialog[str | None]):
     """Dismisses with the id of the paper to read, or None."""
 
     def on_mount(self) -> None:

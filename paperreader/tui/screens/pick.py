@@ -10,13 +10,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from paperreader.links import web_url
 from paperreader.store import PaperRecord
 from paperreader.tui.citations import COPY_KINDS, copy_text
+from paperreader.tui.screens.dialog import Dialog
 
 
 def _clip(text: str, width: int = 62) -> str:
@@ -28,7 +28,7 @@ def _heading(prefix: str, title: str) -> Text:
     return Text.assemble((prefix, "bold"), (title, "italic"))
 
 
-class Picker(ModalScreen):
+class Picker(Dialog):
     """A titled OptionList in a dialog; subclasses say what choosing means."""
 
     BINDINGS = [Binding("escape", "cancel", "Close", id="picker.close")]
@@ -178,7 +178,7 @@ class SavedSearches(Picker):
             self.dismiss(("delete", name))
 
 
-class NamePrompt(ModalScreen[str | None]):
+class NamePrompt(Dialog[str | None]):
     """Asks for a name (for saving a search)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]

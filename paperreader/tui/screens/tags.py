@@ -13,12 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from paperreader.store import PaperRecord
 from paperreader.text import clean_tag
+from paperreader.tui.screens.dialog import Dialog
 
 
 class LastWordSuggester(Suggester):
@@ -56,7 +56,7 @@ def tag_change(loaded: tuple[str, ...], text: str) -> TagChange:
     return TagChange(frozenset(after - before), frozenset(before - after))
 
 
-class TagEditor(ModalScreen[TagChange | None]):
+class TagEditor(Dialog[TagChange | None]):
     """Dismisses with the tags added and removed, or None if cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
