@@ -29,6 +29,7 @@ with warnings.catch_warnings():
     from whoosh.system import pack_uint
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from paperreader.search.letter_terms import LetterTermsWriter
 from paperreader.search.postings import Postings, decode, encode_chunk, get_varint, position_key, put_varint
 from paperreader.search.postings_arrays import decode_arrays
 from paperreader.search.validate import IndexDamaged
@@ -206,7 +207,9 @@ def place(info: PRTermInfo, blob: bytes, postfile) -> None:
         postfile.write(blob)
 
 
-class PRFieldWriter(FieldWriter):
+class PRFieldWriter(LetterTermsWriter, FieldWriter):
+    """Also writes the segment's typed fields' terms by first letter (search/letter_terms.py)."""
+
     terminfo_class = PRTermInfo
 
 

@@ -130,25 +130,28 @@ class FastSearch(TermDicts, PhraseSearch):
                 prefix = max(1, leaf.prefixlength)  # a whole-lexicon scan otherwise
                 candidates = reader.terms_within(field, leaf.text, leaf.maxdist, prefix=prefix)
             elif isinstance(leaf, wq.Prefix):
-                # the terms with their frequencies, from the prefix's first letter's terms read
-                # once (search/lexicon.py: typing `tr`, `tra`, `tran` reads the lexicon once)
-                scored = self._lexicon.prefixed(field, leaf.text)
-                candidates = None
+                # the most frequent terms (and whether there are more): from the segments' prepared
+                # letters (search/letter_terms.py), or the prefix's first letter's terms read once
+                # (search/lexicon.py: typing `tr`, `tra`, `tran` reads the lexicon once)
+                best, more = self._lexicon.top(field, leaf.text, MAX_EXPANSIONS)
+                candidates = scored = None
             else:
                 candidates = (t for _f, t in leaf.expanded_terms(reader))
                 candidates = (c.decode("utf-8") if isinstance(c, bytes) else c for c in candidates)
             if candidates is not None:
                 scored = [(reader.doc_frequency(field, t), t) for t in candidates]
+            if scored is not None:
+                best, more = heapq.nlargest(MAX_EXPANSIONS, scored), len(scored) > MAX_EXPANSIONS
             budget = max(20_000, EXPANSION_POSTINGS * self.N)
             terms, used = [], 0
-            for df, t in heapq.nlargest(MAX_EXPANSIONS, scored):
+            for df, t in best:
                 if terms and used + df > budget:
                     break
                 terms.append(t)
                 used += df
                 if candidates is None and isinstance(leaf, wq.Prefix):
                     self._sizes[(field, t)] = df  # the records' counts, as `_size` would read them again
-            complete = len(terms) == len(scored)
+            complete = len(terms) == len(best) and not more
             if isinstance(leaf, wq.FuzzyTerm) and leaf.text not in terms and reader.doc_frequency(field, leaf.text):
                 terms.append(leaf.text)
             self._expansions[key] = (terms, complete)

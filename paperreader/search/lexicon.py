@@ -18,13 +18,17 @@ slice of it, as with unpacked lists, so packing costs typing nothing after the f
 from __future__ import annotations
 
 from array import array
+import heapq
 from bisect import bisect_left
 from collections import OrderedDict
 from itertools import accumulate
 from operator import itemgetter
 
+from paperreader.search import letter_merge
+
 LETTERS_KEPT = 200  # (field, first letter) term lists kept (every letter of five fields: typing comes back to them)
 BYTES_KEPT = 16_000_000  # ... and at most this many bytes among them (every letter of a 1M library's fields: 12.9 MB)
+REGION_BYTES = 4_000_000  # prepared regions kept (a letter of every typed field at 1M: ~3 MB; longer prefixes refine `_recent_top`)
 RECENT_TERMS = 5_000  # a field's last answer kept as pairs when this short: the next keystroke slices it
 
 _term_of = itemgetter(1)
@@ -74,6 +78,64 @@ class Lexicon:
         self._letters: OrderedDict = OrderedDict()  # (field, letter) -> Terms
         self._kept = 0  # bytes
         self._recent: dict = {}  # field -> (prefix, its pairs): the last answer, when short
+        self._prepared = None  # each leaf's letter_terms.Prepared (or None), opened on first use
+        self._regions: OrderedDict = OrderedDict()  # (leaf, field, first byte) -> Region or None
+        self._region_bytes = 0
+        self._recent_top: dict = {}  # field -> (prefix, [(term, frequency)] of all its terms): when few
+
+    def top(self, field: str, prefix: str, k: int) -> tuple[list[tuple[int, str]], bool]:
+        """The k most frequent (document frequency, term) of `field` starting with `prefix`, best
+        first (ties: the later term first, as heapq.nlargest orders the pairs), and whether more
+        than k terms start with it. From the segments' prepared files when every segment has one
+        for the field (search/letter_terms.py), else from the term dictionary."""
+        recent = self._recent_top.get(field)
+        if recent is not None and prefix.startswith(recent[0]):  # `recu` after `rec`: a slice of its terms
+            pairs = recent[1]
+            a = bisect_left(pairs, (prefix,))
+            found = pairs[a:bisect_left(pairs, (prefix + "\U0010ffff",), a)]
+            self._recent_top[field] = (prefix, found)
+            return heapq.nlargest(k, ((df, t) for t, df in found)), len(found) > k
+        parts = self._prepared_parts(field, prefix) if prefix else None
+        if parts is None:
+            found = self.prefixed(field, prefix)
+            return heapq.nlargest(k, found), len(found) > k
+        best, more, every = letter_merge.top(parts, k)
+        if every is not None and len(every) <= RECENT_TERMS:
+            self._recent_top[field] = (prefix, sorted(every.items()))
+        return best, more
+
+    def _prepared_parts(self, field: str, prefix: str):
+        """[(Region, a, b)] of the segments' terms under `prefix`, or None (not prepared)."""
+        from paperreader.search import letter_terms
+
+        if self._prepared is None:
+            self._prepared = [letter_terms.Prepared.open(sub.reader()) for sub, _offset in self.leaves]
+        if not all(p is not None and field in p.fields for p in self._prepared):
+            return None
+        import numpy as np
+
+        key = prefix.encode("utf-8")
+        parts = []
+        for i, prepared in enumerate(self._prepared):
+            at = (i, field, key[0])
+            if at in self._regions:
+                region = self._regions[at]
+                self._regions.move_to_end(at)
+            else:
+                try:
+                    region = prepared.region(np, field, key[0])
+                except OSError:
+                    return None
+                self._regions[at] = region
+                self._region_bytes += region.nbytes if region is not None else 0
+                while self._region_bytes > REGION_BYTES and len(self._regions) > 1:
+                    old = self._regions.popitem(last=False)[1]
+                    self._region_bytes -= old.nbytes if old is not None else 0
+            if region is not None:
+                a, b = region.span(key)
+                if a < b:
+                    parts.append((region, a, b))
+        return parts
 
     def prefixed(self, field: str, prefix: str) -> list[tuple[int, str]]:
         """(document frequency, term) of every term of `field` starting with `prefix`."""
