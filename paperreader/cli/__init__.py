@@ -6,7 +6,6 @@ Without a subcommand, `paperreader` starts the TUI.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from paperreader import __version__
@@ -27,6 +26,8 @@ class CliError(Exception):
 
 def data_dir_arg(value: str) -> str:
     """An empty --data-dir (an unset shell variable) would be the current folder: refused."""
+    import argparse  # here and in build_parser: the reader's launch never parses arguments (3 ms)
+
     if not value.strip():
         raise argparse.ArgumentTypeError("is empty (give a folder, or leave --data-dir out for the default)")
     return value
@@ -38,17 +39,19 @@ def tag_filter(value: str) -> str:
 
     tag = clean_tag(value)
     if not tag:
+        import argparse
+
         raise argparse.ArgumentTypeError(f"{value!r} is not a tag name")
     return tag
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
-        raise CliError(f"{self.prog}: {message}", EXIT_BAD)
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
     import importlib
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # one line, exit 2
+            raise CliError(f"{self.prog}: {message}", EXIT_BAD)
 
     parser = _Parser(prog="paperreader", description="A terminal reader for research-paper abstracts.")
     parser.add_argument("--version", action="version", version=f"paperreader {__version__}")
@@ -74,6 +77,8 @@ def _data_dir_after_command(subparsers: argparse._SubParsersAction) -> None:
     """`--data-dir DIR` after the command too (`paperreader search --data-dir DIR QUERY`), on every
     command and action: SUPPRESS sets nothing when it is absent, so the one before the command
     holds, and one after it wins."""
+    import argparse
+
     for sub in subparsers.choices.values():
         sub.add_argument("--data-dir", metavar="DIR", type=data_dir_arg, default=argparse.SUPPRESS, help=DATA_DIR_HELP)
         for action in sub._actions:
@@ -90,6 +95,8 @@ COMMON_HELP = {  # the arguments every command shares, described once
 
 def _describe_common(parser: argparse.ArgumentParser) -> None:
     """Give `--json`, `id` and `ids` their one help text wherever a command left it out."""
+    import argparse
+
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in action.choices.values():

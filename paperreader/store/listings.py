@@ -14,7 +14,6 @@ second. Reads and writes go through the library's `db` (store.connection).
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass
 from collections.abc import Iterable
@@ -73,6 +72,8 @@ def resolve_in(conn: sqlite3.Connection, paper) -> str | None:
 
 def fingerprint(spec: ListingSpec, ids: list[str]) -> str:
     parts = [spec.source, spec.name, spec.date if spec.dated and spec.date else "", *ids]
+    import hashlib  # here: not on the reader's launch path
+
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
