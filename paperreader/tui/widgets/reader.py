@@ -4,7 +4,8 @@ Few widgets, since each costs launch time (mounting, styling, layout): the title
 authors, dates), the marks line, the note (heading and Markdown) and the body (abstract and links,
 with their headings), the blank lines between parts drawn as text. The Markdown widget is made
 when the first note is shown: most papers have none, and importing and mounting it costs more
-than the rest of the reader.
+than the rest of the reader. The parts are mounted when the pane first shows something: launch
+draws it empty (the first paper comes after the list's first frame).
 """
 
 from __future__ import annotations
@@ -78,13 +79,25 @@ class ReaderPane(KeysInOrder, VerticalScroll, can_focus=True):
         self._note = None  # the Markdown widget, once a note was shown
         self._plain_note: Static | None = None  # a long note, as plain text
         self._keys: dict[str, str] = {}  # citation keys looked up for papers shown
+        self._mounted_parts = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="reader-hint", markup=False)
-        yield Static(id="reader-title", markup=False)
-        yield Static(id="reader-marks", markup=False)
-        yield Static(Text("Note", style="bold"), id="reader-note-heading", classes="heading")
-        yield Static(id="reader-body", markup=False)
+        yield from ()  # the parts are mounted when the pane first shows something (`_parts`)
+
+    def _parts(self) -> None:
+        """The title block, marks, note heading and body. Launch draws the pane empty (the first
+        paper fills it after the list's first frame), so they are not mounted and styled before that
+        frame."""
+        if self._mounted_parts:
+            return
+        self._mounted_parts = True
+        self.mount_all([
+            Static(id="reader-hint", markup=False),
+            Static(id="reader-title", markup=False),
+            Static(id="reader-marks", markup=False),
+            Static(Text("Note", style="bold"), id="reader-note-heading", classes="heading"),
+            Static(id="reader-body", markup=False),
+        ])  # fmt: skip
 
     def _style(self, name: str) -> Style:
         return render.foreground(self.get_component_rich_style(f"reader-pane--{name}"))
@@ -97,6 +110,7 @@ class ReaderPane(KeysInOrder, VerticalScroll, can_focus=True):
         if row is not None and row is self.row:
             return  # rows are immutable: the very same one is on screen already
         same = row is not None and self.row is not None and row.id == self.row.id
+        self._parts()
         self.row = row
         self.set_class(row is None, "-empty")
         if row is None:

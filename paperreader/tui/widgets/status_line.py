@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Label
+from textual.widgets import Static
 
 from paperreader.tui.result_set import Filter, ResultSet
 
@@ -42,7 +42,7 @@ class Remark:
 MAX_LINES = 4  # a longer text (dozens of ids pasted, most missing) is cut there and told in a toast
 
 
-class StatusText(Label):
+class StatusText(Static):
     """The status line's text: one line, or as many as a long notice needs (StatusLine._fit)."""
 
     def on_resize(self) -> None:
@@ -74,7 +74,7 @@ class StatusLine(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield StatusText(id="status-text", markup=False)
-        yield Label(id="status-index", markup=False)
+        yield Static(id="status-index", markup=False)
 
     def on_mount(self) -> None:
         self._redraw()
@@ -100,14 +100,14 @@ class StatusLine(Horizontal):
         text = self.describe()
         if text != self._text:
             self._text = text
-            label = self.query_one("#status-text", Label)
+            label = self.query_one("#status-text", Static)
             if self._fit(text, label):  # as many lines as before: its box is fixed (app.tcss), a repaint
                 label.update(text, layout=False)  # not a layout of the whole screen (~5 ms per answer)
             else:
                 label.update(text)
             self.set_class(bool(self.remark.error), "-error")
 
-    def _fit(self, text: Text, label: Label) -> bool:
+    def _fit(self, text: Text, label: Static) -> bool:
         """Give the text the lines it needs to be read whole (a long notice wraps: pasted ids, some
         missing); True if that is the height it had. Up to MAX_LINES; a text longer still is also
         told whole in a notification."""
@@ -128,7 +128,7 @@ class StatusLine(Horizontal):
     def refit(self) -> None:
         """The text's width changed (the terminal, the index's note beside it): wrap it again."""
         if self._text is not None and self.is_mounted:
-            label = self.query_one("#status-text", Label)
+            label = self.query_one("#status-text", Static)
             if not self._fit(self._text, label):
                 label.refresh(layout=True)
 
@@ -185,7 +185,7 @@ class StatusLine(Horizontal):
     def watch_searching(self, searching: bool) -> None:
         """Say that a search is running (the screen sets it only when a search takes a noticeable time)."""
         if self.is_mounted and (self._progress is None or not self._progress.display):
-            self.query_one("#status-index", Label).update(Text("searching…", style="italic") if searching else Text(""))
+            self.query_one("#status-index", Static).update(Text("searching…", style="italic") if searching else Text(""))
 
     def watch_index_progress(self, progress: tuple[int, int] | None) -> None:
         """An index build's progress bar, mounted the first time a build reports; None hides it."""
@@ -194,7 +194,7 @@ class StatusLine(Horizontal):
         if progress is None:
             if self._progress is not None:
                 self._progress.display = False
-            self.query_one("#status-index", Label).update(Text(""))
+            self.query_one("#status-index", Static).update(Text(""))
             return
         done, total = progress
         bar = self._progress
@@ -205,7 +205,7 @@ class StatusLine(Horizontal):
             self.mount(bar)
         bar.display = True
         bar.update(total=max(total, 1), progress=done)
-        self.query_one("#status-index", Label).update(Text(f"Indexing {done:,} of {total:,} ", style="italic"))
+        self.query_one("#status-index", Static).update(Text(f"Indexing {done:,} of {total:,} ", style="italic"))
 
     def on_click(self, event: events.Click) -> None:
         if self._suggestion:
