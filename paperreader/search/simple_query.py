@@ -20,6 +20,7 @@ _ITEM = re.compile(r'(?:(title|abstract|author|note|tag):)?(?:(\w+)(\*?)|"(\w+(?
 _PHRASE_WORD = re.compile(r"\w+")
 _ONE_WORD = re.compile(r"\w+")
 OTHER_OPERATORS = frozenset(("AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE"))
+FEW_PARTS = 8  # up to this many parts, duplicates are found by == (Whoosh's __eq__, which agrees with its __hash__)
 DROPPED = ""  # a word a field's analysis drops (a stop word, too short): what apply_steps returns for it
 
 
@@ -161,12 +162,18 @@ def _normalized(kind, subqueries: list):
     (no nested `kind`, no Every, no ranges): duplicates and NullQuery dropped, one left stands alone."""
     from whoosh import query as wq
 
-    out, seen = [], set()
-    for q in subqueries:
-        if q is wq.NullQuery or q in seen:
-            continue
-        seen.add(q)
-        out.append(q)
+    out: list = []
+    if len(subqueries) <= FEW_PARTS:  # compared with ==, not hashed (a tree's hash walks all of it)
+        for q in subqueries:
+            if q is not wq.NullQuery and q not in out:
+                out.append(q)
+    else:
+        seen: set = set()
+        for q in subqueries:
+            if q is wq.NullQuery or q in seen:
+                continue
+            seen.add(q)
+            out.append(q)
     if not out:
         return wq.NullQuery
     if len(out) == 1:
