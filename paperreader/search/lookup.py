@@ -45,9 +45,31 @@ class Identifier:
         return "import a file that has it (paperreader import FILE), or `paperreader resolve` for papers found on arXiv"
 
 
+_PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">", '"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019"}
+
+
+def _unwrapped(text: str) -> str:
+    """An id as copied out of a sentence or a reference list, without what came with it: `(0704.0001).`,
+    `[0704.0001]`, `arXiv:0704.0001.`, `https://arxiv.org/abs/0704.0001,` (a DOI's own balanced
+    parentheses stay)."""
+    text = text.strip()
+    for _ in range(3):
+        before = text
+        text = text.rstrip(".,;:")
+        if len(text) >= 2 and _PAIRS.get(text[0]) == text[-1]:
+            text = text[1:-1].strip()
+        elif text[-1:] in (")", "]", "}", ">") and not any(o in text for o, c in _PAIRS.items() if c == text[-1]):
+            text = text[:-1]  # a closing bracket whose opening one was left behind
+        elif text[:1] in _PAIRS and _PAIRS[text[0]] not in text[1:]:
+            text = text[1:]  # an opening one whose closing one was
+        if text == before:
+            break
+    return text
+
+
 def identify(text: str) -> Identifier | None:
     """The id or link `text` is (the whole query, one token), or None for anything else."""
-    text = text.strip().strip("<>")
+    text = _unwrapped(text).strip("<>")
     if not text or any(c.isspace() for c in text):
         return None
     text = re.sub(r"[?#].*$", "", text) if "://" in text or "/" in text else text
