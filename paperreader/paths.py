@@ -82,8 +82,8 @@ def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:
 
     if isinstance(data_dir, (str, bytes)) and not data_dir.strip():
         raise EmptyDataDir()
-    if data_dir is None:
-        data_dir = os.environ.get(DATA_DIR_ENV) or None
+    if data_dir is None:  # blank is unset, as empty is (not a folder named '  ' in the current one)
+        data_dir = os.environ.get(DATA_DIR_ENV, "").strip() and os.environ[DATA_DIR_ENV] or None
     if data_dir is not None:
         base = Path(data_dir).expanduser().absolute()
         config = os.environ.get(CONFIG_DIR_ENV)
