@@ -206,9 +206,22 @@ def _in_order(library, ids: list[str], *, new: bool = False, order: str = "listi
     return listing.arrange(library, ids, order)
 
 
+def pasted_ids(values: list[str]) -> list[str]:
+    """The ids of an `ID...` argument list as a user pastes them, as `search` reads them: one argument
+    may hold several ("A, B", "A B" quoted, "A;B"), each given once, in order."""
+    import re
+
+    out: list[str] = []
+    for value in values:
+        parts = [p for p in re.split(r"[\s,;]+", value) if p]
+        out += parts if len(parts) > 1 and all(_is_paper_id(p) for p in parts) else [value]
+    return list(dict.fromkeys(out))
+
+
 def cmd_flag(args) -> int:
     with workspace(args) as ws:
-        records = [_record(ws, pid) for pid in args.ids]  # all known, or nothing changes
+        records = [_record(ws, pid) for pid in pasted_ids(args.ids)]  # all known, or nothing changes
+        records = list({r.id: r for r in records}.values())  # one paper named twice (an id and its link)
         for record in records:
             if args.flag == "star":
                 ws.library.set_star(record.id, args.on)

@@ -41,7 +41,9 @@ def cmd_delete(args) -> int:
 
     with workspace(args) as ws:
         records = []
-        for pid in args.ids:  # all known, or nothing changes
+        from paperreader.cli.commands import pasted_ids
+
+        for pid in pasted_ids(args.ids):  # all known, or nothing changes
             records.append(paper_record(ws, pid))  # exit 1 not found, 2 not an id (as show, star, note)
         records = list({r.id: r for r in records}.values())
         entries = trash.delete_papers(ws.library, [r.id for r in records])
