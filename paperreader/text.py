@@ -23,14 +23,18 @@ _SPACES = re.compile(r"\s+")
 # What clean_line changes besides the ends: a control (every escape sequence starts with one),
 # whitespace other than a plain space (every str.isspace character is listed), or two spaces.
 # Most text has none: one scan of a character class, no copies.
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u2066-\u2069\u3000]")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u2066-\u2069\u3000\ud800-\udfff]")
+# A lone surrogate: what JSON's "\ud800" escape or an argument in another encoding (read with
+# surrogateescape) leaves in a str. It cannot be written as UTF-8 (SQLite, a terminal): shown as U+FFFD.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _ASCII_CONTROLS = bytes([*range(32), 127])  # the same check for ASCII text, 2x faster
 _WORDS = re.compile(r"[^\W_]+")
 
 
 def strip_controls(text: str, keep_newlines: bool = False) -> str:
-    """Remove escape sequences and control characters (bidi overrides included)."""
-    text = _ESCAPES.sub("", text)
+    """Remove escape sequences and control characters (bidi overrides included); a lone surrogate
+    becomes U+FFFD."""
+    text = _SURROGATES.sub("\ufffd", _ESCAPES.sub("", text))
     if keep_newlines:  # tab and newline are not in _CONTROLS; carriage returns are
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
         return _CONTROLS.sub("", text)
@@ -39,7 +43,7 @@ def strip_controls(text: str, keep_newlines: bool = False) -> str:
 
 # What a terminal must not receive from untrusted text: every control but tab and newline (a
 # carriage return only as part of CRLF), and the bidi overrides and line/paragraph separators.
-_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _TERMINAL_CONTROLS = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -49,7 +53,7 @@ def for_terminal(text: str, keep_cr: bool = False) -> str:
     Clean text is handed back as it is (one scan)."""
     if _TERMINAL_UNSAFE.search(text) is None:
         return text
-    text = _ESCAPES.sub("", text)
+    text = _SURROGATES.sub("\ufffd", _ESCAPES.sub("", text))
     if keep_cr:
         return _TERMINAL_CONTROLS.sub(lambda m: m.group() if m.group() == "\r" else "", text)
     return _TERMINAL_CONTROLS.sub("", text)
