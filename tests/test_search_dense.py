@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from paperreader.search import dense_arrays
+from paperreader.search import bulk, dense_arrays
 from paperreader.search.fast import FastSearch
 from paperreader.search.query import QueryError
 
@@ -36,7 +36,9 @@ def library(tmp_path_factory):
     ws = Workspace.open(paths.resolve(directory).ensure(), seed=False, backup=False)
     papers = [generate.to_paper(d) for d in generate.papers(PAPERS + LATER)]
     ws.library.upsert(papers[:PAPERS])
-    ws.ensure_index()
+    with pytest.MonkeyPatch.context() as patch:  # three batches: long lists joined (search/postings_joined.py)
+        patch.setattr(bulk, "batch_size", lambda n, procs: 500)
+        ws.ensure_index()
     ws.library.upsert(papers[PAPERS:])
     # changed papers: their old documents are deleted from the index, new ones added
     ws.library.upsert([dataclasses.replace(p, abstract=f"Rewritten: {p.title}.") for p in papers[10:20]])

@@ -18,7 +18,7 @@ from paperreader.search import bulk, dense_terms
 from paperreader.search.codec import checked_arrays
 from paperreader.search.dense_terms import TermArrays
 from paperreader.search.validate import IndexDamaged
-from paperreader.search.postings import _BLOCKED, _chunk_header, _read_chunk_head, decode
+from paperreader.search.postings import _BLOCKED, _JOINED, _chunk_header, _read_chunk_head, decode
 from paperreader.search.postings_arrays import decode_arrays
 from paperreader.search.schema import FIELD_BOOSTS
 from paperreader.search.whoosh import internals
@@ -34,7 +34,7 @@ FIELDS = ("title", "abstract", "author", "note", "tag", "cat", "has", "id")
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    """1,200 generated papers built in bulk (in two batches), one with a word 100 times; then, through Whoosh's
+    """1,200 generated papers built in bulk (in two batches: long lists joined), one with a word 100 times; then, through Whoosh's
     writer, new papers, rewritten ones (their old documents deleted), notes and tags: segments
     where the first segment's words are partly missing."""
     from paperreader import paths
@@ -125,10 +125,11 @@ def test_the_library_has_every_kind_of_list(library):
             seen.setdefault((field, btext), set()).add(offset)
             kinds.add("inline" if inline else "in the postings file")
             n, _first, flags, _d, _at = _chunk_header(blob, 0)
-            kinds.add("blocked" if flags & _BLOCKED else "one posting" if n == 1 else "plain")
+            kinds.add("joined" if flags & _JOINED else "blocked" if flags & _BLOCKED else "one posting" if n == 1 else "plain")
             if _read_chunk_head(blob, 0)[-1] < len(blob):
                 kinds.add("several chunks")
-        assert kinds == {"inline", "in the postings file", "blocked", "one posting", "plain", "several chunks"}
+        # (a long list in both batches is joined; blocked chunks: tests/test_search_postings_joined.py)
+        assert kinds == {"inline", "in the postings file", "joined", "one posting", "plain", "several chunks"}
         assert fs._read_term("abstract", "attent", 1.0)  # tf 100 in one paper
         assert max(decode_arrays(next(b for f, t, _o, b, _i in _lists(fs) if (f, t) == ("abstract", b"attent")))[1]) > 63
         assert any(len(offsets) < len(fs.leaves) for offsets in seen.values())

@@ -30,11 +30,13 @@ from paperreader.search.codec import PRCodec, record
 from paperreader.search.bulk_chunks import chunks_of, table_arrays
 from paperreader.search.bulk_text import FieldWords, RawWords, group as group_postings, lowercase_tokens, tokenize, vocabulary_of
 from paperreader.search.postings import BLOCKED_FROM, encode_chunk
+from paperreader.search.postings_joined import join_chunks
 from paperreader.search.fast_analysis import fast_analysis
 from paperreader.search.schema import build_schema
 from paperreader.search.whoosh.internals import commit_segment, whole_match_finder
 
 BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)
+JOIN_FROM = 32  # postings: a list at least this long in several batches is written as one joined chunk
 
 
 def batch_size(n: int, procs: int) -> int:
@@ -268,7 +270,8 @@ def _flush(fw, out: list, tables, btext: bytes, where: list, maxlength: int) -> 
             df += t.df[i]
             weight += t.weight[i]
             maxweight = max(maxweight, t.maxweight[i])
-        blob = b"".join(chunks)
+        # a long list's batches in one chunk (`postings_joined`: one header and one inflate a list)
+        blob = join_chunks(chunks) if df >= JOIN_FROM else b"".join(chunks)
         first = tables[where[0][0]].first[where[0][1]]
         last = tables[where[-1][0]].last[where[-1][1]]
     # 1 as the shortest length is a safe bound for Whoosh's block-quality skipping

@@ -18,6 +18,7 @@ from operator import add, and_, rshift
 _CODES = ("B", "H", "I")
 _NONE = 3  # code: the array is absent (tfs: all 1; positions: none kept)
 _BLOCKED = 128  # flags: a chunk with a directory of its blocks (`_directory`)
+_JOINED = 64  # flags: a long list's batches in one chunk, positions as their pieces (`search/postings_joined.py`)
 
 BLOCK = 256  # postings per block of a long list
 BLOCKED_FROM = 512  # a chunk of at least this many postings (and known lengths) is written in blocks
@@ -73,14 +74,14 @@ def position_key(doc: int, pos: int) -> int:
 
 
 # -- chunks -------------------------------------------------------------------------------------------
-def _put_body(out: bytearray, body: bytes) -> None:
+def _put_body(out: bytearray, body: bytes, level: int = 6, strategy: int = zlib.Z_DEFAULT_STRATEGY) -> None:
     """A body's size (varint, doubled, +1 when zlib'd) and its bytes, zlib'd when that is smaller."""
     if len(body) > 48:
         # zlib's window sized to the body: the same compressed bytes after the 2-byte header, but
         # zlib.compress's fixed cost (a 32 KB window and a 64 KB hash table set up and cleared,
         # ~50 us a call, ~150k calls in a 100k import) drops to a few us; any window inflates alike
         bits = max(9, min(15, len(body).bit_length() + 1))
-        z = zlib.compressobj(6, zlib.DEFLATED, bits, max(1, min(8, bits - 7)))
+        z = zlib.compressobj(level, zlib.DEFLATED, bits, max(1, min(8, bits - 7)), strategy)
         packed = z.compress(body) + z.flush()
         if len(packed) < len(body):
             put_varint(out, len(packed) << 1 | 1)
@@ -205,11 +206,12 @@ def _chunk_header(blob, at: int):
 
 
 def _read_chunk(blob, at: int):
-    """One chunk from `at`: (n, first id, id deltas, frequencies or None, (first key, key code,
-    body, zlib'd) or None, directory (count, offset) or None, where the next chunk starts)."""
+    """One chunk from `at`: (n, first id, id deltas, frequencies or None, the positions' pieces
+    [(first document, first key, key code, body, zlib'd)] or None, directory (count, offset) or
+    None, where the next chunk starts)."""
     n, first, flags, directory, at = _chunk_header(blob, at)
     idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
-    if posc != _NONE:
+    if posc != _NONE and not flags & _JOINED:
         first_key, at = get_varint(blob, at)
     size, at = get_varint(blob, at)
     body = blob[at : at + (size >> 1)]
@@ -226,9 +228,27 @@ def _read_chunk(blob, at: int):
     keys = None
     if posc != _NONE:
         size, at = get_varint(blob, at)
-        keys = (first_key, posc, bytes(blob[at : at + (size >> 1)]), size & 1)
+        if flags & _JOINED:
+            keys = [(doc, key, code, bytes(blob[a : a + (s >> 1)]), s & 1) for doc, key, code, a, s in pieces(blob, at)]
+        else:
+            keys = [(first, first_key, posc, bytes(blob[at : at + (size >> 1)]), size & 1)]
         at += size >> 1
     return n, first, deltas, t, keys, directory, at
+
+
+def pieces(blob, at: int) -> list:
+    """A joined chunk's positions (`at`: after their size): per piece (first document, first key,
+    key code, body start, body size varint (doubled, +1 when zlib'd))."""
+    out = []
+    count, at = get_varint(blob, at)
+    for _ in range(count):
+        doc, at = get_varint(blob, at)
+        key, at = get_varint(blob, at)
+        code = blob[at]
+        size, at = get_varint(blob, at + 1)
+        out.append((doc, key, code, at, size))
+        at += size >> 1
+    return out
 
 
 class Directory:
@@ -297,7 +317,7 @@ def _read_chunk_head(blob, at: int):
     """`_read_chunk` without decoding anything: only where the chunk ends (and its directory)."""
     n, first, flags, directory, at = _chunk_header(blob, at)
     posc = flags >> 4 & 3
-    if posc != _NONE:
+    if posc != _NONE and not flags & _JOINED:
         _first_key, at = get_varint(blob, at)
     size, at = get_varint(blob, at)
     at += size >> 1
@@ -375,7 +395,7 @@ def decode(blob) -> Postings:
         if k is not None:
             if keys is None:
                 keys = []
-            keys.append(k)
+            keys.extend(piece[1:] for piece in k)
         ids.extend(accumulate(deltas, initial=first))
     return Postings(ids, tfs, keys)
 

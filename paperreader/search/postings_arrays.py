@@ -10,7 +10,8 @@ from __future__ import annotations
 import zlib
 from itertools import accumulate
 
-from paperreader.search.postings import _BLOCKED, _NONE, BOUND_CELLS, POSITION_BITS, _chunk_header, get_varint
+from paperreader.search.postings import (_BLOCKED, _JOINED, _NONE, BOUND_CELLS, POSITION_BITS, _chunk_header, get_varint,
+                                         pieces)
 
 _NP_CODES = ("uint8", "uint16", "uint32")
 
@@ -43,7 +44,7 @@ def decode_arrays(blob, out=None, offset: int = 0):
             count, at = get_varint(blob, at)
             at += (8 + 2 * BOUND_CELLS) * count
         idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
-        if posc != _NONE:
+        if posc != _NONE and not flags & _JOINED:  # (a joined chunk's positions: pieces, skipped alike)
             _first_key, at = get_varint(blob, at)
         size, at = get_varint(blob, at)
         start = at
@@ -153,6 +154,13 @@ def decode_keys(blob, docs):
         posc = flags >> 4 & 3
         if posc == _NONE:
             return None
+        if flags & _JOINED:  # its batches' pieces, each from its first document
+            size, at = get_varint(blob, at)
+            at += size >> 1
+            size, at = get_varint(blob, at)
+            chunks.extend(pieces(blob, at))
+            at += size >> 1
+            continue
         first_key, at = get_varint(blob, at)
         size, at = get_varint(blob, at)
         at += size >> 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from paperreader.search.fast_analysis import fast_analysis  # noqa: F401 (engine.py, highlight.py, tests import it here)
 
-INDEX_SCHEMA_VERSION = 5  # 2: the PRCodec posting format (search/codec.py); 3: position keys; 4: long lists in blocks with score bounds; 5: positions in a body of their own, blocks as a directory over one chunk (search/postings.py)
+INDEX_SCHEMA_VERSION = 6  # 2: the PRCodec posting format (search/codec.py); 3: position keys; 4: long lists in blocks with score bounds; 5: positions in a body of their own, blocks as a directory over one chunk (search/postings.py); 6: a long list's batches joined in one chunk (search/postings_joined.py)
 
 # Fields a bare word searches, with their query-time weights (BM25F).
 DEFAULT_FIELDS = ("title", "abstract", "author", "note", "tag")
