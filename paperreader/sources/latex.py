@@ -51,6 +51,8 @@ _TEXT_SYMBOL_RE = re.compile(r"\\(" + "|".join(_TEXT_SYMBOLS) + r")(?![A-Za-z])(
 _FORMAT = re.compile(r"\\(?:emph|textit|textbf|textrm|textsf|textsc|texttt|textup|textmd|textsl|mbox|text)\s*\{([^{}]*)\}")
 _SWITCH = re.compile(r"\{\\(?:em|it|bf|sc|rm|tt|sl|sf|up|md)(?![A-Za-z])\s*")
 _MATH = re.compile(r"(?<!\\)\$\$?.*?(?<!\\)\$\$?", re.DOTALL)
+# kept as written, like math: a link (\url{...}) is its text, '~' and '_' included
+_KEPT = re.compile(_MATH.pattern + r"|\\url\s*\{([^{}\s]*)\}", re.DOTALL)
 
 
 def _base(letter: str) -> str:
@@ -104,9 +106,9 @@ def tex_to_text(text: str) -> str:
             break
         text = new
     out, pos = [], 0
-    for m in _MATH.finditer(text):
+    for m in _KEPT.finditer(text):
         out.append(_plain(text[pos : m.start()]))
-        out.append(m.group(0))
+        out.append(m.group(1) if m.group(1) is not None else m.group(0))
         pos = m.end()
     out.append(_plain(text[pos:]))
     text = _unescape("".join(out))
