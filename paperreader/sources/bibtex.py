@@ -152,6 +152,10 @@ def parse(text: str, file: str = "", errors: list[SourceError] | None = None) ->
     papers: list[Paper] = []
     seen_entry, pos = False, 0
     while m := _ENTRY.search(text, pos):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if "%" in text[line_start : m.start()]:  # commented out ('%@misc{...'): biber and JabRef skip it too
+            pos = m.end()
+            continue
         kind, opener = m.group(1).lower(), m.group(2)
         closer = "}" if opener == "{" else ")"
         line = reader.line(m.start())
