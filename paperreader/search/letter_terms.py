@@ -91,13 +91,38 @@ def write(storage, segment, fields: dict) -> None:
                 at += len(data)
         parts.append(json.dumps(header, separators=(",", ":")).encode())
         parts.append(_TRAILER.pack(at, _MAGIC))
-        out = storage.create_file(segment.make_filename(EXT))
-        try:
-            out.write(b"".join(parts))
-        finally:
-            out.close()
+        name = segment.make_filename(EXT)
+        folder = getattr(storage, "folder", None)
+        if folder is None:  # (an index in memory: no other process reads it)
+            out = storage.create_file(name)
+            try:
+                out.write(b"".join(parts))
+            finally:
+                out.close()
+            return
+        _replace(os.path.join(folder, name), b"".join(parts))
     except (OSError, ValueError):
         pass  # a cache: searches read the term dictionary instead
+
+
+TEMP_MARK = ".tmp_"  # `<segment>.ltr.tmp_<pid>_<random>`: being written (never opened by a reader)
+
+
+def _replace(path: str, data: bytes) -> None:
+    """Write `path` whole or not at all: another process (or a kill at any instant) sees the old
+    file, none, or the new one, never a part. A temp file left by a kill is never read (its name
+    is not a segment's file; `letter_backfill` removes it, Whoosh does with its segment)."""
+    temp = f"{path}{TEMP_MARK}{os.getpid()}_{os.urandom(4).hex()}"
+    try:
+        with open(temp, "wb") as f:
+            f.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
 
 
 class LetterTermsWriter:

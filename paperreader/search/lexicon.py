@@ -23,12 +23,14 @@ from bisect import bisect_left
 from collections import OrderedDict
 from itertools import accumulate
 from operator import itemgetter
+import time
 
 from paperreader.search import letter_merge
 
 LETTERS_KEPT = 200  # (field, first letter) term lists kept (every letter of five fields: typing comes back to them)
 BYTES_KEPT = 16_000_000  # ... and at most this many bytes among them (every letter of a 1M library's fields: 12.9 MB)
 REGION_BYTES = 4_000_000  # prepared regions kept (a letter of every typed field at 1M: ~3 MB; longer prefixes refine `_recent_top`)
+RECHECK_SECONDS = 1.0  # a segment without its prepared file: looked for again after this long
 RECENT_TERMS = 5_000  # a field's last answer kept as pairs when this short: the next keystroke slices it
 
 _term_of = itemgetter(1)
@@ -79,6 +81,7 @@ class Lexicon:
         self._kept = 0  # bytes
         self._recent: dict = {}  # field -> (prefix, its pairs): the last answer, when short
         self._prepared = None  # each leaf's letter_terms.Prepared (or None), opened on first use
+        self._recheck_at = 0.0  # when a leaf without its file is looked at again
         self._regions: OrderedDict = OrderedDict()  # (leaf, field, first byte) -> Region or None
         self._region_bytes = 0
         self._recent_top: dict = {}  # field -> (prefix, [(term, frequency)] of all its terms): when few
@@ -108,8 +111,12 @@ class Lexicon:
         """[(Region, a, b)] of the segments' terms under `prefix`, or None (not prepared)."""
         from paperreader.search import letter_terms
 
-        if self._prepared is None:
-            self._prepared = [letter_terms.Prepared.open(sub.reader()) for sub, _offset in self.leaves]
+        if self._prepared is None or (None in self._prepared and time.monotonic() >= self._recheck_at):
+            # (files a backfill writes meanwhile, search/letter_backfill.py: looked for again at most once a second)
+            old = self._prepared or [None] * len(self.leaves)
+            self._prepared = [p if p is not None else letter_terms.Prepared.open(sub.reader())
+                              for p, (sub, _offset) in zip(old, self.leaves)]
+            self._recheck_at = time.monotonic() + RECHECK_SECONDS
         if not all(p is not None and field in p.fields for p in self._prepared):
             return None
         import numpy as np
