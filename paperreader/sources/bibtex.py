@@ -25,6 +25,8 @@ _ENTRY = re.compile(r"@[ \t]*([A-Za-z][\w-]*)\s*([{(])")
 _LINE_ENTRY = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
 _NAME = re.compile(r"[A-Za-z_][\w.:+/-]*")
 _ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*([\w./-]+)", re.IGNORECASE)
+# an arXiv link inside a text field (howpublished={\url{https://arxiv.org/abs/X}}, a note)
+_ARXIV_LINK_IN_TEXT = re.compile(r"(?<![\w./-])(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/([\w./-]+)", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _SNIFF = re.compile(r"(?m)^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
@@ -264,6 +266,10 @@ def _arxiv_id(fields: dict[str, str]) -> str | None:
     for key in ("journal", "note", "howpublished", "booktitle", "volume", "number"):
         for m in _ARXIV_IN_TEXT.finditer(fields.get(key, "")):
             if found := parse_arxiv_id(m.group(1).rstrip(".,;")):
+                return found
+    for key in ("howpublished", "note"):
+        for m in _ARXIV_LINK_IN_TEXT.finditer(fields.get(key, "")):
+            if found := parse_arxiv_id(re.sub(r"\.pdf$", "", m.group(1).rstrip(".,;"), flags=re.IGNORECASE)):
                 return found
     for key in ("url", "pdf", "link"):
         if found := parse_arxiv_id(fields.get(key, "").strip()):
