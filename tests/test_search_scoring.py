@@ -14,6 +14,26 @@ TERMS = [("title", "mamba"), ("abstract", "model"), ("abstract", "languag"), ("t
          ("abstract", "attent"), ("tag", "toread"), ("note", "wombat"), ("author", "gu")]
 
 
+def _whoosh_with_own_average(searcher):
+    """A Whoosh searcher over the same reader whose BM25F differs from Whoosh's in one way, ours by
+    design: the note and tag fields (the user's own, which most papers lack) are normalised by their
+    average length over the papers that have one, counted by the `has:` term (over every paper, a
+    3-word note scored ~0.1: scoring.average_length). Only this searcher is changed, not ours."""
+    from whoosh.searching import Searcher
+
+    theirs = Searcher(searcher.reader(), closereader=False)
+    original = theirs.avg_field_length
+    own = {"note": "note", "tag": "tags"}
+
+    def avg_field_length(fieldname, default=None):
+        if fieldname not in own:
+            return original(fieldname, default)
+        return theirs.field_length(fieldname) / (theirs.reader().doc_frequency("has", own[fieldname]) or 1)
+
+    theirs.avg_field_length = avg_field_length  # BM25FScorer asks the top searcher (get_parent())
+    return theirs
+
+
 def _whoosh_scores(searcher, q) -> dict[int, float]:
     results = searcher.search(q, limit=None, scored=True)
     return {hit.docnum: hit.score for hit in results}
@@ -46,16 +66,16 @@ def test_term_scores_equal_whooshs_bm25f(changed, boost):
         searcher = index.searcher()
         assert isinstance(searcher.weighting, BM25F)
         fast = FastSearch(searcher)
-        checked = 0
+        checked = []
         for field, text in TERMS:
-            theirs = _whoosh_scores(searcher, wq.Term(field, text, boost=boost))
+            theirs = _whoosh_scores(_whoosh_with_own_average(searcher), wq.Term(field, text, boost=boost))
             if not theirs:
                 continue
             ours = {d: s for d, s in fast._term(field, text, boost).items() if d not in set(fast._deleted)}
             _close(ours, theirs)
             assert len(set(theirs.values())) > 1 or len(theirs) == 1  # lengths and tfs make a difference
-            checked += 1
-        assert checked >= 6
+            checked.append(field)
+        assert len(checked) >= 6 and {"note", "tag"} <= set(checked)
 
 
 def test_a_query_over_fields_scores_as_whoosh_does(changed):

@@ -41,7 +41,7 @@ class TermDicts:
     def _norm_table(self, field: str) -> list[float]:
         table = self._norms.get(field)
         if table is None:
-            table = self._norms[field] = scoring.norm_table(self.searcher.avg_field_length(field))
+            table = self._norms[field] = scoring.norm_table(scoring.average_length(self.searcher, field))
         return table
 
     def _length_bytes(self, sub, field: str) -> bytes:
