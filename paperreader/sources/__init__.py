@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -18,6 +19,17 @@ class SourceError(Exception):
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.reason}"
+
+
+def json_limit(exc: Exception) -> str:
+    """Why Python's JSON decoder gave up on a file it calls valid JSON (a ValueError or RecursionError
+    that is no JSONDecodeError), said of the file rather than in Python's words."""
+    if isinstance(exc, RecursionError):
+        return "values nested too deeply"
+    digits = re.search(r"value has (\d+) digits", str(exc))
+    if digits:
+        return f"a number of {int(digits.group(1)):,} digits (at most 4,300)"
+    return str(exc).split(";")[0]
 
 
 def skip_or_raise(errors: list[SourceError] | None, exc: SourceError) -> None:

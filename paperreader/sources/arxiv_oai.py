@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from paperreader.links import kind_of_url, urls_in
 from paperreader.model import Link, Paper, parse_arxiv_id
-from paperreader.sources import SourceError, skip_or_raise
+from paperreader.sources import SourceError, json_limit, skip_or_raise
 from paperreader.sources.latex import decode_accents
 from paperreader.text import clean_line
 
@@ -157,7 +157,7 @@ def paper_of_line(line: str, file: str = "", number: int = 0, clean: bool = True
     except json.JSONDecodeError as exc:
         raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", file, number) from None
     except (ValueError, RecursionError) as exc:
-        raise SourceError(f"not valid JSON: {exc}", file, number) from None
+        raise SourceError(f"not valid JSON: {json_limit(exc)}", file, number) from None
     return record_to_paper(record, file, number, clean)
 
 

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from paperreader.model import Link, Paper, UserState, parse_arxiv_id
-from paperreader.sources import SourceError, skip_or_raise
+from paperreader.sources import SourceError, json_limit, skip_or_raise
 from paperreader.store.notes import NoteTooLarge
 from paperreader.store.notes import check_size as check_note_size
 
@@ -133,7 +133,7 @@ def parse_backup(text: str, file: str = "", errors: list[SourceError] | None = N
     except json.JSONDecodeError as exc:
         raise SourceError(f"not valid JSON: {exc.msg}", file, exc.lineno) from None
     except (ValueError, RecursionError) as exc:
-        raise SourceError(f"not valid JSON: {exc}", file, None) from None
+        raise SourceError(f"not valid JSON: {json_limit(exc)}", file, None) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SourceError(f"not a paperreader backup (no \"format\": \"{FORMAT}\")", file, 1)
     version = data.get("version")

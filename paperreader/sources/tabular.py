@@ -19,7 +19,7 @@ from typing import Any
 from paperreader.export import csv_unguarded
 from paperreader.links import is_search_link, kind_of_url
 from paperreader.model import Link, Paper, parse_arxiv_id
-from paperreader.sources import SourceError, skip_or_raise
+from paperreader.sources import SourceError, json_limit, skip_or_raise
 from paperreader.sources.arxiv_oai import MAX_RECORD_CHARS, rfc2822_date, split_arxiv_authors
 
 TITLE = ("title",)
@@ -140,7 +140,7 @@ def _decode_at(decoder: json.JSONDecoder, text: str, i: int, line_of: _Lines, fi
     except json.JSONDecodeError as exc:
         raise SourceError(f"not valid JSON: {exc.msg}", file, line_of(exc.pos)) from None
     except (ValueError, RecursionError) as exc:
-        raise SourceError(f"not valid JSON: {exc}", file, line_of(i)) from None
+        raise SourceError(f"not valid JSON: {json_limit(exc)}", file, line_of(i)) from None
 
 
 def json_items(text: str, file: str = "") -> list[tuple[int | None, Any]]:
@@ -186,7 +186,7 @@ def json_items(text: str, file: str = "") -> list[tuple[int | None, Any]]:
             except json.JSONDecodeError as exc:
                 raise SourceError(f"not valid JSON: {exc.msg} (column {exc.colno})", file, number) from None
             except (ValueError, RecursionError) as exc:
-                raise SourceError(f"not valid JSON: {exc}", file, number) from None
+                raise SourceError(f"not valid JSON: {json_limit(exc)}", file, number) from None
     return items
 
 
