@@ -37,6 +37,10 @@ def tag_filter(value: str) -> str:
     """`--tag T`: a tag name as stored; an empty one (which would filter nothing) is refused."""
     from paperreader.text import clean_tag
 
+    if not_utf8(value):
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"{value.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')!r} is not UTF-8 text")
     tag = clean_tag(value)
     if not tag:
         import argparse
@@ -117,6 +121,26 @@ def _tui_data_dir(argv: list[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+PATH_ARGUMENTS = ("paths", "file", "output", "data_dir")  # file names may be any bytes; every other text must be UTF-8
+
+
+def not_utf8(text: str) -> bool:
+    """Whether `text` came from bytes that are not UTF-8 (a Latin-1 terminal): Python hands them over as
+    lone surrogates, which the index and the store cannot take."""
+    return any("\udc80" <= c <= "\udcff" for c in text)
+
+
+def _check_text(args) -> None:
+    """One line, exit 2, for a query, id, tag or name that is not UTF-8 text (it was a traceback deep in
+    the search); file names are left alone."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for text in values:
+            if name not in PATH_ARGUMENTS and isinstance(text, str) and not_utf8(text):
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise CliError(f"paperreader: argument {name}: {shown!r} is not UTF-8 text (is the terminal's encoding UTF-8?)", EXIT_BAD)
+
+
 def main(argv: list[str] | None = None) -> int:
     tui, data_dir = _tui_data_dir(sys.argv[1:] if argv is None else argv)
     if not tui:
@@ -126,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
             args = _guarded(lambda: build_parser().parse_args(query_words_last(sys.argv[1:] if argv is None else argv)))
             if isinstance(args, int):
                 return args
+            checked = _guarded(lambda: _check_text(args))
+            if isinstance(checked, int) and checked != EXIT_OK:
+                return checked
             if args.command is not None:
                 return _guarded(lambda: args.handler(args) or EXIT_OK)
         data_dir = args.data_dir

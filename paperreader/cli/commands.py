@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError, tag_filter
+from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError, not_utf8, tag_filter
 from paperreader.cli.context import workspace
 from paperreader.cli.render import emit_json, print_paper, print_row, print_search
 
@@ -93,6 +93,8 @@ def cmd_search(args) -> int:
             for line in sys.stdin:
                 query = line.rstrip("\n")
                 try:
+                    if not_utf8(query):  # a line of other bytes: its error, as a bad query's
+                        raise QueryError("the line is not UTF-8 text")
                     found = repairing(ws, lambda: ws.engine.search(query, limit=limit))
                     say_notices(found)
                     out = found.json()
