@@ -28,6 +28,28 @@ _NO_ID = re.compile(r"^(?:(?:arXiv|Paper):\s*$|(?:Date|Title|Authors?|Categories
 _SNIFF = re.compile(r"(?m)^\\\\[ \t]*\r?\n(?:arXiv:|Paper[ :(])")
 
 
+_QUOTED_PRINTABLE = re.compile(r"(?im)^content-transfer-encoding:[ \t]*quoted-printable[ \t]*\r?$")
+_CHARSET = re.compile(r"(?im)^content-type:.*?charset=\"?([\w.:-]+)")
+
+
+def _body_decoded(text: str) -> str:
+    """The mail with a quoted-printable body decoded (a mail client's saved .eml: long lines cut with
+    '=', '=3D', UTF-8 as '=C3=A9'), as its headers say; any other mail as it is."""
+    cut = re.search(r"\r?\n\r?\n", text)
+    if cut is None or not _QUOTED_PRINTABLE.search(text, 0, cut.start()):
+        return text
+    import codecs
+    import quopri
+
+    charset = _CHARSET.search(text, 0, cut.start())
+    try:
+        codec = codecs.lookup(charset.group(1) if charset else "utf-8").name
+    except LookupError:
+        codec = "utf-8"
+    body = quopri.decodestring(text[cut.end() :].encode("utf-8", "surrogateescape"))
+    return text[: cut.end()] + body.decode(codec, errors="replace")
+
+
 def looks_like(text: str) -> bool:
     """A `\\\\` line followed by an `arXiv:` (or `Paper:`) line."""
     return bool(_SNIFF.search(text))
@@ -36,7 +58,7 @@ def looks_like(text: str) -> bool:
 def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
     """Every entry of the listing (new, cross-listed, replaced), or a SourceError at the bad entry
     (with an `errors` list, bad entries are noted there and skipped)."""
-    lines = [line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n")]
+    lines = [line.rstrip("\r") for line in _body_decoded(text.lstrip("\ufeff")).split("\n")]
     papers: list[Paper] = []
     section = "new"
     i = 0
