@@ -342,6 +342,11 @@ def cmd_index(args) -> int:
         else:
             notice = ws.ensure_index(progress_printer())
             print(notice or f"index up to date: {ws.index.read_stamp().get('docs', 0)} papers")
+            from paperreader.search import letter_backfill  # segments indexed before their letter files (typing's terms)
+
+            written = letter_backfill.fill(ws.index.dir)
+            if written:
+                print(f"letter files written for {written} index segment{'s' if written != 1 else ''}")
     return 0
 
 
