@@ -302,11 +302,19 @@ def _categories(record: dict, file: str, line: int | None, number: int | None) -
 
 
 def _date(value: str) -> str | None:
+    """An ISO day, a month, a year or an RFC 2822 date; None for anything else, a day no calendar
+    has included ('2023-02-30', '2023/13')."""
+    from datetime import date
+
     value = value.strip()
     if m := re.match(r"(\d{4})-(\d{2})-(\d{2})", value):
+        try:
+            date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
         return m.group(0)
     if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})", value):
-        return f"{m.group(1)}-{int(m.group(2)):02d}-01"
+        return f"{m.group(1)}-{int(m.group(2)):02d}-01" if 1 <= int(m.group(2)) <= 12 else None
     if re.fullmatch(r"\d{4}(?:\.0)?", value):
         return value[:4]
     return rfc2822_date(value)
