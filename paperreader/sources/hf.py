@@ -49,12 +49,19 @@ def _paper_of(item: Any, number: int, line: int | None, file: str) -> Paper:
     authors = [] if raw_authors is None else author_names(raw_authors, "authors", file, line, number, record="item")
 
     published = _str(paper, "publishedAt") or _str(item, "publishedAt")
+    dropped = []  # left out, and said (as every format does): the import lists and counts them
+    if published.strip() and not _DATE.match(published):
+        dropped.append(f"publishedAt (not a date: {published.strip()[:40]!r})")
     urls = []
     for key, kind, label in (("githubRepo", "code", "GitHub"), ("projectPage", "project", "Project page")):
         url = _str(paper, key).strip()
         if _HTTP.match(url):
             urls.append(Link(kind, url, label))
+        elif paper.get(key) not in (None, ""):
+            dropped.append(f"{key} (not a web address: {str(paper[key]).strip()[:40]!r})")
     extra: dict = {"line": line} if line else {}
+    if dropped:
+        extra["dropped"] = dropped
     if isinstance(paper.get("upvotes"), int):
         extra["upvotes"] = paper["upvotes"]
     listed = _str(item, "publishedAt") if paper is not item and "highlightedTitle" not in item else ""
