@@ -102,7 +102,8 @@ def _snapshot(conn: sqlite3.Connection, pid: str, dependents: list[tuple[str, st
         found = _rows(conn, table, f'"{column}" = ?', (pid,))
         if found:
             rows.setdefault(table, []).extend(found)
-    return {"paper": papers[0], "rows": rows, "refs": {t: c for t, c in dependents}}
+    rowid = conn.execute("SELECT rowid FROM papers WHERE id = ?", (pid,)).fetchone()[0]  # its place among arrivals
+    return {"paper": papers[0], "rows": rows, "refs": {t: c for t, c in dependents}, "rowid": rowid}
 
 
 # -- deleting ----------------------------------------------------------------------------------------
@@ -239,7 +240,11 @@ def _restore_entry(conn: sqlite3.Connection, entry: int) -> str:
     old_id = paper["id"]
     target = _target(conn, paper)
     if target is None:
-        _insert(conn, "papers", paper, set(_columns(conn, "papers")), verb="INSERT")
+        columns = set(_columns(conn, "papers"))
+        rowid = snapshot.get("rowid")  # its old row when free: a restored paper is not a new arrival ("new" is a rowid mark)
+        if rowid is not None and conn.execute("SELECT 1 FROM papers WHERE rowid = ?", (rowid,)).fetchone() is None:
+            paper, columns = {"rowid": rowid, **paper}, columns | {"rowid"}
+        _insert(conn, "papers", paper, columns, verb="INSERT")
         target = old_id
     live = {table: column for table, column in _dependents(conn)}
     for table, rows in snapshot.get("rows", {}).items():
