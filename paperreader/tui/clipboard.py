@@ -40,9 +40,21 @@ def copy_with_system(text: str, backend: SystemCopy | None, environ: Mapping[str
     return True
 
 
+# Terminals cap what they take through OSC 52 (some at ~100 KB, tmux and xterm by their settings)
+# and drop a bigger copy without a word: past this, the notification says so.
+OSC52_SAFE_BYTES = 100_000
+
+
 def describe(what: str, text: str, system: bool) -> str:
     """The notification after a copy: what was copied and which way it went."""
     first = text.splitlines()[0] if text else ""
     shown = first if len(first) <= 200 and first == text else first[:200] + " …"
     route = "to the clipboard" if system else "to the clipboard via the terminal (OSC 52)"
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if not system and size > OSC52_SAFE_BYTES:
+        return (
+            f"Sent the {what} ({size / 1e6:,.1f} MB) to the terminal's clipboard (OSC 52): many terminals drop a copy "
+            "this big without a word. If it did not arrive, copy fewer papers, or tag them (t) and write them to a "
+            "file: paperreader export --tag TAG --format bibtex -o FILE (or markdown, csv)"
+        )
     return f"Copied the {what} {route}:\n{shown}"

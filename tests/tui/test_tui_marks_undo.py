@@ -144,6 +144,21 @@ async def test_y_with_marks_copies_every_marked_paper(make_app, library, clipboa
         assert clipboard.calls[-1].count("@misc{") == 3
 
 
+async def test_a_big_copy_of_marked_papers_says_it_has_started(make_app, library, clipboard, monkeypatch):
+    """Thousands of marked papers take seconds to copy (BibTeX keys): the reader says it started."""
+    monkeypatch.setattr("paperreader.tui.actions.papers.COPY_SAYS_FROM", 3)  # the fixture's library is small
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("space", "y", "t")  # one marked paper: no notice
+        await settle(app, pilot)
+        assert not any(n.startswith("Copying") for n in notifications(app))
+        await pilot.press("space", "space", "y", "t")
+        await settle(app, pilot)
+        assert "Copying 3 papers…" in notifications(app)
+        assert clipboard.calls[-1].count("\n") == 3
+
+
 async def test_u_undoes_more_than_50_changes_one_at_a_time(make_app, library):
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

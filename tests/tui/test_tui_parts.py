@@ -80,6 +80,16 @@ def test_clipboard_route():
     assert describe("BibTeX", "@misc{a,\n title={b}\n}", system=True).endswith("@misc{a, …")
 
 
+def test_a_copy_too_big_for_some_terminals_says_so():
+    """OSC 52 is the only route over SSH, and many terminals drop a big one silently: the
+    notification must not claim it arrived."""
+    big = "@misc{a,\n title={b}\n}\n" * 10_000  # ~240 KB, the BibTeX of a few thousand papers
+    said = describe("BibTeXs of 10,000 papers", big, system=False)
+    assert "Copied" not in said and "drop a copy this big" in said and "paperreader export" in said
+    assert describe("BibTeXs of 10,000 papers", big, system=True).startswith("Copied the BibTeXs")
+    assert describe("link", "https://a", system=False).startswith("Copied the link")
+
+
 def test_no_browser_over_ssh_or_without_a_display(monkeypatch):
     monkeypatch.setattr("sys.platform", "linux")
     assert not has_graphical_browser({})

@@ -37,6 +37,8 @@ PAPER_BINDINGS = [
 ]
 UNDO_BINDINGS = [Binding("u", "undo", "Undo", show=False, id="undo.last")]
 
+COPY_SAYS_FROM = 500  # marked papers: a copy of this many is announced before it is ready
+
 _WORDS = {("star", True): "starred", ("star", False): "unstarred", ("read", True): "marked read", ("read", False): "marked unread"}
 
 
@@ -209,7 +211,12 @@ class PaperActions:
         """Copy (export) the marked papers: one text for all of them."""
         from paperreader.tui.screens.copy_marked import CopyMarkedMenu
 
-        self.ui.ask(CopyMarkedMenu(len(ids)), lambda kind: kind and self.ui.in_thread(self._copy_marked, ids, kind, group="write"))
+        self.ui.ask(CopyMarkedMenu(len(ids)), lambda kind: kind and self._start_copy_marked(ids, kind))
+
+    def _start_copy_marked(self, ids: list[str], kind: str) -> None:
+        if len(ids) >= COPY_SAYS_FROM:  # thousands take seconds (BibTeX keys): say it has started
+            self.ui.notify(f"Copying {count_papers(len(ids))}…", markup=False)
+        self.ui.in_thread(self._copy_marked, ids, kind, group="write")
 
     def _copy_marked(self, ids: list[str], kind: str) -> None:
         from paperreader.citation import citation_keys
