@@ -98,3 +98,45 @@ def test_damaged_joined_bytes_raise():
     for bad in (joined[:-3], joined[: len(joined) // 2], joined[:9]):
         with pytest.raises((ValueError, IndexError)):
             decode_arrays(bad)
+
+
+def _bulk_index(path, docs: list[dict], procs: int):
+    from whoosh import index
+
+    from paperreader.search.bulk import BulkBuild
+    from paperreader.search.schema import build_schema
+
+    path.mkdir()
+    ix = index.create_in(str(path), build_schema())
+    with BulkBuild(ix, procs) as build:
+        for at in range(0, len(docs), 60):
+            build.add(docs[at : at + 60])
+        build.commit()
+    return index.open_dir(str(path))
+
+
+def _lists(ix) -> dict:
+    from paperreader.search.whoosh import internals
+
+    with ix.reader() as reader:
+        terms = internals.terms_reader(reader)
+        return {(f, t): bytes(terms.term_info(f, t).blob(terms.postings_file())) for f, t in reader.all_terms()}
+
+
+def test_lists_joined_on_the_worker_processes_are_the_same_bytes(tmp_path, monkeypatch):
+    """The builder joins long lists on its worker processes, in tasks (bulk_chunks.JOIN_TASK lists each),
+    when it has them: the same bytes as joined in the building process, every list read back."""
+    from paperreader.search import bulk_chunks
+
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(60)]
+    docs = [{"id": f"x:{i}", "title": " ".join(rng.choices(words, k=6)),
+             "abstract": " ".join(rng.choices(words, k=40))} for i in range(300)]
+    monkeypatch.setattr(bulk_chunks, "JOIN_TASK", 3)
+    one = _lists(_bulk_index(tmp_path / "one", docs, 1))
+    two = _lists(_bulk_index(tmp_path / "two", docs, 2))
+    assert one == two
+    joined = [blob for blob in one.values() if _chunk_header(blob, 0)[2] & _JOINED]
+    assert len(joined) > 3 * 3  # several tasks
+    for blob in joined:
+        assert _read_chunk_head(blob, 0)[-1] == len(blob)

@@ -27,16 +27,14 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from paperreader.search.codec import PRCodec, record
-from paperreader.search.bulk_chunks import chunks_of, table_arrays
+from paperreader.search.bulk_chunks import batch_chunks, chunks_of, joinable_list, joined_lists, table_arrays
 from paperreader.search.bulk_text import FieldWords, RawWords, group as group_postings, lowercase_tokens, tokenize, vocabulary_of
 from paperreader.search.postings import BLOCKED_FROM, encode_chunk
-from paperreader.search.postings_joined import join_chunks
 from paperreader.search.fast_analysis import fast_analysis
 from paperreader.search.schema import build_schema
 from paperreader.search.whoosh.internals import commit_segment, whole_match_finder
 
 BATCH_MAX = 25_000  # documents per worker task (a chunk per term per task: fewer is smaller)
-JOIN_FROM = 32  # postings: a list at least this long in several batches is written as one joined chunk
 
 
 def batch_size(n: int, procs: int) -> int:
@@ -254,24 +252,23 @@ def _analyse(docs: list[dict], base: int) -> dict:
     return {"lengths": lengths, "terms": terms, "vocabulary": vocabulary}
 
 
-def _flush(fw, out: list, tables, btext: bytes, where: list, maxlength: int) -> None:
+def _flush(fw, out: list, tables, btext: bytes, where: list, maxlength: int, joined: bytes | None = None) -> None:
     """One term's record (and its chunks joined, unless inline) from every batch that has it
-    (`where`: (batch, index in its table))."""
+    (`where`: (batch, index in its table)); `joined`: its chunks as one (`_joinable`)."""
     if len(where) == 1:
         k, i = where[0]
         t = tables[k]
         blob = t.blob[t.ends[i - 1] if i else 0 : t.ends[i]]
         df, weight, maxweight, first, last = t.df[i], t.weight[i], t.maxweight[i], t.first[i], t.last[i]
     else:
-        chunks, df, weight, maxweight = [], 0, 0, 0
+        df, weight, maxweight = 0, 0, 0
         for k, i in where:
             t = tables[k]
-            chunks.append(t.blob[t.ends[i - 1] if i else 0 : t.ends[i]])
             df += t.df[i]
             weight += t.weight[i]
             maxweight = max(maxweight, t.maxweight[i])
         # a long list's batches in one chunk (`postings_joined`: one header and one inflate a list)
-        blob = join_chunks(chunks) if df >= JOIN_FROM else b"".join(chunks)
+        blob = joined if joined is not None else b"".join(batch_chunks(tables, where))
         first = tables[where[0][0]].first[where[0][1]]
         last = tables[where[-1][0]].last[where[-1][1]]
     # 1 as the shortest length is a safe bound for Whoosh's block-quality skipping
@@ -357,7 +354,7 @@ class BulkBuild:
         fw = writer.fieldwriter
         for name in sorted(tables):
             fw.start_field(name, schema[name])
-            self._write_field(fw, tables.pop(name))
+            self._write_field(fw, tables.pop(name), self.pool)
             fw.finish_field()
         fw.close()
         commit_segment(writer)
@@ -366,14 +363,19 @@ class BulkBuild:
         return added
 
     @staticmethod
-    def _write_field(fw, tables: list) -> None:
-        """Each term's chunks from every batch, in document order, as one posting list."""
+    def _write_field(fw, tables: list, pool=None) -> None:
+        """Each term's chunks from every batch, in document order, as one posting list. Long
+        lists' chunks are joined on the worker processes (`pool`), in order, while this process
+        writes the records."""
         postfile = fw.postings_file()
         out = [postfile.tell(), []]  # where the next list goes; lists not yet written
         merged = heapq.merge(*[zip(t.terms, repeat(k), range(len(t.terms))) for k, t in enumerate(tables)])
+        terms = [(btext, [(k, i) for _t, k, i in group]) for btext, group in groupby(merged, key=itemgetter(0))]
+        joinable = [joinable_list(tables, where) for _b, where in terms]
+        joined = joined_lists([batch_chunks(tables, where) for (_b, where), j in zip(terms, joinable) if j], pool)
         maxlength = max(t.maxlength for t in tables)
-        for btext, group in groupby(merged, key=itemgetter(0)):
-            _flush(fw, out, tables, btext, [(k, i) for _t, k, i in group], maxlength)
+        for (btext, where), j in zip(terms, joinable):
+            _flush(fw, out, tables, btext, where, maxlength, next(joined) if j else None)
             if len(out[1]) >= 1024:
                 postfile.write(b"".join(out[1]))
                 out[1].clear()

@@ -14,7 +14,12 @@ from __future__ import annotations
 from array import array
 from itertools import accumulate
 
-from paperreader.search.postings import _BLOCKED, _NONE, BLOCKED_FROM, _directory, _put_body, put_varint
+from paperreader.search.postings import (_BLOCKED, _NONE, BLOCKED_FROM, IDS_ZLIB, KEYS_ZLIB, _directory, _put_body,
+                                         put_varint)
+from paperreader.search.postings_joined import join_chunks
+
+JOIN_FROM = 32  # postings: a list at least this long in several batches is written as one joined chunk
+JOIN_TASK = 256  # lists joined a worker task
 
 
 def _widths(top, limits) -> object:
@@ -80,9 +85,9 @@ def chunks_of(g, lengths: bytes | None, base: int):
         c = f >> 2 & 3
         if c != _NONE:
             head += tbytes[c][ps << c : pe << c]
-        _put_body(out, head)
+        _put_body(out, head, *IDS_ZLIB)
         w = 2 << (f >> 4 & 3)
-        _put_body(out, sbytes[f >> 4 & 3][(ks + 1) * w : ke * w])
+        _put_body(out, sbytes[f >> 4 & 3][(ks + 1) * w : ke * w], *KEYS_ZLIB)
         append(bytes(out))
     return chunks, df, weight, maxweight, first, last
 
@@ -95,3 +100,29 @@ def table_arrays(chunks: list, df, weight, maxweight, first, last) -> dict:
         "maxweight": array("I", maxweight.astype("=u4").tobytes()),
         "first": array("I", first.astype("=u4").tobytes()), "last": array("I", last.astype("=u4").tobytes()),
     }  # fmt: skip
+
+
+# -- a term's batches joined (`search/postings_joined.py`), when the builder writes the segment ------------
+def joinable_list(tables, where: list) -> bool:
+    """Whether a term's chunks (`where`: (batch, index in its Table)) are written as one joined
+    chunk: a long list in several batches."""
+    return len(where) > 1 and sum(tables[k].df[i] for k, i in where) >= JOIN_FROM
+
+
+def batch_chunks(tables, where: list) -> list:
+    """A term's chunk from each batch that has it, in document order."""
+    return [tables[k].blob[tables[k].ends[i - 1] if i else 0 : tables[k].ends[i]] for k, i in where]
+
+
+def _join_many(lists: list) -> list:
+    """`join_chunks` of each list's chunks (a task for the worker processes)."""
+    return [join_chunks(chunks) for chunks in lists]
+
+
+def joined_lists(lists: list, pool=None):
+    """The joined chunk of each of `lists` (each a term's batch chunks), in order: on the worker
+    processes (`pool`, JOIN_TASK lists a task) while the caller writes records, or here."""
+    if pool is None or len(lists) <= JOIN_TASK:
+        return map(join_chunks, lists)
+    tasks = [pool.submit(_join_many, lists[a : a + JOIN_TASK]) for a in range(0, len(lists), JOIN_TASK)]
+    return (blob for task in tasks for blob in task.result())

@@ -74,6 +74,13 @@ def position_key(doc: int, pos: int) -> int:
 
 
 # -- chunks -------------------------------------------------------------------------------------------
+# zlib settings of the two bodies. Ids and frequencies (small ints): run-length matching only, 4% smaller
+# than level 6 and 1.5x sooner; positions: level 1, 1.4% bigger than level 6 and twice as soon (a 100k
+# segment's long lists, measured in session 8). Readers inflate any setting alike.
+IDS_ZLIB = (1, zlib.Z_RLE)
+KEYS_ZLIB = (1, zlib.Z_DEFAULT_STRATEGY)
+
+
 def _put_body(out: bytearray, body: bytes, level: int = 6, strategy: int = zlib.Z_DEFAULT_STRATEGY) -> None:
     """A body's size (varint, doubled, +1 when zlib'd) and its bytes, zlib'd when that is smaller."""
     if len(body) > 48:
@@ -142,9 +149,9 @@ def _encode_chunk(ids, tfs, keys, lengths=None) -> bytes:
         out += _directory(ids, tfs, lengths)
     if posc != _NONE:
         put_varint(out, keys[0])
-    _put_body(out, head)
+    _put_body(out, head, *IDS_ZLIB)
     if posc != _NONE:
-        _put_body(out, tail)
+        _put_body(out, tail, *KEYS_ZLIB)
     return bytes(out)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import zlib
 
-from paperreader.search.postings import _JOINED, _NONE, _code, _put_body, _read_chunk, put_varint
+from paperreader.search.postings import _JOINED, _NONE, IDS_ZLIB, _chunk_header, _code, _put_body, get_varint, put_varint
 
 _NP_CODES = ("<u1", "<u2", "<u4")
 
@@ -28,50 +28,56 @@ def join_chunks(chunks) -> bytes:
     from a document after the last one before it): the same postings and positions."""
     import numpy as np
 
-    deltas, tfs, pieces = [], [], []
-    n = 0
-    first = last = None
-    any_tfs, positional = False, True
+    steps, tfs, pieces = [], [], []  # per chunk: id deltas (with the step from the chunk before), frequencies
+    n, first, last, weighted, positional = 0, None, None, False, True
     for blob in chunks:
-        at = 0
-        while at < len(blob):
-            count, start, step, t, keys, _directory, at = _read_chunk(blob, at)
-            if last is None:
+        at, end = 0, len(blob)
+        while at < end:
+            count, start, flags, _directory, at = _chunk_header(blob, at)
+            idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
+            if posc != _NONE:
+                first_key, at = get_varint(blob, at)
+            size, at = get_varint(blob, at)
+            body = blob[at : at + (size >> 1)]
+            at += size >> 1
+            if size & 1:
+                body = zlib.decompress(body)
+            if first is None:
                 first = start
             else:
-                deltas.append(np.array([start - last], np.int64))
+                steps.append(np.array([start - last], np.int64))
+            last = start
             if count > 1:
-                d = np.frombuffer(step, _NP_CODES[step.itemsize >> 1])
-                deltas.append(d)
-                last = start + int(d.sum())
+                step = np.frombuffer(body, _NP_CODES[idc], count - 1)
+                steps.append(step)
+                last += int(step.sum())
+            if tfc != _NONE:
+                weighted = True
+                tfs.append(np.frombuffer(body, _NP_CODES[tfc], count, (count - 1) << idc))
             else:
-                last = start
-            if t is not None:
-                any_tfs = True
-                tfs.append(np.frombuffer(t, _NP_CODES[t.itemsize >> 1]))
-            else:
-                tfs.append(np.ones(count, np.uint8))
-            if keys is None:
+                tfs.append(count)
+            if posc == _NONE:
                 positional = False
             else:
-                pieces.extend(keys)
+                size, at = get_varint(blob, at)
+                pieces.append((start, first_key, posc, blob[at : at + (size >> 1)], size & 1))
+                at += size >> 1
             n += count
     out = bytearray()
     put_varint(out, n)
     put_varint(out, first)
-    step = np.concatenate(deltas) if deltas else np.zeros(0, np.int64)
+    step = np.concatenate(steps) if steps else np.zeros(0, np.int64)
     idc = _code(int(step.max())) if len(step) else 0
     head = step.astype(_NP_CODES[idc]).tobytes()
     tfc = _NONE
-    if any_tfs:
-        t = np.concatenate(tfs)
+    if weighted:
+        t = np.concatenate([np.ones(f, np.uint8) if isinstance(f, int) else f for f in tfs])
         top = int(t.max())
         if top > 1:
             tfc = _code(top)
             head += t.astype(_NP_CODES[tfc]).tobytes()
     out.append(_JOINED | idc | tfc << 2 | (0 if positional else _NONE) << 4)
-    # run-length matching only: on these small ints about 7% smaller than level 6 and 2.5x sooner
-    _put_body(out, head, 1, zlib.Z_RLE)
+    _put_body(out, head, *IDS_ZLIB)
     if positional:
         part = bytearray()
         put_varint(part, len(pieces))
