@@ -97,6 +97,10 @@ class PaperReaderApp(EarlyKeys, App[None]):
             if unknown:
                 problems.append(f"{self.paths.config_file}: unknown binding ids in [keymap]: {', '.join(unknown)} (see ? for the ids)")
             self.settings.keymap = {k: v for k, v in self.settings.keymap.items() if k in known}
+            from paperreader.tui.keys import keymap_clashes
+
+            for clash in keymap_clashes(self, self.settings.keymap):
+                problems.append(f"{self.paths.config_file}: [keymap]: {clash}, where it has no key now: give it one (see ? for the ids)")
         self.set_keymap(self._with_quit(self.settings.keymap))
         if self.settings.theme:
             if self.settings.theme in self.available_themes:

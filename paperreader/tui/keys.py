@@ -59,6 +59,40 @@ def binding_groups(app) -> list[tuple[str, list[Binding]]]:
     ]
 
 
+def keymap_clashes(app, keymap: dict[str, str]) -> list[str]:
+    """Actions the keymap left with no key: another action in the same place (the main screen with
+    the results, the reader or the box; one dialog) was given every key this one had, and Textual
+    then drops it without a word (`paper.note = "s"` took star's only key)."""
+    groups = dict(binding_groups(app))
+    on_main = ("Anywhere", "Searching", "The paper under the cursor, or the marked papers", "Marks, undo, order", "Reading (like newsboat)")
+    main = [b for name in on_main for b in groups[name]]
+    places = [(f"on the main screen with {where}", main + groups[name])
+              for where, name in (("the results", "The results"), ("the reader", "The reader"), ("the search box", "In the search box"))]
+    places += [(f"in {name}", bindings) for name, bindings in groups.items()
+               if name not in (*on_main, "The results", "The reader", "In the search box")]
+    found: dict[str, tuple[set[str], list[str]]] = {}  # the action -> who took its keys, where
+    for where, bindings in places:
+        given: dict[str, set[str]] = {}  # key -> the actions the keymap gave it to
+        for binding in bindings:
+            for key in keymap.get(binding.id or "", "").split(","):
+                if key:
+                    given.setdefault(key, set()).add(binding.id)
+        for binding in bindings:
+            if not binding.id or binding.id in keymap:
+                continue
+            keys = [k.strip() for k in binding.key.split(",") if k.strip()]
+            if keys and all(k in given for k in keys):
+                takers, wheres = found.setdefault(binding.id, (set(), []))
+                takers.update(i for k in keys for i in given[k])
+                if where not in wheres:
+                    wheres.append(where)
+    everywhere = [where for where, _ in places[:3]]
+    return [
+        f"{lost} lost its key to {', '.join(sorted(takers))} ({'on the main screen' if wheres == everywhere else '; '.join(wheres)})"
+        for lost, (takers, wheres) in sorted(found.items())
+    ]
+
+
 def all_binding_ids(app) -> set[str]:
     return {b.id for _, bindings in binding_groups(app) for b in bindings if b.id}
 

@@ -114,9 +114,23 @@ async def test_keymap_from_the_config_file(make_app, library):
         await settle(app, pilot)
         assert library.get(pid).starred
         assert any("no.such.binding" in m for m in notifications(app))
+        assert any("paper.note lost its key to results.down" in m for m in notifications(app))  # n: the note
         await pilot.press("question_mark")
         help_text = "\n".join(widget_text(s) for s in app.screen.query(".help-section"))
         assert any("x" in line.split("Star")[0] for line in help_text.splitlines() if "paper.star" in line)
+
+
+async def test_a_keymap_taking_another_actions_key_says_which_lost_it(make_app, library):
+    """`paper.note = "s"`: star had s, and Textual drops its binding without a word."""
+    app = make_app()
+    config = app.paths.config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keymap]\n"paper.note" = "s"\n')
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        told = [m for m in notifications(app) if "has no key now" in m]
+        assert len(told) == 1 and "paper.star lost its key to paper.note" in told[0], notifications(app)
 
 
 async def test_a_broken_config_file_is_reported_not_fatal(make_app):
