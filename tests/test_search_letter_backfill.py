@@ -72,3 +72,13 @@ def test_the_backfill_process_writes_them_and_a_stale_file_is_replaced(workspace
     assert letter_backfill.last_started.wait(120) == 0
     assert _ltr(folder) == written
     assert not letter_backfill.start(workspace.index)  # every segment has its file: no process
+
+
+def test_a_file_of_the_first_format_is_written_again(workspace):
+    folder = str(workspace.index.dir)
+    written = _ltr(folder)
+    name = sorted(written)[0]
+    with open(os.path.join(folder, name), "wb") as f:  # PRLETTR1: no term records (a library of a40ee98)
+        f.write(written[name][:-8] + b"PRLETTR1")
+    assert letter_backfill.fill(folder) == 1
+    assert _ltr(folder) == written

@@ -258,6 +258,7 @@ class PRFieldCursor(FieldCursor):
 
 
 RECORDS_KEPT = 256  # term records a segment's reader remembers (then afresh): ~60 KB; a query asks about tens
+GIVEN_KEPT = 4096  # records handed in by the letter files (engineer W's hook: search/letter_terms.py)
 
 
 class PRTermsReader(TermsReader):
@@ -274,13 +275,25 @@ class PRTermsReader(TermsReader):
     def __init__(self, *args) -> None:
         super().__init__(*args)
         self._seen_records: dict = {}
+        self._given_records: dict = {}
+
+    def remember_records(self, fieldname, records: dict) -> None:
+        """{term bytes: its record, or None: not in this segment} of a letter's top terms, from the
+        segment's letter file (`Lexicon.top`): the postings reads that follow look none up."""
+        given = self._given_records
+        if len(given) + len(records) > GIVEN_KEPT:
+            given.clear()
+        for tbytes, rec in records.items():
+            given[(fieldname, tbytes)] = rec
 
     def _record_or_none(self, fieldname, tbytes) -> bytes | None:
         key = (fieldname, tbytes)
         records = self._seen_records
         rec = records.get(key, False)
         if rec is False:
-            rec = self.record_or_none(fieldname, tbytes)
+            rec = self._given_records.get(key, False)
+            if rec is False:
+                rec = self.record_or_none(fieldname, tbytes)
             if len(records) >= RECORDS_KEPT:
                 records.clear()
             records[key] = rec

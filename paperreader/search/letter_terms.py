@@ -22,9 +22,10 @@ import zlib
 from bisect import bisect_left
 
 EXT = ".ltr"
-_MAGIC = b"PRLETTR1"
+_MAGIC = b"PRLETTR2"  # 2: each term's record too (handed to the segment's term reader)
 _TRAILER = struct.Struct("<Q8s")  # where the header starts, the magic: the file's last 16 bytes
 _TERMS_EXT = ".trm"  # the segment's term dictionary (Whoosh's W3 codec)
+_ENTRY_LENGTHS = struct.Struct("!ii")  # a term dictionary entry's key and record lengths (internals.entries_under)
 
 
 def _typed_fields() -> tuple:
@@ -41,10 +42,11 @@ def term_keys(np, terms: list):
     return (high << np.uint64(32)) | low
 
 
-def regions(terms: list, dfs) -> list | None:
-    """(first byte, terms, region bytes) of sorted terms (bytes) and their document frequencies.
-    A region of m terms: their keys sorted <u8[m], the term of each key <u4[m], the frequencies
-    <u4[m] and starts <u4[m + 1] in term order, then the terms, each followed by a line break.
+def regions(terms: list, dfs, recs: list | None = None) -> list | None:
+    """(first byte, terms, region bytes) of sorted terms (bytes), their document frequencies and
+    term records. A region of m terms: their keys sorted <u8[m], the term of each key <u4[m], the
+    frequencies <u4[m], the terms' starts <u4[m + 1] and the records' starts <u4[m + 1] in term
+    order, then the terms, each followed by a line break, then the records (none given: empty ones).
     None when the terms cannot be laid out so (not sorted, an empty one, two with one key)."""
     import numpy as np
 
@@ -55,6 +57,10 @@ def regions(terms: list, dfs) -> list | None:
     if not lengths.min() or not all(map(bytes.__lt__, terms, terms[1:])):
         return None
     blob = b"\n".join(terms) + b"\n"  # no term holds a line break: every analyzer splits on spaces
+    records = b"".join(recs or ())
+    rstarts = np.zeros(n + 1, np.int64)
+    if recs:
+        np.cumsum(np.fromiter(map(len, recs), np.int64, n), out=rstarts[1:])
     starts = np.zeros(n + 1, np.int64)
     np.cumsum(lengths + 1, out=starts[1:])
     firsts = np.frombuffer(blob, np.uint8)[starts[:-1]]
@@ -68,20 +74,22 @@ def regions(terms: list, dfs) -> list | None:
         if ((sorted_keys := keys[a:b][order])[1:] == sorted_keys[:-1]).any():
             return None  # two terms of the segment share a key: a lookup would find one
         rel = (starts[a:b + 1] - starts[a]).astype("<u4")
+        rrel = (rstarts[a:b + 1] - rstarts[a]).astype("<u4")
         out.append((byte, b - a, b"".join((sorted_keys.astype("<u8").tobytes(), order.astype("<u4").tobytes(),
-                                            dfa[a:b].tobytes(), rel.tobytes(), blob[starts[a]:starts[b]]))))
+                                            dfa[a:b].tobytes(), rel.tobytes(), rrel.tobytes(),
+                                            blob[starts[a]:starts[b]], records[rstarts[a]:rstarts[b]]))))
     return out
 
 
 def write(storage, segment, fields: dict) -> None:
-    """Write `segment`'s file: `fields` maps a typed field to its (sorted terms, frequencies); a
+    """Write `segment`'s file: `fields` maps a typed field to its (sorted terms, frequencies, records); a
     typed field missing from it has no term in the segment. Skipped (the old path) on any error."""
     try:
         header = {"trm": storage.file_length(segment.make_filename(_TERMS_EXT)), "fields": {}}
         parts, at = [], 0
         for name in _typed_fields():
-            terms, dfs = fields.get(name, ((), ()))
-            laid = regions(list(terms), dfs)
+            terms, dfs, recs = fields.get(name, ((), (), ()))
+            laid = regions(list(terms), dfs, list(recs))
             if laid is None:
                 continue  # this field is read from the term dictionary
             header["fields"][name] = entries = []
@@ -155,7 +163,7 @@ class LetterTermsWriter:
             return
         from paperreader.search.postings import get_varint
 
-        fields = {name: (terms, [r[1] if r[1] < 0x80 else get_varint(r, 1)[0] for r in recs])
+        fields = {name: (terms, [r[1] if r[1] < 0x80 else get_varint(r, 1)[0] for r in recs], recs)
                   for name, (terms, recs) in noted.items()}
         write(*self._letters_at, fields)
 
@@ -165,27 +173,57 @@ def prepare(reader) -> None:
     files existed; tests and benchmarks)."""
     from paperreader.search.whoosh.internals import terms_reader
 
+    from paperreader.search.postings import get_varint
+
     terms = terms_reader(reader)
     fields = {}
     for name in _typed_fields():
-        dfs = terms.doc_frequencies(name, b"")
-        if dfs:
-            fields[name] = (sorted(dfs), [dfs[t] for t in sorted(dfs)])
+        buf = terms.entries_under(name, b"")  # sorted: key length and record length "!ii", key, record
+        found, recs = [], []
+        at, end = 0, len(buf)
+        while at < end:
+            keylen, reclen = _ENTRY_LENGTHS.unpack_from(buf, at)
+            key = at + 8
+            found.append(buf[key + 2:key + keylen])  # (a key: the field's 2-byte number, then the term)
+            recs.append(buf[key + keylen:key + keylen + reclen])
+            at = key + keylen + reclen
+        if found:
+            fields[name] = (found, [r[1] if r[1] < 0x80 else get_varint(r, 1)[0] for r in recs], recs)
     write(reader.storage(), reader.segment(), fields)
 
 
 class Region:
     """One first byte's terms of a field in one segment: numpy views of the region read."""
 
-    __slots__ = ("keys", "order", "dfs", "starts", "blob", "nbytes")
+    __slots__ = ("keys", "order", "dfs", "starts", "rstarts", "blob", "records", "nbytes")
 
     def __init__(self, np, data: bytes, m: int) -> None:
         self.keys = np.frombuffer(data, "<u8", m, 0)  # sorted
         self.order = np.frombuffer(data, "<u4", m, 8 * m)  # the term (its index) of each key
         self.dfs = np.frombuffer(data, "<u4", m, 12 * m)  # in term order, as the starts
         self.starts = np.frombuffer(data, "<u4", m + 1, 16 * m)
-        self.blob = memoryview(data)[20 * m + 4:]
+        self.rstarts = np.frombuffer(data, "<u4", m + 1, 20 * m + 4)
+        at = 24 * m + 8
+        self.blob = memoryview(data)[at:at + int(self.starts[m])]
+        self.records = memoryview(data)[at + int(self.starts[m]):]
         self.nbytes = len(data)
+
+    def records_of(self, np, keys, terms: list) -> dict:
+        """{term: its record, or None if this segment's field has no such term} of `terms` (bytes,
+        all under this region's first byte) and their `term_keys`."""
+        m = len(self.keys)
+        at = np.minimum(np.searchsorted(self.keys, keys), m - 1)
+        hit = (self.keys[at] == keys).tolist()
+        out = dict.fromkeys(terms)
+        for j, found in enumerate(hit):
+            if found:
+                i = int(self.order[at[j]])
+                rec = bytes(self.records[int(self.rstarts[i]):int(self.rstarts[i + 1])])
+                if self.term(i) == terms[j] and rec:
+                    out[terms[j]] = rec
+                else:
+                    del out[terms[j]]  # another term with its key (or no record kept): not told
+        return out
 
     def term(self, i: int) -> bytes:
         return bytes(self.blob[int(self.starts[i]):int(self.starts[i + 1]) - 1])

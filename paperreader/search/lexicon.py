@@ -97,7 +97,9 @@ class Lexicon:
             a = bisect_left(pairs, (prefix,))
             found = pairs[a:bisect_left(pairs, (prefix + "\U0010ffff",), a)]
             self._recent_top[field] = (prefix, found)
-            return heapq.nlargest(k, ((df, t) for t, df in found)), len(found) > k
+            best = heapq.nlargest(k, ((df, t) for t, df in found))
+            self._hand_records(field, prefix, best)
+            return best, len(found) > k
         parts = self._prepared_parts(field, prefix) if prefix else None
         if parts is None:
             found = self.prefixed(field, prefix)
@@ -105,7 +107,37 @@ class Lexicon:
         best, more, every = letter_merge.top(parts, k)
         if every is not None and len(every) <= RECENT_TERMS:
             self._recent_top[field] = (prefix, sorted(every.items()))
+        self._hand_records(field, prefix, best)
         return best, more
+
+    def _hand_records(self, field: str, prefix: str, best: list) -> None:
+        """Give each segment's term reader the records of the terms just found (or that it has
+        none of them), from the prepared regions: the postings reads that follow look none up
+        (~970 lookups, ~25 ms CPU, a first keystroke at a million papers)."""
+        if not best or self._prepared is None:
+            return
+        from paperreader.search import letter_terms
+        from paperreader.search.whoosh.internals import terms_reader
+
+        import numpy as np
+
+        terms = [t.encode("utf-8") for _df, t in best]
+        keys = None
+        byte = terms[0][0]
+        for i, (sub, _offset) in enumerate(self.leaves):
+            at = (i, field, byte)
+            if at not in self._regions:
+                continue
+            remember = getattr(terms_reader(sub.reader()), "remember_records", None)
+            if remember is None:
+                continue
+            region = self._regions[at]
+            if region is None:
+                remember(field, dict.fromkeys(terms))
+                continue
+            if keys is None:
+                keys = letter_terms.term_keys(np, terms)
+            remember(field, region.records_of(np, keys, terms))
 
     def _prepared_parts(self, field: str, prefix: str):
         """[(Region, a, b)] of the segments' terms under `prefix`, or None (not prepared)."""
