@@ -5,8 +5,10 @@ fields a bare word searches. Read from the term dictionary, that was ~120-160 ms
 papers: every record of the letter parsed in Python, in every segment, then merged. A segment never
 changes once written (deletions leave the term dictionary's counts as they are), so the field writer
 also writes, beside the segment, `<segment>.ltr`: per field and first byte, one region holding each
-term's key (two checksums of its bytes, 64 bits), its document frequency and the terms themselves.
-A letter is then one read a segment and numpy views (`search/lexicon.py` merges the segments).
+term's key (two checksums of its bytes, 64 bits), its document frequency, the terms themselves and
+their term records. A letter is then one read a segment and numpy views (`search/lexicon.py` merges
+the segments, and hands the top terms' records to each segment's term reader: no lookups follow).
+Files of segments written before (or deleted) are written again in the background (`letter_backfill`).
 
 A cache of the index (itself a cache): a missing, partial or stale file (its segment's term file is
 not the size it was written beside) is not used, and the term dictionary is read as before. Its name
