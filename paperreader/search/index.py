@@ -140,7 +140,7 @@ class SearchIndex:
                     return f"{reason}; rebuilt it from the library"
                 self._open()
                 self._adopt()
-            self.catch_up()
+            self.catch_up(progress)
             return None
 
     def _rebuild_damaged(self, progress: Progress | None = None) -> int:
@@ -230,27 +230,33 @@ class SearchIndex:
                 progress(done, total)
             return done
 
-    def catch_up(self) -> int:
+    def catch_up(self, progress: Progress | None = None) -> int:
         """Apply the store's changes since the stamp; returns how many papers were updated.
 
         An index deleted or damaged since it was opened (by the user, under a running TUI) is
         rebuilt from the store rather than failing the search that needed it."""
         with self._lock:
             if self._damaged is not None:
-                return self._rebuild_damaged()
+                return self._rebuild_damaged(progress)
             try:
-                return self._catch_up()
+                return self._catch_up(progress)
             except IndexBusy:
                 raise
             except Exception:
                 if self.problem() is not None:
-                    return self.rebuild()
+                    return self.rebuild(progress)
                 if (self.read_stamp() or {}).get("build") != self._stamp.get("build"):
                     self._open()  # another process swapped a rebuilt index in under the writer: once more
-                    return self._catch_up()
+                    return self._catch_up(progress)
                 raise
 
-    def _catch_up(self) -> int:
+    def behind(self) -> int:
+        """How many changes the store has that this index has not taken in (an upper bound on the
+        papers a catch-up would index; cheap: one SQLite read, no index access)."""
+        taken = max(self._stamp.get("seq", 0), (self.read_stamp() or {}).get("seq", 0))  # or by another process
+        return max(0, self.library.change_seq() - taken)
+
+    def _catch_up(self, progress: Progress | None = None) -> int:
         with self._lock:
             if self._ix is None:
                 self.ensure()
@@ -271,10 +277,10 @@ class SearchIndex:
                 if on_disk.get("build") == self._stamp.get("build") and on_disk.get("seq", 0) >= gap.pruned_to:
                     self._stamp = on_disk  # another process caught it up and pruned meanwhile
                     self._drop_searcher()
-                    return self._catch_up()
-                return self.rebuild()  # behind changes that are gone (an old copy of the index)
+                    return self._catch_up(progress)
+                return self.rebuild(progress)  # behind changes that are gone (an old copy of the index)
             if needs_rebuild(len(ids), self._stamp.get("docs", 0)):
-                self.rebuild()
+                self.rebuild(progress)
                 return len(ids)
             from whoosh.index import LockError
 
@@ -286,7 +292,9 @@ class SearchIndex:
                 raise IndexBusy(f"{self.dir}: another paperreader is writing the search index; try again") from None
             records = {r.id: r for r in self.library.iter_records(ids=ids)}
             try:
-                for pid in ids:
+                for done, pid in enumerate(ids):
+                    if progress and done % 500 == 0:
+                        progress(done, len(ids))
                     record = records.get(pid)
                     if record is None:
                         writer.delete_by_term("id", pid)

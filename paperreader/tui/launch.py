@@ -62,12 +62,32 @@ class Launch:
         """Open, catch up or (re)build the index: IndexProgress while it builds, then IndexReady."""
         self.ui.in_thread(self._prepare_index, workspace, group="index", exclusive=True)
 
-    def _prepare_index(self, workspace) -> None:
-        def progress(done: int, total: int) -> None:
-            if self._closing():
-                raise BuildStopped  # the index build cleans up after itself; the next run starts again
-            self.ui.post(msg.IndexProgress(done, total))
+    def _progress(self, done: int, total: int) -> None:
+        if self._closing():
+            raise BuildStopped  # the index build or catch-up cleans up after itself; the next run starts again
+        self.ui.post(msg.IndexProgress(done, total))
 
+    def catch_up_index(self, workspace) -> None:
+        """Many papers changed in another process: the index takes them in here with IndexProgress
+        (a bar), then IndexReady runs the search again."""
+        self.ui.in_thread(self._catch_up_index, workspace, group="index", exclusive=True)
+
+    def _catch_up_index(self, workspace) -> None:
+        from paperreader.search.validate import IndexBusy
+
+        try:
+            workspace.index.catch_up(self._progress)
+        except BuildStopped:
+            return
+        except IndexBusy:
+            pass  # the other process is indexing them itself (the CLI's import): searches wait for it as before
+        except Exception as exc:
+            self.ui.post(msg.IndexReady(error=f"The search index is not available: {exc}"))
+            return
+        self.ui.post(msg.IndexReady())
+
+    def _prepare_index(self, workspace) -> None:
+        progress = self._progress
         try:
             notice = workspace.ensure_index(progress)
         except BuildStopped:

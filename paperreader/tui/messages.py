@@ -49,6 +49,11 @@ class IndexDamagedFound(Message):
     """A search could not read the index: rebuild it (the index has marked itself)."""
 
 
+class IndexBehind(Message):
+    """Another process changed many papers (an import from the CLI): catch the index up in the
+    index worker, with progress, rather than inside the next search (a silent "searching…")."""
+
+
 class LibraryChanged(Message):
     """Another process committed to the store: what we show may be stale."""
 

@@ -110,6 +110,9 @@ class Fetcher:
     def __init__(self, workspace) -> None:
         self.ws = workspace
         self._ranking: tuple | None = None  # (parsed query, ranked ids, limit asked)
+        # what the store poll compares with first: a commit by another process between this and the
+        # poll's first look (2 s later) would otherwise count as the starting point, and go unseen
+        self.data_version_at_open = workspace.library.data_version()
 
     def first(self, query: str, filter: Filter, count: int = PAGE, sort: str | None = None) -> ResultSet:
         """The first page of a search (or of the library, for an empty query); raises QueryError.

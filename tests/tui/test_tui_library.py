@@ -313,3 +313,26 @@ async def test_after_a_merge_the_tag_browser_stays_on_the_tag_merged_into(make_a
         await settle(app, pilot)
         assert screen.search_box.value == "tag:bbb"
         assert {row.id for row in screen.result.rows.values()} == {ids[1], ids[2]}
+
+
+async def test_many_papers_added_elsewhere_are_indexed_with_a_progress_bar(make_app, library):
+    """Another process (the CLI's import, killed before it indexed; a script on the store) adds
+    1,200 papers: the reader indexes them in its index worker with the bar, not inside a search
+    that says "searching…" for as long."""
+    from paperreader.model import Paper
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        library.upsert([Paper(title=f"Quokka survey part {i}", abstract=f"quokkaword number {i} of many") for i in range(1_200)])
+        seen = set()
+        for _ in range(600):  # bounded (~60 s on a busy machine); the store poll runs every 2 s
+            text = screen_text(app)
+            seen.update(re.findall(r"Indexing [\d,]+ of [\d,]+", text))
+            if seen and screen.index_ready:
+                break
+            await pilot.pause(0.1)
+        assert seen and all(s.endswith(" of 1,200") for s in seen), seen  # the bar's label was on screen
+        await settle(app, pilot)
+        await search_for(app, pilot, "quokkaword")
+        assert screen.result.total == 1_200

@@ -44,6 +44,11 @@ class BackgroundJobs:
         if self.search_box.value.strip():
             self.search()
 
+    def on_index_behind(self, message: msg.IndexBehind) -> None:
+        if self.index_ready and self.app.workspace is not None:  # else a build or catch-up is on its way
+            self.index_ready = False
+            self.launch.catch_up_index(self.app.workspace)  # IndexProgress, then IndexReady runs the search again
+
     def on_index_damaged_found(self, message: msg.IndexDamagedFound) -> None:
         if self.index_ready and self.app.workspace is not None:  # else a build is on its way already
             self.index_ready = False

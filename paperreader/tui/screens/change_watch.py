@@ -13,8 +13,13 @@ import paperreader.tui.messages as msg
 from paperreader.tui.results import Row
 
 
+# Changes from another process past this many (an import from the CLI) are indexed with a progress
+# bar by the index worker; fewer are caught up by the next search, as before (~1-2 s at most).
+CATCH_UP_SHOWN_FROM = 1_000
+
+
 class ChangeWatcher:
-    """Needs: `fetcher`, `results`, `reader`, `result`, `search()`, `_data_version`, and Screen's
+    """Needs: `fetcher`, `results`, `reader`, `result`, `index_ready`, `search()`, `_data_version`, and Screen's
     notify/post_message. A changed paper is shown by the screen's PaperUpdated handler."""
 
     _data_version: int | None = None
@@ -29,9 +34,19 @@ class ChangeWatcher:
             version = self.fetcher.ws.library.data_version()
         except Exception:
             return
+        if self._data_version is None:
+            self._data_version = self.fetcher.data_version_at_open
         if self._data_version is not None and version != self._data_version:
+            if self.index_ready and self._index_behind() >= CATCH_UP_SHOWN_FROM:
+                self.post_message(msg.IndexBehind())
             self.post_message(msg.LibraryChanged())
         self._data_version = version
+
+    def _index_behind(self) -> int:
+        try:
+            return self.fetcher.ws.index.behind()
+        except Exception:  # the index is being replaced: the next search finds out
+            return 0
 
     def on_library_changed(self, message: msg.LibraryChanged) -> None:
         if self.result is not None and self.result.mode == "similar":
