@@ -256,6 +256,18 @@ class SearchIndex:
         taken = max(self._stamp.get("seq", 0), (self.read_stamp() or {}).get("seq", 0))  # or by another process
         return max(0, self.library.change_seq() - taken)
 
+    def writer_busy(self) -> bool:
+        """Someone (another process's import indexing what it stored, a search of ours catching
+        up) holds the index's writer lock now: taking it at once would only make them wait."""
+        ix = self._ix
+        if ix is None:
+            return False
+        lock = ix.storage.lock(ix.indexname + "_WRITELOCK")
+        if lock.acquire(blocking=False):
+            lock.release()
+            return False
+        return True
+
     def _catch_up(self, progress: Progress | None = None) -> int:
         with self._lock:
             if self._ix is None:
@@ -301,6 +313,8 @@ class SearchIndex:
                     else:
                         writer.update_document(**document_for(record))
                         self.vocabulary.add_text(record.title + " " + record.abstract)
+                if progress:
+                    progress(len(ids), len(ids))  # what is left is the commit (a merge: seconds)
                 writer.commit()
             except BaseException:
                 writer.cancel()

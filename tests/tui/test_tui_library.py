@@ -336,3 +336,31 @@ async def test_many_papers_added_elsewhere_are_indexed_with_a_progress_bar(make_
         await settle(app, pilot)
         await search_for(app, pilot, "quokkaword")
         assert screen.result.total == 1_200
+
+
+async def test_an_import_by_the_cli_is_left_to_index_its_own_papers(make_app, library_dir, tmp_path):
+    """The CLI's import stores the papers, then indexes them itself: the reader, seeing the store
+    far ahead of the index, must not take the index's writer first (the CLI then failed with
+    "another paperreader is writing the search index")."""
+    import json
+    import subprocess
+    import sys
+
+    from paperreader.model import Paper  # noqa: F401 (the fields below are Paper's)
+
+    papers = tmp_path / "many.jsonl"
+    papers.write_text("".join(json.dumps({"title": f"Wombat study {i}", "abstract": f"wombatword {i} burrows"}) + "\n" for i in range(3_000)))
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        cli = subprocess.Popen([sys.executable, "-m", "paperreader", "--data-dir", str(library_dir), "import", str(papers)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(1_200):  # bounded: ~2 min on a busy machine
+            if cli.poll() is not None:
+                break
+            await pilot.pause(0.1)
+        out, err = cli.communicate(timeout=120)
+        assert cli.returncode == 0 and "another paperreader" not in err, err
+        await settle(app, pilot)
+        await search_for(app, pilot, "wombatword")
+        assert screen.result.total == 3_000

@@ -23,6 +23,7 @@ class ChangeWatcher:
     notify/post_message. A changed paper is shown by the screen's PaperUpdated handler."""
 
     _data_version: int | None = None
+    _behind_before = False  # the last poll found the index far behind, nobody writing it
 
     def _poll(self) -> None:
         if self.fetcher is not None:
@@ -37,16 +38,25 @@ class ChangeWatcher:
         if self._data_version is None:
             self._data_version = self.fetcher.data_version_at_open
         if self._data_version is not None and version != self._data_version:
-            if self.index_ready and self._index_behind() >= CATCH_UP_SHOWN_FROM:
-                self.post_message(msg.IndexBehind())
             self.post_message(msg.LibraryChanged())
         self._data_version = version
+        self._check_index_behind()
 
-    def _index_behind(self) -> int:
-        try:
-            return self.fetcher.ws.index.behind()
-        except Exception:  # the index is being replaced: the next search finds out
-            return 0
+    def _check_index_behind(self) -> None:
+        """Many changes the index has not taken in, seen on two polls in a row with nobody
+        writing the index: the process that made them is not indexing them (the CLI's import
+        indexes its own, right after storing them; taking the writer first made it fail)."""
+        behind = False
+        if self.index_ready:
+            try:
+                index = self.fetcher.ws.index
+                behind = index.behind() >= CATCH_UP_SHOWN_FROM and not index.writer_busy()
+            except Exception:  # the index is being replaced: the next search finds out
+                behind = False
+        if behind and self._behind_before:
+            self.post_message(msg.IndexBehind())
+            behind = False
+        self._behind_before = behind
 
     def on_library_changed(self, message: msg.LibraryChanged) -> None:
         if self.result is not None and self.result.mode == "similar":
