@@ -89,6 +89,7 @@ def test_colons_that_are_not_fields_stay_text(workspace, query):
 @pytest.mark.parametrize("query, years", [
     ("year:2020..", {"2020", "2023"}), ("year:..2020", {"2018", "2020"}), ("year:2019..2022", {"2020"}),
     ("wombat year:2021..", {"2023"}), ("year:1000..2020", {"2018", "2020"}), ("(year:..2018 OR year:2023..) wombat", {"2018", "2023"}),
+    ("year:2022..2019", {"2020"}), ("year:2023..2018", {"2018", "2020", "2023"}),  # backwards: the range meant (was nothing)
 ])
 def test_open_year_ranges(workspace, dated, query, years):
     found = {h.id for h in workspace.engine.search(query, limit=100).hits}

@@ -178,6 +178,8 @@ def _year_range(m: re.Match) -> str:
     """`year:2020..2024` -> `year:[2020 TO 2024]`; an open end is left out (`year:[2020 TO]`:
     Whoosh reads `[2020 TO ]` with the space as nothing)."""
     low, high = m.group(1), m.group(2)
+    if low and high and int(low) > int(high):  # `year:2024..2020`: the range meant, not nothing
+        low, high = high, low
     return f"year:[{low + ' ' if low else ''}TO{' ' + high if high else ''}]"
 
 
