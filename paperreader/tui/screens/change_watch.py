@@ -19,7 +19,7 @@ CATCH_UP_SHOWN_FROM = 1_000
 
 
 class ChangeWatcher:
-    """Needs: `fetcher`, `results`, `reader`, `result`, `index_ready`, `search()`, `_data_version`, and Screen's
+    """Needs: `fetcher`, `results`, `reader`, `result`, `index_ready`, `search()`, `keep_args()`, `_data_version`, and Screen's
     notify/post_message. A changed paper is shown by the screen's PaperUpdated handler."""
 
     _data_version: int | None = None
@@ -61,8 +61,7 @@ class ChangeWatcher:
     def on_library_changed(self, message: msg.LibraryChanged) -> None:
         if self.result is not None and self.result.mode == "similar":
             return
-        row = self.results.current_row
-        self.search(keep_id=row.id if row else None, keep_index=self.results.cursor)
+        self.search(**self.keep_args())  # the paper a filter left out stays the one to come back to
         if self.reader.row is not None:
             self._reload_reader(self.reader.row)
 
