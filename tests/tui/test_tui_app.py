@@ -96,12 +96,16 @@ async def test_theme_change_is_remembered(make_app, library_dir):
         assert app.theme == "nord"
 
 
-async def test_keymap_from_the_config_file(make_app, library):
-    app = make_app()
-    config = app.paths.config_file
+def app_with_config(make_app, text: str):
+    """A new app that reads this config.toml (written where the app looks for it)."""
+    config = make_app().paths.config_file
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('[keymap]\n"paper.star" = "x"\n"results.down" = ["n", "down"]\n"no.such.binding" = "z"\n')
-    app = make_app()
+    config.write_text(text)
+    return make_app()
+
+
+async def test_keymap_from_the_config_file(make_app, library):
+    app = app_with_config(make_app, '[keymap]\n"paper.star" = "x"\n"results.down" = ["n", "down"]\n"no.such.binding" = "z"\n')
     async with app.run_test(size=WIDE) as pilot:
         screen = await ready(app, pilot)
         await pilot.press("n")  # remapped: moves down instead of opening the note editor
@@ -122,11 +126,7 @@ async def test_keymap_from_the_config_file(make_app, library):
 
 async def test_a_keymap_taking_another_actions_key_says_which_lost_it(make_app, library):
     """`paper.note = "s"`: star had s, and Textual drops its binding without a word."""
-    app = make_app()
-    config = app.paths.config_file
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('[keymap]\n"paper.note" = "s"\n')
-    app = make_app()
+    app = app_with_config(make_app, '[keymap]\n"paper.note" = "s"\n')
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         told = [m for m in notifications(app) if "has no key now" in m]
@@ -134,11 +134,7 @@ async def test_a_keymap_taking_another_actions_key_says_which_lost_it(make_app, 
 
 
 async def test_a_broken_config_file_is_reported_not_fatal(make_app):
-    app = make_app()
-    config = app.paths.config_file
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("theme = [unclosed\n")
-    app = make_app()
+    app = app_with_config(make_app, "theme = [unclosed\n")
     async with app.run_test(size=WIDE) as pilot:
         await ready(app, pilot)
         assert any("not valid TOML" in m for m in notifications(app))
