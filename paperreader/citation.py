@@ -63,8 +63,12 @@ def record_base_key(record) -> str:
     return base_key(record.title, record.authors, record.year)
 
 
-def _letters(paper_id: str, n: int) -> str:
-    value = int.from_bytes(hashlib.sha1(paper_id.encode("utf-8")).digest(), "big")
+def _hash(paper_id: str) -> int:
+    return int.from_bytes(hashlib.sha1(paper_id.encode("utf-8")).digest(), "big")
+
+
+def _letters(value: int, n: int) -> str:
+    """n letters from a hash: its base-26 digits, lowest first (so n+1 letters start with the n)."""
     out = []
     for _ in range(n):
         value, r = divmod(value, 26)
@@ -74,11 +78,12 @@ def _letters(paper_id: str, n: int) -> str:
 
 def suffixes(ids: Iterable[str]) -> dict[str, str]:
     """A suffix for each of papers sharing one base key: letters from a hash of the paper's id,
-    three of them, more for the whole group only in the rare case two of them agree."""
-    ids = sorted(set(ids))
+    three of them, more for the whole group only in the rare case two of them agree.
+    Each id is hashed once, whatever the number of rounds."""
+    hashes = {pid: _hash(pid) for pid in set(ids)}
     n = SUFFIX_LETTERS
     while True:
-        out = {pid: _letters(pid, n) for pid in ids}
+        out = {pid: _letters(value, n) for pid, value in hashes.items()}
         if len(set(out.values())) == len(out):
             return out
         n += 1
@@ -185,7 +190,7 @@ def _catch_up(library, table: _KeyTable) -> None:
 def citation_keys(library, records: Iterable) -> dict[str, str]:
     """{paper id: key} for the records, unique across the whole library. Blocking (a worker's job)."""
     bases = {r.id: record_base_key(r) for r in records}  # records may be a stream: read once
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, set[str]] = {}
     table = _table_of(library)
     with table.lock:
         _catch_up(library, table)
@@ -196,16 +201,15 @@ def citation_keys(library, records: Iterable) -> dict[str, str]:
                 "(SELECT base FROM temp.citation_bases GROUP BY base HAVING count(*) > 1)"
             ).fetchall()
             for base, pid in shared:
-                groups.setdefault(base, []).append(pid)
+                groups.setdefault(base, set()).add(pid)
         else:
             for base in set(bases.values()):
-                groups[base] = [r[0] for r in conn.execute("SELECT id FROM temp.citation_bases WHERE base = ?", (base,))]
+                groups[base] = {r[0] for r in conn.execute("SELECT id FROM temp.citation_bases WHERE base = ?", (base,))}
     for pid, base in bases.items():  # papers of the export itself count too (e.g. not yet stored)
-        groups.setdefault(base, [])
-        if pid not in groups[base]:
-            groups[base].append(pid)
-    return {pid: key_in_group(pid, base, groups[base]) for pid, base in bases.items()}
-
+        groups.setdefault(base, set()).add(pid)
+    # each group's suffixes once (a group of n papers: n hashes, not n x n as one call a paper was)
+    by_base = {base: suffixes(groups[base]) for base in set(bases.values()) if len(groups[base]) > 1}
+    return {pid: f"{base}-{by_base[base][pid]}" if base in by_base else base for pid, base in bases.items()}
 
 def citation_key(library, record) -> str:
     """One paper's key (see `citation_keys`)."""
