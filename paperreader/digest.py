@@ -52,9 +52,11 @@ def matching(engine, query: str, new: set[str]) -> list[str]:
 
     from paperreader.search.query import ids_query
 
-    parsed = engine.parse(query)
+    # read as the search box reads it (a question as words, pasted ids as those papers), not by
+    # the strict parser alone: `how do finches learn songs?` was `how AND do AND ... songs?` there
+    parsed = engine.search(query, limit=0, highlight=False).parsed
     if getattr(parsed, "prose", None) is not None:
-        parsed.prose = None
+        parsed.prose = None  # the papers with every word, not the closest matches that fill a page
     if len(new) > RESTRICT_BY_ID:
         if isinstance(parsed.whoosh, wq.Every):
             return [pid for pid in engine.library.list_ids() if pid in new]
