@@ -82,19 +82,25 @@ def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:
 
     if isinstance(data_dir, (str, bytes)) and not data_dir.strip():
         raise EmptyDataDir()
-    if data_dir is None:  # blank is unset, as empty is (not a folder named '  ' in the current one)
-        data_dir = os.environ.get(DATA_DIR_ENV, "").strip() and os.environ[DATA_DIR_ENV] or None
+    if data_dir is None:
+        data_dir = _environment(DATA_DIR_ENV)
+    config = _environment(CONFIG_DIR_ENV)
     if data_dir is not None:
         base = Path(data_dir).expanduser().absolute()
-        config = os.environ.get(CONFIG_DIR_ENV)
         return Paths(data_dir=base, config_dir=Path(config).expanduser() if config else base)
-    config = os.environ.get(CONFIG_DIR_ENV)
     return Paths(
         data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
         config_dir=Path(config).expanduser()
         if config
         else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
     )
+
+
+def _environment(name: str) -> str | None:
+    """A folder named in the environment; blank is unset, as empty is (not a folder named '  ' in
+    the current one, where saving the theme would make it)."""
+    value = os.environ.get(name, "")
+    return value if value.strip() else None
 
 
 def builtin_corpus() -> Path:
