@@ -307,24 +307,34 @@ def fragment(text: str, spans: Spans | list[tuple[int, int]], width: int = 160) 
     if not spans:
         cut = text.rfind(" ", 0, width)
         return text[: cut if cut > 0 else width] + " …", ()
-    spans = sorted(spans)  # (they come in text order; the count below relies on it)
     best = spans[0][0]
     if len(spans) > 1:
+        spans = sorted(spans)  # (they come in text order; the count below relies on it)
+        best = spans[0][0]
         best_count, ends = 0, [e for _, e in spans]
         for i, (start, _) in enumerate(spans):
             count = bisect_right(ends, start + width, lo=i) - i  # spans from i that end within the window
             if count > best_count:
                 best, best_count = start, count
-    begin = max(0, best - width // 4)
-    if begin:
+    # a window from about width/4 before the best run, cut at spaces (one branch per end: made for
+    # each row shown, this is a few us of the page's highlights)
+    begin = best - width // 4
+    if begin > 0:
         space = text.find(" ", begin, best)
-        begin = space + 1 if space != -1 else begin
-    end = min(len(text), begin + width)
+        if space != -1:
+            begin = space + 1
+    else:
+        begin = 0
+    end = begin + width
     if end < len(text):
-        space = text.rfind(" ", max(best + 1, begin), end)
-        end = space if space > best else end
-    prefix = "… " if begin else ""
-    suffix = " …" if end < len(text) else ""
-    shift = len(prefix) - begin
-    inside = tuple([(s + shift, e + shift) for s, e in spans if s >= begin and e <= end])
-    return prefix + text[begin:end] + suffix, inside
+        space = text.rfind(" ", best + 1, end)
+        if space > best:
+            end = space
+        shown = text[begin:end] + " …"
+    else:
+        end = len(text)
+        shown = text[begin:]
+    shift = 0
+    if begin:
+        shown, shift = "… " + shown, 2 - begin
+    return shown, tuple([(s + shift, e + shift) for s, e in spans if s >= begin and e <= end])
