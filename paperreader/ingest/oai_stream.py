@@ -15,6 +15,7 @@ then counted as unchanged. The checkpoint is removed when the import completes.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -102,27 +103,73 @@ class SnapshotResult:
         return asdict(self)
 
 
+class _Utf16Lines:
+    """`readline` for a UTF-16 file: a line ends at the code unit U+000A, two bytes at an even offset,
+    which a byte-wise readline cannot find (0x0A is also half of other characters). Reads a MiB at a time."""
+
+    def __init__(self, fh, newline: bytes) -> None:
+        self.fh, self.newline = fh, newline
+        self.buf, self.pos = b"", 0
+
+    def readline(self, limit: int) -> bytes:
+        """The next line with its newline, or its first `limit` bytes (even) when it is longer; b"" at the end."""
+        scan = self.pos
+        while True:
+            at = self.buf.find(self.newline, scan)
+            while at != -1 and (at - self.pos) % 2:  # the two bytes straddle two characters
+                at = self.buf.find(self.newline, at + 1)
+            if at != -1:
+                return self._take(min(at + 2, self.pos + limit))
+            if len(self.buf) - self.pos >= limit:
+                return self._take(self.pos + limit)
+            chunk = self.fh.read(1 << 20)
+            if not chunk:
+                return self._take(len(self.buf))
+            scan = max(len(self.buf) - 1 - self.pos, 0)
+            self.buf, self.pos = self.buf[self.pos :] + chunk, 0
+
+    def _take(self, end: int) -> bytes:
+        out, self.pos = self.buf[self.pos : end], end
+        return out
+
+
 def _lines(path: Path, offset: int, line: int) -> Iterator[tuple[int, str | SourceError, int]]:
-    """(line number, text or the reason it cannot be read, byte offset after it) from `offset` on."""
+    """(line number, text or the reason it cannot be read, byte offset after it) from `offset` on.
+
+    UTF-8 (a BOM is fine: the parser drops it), or UTF-16 when the file starts with its BOM, as every other
+    format is read (sources/detect.decode); offsets are the file's bytes either way, so a resume works."""
     name = str(path)
     with path.open("rb") as fh:
-        fh.seek(offset)
+        bom = fh.read(2)
+        if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            encoding = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+            newline = "\n".encode(encoding)
+            offset = max(offset, 2)
+            fh.seek(offset)
+            reader, limit = _Utf16Lines(fh, newline), LINE_LIMIT + 2
+        else:
+            encoding, newline = "utf-8", b"\n"
+            fh.seek(offset)
+            reader, limit = fh, LINE_LIMIT + 1
         while True:
-            raw = fh.readline(LINE_LIMIT + 1)
+            raw = reader.readline(limit)
             if not raw:
                 return
             line += 1
             offset += len(raw)
-            if len(raw) > LINE_LIMIT and not raw.endswith(b"\n"):
-                while raw and not raw.endswith(b"\n"):  # skip the rest of the monster line
-                    raw = fh.readline(1 << 20)
+            if len(raw) > LINE_LIMIT and not raw.endswith(newline):
+                while raw and not raw.endswith(newline):  # skip the rest of the monster line
+                    raw = reader.readline(1 << 20)
                     offset += len(raw)
                 yield line, SourceError(f"record is longer than {LINE_LIMIT:,} bytes", name, line), offset
                 continue
             try:
-                yield line, raw.decode("utf-8"), offset
+                yield line, raw.decode(encoding), offset
             except UnicodeDecodeError as exc:
-                reason = f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} cannot be decoded"
+                if encoding == "utf-8":
+                    reason = f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} cannot be decoded"
+                else:
+                    reason = f"not valid UTF-16 at column {exc.start // 2 + 1} (the file starts with a UTF-16 mark)"
                 yield line, SourceError(reason, name, line), offset
 
 
