@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from paperreader.search.budget import check as check_budget
 from paperreader.search.dict_terms import TermDicts
 from paperreader.search.expansion import ExpansionScores
+from paperreader.search.id_set import id_count, id_docs, is_id_set
 from paperreader.search.lexicon import Lexicon
 from paperreader.search.phrase import PhraseSearch
 
@@ -244,6 +245,8 @@ class FastSearch(TermDicts, PhraseSearch):
             return self._and([wq.Every()], [node.query])
         if type(node) is wq.Phrase and self.searcher.schema[node.fieldname].format.supports("positions"):
             return self._phrase(node)
+        if is_id_set(node):  # is:starred, is:new, ... (search/id_set.py)
+            return id_docs(self, node)
         return self._generic(node)
 
     def _and(self, positives, negatives) -> dict:
@@ -324,6 +327,8 @@ class FastSearch(TermDicts, PhraseSearch):
             return min((self._size(wq.Term(node.fieldname, w)) for w in node.words), default=0)
         if node is wq.NullQuery or isinstance(node, wq.NullQuery.__class__):
             return 0
+        if is_id_set(node):
+            return id_count(self, node)
         return self.N
 
     def run(self, q, limit: int, dense: bool | None = None) -> Evaluation:

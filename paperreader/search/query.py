@@ -258,23 +258,24 @@ def parse(text: str, parser, state) -> ParsedQuery:
         return ParsedQuery(text, q, [], plain_words(text))
     q = parser.parse(rewritten)
     used: list[str] = []
+    from paperreader.search.id_set import id_query  # one node a set, evaluated as a set (not an OR of id terms)
 
     def answer_is(node):
         if isinstance(node, query.Term) and node.fieldname == "is":
             value = str(node.text).lower()
             used.append(value)
             if value == "starred":
-                return ids_query(state.starred_ids())
+                return id_query(state.starred_ids())
             if value == "new":  # arrived since the previous visit (store.listings)
                 from paperreader.store.listings import new_ids
 
-                return ids_query(new_ids(state))
+                return id_query(new_ids(state))
             if value == "unstarred":
-                return query.And([query.Every(), query.Not(ids_query(state.starred_ids()))])
+                return query.And([query.Every(), query.Not(id_query(state.starred_ids()))])
             if value == "read":
-                return ids_query(state.read_ids())
+                return id_query(state.read_ids())
             if value == "unread":
-                return query.And([query.Every(), query.Not(ids_query(state.read_ids()))])
+                return query.And([query.Every(), query.Not(id_query(state.read_ids()))])
             if value == "annotated":
                 return query.Or([query.Term("has", "note"), query.Term("has", "tags")])
         return node
