@@ -144,10 +144,9 @@ def upsert_listed(library, papers: list, recorder: Recorder, outcomes: list[str]
 
 _LISTING_SQL = """SELECT l.id, l.source, l.name, l.date, l.added, l.recorded_at, l.fingerprint,
     (SELECT count(*) FROM listing_papers lp WHERE lp.listing_id = l.id) AS papers FROM listings l"""
-# Newest first by day, then by the order recorded: a listing's date may be a day ("2025-07-22") or a
-# time; two listings of one day are in the order they arrived.
-DAY = "substr(l.date, 1, 10)"
-NEWEST_FIRST = f"ORDER BY {DAY} DESC, l.id DESC"
+# Newest first by date, as shown: a date is a day ("2025-07-22") or a UTC time ("2025-07-22T22:10:00+00:00"),
+# both ISO, so their text sorts as time does (a day alone as its start); equal dates in the order recorded.
+NEWEST_FIRST = "ORDER BY l.date DESC, l.id DESC"
 
 
 def _listing(row) -> Listing:
@@ -155,7 +154,7 @@ def _listing(row) -> Listing:
 
 
 def all_listings(library) -> list[Listing]:
-    """Every listing, newest first (by its day, then the order recorded)."""
+    """Every listing, newest first (by its date and time, then the order recorded)."""
     return [_listing(r) for r in library.db.read(f"{_LISTING_SQL} {NEWEST_FIRST}")]
 
 
@@ -174,8 +173,8 @@ def previous_of(library, listing: Listing) -> Listing | None:
     for where in ("l.source = ? AND l.name = ?", "l.source = ?"):
         params = (listing.source, listing.name) if "name" in where else (listing.source,)
         rows = library.db.read(
-            f"{_LISTING_SQL} WHERE {where} AND ({DAY} < ? OR ({DAY} = ? AND l.id < ?)) {NEWEST_FIRST} LIMIT 1",
-            (*params, listing.date[:10], listing.date[:10], listing.id),
+            f"{_LISTING_SQL} WHERE {where} AND (l.date < ? OR (l.date = ? AND l.id < ?)) {NEWEST_FIRST} LIMIT 1",
+            (*params, listing.date, listing.date, listing.id),
         )
         if rows:
             return _listing(rows[0])
