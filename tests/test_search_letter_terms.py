@@ -169,3 +169,41 @@ def test_two_terms_sharing_a_key_are_never_summed_as_one(monkeypatch):
     assert letter_merge.top(parts, 10)[:2] == want
     assert letter_terms.regions([b"ab", b"ac"], [1, 2]) is not None
     assert letter_terms.regions([b"ac", b"ab"], [1, 2]) is None  # not sorted
+
+
+def test_letter_dfs_are_each_segments_terms_and_frequencies(workspace_leaves):
+    """`Lexicon.letter_dfs` (for a lone prefix's "about N"): per segment, the keys and document
+    frequencies of every term under the prefix, as that segment's term dictionary has them; no
+    file for a segment: None."""
+    import numpy as np
+
+    ws = workspace_leaves
+    with ws.index.lock:
+        leaves = _fresh_leaves(ws)
+        lex = Lexicon(leaves)
+        checked = 0
+        for field in FIELDS:
+            for prefix in [p for p in _prefixes(leaves, field) if len(p) <= 2] + ["tr", "zz"]:
+                got = lex.letter_dfs(field, prefix)
+                assert got is not None, (field, prefix)
+                by_offset = {offset: (docs, keys, dfs) for offset, docs, keys, dfs in got}
+                for sub, offset in leaves:
+                    own = Lexicon([(sub, offset)]).prefixed(field, prefix)  # this segment's term dictionary
+                    if not own:
+                        assert offset not in by_offset or not len(by_offset[offset][1]), (field, prefix)
+                        continue
+                    docs, keys, dfs = by_offset[offset]
+                    want = letter_terms.term_keys(np, [t.encode("utf-8") for _df, t in own])
+                    assert docs == sub.reader().doc_count_all()
+                    assert keys.tolist() == want.tolist() and dfs.tolist() == [df for df, _t in own], (field, prefix)
+                    checked += 1
+        assert checked > 100
+        path = _prepared_path(leaves[-1])
+        saved = open(path, "rb").read()
+        os.remove(path)
+        try:
+            assert Lexicon(_fresh_leaves(ws)).letter_dfs("title", "t") is None
+        finally:
+            with open(path, "wb") as f:
+                f.write(saved)
+        assert Lexicon(_fresh_leaves(ws)).letter_dfs("title", "t") is not None

@@ -139,8 +139,32 @@ class Lexicon:
                 keys = letter_terms.term_keys(np, terms)
             remember(field, region.records_of(np, keys, terms))
 
+    def letter_dfs(self, field: str, prefix: str):
+        """Per segment, every term of `field` under `prefix` as its prepared file holds it: [(segment
+        offset, the segment's documents (deleted ones included), the terms' 64-bit keys
+        (`letter_terms.term_keys`), their document frequencies in the segment)], numpy arrays in
+        term order; None when a segment has no usable file (then only the term dictionary knows).
+        No term text is decoded (for the "about N" of a lone prefix, search/prefix_estimate.py)."""
+        parts = self._segment_parts(field, prefix) if prefix else None
+        if parts is None:
+            return None
+        import numpy as np
+
+        out = []
+        for i, region, a, b in parts:
+            sub, offset = self.leaves[i]
+            keys = np.empty(len(region.keys), np.uint64)
+            keys[region.order] = region.keys  # (the region's keys are sorted; its dfs in term order)
+            out.append((offset, sub.reader().doc_count_all(), keys[a:b], region.dfs[a:b]))
+        return out
+
     def _prepared_parts(self, field: str, prefix: str):
         """[(Region, a, b)] of the segments' terms under `prefix`, or None (not prepared)."""
+        parts = self._segment_parts(field, prefix)
+        return None if parts is None else [(region, a, b) for _i, region, a, b in parts]
+
+    def _segment_parts(self, field: str, prefix: str):
+        """[(segment index, Region, a, b)] of the segments' terms under `prefix`, or None."""
         from paperreader.search import letter_terms
 
         if self._prepared is None or (None in self._prepared and time.monotonic() >= self._recheck_at):
@@ -173,7 +197,7 @@ class Lexicon:
             if region is not None:
                 a, b = region.span(key)
                 if a < b:
-                    parts.append((region, a, b))
+                    parts.append((i, region, a, b))
         return parts
 
     def prefixed(self, field: str, prefix: str) -> list[tuple[int, str]]:
