@@ -12,7 +12,7 @@ from paperreader.cli.render import emit_json, print_paper, print_row, print_sear
 def register(sub) -> None:
     p = sub.add_parser("search", help="search the library")
     p.add_argument("query", nargs="*", help="the query (see README: the search language)")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (20)")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (20; 0: all, as for list)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--stdin", action="store_true", help="read one query a line; print one result a line")
     p.set_defaults(handler=cmd_search)
@@ -57,7 +57,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("similar", help="papers like this one (offline)")
     p.add_argument("id")
-    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N papers (10)")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N papers (10; 0: all)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_similar)
 
@@ -80,6 +80,11 @@ def _positive(value: int, name: str) -> int:
     return value
 
 
+def _or_all(ws, limit: int) -> int:
+    """--limit 0 means all, in every command that takes it (list, search, similar): the library's size."""
+    return limit or max(ws.library.count(), 1)
+
+
 def cmd_search(args) -> int:
     from paperreader.cli.searching import repairing, say_notices
     from paperreader.search.query import QueryError
@@ -88,6 +93,7 @@ def cmd_search(args) -> int:
     if args.stdin and args.query:  # the words would be silently ignored
         raise CliError("paperreader search: give a QUERY or --stdin, not both", EXIT_BAD)
     with workspace(args, index=True, backup=False) as ws:
+        limit = _or_all(ws, limit)
         if args.stdin:
             failed = 0
             for line in sys.stdin:
@@ -311,6 +317,7 @@ def cmd_similar(args) -> int:
     limit = _positive(args.limit, "limit")
     with workspace(args, index=True, backup=False) as ws:
         record = _record(ws, args.id)
+        limit = _or_all(ws, limit)
         hits = repairing(ws, lambda: ws.engine.similar(record.id, limit=limit))
         if args.json:
             emit_json({"id": record.id, "total": len(hits), "results": [h.json() for h in hits]})
