@@ -272,7 +272,9 @@ class ResultsList(KeysInOrder, ScrollView, can_focus=True):
         total = result.total if result else 0
         if not total:
             if y == 1:
-                return Strip(list(self.empty_message.render(self.app.console))).crop_extend(0, width, base)
+                # Every segment styled (over the base), as a row's: NO_COLOR's filter reads each one's colour.
+                segments = [Segment(s.text, base + s.style if s.style else base) for s in self.empty_message.render(self.app.console)]
+                return Strip(segments).crop_extend(0, width, base)
             return Strip.blank(width, base)
         index, part = divmod(y + frame.scroll_y, ROW_HEIGHT)
         if index >= total:
