@@ -6,6 +6,7 @@ import gc
 import os
 import sys
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -13,13 +14,29 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from paperreader.tui.web_browser import Opener, open_in_browser
-from paperreader.tui.clipboard import SystemCopy, pyperclip_copy
 from paperreader.tui.early_keys import EarlyKeys
 from paperreader.tui.providers import ActionsProvider, PapersProvider
 
+if TYPE_CHECKING:
+    from paperreader.tui.clipboard import SystemCopy
+    from paperreader.tui.web_browser import Opener
+
 _DEFAULT = object()
 GC_PAUSED_AT_MOST = 5.0  # seconds: the collector is resumed by then even if no results were painted
+
+
+# The system clipboard and the web browser, imported when first used: not at launch (~3 ms CPU:
+# their modules, shlex, a dataclass).
+def pyperclip_copy(text: str) -> None:
+    from paperreader.tui.clipboard import pyperclip_copy
+
+    pyperclip_copy(text)
+
+
+def open_in_browser(url: str) -> bool:
+    from paperreader.tui.web_browser import open_in_browser
+
+    return open_in_browser(url)
 
 
 class PaperReaderApp(EarlyKeys, App[None]):

@@ -16,15 +16,14 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 UNDO_LIMIT = 100  # changes kept (the issue asks for at least 50)
 
 Undo = Callable[[object], None]  # called with the store's Library, in a worker thread
 
 
-@dataclass(frozen=True)
-class UndoEntry:
+class UndoEntry(NamedTuple):  # not a dataclass: ~1 ms less CPU at launch (its code generation)
     description: str  # what the change did, e.g. "starred 3 papers"; shown as "Undid: …"
     undo: Undo
 

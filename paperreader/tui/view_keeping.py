@@ -6,7 +6,7 @@ to it: the query, and the paper the cursor was on). A main-screen mixin.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual import work
 
@@ -14,8 +14,7 @@ from paperreader.tui.messages import PapersUpdated
 from paperreader.tui.result_set import ResultSet
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):  # not a dataclass: ~1 ms less CPU at launch (its code generation)
     """Where the user was: the query in the box, and the paper under the cursor (and its row)."""
 
     query: str

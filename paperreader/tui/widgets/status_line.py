@@ -8,7 +8,7 @@ last search's remark, the index build), bound with `data_bind`: it redraws when 
 from __future__ import annotations
 
 from collections.abc import Sized
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -29,8 +29,7 @@ def question_summary(all_words: int, total: int) -> str:
     return f"{all_words:,} with all the words, then the closest matches ({total:,})"
 
 
-@dataclass(frozen=True)
-class Remark:
+class Remark(NamedTuple):  # not a dataclass: ~1 ms less CPU at launch (its code generation)
     """The status line's word on the last search: the engine's notice, a hint while a query is
     still being typed (the last results stay), or an error (shown in red)."""
 
