@@ -93,6 +93,7 @@ def parse_csv(text: str, file: str = "", errors: list[SourceError] | None = None
                 if "title" not in header:
                     found = ", ".join(h for h in header if h) or "none"
                     raise SourceError(f"no 'title' column; the columns are: {found}", file, start)
+                _check_not_repeated(row, header, file, start)
                 continue
             try:
                 if len(row) > len(header):
@@ -109,6 +110,20 @@ def parse_csv(text: str, file: str = "", errors: list[SourceError] | None = None
     if header is None:
         raise SourceError("empty CSV file: no header line with a 'title' column", file, 1)
     return papers
+
+
+_READ = frozenset(TITLE + ABSTRACT + AUTHORS + ID_FIELDS + DATES + CATEGORIES + COMMENT + JOURNAL + CODE + PROJECT)
+
+
+def _check_not_repeated(row: list[str], header: list[str], file: str, line: int) -> None:
+    """Two columns of one name that is read (two 'Title's): which one is meant cannot be told, and
+    taking the first silently may import the wrong text; the whole file is refused, naming them."""
+    for name in dict.fromkeys(header):
+        where = [i for i, h in enumerate(header) if h == name]
+        if name in _READ and len(where) > 1:
+            columns = " and ".join(f"{i + 1} ({row[i].strip()!r})" for i in where)
+            raise SourceError(f"the header has {len(where)} columns named {name!r}: columns {columns}; "
+                              "rename or remove all but one", file, line)  # fmt: skip
 
 
 # --- JSON --------------------------------------------------------------------------------------------
