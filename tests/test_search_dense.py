@@ -317,6 +317,39 @@ def test_sums_keep_documents_scored_zero_and_negative_scores():
 
 
 
+def test_sums_over_every_document_added_again_are_the_same_floats():
+    """An OR of expansions (`dense_arrays.Dense`: each field's sum kept over every document, then
+    added to the others with 0.0 where a field has none) gives each document the floats and the
+    documents that gathering each sum into (ids, scores) and scattering it again gives: keyword
+    fields' 0.0 scores, negative scores and huge ones, alone or beside compact parts."""
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    n = 20_000
+
+    def part(size, scale=True):
+        ids = np.sort(rng.choice(n, size, replace=False)).astype(np.int64)
+        return ids, (rng.random(size) * 10.0 ** rng.integers(-3, 17, size) if scale else np.zeros(size))
+
+    for signs in ("plus", "zeros", "negative"):
+        fields = [[part(k) for k in (9000, 3000, 40)], [part(k) for k in (5000, 700)], [part(300, scale=False)], [part(2)]]
+        if signs == "zeros":
+            fields[1].append((fields[1][0][0][:50], np.zeros(50)))
+        if signs == "negative":
+            fields[0].append((fields[0][1][0][:80], -fields[0][1][1][:80]))
+        sums = [dense_arrays.add_up(f, n) for f in fields]
+        for dense_fields in ((0,), (0, 1), (0, 1, 2, 3)):
+            mixed = [dense_arrays.add_dense(f, n) if i in dense_fields else sums[i] for i, f in enumerate(fields)]
+            whole = dense_arrays.add_dense(mixed, n)
+            ids, scores = dense_arrays.add_up(sums, n)
+            assert np.flatnonzero(whole.found).tolist() == ids.tolist(), signs
+            assert whole.pairs()[1].view(np.uint64).tolist() == scores.view(np.uint64).tolist(), signs
+            within = np.sort(rng.choice(n, 4000, replace=False)).astype(np.int64)
+            keep = np.isin(ids, within)
+            got = whole.pairs(within)
+            assert got[0].tolist() == ids[keep].tolist() and got[1].tolist() == scores[keep].tolist()
+
+
 def test_position_keys_of_chosen_documents():
     """`postings_arrays.decode_keys`: the keys `postings.decode` gives, of the documents asked
     for only, over lists of several chunks (zlib'd or not); None for a list without positions."""

@@ -104,6 +104,37 @@ def test_scores_are_read_terms_bit_for_bit(library, threads, scaled_from, monkey
         assert compared > 400
 
 
+@pytest.mark.parametrize("scaled_from", [10**9, 0], ids=["ratio times k1p", "a scaled table"])
+def test_a_term_kept_packed_scores_the_same_bits_again(library, scaled_from, monkeypatch):
+    """Long terms are kept as ids and table cells (`dense_terms._Packed`, 6 bytes a posting) and
+    scored again on the next read: the same documents and floats as `_read_term`, read or kept;
+    a term with a tf beyond the table (scored one by one) is kept whole."""
+    monkeypatch.setattr(dense_terms, "PACK_FROM", 1)  # every scored term
+    monkeypatch.setattr(dense_terms, "SCALED_FROM", scaled_from)
+    with library.index.lock:
+        fs = library.index.fast_search()
+        arrays = TermArrays(fs)
+        packed = compared = 0
+        for field in FIELDS:
+            for text in _terms(fs, field):
+                boost = FIELD_BOOSTS.get(field, 1.0)
+                expected = fs._read_term(field, text, boost)
+                for _read_or_kept in range(2):
+                    ids, scores = arrays.scores(field, text, boost)
+                    assert ids.dtype == np.int64 and ids.tolist() == list(expected), (field, text)
+                    assert _bits(scores) == _bits(list(expected.values())), (field, text)
+                    assert arrays.docs(field, text).tolist() == list(expected)
+                    with pytest.raises(ValueError):
+                        scores[:1] = 1.0  # read-only, as a kept entry
+                    compared += 1
+                kept = arrays._cache.get((field, text, boost))
+                packed += type(kept) is dense_terms._Packed
+                if (field, text) == ("abstract", "attent"):
+                    assert type(kept) is not dense_terms._Packed  # tf 100: beyond the table
+        assert compared > 600 and packed > 100, (compared, packed)
+        assert arrays.cached_bytes == sum(a.nbytes for value in arrays._cache.values() for a in value)
+
+
 def _lists(fs):
     """(field, text, segment offset, bytes) of every posting list of every segment."""
     for sub, offset in fs.leaves:

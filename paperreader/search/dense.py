@@ -34,7 +34,8 @@ from collections import OrderedDict
 import numpy as np
 
 from paperreader.search.budget import check as check_budget
-from paperreader.search.dense_arrays import EMPTY, IDS, add_up, add_within, intersect, matches, member, top, union
+from paperreader.search.dense_arrays import EMPTY, IDS, Dense, add_dense, add_up, add_within, intersect, matches, member, top, union
+from paperreader.search.id_set import id_arrays, is_id_set
 
 SUM_BYTES = 4 << 20  # prefixes' sums kept: typing reuses the small ones (X measured 16 -> 4 MB: the same typing time, 145 -> 132 MB after the 1M mix)
 AND_BYTES = 16 << 20  # ANDs' complete-word parts kept
@@ -48,6 +49,9 @@ KEEP_AT_MOST = 0.5  # no single entry may take more than this share of its cache
 # CPU, two alternated passes each: 1M whole p50 50/46 p95 278/278 sum 37.7/36.7 s, narrowed
 # p50 45/46 p95 252/270 sum 34.4/36.8 s: a small gain; 100k: no difference (sum 3.8-4.0 s both).
 NARROW = 4
+# An expansion in an OR summed over this share of the documents or more is added to the OR's
+# other parts over every document (`dense_arrays.Dense`), not gathered and scattered again.
+DENSE_FROM = 8
 
 
 
@@ -174,6 +178,8 @@ class DenseSearch:
             from paperreader.search.dense_phrase import phrase  # engineer X's hook: phrases over arrays
 
             return phrase(self, node, within)
+        if is_id_set(node):  # is:starred, is:new, ... (search/id_set.py)
+            return id_arrays(self.fs, node)
         return self._from_dict(self.fs._eval(node))
 
     def _from_dict(self, result):
@@ -191,9 +197,10 @@ class DenseSearch:
     def _term(self, field: str, text, boost: float):
         return self.arrays.scores(field, text, boost)  # recent terms kept there
 
-    def _expansion(self, node, within):
+    def _expansion(self, node, within, dense: bool = False):
         """A prefix's (wildcard's, fuzzy word's) expansions summed in `_expand`'s order, as
-        `search/expansion.py` sums them; kept when summed whole."""
+        `search/expansion.py` sums them; kept when summed whole. `dense`: a sum over many
+        documents may be returned as a `Dense` (for an OR to add up without scattering it)."""
         fs = self.fs
         terms = fs._expand(node)  # first, always: it says whether the total is exact
         field, boost = node.fieldname, node.boost
@@ -207,25 +214,40 @@ class DenseSearch:
         for t in terms:
             check_budget()
             parts.append(self._term(field, t, boost))
-        if within is not None and len(within) * NARROW < sum(len(p[0]) for p in parts):
+        postings = sum(len(p[0]) for p in parts)
+        if within is not None and len(within) * NARROW < postings:
             return add_within(parts, within, self.n)  # an AND's few documents: not kept
+        if dense and postings * DENSE_FROM >= self.n and sum(1 for p in parts if len(p[0])) > 1:
+            out = add_dense(parts, self.n)
+            if int(np.count_nonzero(out.found)) * 16 + 64 <= self.sums.capacity * KEEP_AT_MOST:
+                self.sums.put(key, out.pairs())  # (most are too big to keep)
+            return out
         out = add_up(parts, self.n)
         self.sums.put(key, out)
         return out
 
     # -- structure ---------------------------------------------------------------------------------
     def _or(self, node, within):
+        from whoosh import query as wq
+
         fs = self.fs
+        expanded = (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)
         keep = self._typing and not _expandable(node)
         if keep:
             kept = self.words.get(node)
             if kept is not None:
                 return kept
-        parts = [(fs._size(child), self._eval(child, within)) for child in node.subqueries]
+        parts = [(fs._size(child), self._expansion(child, within, dense=True) if isinstance(child, expanded)
+                  else self._eval(child, within)) for child in node.subqueries]
         if any(r is EVERY for _n, r in parts):
             return EVERY
         # the biggest first, by postings (as `_eval`'s Or: the same order of additions)
-        ordered = [r for _n, r in sorted(((n, r) for n, r in parts if len(r[0])), key=lambda nr: nr[0], reverse=True)]
+        ordered = [r for _n, r in sorted(((n, r) for n, r in parts if isinstance(r, Dense) or len(r[0])),
+                                          key=lambda nr: nr[0], reverse=True)]
+        if any(isinstance(r, Dense) for r in ordered):  # a first letter's fields: added over every document
+            if len(ordered) == 1:
+                return ordered[0].pairs(within)
+            return add_dense(ordered, self.n).pairs(within)
         if within is not None and len(within) * NARROW < sum(len(r[0]) for r in ordered):
             return add_within(ordered, within, self.n)  # `neural` in `neural network arch*`: the AND's few documents
         out = add_up(ordered, self.n)
