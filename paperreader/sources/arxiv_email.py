@@ -50,15 +50,32 @@ def _body_decoded(text: str) -> str:
     return text[: cut.end()] + body.decode(codec, errors="replace")
 
 
+# a listing quoted in a reply or a forward: the `\\` line and the id line behind the same '> ' marks
+_QUOTED_SNIFF = re.compile(r"(?m)^((?:>[ \t]?)+)\\\\[ \t]*\r?\n\1(?:arXiv:|Paper[ :(])")
+
+
+def readable(text: str) -> str:
+    """The mail as the parser reads it: a quoted-printable body decoded, and a listing quoted with '> '
+    (a forward or a reply) without its marks, as deep as its first entry is quoted; same lines, same numbers."""
+    text = _body_decoded(text.lstrip("\ufeff"))
+    if _SNIFF.search(text):
+        return text
+    quoted = _QUOTED_SNIFF.search(text)
+    if quoted is None:
+        return text
+    marks = re.compile(r"^(?:>[ \t]?){1,%d}" % quoted.group(1).count(">"))
+    return "\n".join(marks.sub("", line, count=1) for line in text.split("\n"))
+
+
 def looks_like(text: str) -> bool:
-    """A `\\\\` line followed by an `arXiv:` (or `Paper:`) line."""
-    return bool(_SNIFF.search(text))
+    """A `\\\\` line followed by an `arXiv:` (or `Paper:`) line, or both quoted ('> ')."""
+    return bool(_SNIFF.search(text) or _QUOTED_SNIFF.search(text))
 
 
 def parse(text: str, file: str = "", errors: list[SourceError] | None = None) -> list[Paper]:
     """Every entry of the listing (new, cross-listed, replaced), or a SourceError at the bad entry
     (with an `errors` list, bad entries are noted there and skipped)."""
-    lines = [line.rstrip("\r") for line in _body_decoded(text.lstrip("\ufeff")).split("\n")]
+    lines = [line.rstrip("\r") for line in readable(text).split("\n")]
     papers: list[Paper] = []
     section = "new"
     i = 0

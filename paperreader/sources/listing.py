@@ -50,17 +50,33 @@ def hf_listing(papers: list, file: str = "", day: str | None = None) -> ListingS
     return ListingSpec("hf-daily", "Hugging Face daily papers", date)
 
 
+_FORWARD = re.compile(r"^(?:(?:fwd?|re|aw|tr|wg)\s*:\s*)+", re.IGNORECASE)  # Fwd:, Fw:, Re: (and German, French)
+
+
+def _date_and_subject(lines) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in lines:
+        key, _, value = line.partition(":")
+        if value.strip() and key.strip().lower() in ("date", "subject"):
+            fields.setdefault(key.strip().lower(), value.strip())
+    return fields
+
+
 def email_listing(text: str) -> ListingSpec:
-    """The mail's date, and its list from the Subject (`cs daily Subj-class mailing ...`)."""
+    """The mail's date, and its list from the Subject (`cs daily Subj-class mailing ...`). A forwarded
+    listing (Subject `Fwd: ...`) takes the original's Date and Subject when the forward shows them
+    above the first entry (a quoted or pasted header), else its own."""
+    from paperreader.sources.arxiv_email import readable
     from paperreader.sources.arxiv_oai import rfc2822_date
 
-    head = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n\n", 1)[0]
-    fields = {}
-    for line in head.split("\n"):
-        key, _, value = line.partition(":")
-        if value and key.strip().lower() in ("date", "subject"):
-            fields.setdefault(key.strip().lower(), value.strip())
-    subject = re.split(r"\s+mailing\b", fields.get("subject", ""), maxsplit=1)[0].strip()
+    head, _, body = readable(text).replace("\r\n", "\n").partition("\n\n")
+    fields = _date_and_subject(head.split("\n"))
+    if _FORWARD.match(fields.get("subject", "")):
+        original = _date_and_subject(re.split(r"(?m)^\\\\[ \t]*$", body, maxsplit=1)[0].split("\n"))
+        if rfc2822_date(original.get("date")):
+            fields["date"] = original["date"]
+        fields["subject"] = original.get("subject") or fields["subject"]
+    subject = re.split(r"\s+mailing\b", _FORWARD.sub("", fields.get("subject", "")), maxsplit=1)[0].strip()
     return ListingSpec("arxiv-email", f"arXiv {subject}" if subject else "arXiv listing", rfc2822_date(fields.get("date")))
 
 
