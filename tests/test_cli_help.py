@@ -36,4 +36,4 @@ def test_the_help_of_a_command_describes_its_arguments(capsys):
     text = help_of(capsys, "tag")
     assert "a paper id: arxiv:2401.12345" in text and "--json print JSON" in text
     assert "spaces and commas become -" in text
-    assert "at most N results (20)" in help_of(capsys, "search")
+    assert "at most N results (20; 0: all, as for list)" in help_of(capsys, "search")
