@@ -28,6 +28,7 @@ EXAMPLE = """\
 
 _THEME_LINE = re.compile(r"^[ \t]*theme[ \t]*=.*$", re.MULTILINE)
 _TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+_COMMENTED_TABLE = re.compile(r"^[ \t]*#[ \t]*\[", re.MULTILINE)  # `# [keymap]`: a table the user may uncomment
 
 
 @dataclass
@@ -140,10 +141,12 @@ def save_theme(path: Path, theme: str) -> None:
     table = _TABLE.search(raw)
     top = raw[: table.start()] if table else raw
     match = _THEME_LINE.search(top)
+    commented = _COMMENTED_TABLE.search(top)  # above it, or uncommenting it makes the theme that table's key
     if match:
         raw = raw[: match.start()] + line + raw[match.end() :]
-    elif table:
-        raw = raw[: table.start()] + line + "\n\n" + raw[table.start() :]
+    elif commented or table:
+        at = (commented or table).start()
+        raw = raw[:at] + line + "\n\n" + raw[at:]
     else:
         raw = raw.rstrip("\n") + ("\n" if raw.strip() else "") + line + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
