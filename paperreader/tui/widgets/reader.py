@@ -84,20 +84,23 @@ class ReaderPane(KeysInOrder, VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield from ()  # the parts are mounted when the pane first shows something (`_parts`)
 
-    def _parts(self) -> None:
+    def _parts(self) -> bool:
         """The title block, marks, note heading and body. Launch draws the pane empty (the first
         paper fills it after the list's first frame), so they are not mounted and styled before that
-        frame."""
+        frame. False when they cannot be: the app is quitting (Textual mounts nothing then), as
+        when the user quits before the first paper was shown."""
         if self._mounted_parts:
-            return
-        self._mounted_parts = True
-        self.mount_all([
+            return True
+        parts = [
             Static(id="reader-hint", markup=False),
             Static(id="reader-title", markup=False),
             Static(id="reader-marks", markup=False),
             Static(Text("Note", style="bold"), id="reader-note-heading", classes="heading"),
             Static(id="reader-body", markup=False),
-        ])  # fmt: skip
+        ]  # fmt: skip
+        self.mount_all(parts)
+        self._mounted_parts = parts[0].parent is self
+        return self._mounted_parts
 
     def _style(self, name: str) -> Style:
         return render.foreground(self.get_component_rich_style(f"reader-pane--{name}"))
@@ -110,7 +113,8 @@ class ReaderPane(KeysInOrder, VerticalScroll, can_focus=True):
         if row is not None and row is self.row:
             return  # rows are immutable: the very same one is on screen already
         same = row is not None and self.row is not None and row.id == self.row.id
-        self._parts()
+        if not self._parts():
+            return
         self.row = row
         self.set_class(row is None, "-empty")
         if row is None:
