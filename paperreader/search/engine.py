@@ -22,6 +22,7 @@ from paperreader.search.partial import ProsePlan, word_groups
 from paperreader.search.partial import leaf_texts as _leaf_texts
 from paperreader.search.prose import read as read_query
 from paperreader.search.completion import complete_phrase
+from paperreader.search.prefix_estimate import estimate_total
 from paperreader.search.query import ParsedQuery, QueryError, QueryIncomplete, check_fields, ids_query, make_parser, parse
 from paperreader.search.schema import DEFAULT_FIELDS, FIELD_BOOSTS, fast_analysis, text_analyzer
 from paperreader.search.suggest import suggest
@@ -140,6 +141,8 @@ class SearchEngine:
                 else:
                     evaluation = fast.run(parsed.whoosh, max(limit, len(parsed.named or ())))
                     total, exact, all_words = evaluation.total, evaluation.exact, evaluation.total
+                    if not exact:  # a lone prefix: the papers its unsearched terms would add, estimated
+                        total = estimate_total(fast, parsed.whoosh, total)
                     found = [(score, docnum, True) for score, docnum in evaluation.top]
             except wq.QueryError as exc:  # e.g. a phrase in a field that has no positions
                 raise QueryError(str(exc)) from None
@@ -162,7 +165,7 @@ class SearchEngine:
         if _suggest and all_words <= FEW and parsed.words and ident is None and not typed_on and (plan is None or len(parsed.words) <= SUGGEST_WORDS):
             out.suggestion = self._better(text, parsed.words, all_words, filter_query, typing)
         out.seconds = time.perf_counter() - start
-        release_memory(out.seconds)  # what a big search freed goes back to the system (search/memory.py)
+        release_memory()  # freed memory left resident goes back to the system (search/memory.py)
         return out
 
     def _better(self, text: str, words: list[str], found: int, filter_query: str, typing: bool) -> str | None:
