@@ -12,11 +12,18 @@ from paperreader.tui.screens.dialog import Dialog
 
 Section = tuple[str, list[Binding]]
 
-ABOUT = (
-    "Search as you type: words are ANDed; \"a phrase\", OR, NOT or -word, ( ), title: author: "
-    "abstract: note: tag: cat: year:2020..2024, prefix transf*, fuzzy transfomer~, "
-    "is:starred|unread|read|annotated, has:note|code|tags."
-)
+
+def about() -> str:
+    """The search language in one paragraph; its filters are the query language's own lists, so
+    they cannot drift (is:new and has:arxiv were missing). Imported here, when help opens: a keymap
+    makes the launch import every screen."""
+    from paperreader.search.query import HAS_VALUES, IS_VALUES
+
+    return (
+        "Search as you type: words are ANDed; \"a phrase\", OR, NOT or -word, ( ), title: author: "
+        "abstract: note: tag: cat: year:2020..2024, prefix transf*, fuzzy transfomer~, "
+        f"is:{'|'.join(IS_VALUES)}, has:{'|'.join(HAS_VALUES)}."
+    )
 
 
 def key_names(app, binding: Binding, keymap: dict[str, str]) -> str:
@@ -43,7 +50,7 @@ class HelpScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help", id="help-body"):
             yield Static(Text("paperreader — keys", style="bold"), classes="dialog-title")
-            yield Static(Text(ABOUT, style="dim"), markup=False)
+            yield Static(Text(about(), style="dim"), markup=False)
             for title, bindings in self.sections:
                 yield Static(self._table(title, bindings), markup=False, classes="help-section")
             footer = Text.assemble(("Change any key in ", "dim"))
