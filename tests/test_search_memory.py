@@ -1,4 +1,4 @@
-"""After a big search, memory glibc holds free goes back to the system (search/memory.py).
+"""Once searches have left much freed memory resident, glibc hands it back to the system (search/memory.py).
 
 Each check runs in a fresh interpreter: how much glibc holds free depends on everything a process
 did before, so inside a long test session the figures would say more about the session."""
@@ -50,7 +50,7 @@ def test_freed_memory_is_handed_back(glibc):
         out = {"held": memory.held_free(), "before": resident_mb()}
         out["under"] = memory.release(threshold=memory.held_free() + 1)  # under the threshold: left alone
         out["after_under"] = resident_mb()
-        out["released"] = memory.release()
+        out["released"] = memory.release(threshold=48 << 20)
         out["after"] = resident_mb()
         print(json.dumps(out))
     """)
@@ -59,7 +59,7 @@ def test_freed_memory_is_handed_back(glibc):
     assert got["released"] is True and got["after"] < got["before"] - 40
 
 
-def test_a_big_search_hands_back_what_it_freed_a_quick_one_leaves_it(glibc, tmp_path):
+def test_a_search_after_resident_memory_grew_hands_it_back_not_before(glibc, tmp_path):
     got = run("""
         import warnings
         warnings.simplefilter("ignore", SyntaxWarning)
@@ -68,17 +68,31 @@ def test_a_big_search_hands_back_what_it_freed_a_quick_one_leaves_it(glibc, tmp_
         from paperreader.workspace import Workspace
         ws = Workspace.open(paths.resolve(sys.argv[1]).ensure(), backup=False)
         ws.ensure_index()
-        ws.engine.search("mamba", limit=5)
-        pins = hold_freed(64)
+        ws.engine.search("mamba", limit=5)  # the low: what the process holds after a search
+        pins = hold_freed(64)  # 64 MB freed but resident, as a big search leaves them
         out = {"before": resident_mb()}
-        memory.BIG_SEARCH_SECONDS = 1e9  # no search counts as big
+        memory.GROWTH_BYTES = 1 << 40  # no growth is enough
         ws.engine.search("mamba", limit=5)
-        out["after_quick"] = resident_mb()
-        memory.BIG_SEARCH_SECONDS = 0.0  # every search counts as big
+        out["after_far"] = resident_mb()
+        memory.GROWTH_BYTES = 8 << 20
         ws.engine.search("mamba", limit=5)
-        out["after_big"] = resident_mb()
+        out["after"] = resident_mb()
+        ws.engine.search("mamba", limit=5)  # nothing grew since: nothing to do
+        out["again"] = memory.after_search()
         ws.close()
         print(json.dumps(out))
     """, str(tmp_path / "data"))
-    assert got["after_quick"] > got["before"] - 8
-    assert got["after_big"] < got["before"] - 40
+    assert got["after_far"] > got["before"] - 8
+    assert got["after"] < got["before"] - 40
+    assert got["again"] is False
+
+
+def test_resident_memory_is_read_where_proc_is(glibc):
+    got = run("""
+        from paperreader.search import memory
+        low = memory.resident_anon()
+        pins = hold_freed(32)
+        print(json.dumps({"low": low, "high": memory.resident_anon(), "rss": resident_mb()}))
+    """)
+    assert got["high"] - got["low"] >= 30 << 20
+    assert got["high"] <= got["rss"] * (1 << 20)
