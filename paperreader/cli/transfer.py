@@ -186,8 +186,16 @@ def _catch_up_index(ws, changed: int, args) -> None:
         return
     from paperreader.cli.context import progress_printer
 
+    from paperreader.search.validate import IndexBusy
+    from paperreader.workspace import DataDirError
+
     print(f"paperreader: indexing {changed:,} new or changed papers", file=sys.stderr)
-    notice = ws.index_changes(changed, progress_printer())  # (a rebuild has the progress bar catch_up lacks)
+    try:
+        notice = ws.index_changes(changed, progress_printer())  # (a rebuild has the progress bar catch_up lacks)
+    except (IndexBusy, DataDirError, OSError) as exc:  # the import is done and committed: only this is left
+        why = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc).removesuffix("; try again")
+        print(f"paperreader: the papers are imported; the search index catches up on the next search ({why})", file=sys.stderr)
+        return
     if notice:
         print(f"paperreader: {notice}", file=sys.stderr)
 
