@@ -232,9 +232,29 @@ class NoteEditor(Dialog[str | None]):
         except NoteConflict as conflict:
             self._later(self._conflict, text, conflict.current)
         except Exception as exc:  # StoreError (busy, disk full), NoteTooLarge, NotFound: say it, keep the text
-            self._later(self._failed, self._reason(exc))
+            self._later(self._failed, self._reason(exc), "saved", self._in_trash(exc))
         else:
             self._later(self._saved, state, then_quit)
+
+    def _in_trash(self, exc: Exception) -> str | None:
+        """The paper was deleted while the note was edited (another reader, the CLI): how to bring
+        it back, since ctrl+s cannot save it until then. None for any other failure. (In the worker.)"""
+        from paperreader.store.library import NotFound
+
+        if not isinstance(exc, NotFound):
+            return None
+        try:
+            from paperreader.store.trash import trashed
+
+            entry = trashed(self.library, self.record.id)
+        except Exception:  # the store is busy: the plain reason is said
+            return None
+        if entry is None:
+            return None
+        return (
+            "the paper was deleted meanwhile; it is in the trash: ctrl+p Restore from the trash "
+            f"(or paperreader restore-paper {self.record.id}) brings it back, then ctrl+s saves your text."
+        )
 
     def _saved(self, state: NoteState, then_quit: bool) -> None:
         self.saving = False
@@ -253,12 +273,15 @@ class NoteEditor(Dialog[str | None]):
         prefix = f"{getattr(self.library, 'path', '')}: "
         return text[len(prefix):] if prefix != ": " and text.startswith(prefix) else text
 
-    def _failed(self, reason: str, what: str = "saved") -> None:
+    def _failed(self, reason: str, what: str = "saved", deleted: str | None = None) -> None:
         self.saving = False
         self._draft_dirty = True  # the draft may be behind: write it when the store lets us
         if self._draft_timer is None:
             self._draft_timer = self.set_timer(DRAFT_INTERVAL, self._flush_draft)
-        line = " ".join(f"The note was not {what}: {reason.rstrip('.')}. Your text is still here (ctrl+s saves it).".split())
+        if deleted is not None:  # ctrl+s will not save it while the paper is in the trash: say what will
+            line = " ".join(f"The note was not {what}: {deleted}".split())
+        else:
+            line = " ".join(f"The note was not {what}: {reason.rstrip('.')}. Your text is still here (ctrl+s saves it).".split())
         self.status(line, error=True)
         self.notify(line, severity="error", markup=False)
 
