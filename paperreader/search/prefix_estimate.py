@@ -39,10 +39,45 @@ def lone_prefixes(q) -> list | None:
     return None
 
 
+def _filters_only(node) -> bool:
+    """Whether `node` only filters (is: sets, has:/cat: terms, NOT, everything): no word scored."""
+    from whoosh import query as wq
+
+    from paperreader.search.id_set import is_id_set
+
+    if is_id_set(node) or isinstance(node, wq.Every) or node is wq.NullQuery:
+        return True
+    if type(node) is wq.Term:
+        return node.fieldname in ("has", "cat")
+    if type(node) is wq.Not:
+        return _filters_only(node.query)
+    if type(node) in (wq.And, wq.Or):
+        return all(_filters_only(c) for c in node.subqueries)
+    return False
+
+
+def _split(q):
+    """(the Prefix leaves, the filters ANDed with them or None) of a lone prefix, or (None, None)."""
+    from whoosh import query as wq
+
+    leaves = lone_prefixes(q)
+    if leaves:
+        return leaves, None
+    if type(q) is wq.And:
+        prefixes = [c for c in q.subqueries if lone_prefixes(c)]
+        rest = [c for c in q.subqueries if not lone_prefixes(c)]
+        if len(prefixes) == 1 and rest and all(_filters_only(c) for c in rest):
+            return lone_prefixes(prefixes[0]), rest
+    return None, None
+
+
 def estimate_total(fs, q, total: int) -> int:
     """`total` (the papers the searched terms found, a lower bound), estimated up to the papers
-    every term under the prefix would find when `q` is a lone prefix; else `total` as it is."""
-    leaves = lone_prefixes(q)
+    every term under the prefix would find when `q` is a lone prefix (alone, or ANDed with
+    filters only: the reader's unread count is `x*` with is:unread); else `total` as it is."""
+    from whoosh import query as wq
+
+    leaves, filters = _split(q)
     if not leaves:
         return total
     log_miss = 0.0
@@ -51,7 +86,11 @@ def estimate_total(fs, q, total: int) -> int:
         if part is None:  # (no cheap way to the dfs: the lower bound, as before)
             return total
         log_miss += part
-    live = fs.searcher.doc_count()
+    if filters is None:
+        live = fs.searcher.doc_count()
+    else:  # the papers the filters let through (taken as independent of the prefix's words)
+        live = fs.run(wq.And(filters), 0).total
+        fs.exact = False
     estimate = total + (live - total) * -math.expm1(log_miss)
     return max(total, min(live, round(estimate)))
 
