@@ -90,8 +90,12 @@ class Vocabulary:
 
     def save(self, path: Path) -> None:
         tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # one per writer
-        tmp.write_text(json.dumps(self.counts, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(self.counts, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, path)
+        except BaseException:  # a full disk: a half-written copy would stay and take the last bytes
+            tmp.unlink(missing_ok=True)
+            raise
 
     @classmethod
     def load(cls, path: Path) -> "Vocabulary":
