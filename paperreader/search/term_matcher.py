@@ -113,14 +113,18 @@ class TermMatcher:
         return any(p.match(word) for p in self.patterns.get(name, ()))
 
 
-def _positive_leaves(q):
-    """Leaves not under a NOT: words the user wants, not the ones excluded."""
-    from whoosh import query
+def _positive_leaves(q) -> list:
+    """Leaves not under a NOT: words the user wants, not the ones excluded; in the tree's order
+    (a stack, not nested generators: this runs for every search shown)."""
+    from whoosh.query import Not
 
-    if isinstance(q, query.Not):
-        return
-    if q.is_leaf():
-        yield q
-        return
-    for child in q.children():
-        yield from _positive_leaves(child)
+    out, stack = [], [q]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Not):
+            continue
+        if node.is_leaf():
+            out.append(node)
+        else:
+            stack.extend(reversed(list(node.children())))
+    return out
