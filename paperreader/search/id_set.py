@@ -239,7 +239,7 @@ def _segment_hashes(reader):
             check_budget()
     h = np.asarray(hashes, dtype=np.int64)
     order = np.argsort(h, kind="stable")
-    return h[order], np.asarray(docs, dtype=np.int64)[order]
+    return h[order], np.asarray(docs, dtype=np.int32)[order]  # (a segment's numbers fit: 12 bytes a document kept)
 
 
 def _only_document(buf, rec: int) -> int | None:
