@@ -104,3 +104,10 @@ def clean_tag(tag: str) -> str:
     leading '#' (tags are shown as #name, so '#ml' typed back means the tag 'ml', not '#ml')."""
     tag = clean_line(tag).lower().replace(",", " ")
     return "-".join(tag.split()).lstrip("#")
+
+
+def tag_names(text: str) -> list[str]:
+    """The tags typed in one text, by the reader's tag dialog and the CLI's `tag`/`untag` alike: commas
+    and white space separate them ('ml, deep-learning' is two tags), each cleaned as clean_tag; empty
+    ones and repeats dropped, in the order typed."""
+    return list(dict.fromkeys(t for t in (clean_tag(x) for x in text.replace(",", " ").split()) if t))

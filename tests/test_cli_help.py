@@ -35,5 +35,5 @@ def help_of(capsys, *command: str) -> str:
 def test_the_help_of_a_command_describes_its_arguments(capsys):
     text = help_of(capsys, "tag")
     assert "a paper id: arxiv:2401.12345" in text and "--json print JSON" in text
-    assert "spaces and commas become -" in text
+    assert "commas and spaces separate tags ('ml,rl' and 'ml rl' are two), as in the reader's tag dialog" in text
     assert "at most N results (20; 0: all, as for list)" in help_of(capsys, "search")

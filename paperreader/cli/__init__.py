@@ -37,16 +37,31 @@ def tag_filter(value: str) -> str:
     """`--tag T`: a tag name as stored; an empty one (which would filter nothing) is refused."""
     from paperreader.text import clean_tag
 
+    return _tags_or_refused(value, [clean_tag(_utf8_arg(value))])[0]
+
+
+def tag_words(value: str) -> list[str]:
+    """`tag ID TAG...` / `untag`: an argument may hold several tags, by the reader's rule (text.tag_names:
+    commas and spaces separate them, so `ml,rl` is two tags); one with none is refused."""
+    from paperreader.text import tag_names
+
+    return _tags_or_refused(value, tag_names(_utf8_arg(value)))
+
+
+def _utf8_arg(value: str) -> str:
     if not_utf8(value):
         import argparse
 
         raise argparse.ArgumentTypeError(f"{value.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')!r} is not UTF-8 text")
-    tag = clean_tag(value)
-    if not tag:
+    return value
+
+
+def _tags_or_refused(value: str, tags: list[str]) -> list[str]:
+    if not any(tags):
         import argparse
 
         raise argparse.ArgumentTypeError(f"{value!r} is not a tag name")
-    return tag
+    return tags
 
 
 def build_parser() -> argparse.ArgumentParser:

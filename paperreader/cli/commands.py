@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError, not_utf8, tag_filter
+from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError, not_utf8, tag_filter, tag_words
 from paperreader.cli.context import workspace
 from paperreader.cli.render import emit_json, print_paper, print_row, print_search
 
@@ -51,7 +51,9 @@ def register(sub) -> None:
     for name in ("tag", "untag"):
         p = sub.add_parser(name, help=f"{'add' if name == 'tag' else 'remove'} tags")
         p.add_argument("id")
-        p.add_argument("tags", nargs="+", metavar="TAG", type=tag_filter, help="tag names (lower-cased, a leading # dropped, spaces and commas become -)")
+        p.add_argument("tags", nargs="+", metavar="TAG", type=tag_words,
+                       help="tag names; commas and spaces separate tags ('ml,rl' and 'ml rl' are two), as in the reader's "
+                            "tag dialog (lower-cased, a leading # dropped; join words with -: deep-learning)")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_tag, add=name == "tag")
 
@@ -298,6 +300,7 @@ def cmd_note(args) -> int:
 
 
 def cmd_tag(args) -> int:
+    args.tags = list(dict.fromkeys(tag for tags in args.tags for tag in tags))  # each argument may name several
     with workspace(args) as ws:
         record = _record(ws, args.id)
         tags = ws.library.add_tags(record.id, args.tags) if args.add else ws.library.remove_tags(record.id, args.tags)

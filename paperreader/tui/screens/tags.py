@@ -17,7 +17,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from paperreader.store import PaperRecord
-from paperreader.text import clean_tag
+from paperreader.text import clean_tag, tag_names
 from paperreader.tui.screens.dialog import Dialog
 
 
@@ -39,10 +39,6 @@ class LastWordSuggester(Suggester):
         return None
 
 
-def parse_tags(text: str) -> list[str]:
-    return [t for t in text.replace(",", " ").split() if t]
-
-
 @dataclass(frozen=True)
 class TagChange:
     added: frozenset[str]
@@ -52,7 +48,7 @@ class TagChange:
 def tag_change(loaded: tuple[str, ...], text: str) -> TagChange:
     """What the user did to the loaded tags, as the store will spell the tags."""
     before = {clean_tag(t) for t in loaded} - {""}
-    after = {clean_tag(t) for t in parse_tags(text)} - {""}
+    after = set(tag_names(text))  # the one rule for typed tags, the CLI's too
     return TagChange(frozenset(after - before), frozenset(before - after))
 
 
