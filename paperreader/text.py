@@ -23,10 +23,15 @@ _SPACES = re.compile(r"\s+")
 # What clean_line changes besides the ends: a control (every escape sequence starts with one),
 # whitespace other than a plain space (every str.isspace character is listed), or two spaces.
 # Most text has none: one scan of a character class, no copies.
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028-\u202f\u205f\u2066-\u2069\u3000\ud800-\udfff]")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\xa0\xad\u1680\u2000-\u200b\u2028-\u202f\u205f\u2060\u2066-\u2069\u3000\ud800-\udfff\ufeff]")
 # A lone surrogate: what JSON's "\ud800" escape or an argument in another encoding (read with
 # surrogateescape) leaves in a str. It cannot be written as UTF-8 (SQLite, a terminal): shown as U+FFFD.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Invisible characters pasted from PDFs and web pages: a soft hyphen (where a line broke a word), a
+# zero-width space, a word joiner, a stray byte order mark. Kept, 'Trans\u00adformers' was another title
+# (another paper) and the words 'trans' 'formers' to search. Removed, not made spaces. (The zero-width
+# joiner and non-joiner stay: they are spelling in Persian or Indic scripts, and make emoji sequences.)
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _ASCII_CONTROLS = bytes([*range(32), 127])  # the same check for ASCII text, 2x faster
 _WORDS = re.compile(r"[^\W_]+")
 
@@ -34,7 +39,7 @@ _WORDS = re.compile(r"[^\W_]+")
 def strip_controls(text: str, keep_newlines: bool = False) -> str:
     """Remove escape sequences and control characters (bidi overrides included); a lone surrogate
     becomes U+FFFD."""
-    text = _SURROGATES.sub("\ufffd", _ESCAPES.sub("", text))
+    text = _INVISIBLE.sub("", _SURROGATES.sub("\ufffd", _ESCAPES.sub("", text)))
     if keep_newlines:  # tab and newline are not in _CONTROLS; carriage returns are
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
         return _CONTROLS.sub("", text)
