@@ -199,6 +199,42 @@ def test_the_cache_stays_under_its_bytes(library):
             scores[0] = 1.0  # shared: read-only
 
 
+def test_a_terms_lists_decoded_at_once_are_each_lists(library, monkeypatch):
+    """`postings_arrays.decode_many` (a term's lists of every segment decoded as one) gives each
+    list's `decode_arrays`, concatenated; a damaged list among them is still IndexDamaged."""
+    from paperreader.search import codec
+    from paperreader.search.postings_arrays import decode_many
+
+    with library.index.lock:
+        fs = library.index.fast_search()
+        arrays = TermArrays(fs)
+        several = 0
+        for field in ("title", "abstract", "author", "tag"):
+            for text in _terms(fs, field):
+                found = arrays._records(field, text)
+                if len(found) < 2:
+                    continue
+                blobs = [info.blob(terms.postings_file()) for _i, _s, _o, terms, info in found]
+                offsets = [offset for _i, _s, offset, _t, _info in found]
+                parts = [decode_arrays(b, None, o) for b, o in zip(blobs, offsets)]
+                out = np.empty(sum(len(p[0]) for p in parts), np.int64)
+                ids, tfs, sizes = decode_many(blobs, offsets, out)
+                assert ids is out and ids.tolist() == np.concatenate([p[0] for p in parts]).tolist()
+                assert sizes == [len(p[0]) for p in parts]
+                if all(p[1] is None for p in parts):
+                    assert tfs is None
+                else:
+                    assert tfs.tolist() == np.concatenate([np.ones(len(p[0]), int) if p[1] is None else p[1] for p in parts]).tolist()
+                with pytest.raises(ValueError):
+                    decode_many(blobs, offsets, out[:-1])
+                several += 1
+        assert several > 50
+        read = codec.PRTermInfo.blob
+        monkeypatch.setattr(codec.PRTermInfo, "blob", lambda self, postfile: bytes(read(self, postfile))[:-2])
+        with pytest.raises(IndexDamaged):
+            TermArrays(fs).scores("abstract", "model", 1.0)
+
+
 def test_a_list_that_does_not_match_its_record_is_damage(library):
     """As `codec.checked_decode`: bytes cut short or another list's bytes raise IndexDamaged."""
     with library.index.lock:

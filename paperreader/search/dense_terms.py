@@ -53,6 +53,11 @@ def _segment(blob, info, name: str, offset: int, lengths, ids, scores, term, cel
     `cells_out`: a uint16 array given each posting's table cell (tf * 256 + length byte).
     False when a frequency was beyond the table (those scores were computed one by one)."""
     _ids, tfs = checked_arrays(info, blob, name, ids, offset)
+    return _score(ids, tfs, lengths, scores, term, cells_out)
+
+
+def _score(ids, tfs, lengths, scores, term, cells_out=None) -> bool:
+    """`_segment`'s scoring of decoded postings (one segment's or a whole term's)."""
     if term is not None:
         k1p, table, ratios, scaled, rows = term
         lens = lengths.take(ids)
@@ -125,6 +130,7 @@ class TermArrays:
         self._lengths: dict = {}  # field -> its length bytes of every document (uint8, by global number)
         self._ratios: dict = {}  # field -> float64 array: tf / (tf + norm), TF_ROWS rows of 256
         self._packed = None  # the last read's packed entry (`_read` leaves it for `scores`)
+        self._tfs = None  # a term's frequencies read at once (`_read_at_once` leaves them for `_read`)
 
     # -- reading ----------------------------------------------------------------------------------
     def _records(self, field: str, text):
@@ -196,7 +202,11 @@ class TermArrays:
                          ids[pos : pos + n], None if scores is None else scores[pos : pos + n], term,
                          None if cells is None else cells[pos : pos + n]))
             pos += n
-        if len(jobs) > 1 and total >= PARALLEL_FROM and THREADS > 1:
+        if len(jobs) > 1 and not (total >= PARALLEL_FROM and THREADS > 1) and self._read_at_once(found, jobs, ids):
+            check_budget()
+            tabled = _score(ids, self._tfs, jobs[0][4], scores, term, cells)
+            self._tfs = None
+        elif len(jobs) > 1 and total >= PARALLEL_FROM and THREADS > 1:
             tabled = True
             for done in [_pool().submit(_segment, *job) for job in jobs]:
                 check_budget()  # between segments
@@ -213,6 +223,25 @@ class TermArrays:
             packed.term = (term[0], term[3] is not None)
             self._packed = packed
         return ids, scores if scorable else np.zeros(total, np.float64)
+
+    def _read_at_once(self, found, jobs, ids) -> bool:
+        """Every segment's list of a term decoded as one (`postings_arrays.decode_many`), into `ids`,
+        checked against each record as `codec.checked_arrays` checks one; the frequencies left in
+        `self._tfs`. False when anything does not match: the lists are then read one by one, and
+        the damaged one named (IndexDamaged)."""
+        from paperreader.search.postings_arrays import decode_many
+
+        try:
+            ids_, tfs, sizes = decode_many([job[0] for job in jobs], [job[3] for job in jobs], ids)
+            ends = np.cumsum(sizes)
+            infos = [info for *_x, info in found]
+            ok = (sizes == [info.doc_frequency() for info in infos] and all(sizes)
+                  and ids[ends - sizes].tolist() == [info.min_id() + job[3] for info, job in zip(infos, jobs)]
+                  and ids[ends - 1].tolist() == [info.max_id() + job[3] for info, job in zip(infos, jobs)])
+        except Exception:
+            ok = False
+        self._tfs = tfs if ok else None
+        return ok
 
     # -- the cache --------------------------------------------------------------------------------
     def _keep(self, key, value) -> None:

@@ -27,69 +27,111 @@ def decode_arrays(blob, out=None, offset: int = 0):
     numpy is imported here, not at import time (launch does not pay for it)."""
     import numpy as np
 
-    firsts, counts, deltas, freqs = [], [], [], []  # per chunk; deltas, freqs: bytes or None
-    idcodes, tfcodes = set(), set()
-    at, end = 0, len(blob)
-    while at < end:
-        # _chunk_header and the body's size, with one-byte varints read inline (most are)
-        n = blob[at]
-        if n < 0x80:
-            at += 1
-        else:
-            n, at = get_varint(blob, at)
-        first, at = get_varint(blob, at)
-        flags = blob[at]
-        at += 1
-        if flags & _BLOCKED:
-            count, at = get_varint(blob, at)
-            at += (8 + 2 * BOUND_CELLS) * count
-        idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
-        if posc != _NONE and not flags & _JOINED:  # (a joined chunk's positions: pieces, skipped alike)
-            _first_key, at = get_varint(blob, at)
-        size, at = get_varint(blob, at)
-        start = at
-        at += size >> 1
-        if posc != _NONE:  # the positions' body: skipped, not inflated
-            skip, at = get_varint(blob, at)
-            at += skip >> 1
-        firsts.append(first)
-        counts.append(n)
-        if n == 1 and tfc == _NONE:
-            deltas.append(None)
-            freqs.append(None)
-            continue
-        cut = (n - 1) << idc
-        if size & 1:  # inflated into a buffer of its size at once (not grown from 16 KB)
-            body = zlib.decompress(blob[start : start + (size >> 1)], 15, cut + (0 if tfc == _NONE else n << tfc) or 1)
-            start = 0
-        else:
-            body = blob
-        if n > 1:
-            idcodes.add(idc)
-            deltas.append(body[start : start + cut])
-        else:
-            deltas.append(None)
-        if tfc != _NONE:
-            tfcodes.add(tfc)
-            freqs.append(body[start + cut : start + cut + (n << tfc)])
-        else:
-            freqs.append(None)
-    if at != end:
-        raise ValueError("a posting list runs past its bytes")
-    total = sum(counts)
+    chunks = _Chunks()
+    chunks.read(blob, offset)
+    total = sum(chunks.counts)
     if out is None:
         ids = np.empty(total, np.int64)
     elif len(out) != total:
         raise ValueError("a posting list is not as long as its record says")
     else:
         ids = out
-    if total:
-        _join_ids(np, ids, firsts, counts, deltas, idcodes, offset)
-    if not tfcodes:
-        return ids, None
-    if len(counts) == 1:
-        return ids, np.frombuffer(freqs[0], _NP_CODES[tfcodes.pop()])
-    return ids, _join_tfs(np, counts, freqs, tfcodes)
+    return chunks.join(np, ids)
+
+
+def decode_many(blobs, offsets, out):
+    """Several posting lists of one term (one per segment, segments in order, each list's ids
+    plus its segment's `offset`) decoded as one: the global ids written into `out` (int64, exactly
+    their length, else ValueError), and (tfs or None, each list's postings count). The same
+    arrays as `decode_arrays` of each, concatenated, with the joining numpy calls made once a
+    term, not once a segment (a first letter at 1M: ~1,000 lists, ~13 ms CPU less)."""
+    import numpy as np
+
+    chunks = _Chunks()
+    sizes = [chunks.read(blob, offset) for blob, offset in zip(blobs, offsets)]
+    if len(out) != sum(sizes):
+        raise ValueError("posting lists are not as long as their records say")
+    ids, tfs = chunks.join(np, out)
+    if tfs is not None and len(tfs) != len(ids):
+        raise ValueError("posting lists' frequencies do not match their documents")
+    return ids, tfs, sizes
+
+
+class _Chunks:
+    """The chunks of one or more posting lists, parsed: each chunk's first id (its list's offset
+    added), postings count, id deltas and frequencies (bytes or None, bodies inflated)."""
+
+    __slots__ = ("firsts", "counts", "deltas", "freqs", "idcodes", "tfcodes")
+
+    def __init__(self) -> None:
+        self.firsts, self.counts, self.deltas, self.freqs = [], [], [], []
+        self.idcodes, self.tfcodes = set(), set()
+
+    def read(self, blob, offset: int) -> int:
+        """Parse one list's chunks (positions skipped, not inflated); its postings count."""
+        firsts, counts, deltas, freqs = self.firsts, self.counts, self.deltas, self.freqs
+        idcodes, tfcodes = self.idcodes, self.tfcodes
+        total = 0
+        at, end = 0, len(blob)
+        while at < end:
+            # _chunk_header and the body's size, with one-byte varints read inline (most are)
+            n = blob[at]
+            if n < 0x80:
+                at += 1
+            else:
+                n, at = get_varint(blob, at)
+            first, at = get_varint(blob, at)
+            flags = blob[at]
+            at += 1
+            if flags & _BLOCKED:
+                count, at = get_varint(blob, at)
+                at += (8 + 2 * BOUND_CELLS) * count
+            idc, tfc, posc = flags & 3, flags >> 2 & 3, flags >> 4 & 3
+            if posc != _NONE and not flags & _JOINED:  # (a joined chunk's positions: pieces, skipped alike)
+                _first_key, at = get_varint(blob, at)
+            size, at = get_varint(blob, at)
+            start = at
+            at += size >> 1
+            if posc != _NONE:  # the positions' body: skipped, not inflated
+                skip, at = get_varint(blob, at)
+                at += skip >> 1
+            firsts.append(first + offset)
+            counts.append(n)
+            total += n
+            if n == 1 and tfc == _NONE:
+                deltas.append(None)
+                freqs.append(None)
+                continue
+            cut = (n - 1) << idc
+            if size & 1:  # inflated into a buffer of its size at once (not grown from 16 KB)
+                body = zlib.decompress(blob[start : start + (size >> 1)], 15, cut + (0 if tfc == _NONE else n << tfc) or 1)
+                start = 0
+            else:
+                body = blob
+            if n > 1:
+                idcodes.add(idc)
+                deltas.append(body[start : start + cut])
+            else:
+                deltas.append(None)
+            if tfc != _NONE:
+                tfcodes.add(tfc)
+                freqs.append(body[start + cut : start + cut + (n << tfc)])
+            else:
+                freqs.append(None)
+        if at != end:
+            raise ValueError("a posting list runs past its bytes")
+        return total
+
+    def join(self, np, ids):
+        """(ids written into `ids`, tfs or None) of every chunk read."""
+        counts, freqs, tfcodes = self.counts, self.freqs, self.tfcodes
+        if len(ids):
+            _join_ids(np, ids, self.firsts, counts, self.deltas, self.idcodes, 0)
+        if not tfcodes:
+            return ids, None
+        if len(counts) == 1:
+            return ids, np.frombuffer(freqs[0], _NP_CODES[tfcodes.pop()])
+        return ids, _join_tfs(np, counts, freqs, tfcodes)
 
 
 def _join_ids(np, ids, firsts, counts, deltas, idcodes, offset: int) -> None:
