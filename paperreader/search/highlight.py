@@ -175,6 +175,7 @@ class Highlighter:
         self.matcher = TermMatcher.from_query(query)
         self._analyzers = field_analyzers()
         self._plans: dict[str, _FieldPlan | None] = {}  # field -> its plan (None: nothing to mark)
+        self._alike: dict[tuple, _FieldPlan] = {}  # (id of the field's analyzers, its leaves' signature) -> plan
 
     @classmethod
     def of(cls, parsed) -> "Highlighter | None":
@@ -186,13 +187,17 @@ class Highlighter:
         if matcher.empty_for(name):
             plan = None
         else:
-            plan = _FieldPlan()
-            plan.fast, plan.analyzer, plan.stemmed, cut = self._analyzers[name]
-            # Verdicts are shared by fields searched alike (title, abstract, note) and by later searches.
-            plan.hits = _verdicts(plan.fast, matcher.signature(name)) if plan.fast is not None else None
-            plan.needles = matcher.needles(name, cut) if cut is not None and plan.fast is not None else None
-            plan.heads = matcher.heads(name) if plan.stemmed is not None else None
-            plan.unstemmed = bool(matcher.prefixes.get(name) or matcher.patterns.get(name))
+            analyzers, signature = self._analyzers[name], matcher.signature(name)
+            # Fields analysed alike whose leaves are the same (title, abstract and note for a bare
+            # word) test words alike: one plan. Verdicts are also shared with later searches.
+            plan = self._alike.get((id(analyzers), signature))
+            if plan is None:
+                plan = self._alike[(id(analyzers), signature)] = _FieldPlan()
+                plan.fast, plan.analyzer, plan.stemmed, cut = analyzers
+                plan.hits = _verdicts(plan.fast, signature) if plan.fast is not None else None
+                plan.needles = matcher.needles(name, cut) if cut is not None and plan.fast is not None else None
+                plan.heads = matcher.heads(name) if plan.stemmed is not None else None
+                plan.unstemmed = bool(matcher.prefixes.get(name) or matcher.patterns.get(name))
         self._plans[name] = plan
         return plan
 
