@@ -166,7 +166,7 @@ def _hashed(fs, ids: frozenset) -> list[int]:
     """The set's hashes found in each segment's sorted id hashes."""
     import numpy as np
 
-    wanted = np.fromiter((hash(pid.encode("utf-8")) for pid in ids), np.int64, len(ids))
+    wanted = np.fromiter(map(hash, map(str.encode, ids)), np.int64, len(ids))  # (UTF-8, as the terms)
     wanted.sort()
     parts = []
     keep = {}
