@@ -34,3 +34,18 @@ def test_any_column_that_is_read_counts_and_others_may_repeat(cli, tmp_path):
     fine.write_text("title,Notes,notes\nA paper about wombats,x,y\n", encoding="utf-8")  # notes are not read
     done = cli("import", str(fine))
     assert done.code == 0 and "added 1," in done.out
+
+
+def test_a_json_record_with_title_twice_in_two_spellings_is_refused_at_its_line(cli, tmp_path):
+    before = _count(cli)
+    records = tmp_path / "records.json"
+    records.write_text('[{"title": "A fine paper about numbats"},\n {"Title": "A", "title": "B", "abstract": "x"}]\n', encoding="utf-8")
+    refused = cli("import", str(records))
+    assert refused.code == 2
+    assert refused.err.strip() == f"{records}:2: record 2 has 2 fields named 'title': 'Title' and 'title'; keep one (nothing was imported)"
+    assert _count(cli) == before
+    skipped = cli("import", "--skip-bad", str(records))  # a bad record, as any other: skipped when asked
+    assert skipped.code == 0 and "added 1," in skipped.out
+    fine = tmp_path / "notes.jsonl"
+    fine.write_text('{"title": "A paper about quolls", "Notes": 1, "notes": 2}\n', encoding="utf-8")
+    assert cli("import", str(fine)).code == 0

@@ -115,12 +115,15 @@ def parse_csv(text: str, file: str = "", errors: list[SourceError] | None = None
 _READ = frozenset(TITLE + ABSTRACT + AUTHORS + ID_FIELDS + DATES + CATEGORIES + COMMENT + JOURNAL + CODE + PROJECT)
 
 
-def _check_not_repeated(row: list[str], header: list[str], file: str, line: int) -> None:
-    """Two columns of one name that is read (two 'Title's): which one is meant cannot be told, and
-    taking the first silently may import the wrong text; the whole file is refused, naming them."""
+def _check_not_repeated(row: list[str], header: list[str], file: str, line: int | None, number: int | None = None) -> None:
+    """Two columns (or a JSON record's fields) of one name that is read (two 'Title's): which one is
+    meant cannot be told, and taking one silently may import the wrong text; refused, naming them."""
     for name in dict.fromkeys(header):
         where = [i for i, h in enumerate(header) if h == name]
         if name in _READ and len(where) > 1:
+            if number is not None:
+                fields = " and ".join(repr(row[i]) for i in where)
+                raise SourceError(f"record {number} has {len(where)} fields named {name!r}: {fields}; keep one", file, line)
             columns = " and ".join(f"{i + 1} ({row[i].strip()!r})" for i in where)
             raise SourceError(f"the header has {len(where)} columns named {name!r}: columns {columns}; "
                               "rename or remove all but one", file, line)  # fmt: skip
@@ -233,6 +236,8 @@ def parse_json(text: str, file: str = "", errors: list[SourceError] | None = Non
             if not isinstance(item, dict):
                 raise SourceError(f"record {number} is not an object (found {type(item).__name__})", file, line)
             record = {str(k).strip().lower(): v for k, v in item.items()}
+            if len(record) < len(item):  # 'Title' and 'title': one would be dropped silently
+                _check_not_repeated([str(k) for k in item], [str(k).strip().lower() for k in item], file, line, number)
             if "title" not in record:
                 found = ", ".join(sorted(record)[:20]) or "none"
                 raise SourceError(f"record {number} has no 'title' field; its fields are: {found}", file, line)
