@@ -169,16 +169,18 @@ def _hashed(fs, ids: frozenset) -> list[int]:
     wanted = np.fromiter(map(hash, map(str.encode, ids)), np.int64, len(ids))  # (UTF-8, as the terms)
     wanted.sort()
     parts = []
-    keep = {}
+    keys = {_segment_key(sub) for sub, _offset in fs.leaves}
+    for gone in [k for k in _SEGMENTS if k not in keys]:  # segments of an older generation
+        del _SEGMENTS[gone]
     for sub, offset in fs.leaves:
         check_budget()
         key = _segment_key(sub)
-        hashes, docs = _SEGMENTS.get(key) or _segment_hashes(sub.reader())
-        keep[key] = (hashes, docs)
+        kept = _SEGMENTS.get(key)
+        if kept is None:  # kept at once: a search stopped by its time budget leaves what it read
+            kept = _SEGMENTS[key] = _segment_hashes(sub.reader())
+        hashes, docs = kept
         if len(hashes):
             parts.append(_matches(hashes, docs, wanted) + offset)
-    _SEGMENTS.clear()
-    _SEGMENTS.update(keep)
     if not parts:
         return []
     out = np.concatenate(parts)
