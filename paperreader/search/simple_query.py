@@ -18,6 +18,9 @@ from paperreader.search.fast_analysis import apply_steps, filter_steps
 _TOKENS = re.compile(r'(?:[A-Za-z_]+:)?"[^"]*"|\S+')
 _ITEM = re.compile(r'(?:(title|abstract|author|note|tag):)?(?:(\w+)(\*?)|"(\w+(?: \w+)*)")')
 _PHRASE_WORD = re.compile(r"\w+")
+# whitespace other than the space (str.isspace()'s characters: re's \s is the same test, checked
+# over every code point), found in C rather than by a test of each character in Python
+_OTHER_SPACE = re.compile(r"[^\S ]")
 _ONE_WORD = re.compile(r"\w+")
 OTHER_OPERATORS = frozenset(("AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE"))
 FEW_PARTS = 8  # up to this many parts, duplicates are found by == (Whoosh's __eq__, which agrees with its __hash__)
@@ -86,7 +89,7 @@ class SimpleReader:
         rewritten by search/query.py), or None if `text` is not one of the simple shapes."""
         from whoosh import query as wq
 
-        if not text or "\t" in text or any(c.isspace() and c != " " for c in text):
+        if not text or _OTHER_SPACE.search(text):
             return None
         items, negate = [], False
         for m in _TOKENS.finditer(text):
