@@ -56,6 +56,9 @@ def cmd_restore(args) -> int:
         paths.ensure()
         done = backup.restore(paths.store, paths.backups_dir, Path(args.file).expanduser())
     except (StoreError, OSError) as exc:
+        if _is_json_export(Path(args.file).expanduser()):
+            raise CliError(f"paperreader: {args.file}: a JSON export, not a copy of the library (what `paperreader backup` "
+                           f"makes): `paperreader import {args.file}` merges it into this library; nothing was changed", EXIT_BAD) from None  # fmt: skip
         raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
     with workspace(args, seed=False) as ws:  # the change log started over: rebuild, do not catch up
         ws.index.rebuild()
@@ -67,6 +70,17 @@ def cmd_restore(args) -> int:
         if done.previous:
             print(f"the library it replaced was saved to {done.previous}")
     return 0
+
+
+def _is_json_export(path: Path) -> bool:
+    """`export --format json` (README's "full backup") given to `restore`, which takes the library's own file."""
+    from paperreader.sources import SourceError
+    from paperreader.sources.detect import detect_file
+
+    try:
+        return path.is_file() and detect_file(path) == "backup"
+    except (SourceError, OSError):
+        return False
 
 
 def cmd_check(args) -> int:
