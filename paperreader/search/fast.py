@@ -81,11 +81,13 @@ class FastSearch(TermDicts, PhraseSearch):
     """Evaluates queries against one Whoosh searcher; make a new one when the searcher changes."""
 
     def __init__(self, searcher) -> None:
+        from whoosh import query as wq
         from whoosh.reading import TermNotFound
 
         from paperreader.search.whoosh import internals
 
         self.searcher = searcher
+        self._wq = wq
         # an index whose every paper was deleted has no segment: Whoosh's EmptyReader, nothing to read
         self.leaves = [(sub, offset) for sub, offset in searcher.leaf_searchers() if sub.reader().doc_count_all()]
         self.N = searcher.doc_count_all() or 1
@@ -109,7 +111,7 @@ class FastSearch(TermDicts, PhraseSearch):
 
     def _expand(self, leaf) -> list[str]:
         """The most frequent index terms a prefix/wildcard/fuzzy leaf stands for (capped)."""
-        from whoosh import query as wq
+        wq = self._wq  # whoosh.query (a method's import statement is ~1 us; these recurse per node)
 
         key = (type(leaf).__name__, leaf.fieldname, leaf.text, getattr(leaf, "maxdist", 0))
         hit = self._expansions.get(key)
@@ -199,7 +201,7 @@ class FastSearch(TermDicts, PhraseSearch):
         return out
 
     def _eval(self, node):
-        from whoosh import query as wq
+        wq = self._wq  # whoosh.query (a method's import statement is ~1 us; these recurse per node)
 
         check_budget()  # the search's time budget and stop flag (search/budget.py), at every node
         if node is wq.NullQuery or isinstance(node, wq.NullQuery.__class__):
@@ -280,7 +282,7 @@ class FastSearch(TermDicts, PhraseSearch):
 
     def _docs(self, node):
         """The documents a query matches, unscored (what a NOT takes away)."""
-        from whoosh import query as wq
+        wq = self._wq  # whoosh.query (a method's import statement is ~1 us; these recurse per node)
 
         if isinstance(node, wq.Term) and type(node) in (wq.Term,):
             cached = self._terms.get((node.fieldname, node.text, node.boost))
@@ -304,7 +306,7 @@ class FastSearch(TermDicts, PhraseSearch):
     def _size(self, node) -> int:
         """How many postings a node reads, from the term records (not its result's size, which
         only a whole evaluation knows): the order parts are added in, the same dense or not."""
-        from whoosh import query as wq
+        wq = self._wq  # whoosh.query (a method's import statement is ~1 us; these recurse per node)
 
         if type(node) is wq.Term:
             key = (node.fieldname, node.text)
@@ -358,7 +360,7 @@ class FastSearch(TermDicts, PhraseSearch):
         wildcard or fuzzy word replaced by the index terms it stands for (and whether they are
         all of them). Past a few letters a word being typed expands alike (`architec*`,
         `architect*`): the same sums in the same order, the same answer."""
-        from whoosh import query as wq
+        wq = self._wq  # whoosh.query (a method's import statement is ~1 us; these recurse per node)
 
         if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
             self.exact = True
