@@ -159,7 +159,7 @@ def write_bibtex(records: Iterable, out: TextIO, keys: dict[str, str]) -> int:
 
 # --- CSV ---------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags", "starred", "note")
+CSV_COLUMNS = ("id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags", "starred", "note", "abstract")  # abstract last: older columns keep their places
 
 
 def _cell(value) -> str:
@@ -183,7 +183,7 @@ def write_csv(records: Iterable, out: TextIO) -> int:
     for r in records:
         link = r.link
         row = (r.id, r.title, "; ".join(r.authors), r.year, r.arxiv_id, r.doi, link.url if link else "",
-               " ".join(r.tags), "true" if r.starred else "false", r.note)  # fmt: skip
+               " ".join(r.tags), "true" if r.starred else "false", r.note, r.abstract)  # fmt: skip
         writer.writerow([_cell(v) for v in row])
         count += 1
     return count

@@ -159,7 +159,7 @@ def test_markdown_lists_links_authors_tags_and_notes(cli, library_with_state):
 def test_csv_columns_and_filters(cli, library_with_state):
     out = cli("export", "--tag", "nlp", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out.out)))
-    assert rows[0] == ["id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags", "starred", "note"]
+    assert rows[0] == ["id", "title", "authors", "year", "arxiv_id", "doi", "url", "tags", "starred", "note", "abstract"]
     assert len(rows) == 2 and rows[1][1] == HUSPACY and rows[1][7] == "hungarian nlp" and rows[1][8] == "true"
     assert rows[1][9].startswith("Lemmatizer:")
     out = cli("export", "--query", "helium nanopores", "--format", "csv")
