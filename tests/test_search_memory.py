@@ -96,3 +96,29 @@ def test_resident_memory_is_read_where_proc_is(glibc):
     """)
     assert got["high"] - got["low"] >= 30 << 20
     assert got["high"] <= got["rss"] * (1 << 20)
+
+
+def test_while_another_search_reads_the_trim_waits_for_its_end(glibc):
+    got = run("""
+        import threading
+        from paperreader.search import memory
+        memory.after_search()  # the low
+        pins = hold_freed(64)
+        reading, done = threading.Event(), threading.Event()
+        searching = threading.RLock()
+        def other_search():
+            with searching:
+                reading.set()
+                done.wait()
+        t = threading.Thread(target=other_search)
+        t.start()
+        reading.wait()
+        out = {"busy": memory.after_search(searching), "after_busy": resident_mb()}
+        done.set()
+        t.join()
+        out["free"] = memory.after_search(searching)
+        out["after"] = resident_mb()
+        print(json.dumps(out))
+    """)
+    assert got["busy"] is False
+    assert got["free"] is True and got["after"] < got["after_busy"] - 40

@@ -165,7 +165,7 @@ class SearchEngine:
         if _suggest and all_words <= FEW and parsed.words and ident is None and not typed_on and (plan is None or len(parsed.words) <= SUGGEST_WORDS):
             out.suggestion = self._better(text, parsed.words, all_words, filter_query, typing)
         out.seconds = time.perf_counter() - start
-        release_memory()  # freed memory left resident goes back to the system (search/memory.py)
+        release_memory(self.index.lock)  # freed memory left resident goes back to the system (search/memory.py)
         return out
 
     def _better(self, text: str, words: list[str], found: int, filter_query: str, typing: bool) -> str | None:

@@ -71,11 +71,16 @@ def held_free() -> int:
     return libc[0]().fordblks if libc else 0
 
 
-def after_search() -> bool:
+def after_search(searching=None) -> bool:
     """Called when a search has ended: hand freed memory back if resident memory grew by
-    GROWTH_BYTES since its low; True if it did."""
+    GROWTH_BYTES since its low; True if it did. `searching`: a lock other searches hold while
+    they read (the index's): when it is taken, another search's arrays are alive and would be
+    read as the new low, so that search's end decides instead."""
     libc = _glibc()
     if not libc or not _lock.acquire(blocking=False):  # another thread is at it: once is enough
+        return False
+    if searching is not None and not searching.acquire(blocking=False):
+        _lock.release()
         return False
     try:
         now = resident_anon()
@@ -91,6 +96,8 @@ def after_search() -> bool:
         _low[0] = resident_anon()
         return True
     finally:
+        if searching is not None:
+            searching.release()
         _lock.release()
 
 
