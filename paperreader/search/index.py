@@ -311,15 +311,17 @@ class SearchIndex:
                 raise IndexBusy(f"{self.dir}: another paperreader is writing the search index; try again") from None
             records = {r.id: r for r in self.library.iter_records(ids=ids)}
             try:
-                for done, pid in enumerate(ids):
-                    if progress and done % 500 == 0:
-                        progress(done, len(ids))
-                    record = records.get(pid)
-                    if record is None:
-                        writer.delete_by_term("id", pid)
-                    else:
-                        writer.update_document(**document_for(record))
-                        self.vocabulary.add_text(record.title + " " + record.abstract)
+                # One searcher for every paper's old document, not one each as update_document opens
+                # (a reader over every segment: ~5 ms CPU each at 1M, a 60-paper CLI import's next search)
+                with writer.searcher() as old:
+                    for done, pid in enumerate(ids):
+                        if progress and done % 500 == 0:
+                            progress(done, len(ids))
+                        writer.delete_by_term("id", pid, searcher=old)
+                        record = records.get(pid)
+                        if record is not None:
+                            writer.add_document(**document_for(record))
+                            self.vocabulary.add_text(record.title + " " + record.abstract)
                 if progress:
                     progress(len(ids), len(ids))  # what is left is the commit (a merge: seconds)
                 writer.commit()
