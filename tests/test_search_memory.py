@@ -122,3 +122,35 @@ def test_while_another_search_reads_the_trim_waits_for_its_end(glibc):
     """)
     assert got["busy"] is False
     assert got["free"] is True and got["after"] < got["after_busy"] - 40
+
+
+ARENAS = """
+import ctypes, threading
+from paperreader.search import memory
+took = memory.limit_arenas(1) if LIMIT else None
+start = threading.Barrier(4)
+def work():
+    start.wait()  # four threads allocating at once: glibc gives each new one an arena while it may
+    keep = [bytearray(32 * 1024) for _ in range(64)]
+    start.wait()
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+ctypes.CDLL(None).malloc_stats()  # one 'Arena N:' paragraph an arena, on stderr
+print(json.dumps({"took": took}))
+"""
+
+
+def arenas_used(limit: bool) -> tuple[dict, int]:
+    code = "import json\nLIMIT = %r\n" % limit + ARENAS
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr.count("Arena ")
+
+
+def test_the_reader_keeps_one_malloc_arena_for_its_threads(glibc):
+    """The reader's search threads would each get an arena whose freed top stays resident: capped."""
+    free_run, free_arenas = arenas_used(limit=False)
+    capped, capped_arenas = arenas_used(limit=True)
+    assert free_arenas >= 2  # without the cap the threads take arenas of their own
+    assert capped["took"] is True and capped_arenas == 1
