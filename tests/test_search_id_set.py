@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from paperreader.search import bulk, id_set
+from paperreader.search import bulk, id_node, id_set
 from paperreader.search.fast import FastSearch
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -66,7 +66,7 @@ def library(tmp_path_factory):
 
 def _as_terms(node):
     """The query as it was built before: each set an OR of its id terms."""
-    if id_set.is_id_set(node):
+    if id_node.is_id_set(node):
         return node.as_terms()
     return node
 
@@ -87,7 +87,7 @@ def test_the_answers_are_the_or_of_id_terms_answers(library, dense):
         for text in QUERIES:
             q = library.engine.parse(text).whoosh
             old = q.accept(_as_terms)
-            assert not any(id_set.is_id_set(leaf) for leaf in old.leaves())
+            assert not any(id_node.is_id_set(leaf) for leaf in old.leaves())
             got = fs.run(q, 20, dense=dense)
             want = FastSearch(fs.searcher).run(old, 20, dense=False)  # fresh: nothing kept from `got`
             assert (got.total, got.exact) == (want.total, want.exact), text

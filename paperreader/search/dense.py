@@ -35,7 +35,8 @@ import numpy as np
 
 from paperreader.search.budget import check as check_budget
 from paperreader.search.dense_arrays import EMPTY, IDS, Dense, add_dense, add_up, add_within, intersect, matches, member, top, union
-from paperreader.search.id_set import id_arrays, is_id_set
+from paperreader.search.id_node import is_id_set
+from paperreader.search.id_set import id_arrays
 
 SUM_BYTES = 4 << 20  # prefixes' sums kept: typing reuses the small ones (X measured 16 -> 4 MB: the same typing time, 145 -> 132 MB after the 1M mix)
 AND_BYTES = 16 << 20  # ANDs' complete-word parts kept

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from paperreader.search.budget import check as check_budget
 from paperreader.search.dict_terms import TermDicts
 from paperreader.search.expansion import ExpansionScores
-from paperreader.search.id_set import id_count, id_docs, is_id_set
+from paperreader.search.id_node import is_id_set
+from paperreader.search.id_set import id_count, id_docs
 from paperreader.search.lexicon import Lexicon
 from paperreader.search.phrase import PhraseSearch
 

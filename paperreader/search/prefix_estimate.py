@@ -43,7 +43,7 @@ def _filters_only(node) -> bool:
     """Whether `node` only filters (is: sets, has:/cat: terms, NOT, everything): no word scored."""
     from whoosh import query as wq
 
-    from paperreader.search.id_set import is_id_set
+    from paperreader.search.id_node import is_id_set
 
     if is_id_set(node) or isinstance(node, wq.Every) or node is wq.NullQuery:
         return True

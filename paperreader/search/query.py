@@ -258,7 +258,7 @@ def parse(text: str, parser, state) -> ParsedQuery:
         return ParsedQuery(text, q, [], plain_words(text))
     q = parser.parse(rewritten)
     used: list[str] = []
-    from paperreader.search.id_set import id_query  # one node a set, evaluated as a set (not an OR of id terms)
+    from paperreader.search.id_node import id_query  # one node a set, evaluated as a set (not an OR of id terms)
 
     def answer_is(node):
         if isinstance(node, query.Term) and node.fieldname == "is":
