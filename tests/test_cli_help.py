@@ -35,5 +35,6 @@ def help_of(capsys, *command: str) -> str:
 def test_the_help_of_a_command_describes_its_arguments(capsys):
     text = help_of(capsys, "tag")
     assert "a paper id: arxiv:2401.12345" in text and "--json print JSON" in text
-    assert "commas and spaces separate tags ('ml,rl' and 'ml rl' are two), as in the reader's tag dialog" in text
+    assert "commas separate tags ('ml,rl' is two), as in the reader's tag dialog" in text
+    assert "spaces inside one quoted name become - ('deep learning' is deep-learning)" in text
     assert "at most N results (20; 0: all, as for list)" in help_of(capsys, "search")

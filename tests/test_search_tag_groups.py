@@ -31,6 +31,6 @@ def test_tag_values_in_a_group_are_cleaned(workspace, tagged, query, want):
 
 def test_the_cli_finds_tags_in_a_group(cli):
     first, second = (r["id"] for r in cli("search", "mamba", "--limit", "2", "--json").json["results"])
-    assert cli("tag", first, "ml").code == 0 and cli("tag", second, "deep-learning").code == 0
+    assert cli("tag", first, "ml").code == 0 and cli("tag", second, "deep learning").code == 0
     out = cli("search", 'tag:(#ml OR "deep learning")', "--json")
     assert out.code == 0 and {r["id"] for r in out.json["results"]} == {first, second}

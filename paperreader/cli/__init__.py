@@ -41,11 +41,14 @@ def tag_filter(value: str) -> str:
 
 
 def tag_words(value: str) -> list[str]:
-    """`tag ID TAG...` / `untag`: an argument may hold several tags, by the reader's rule (text.tag_names:
-    commas and spaces separate them, so `ml,rl` is two tags); one with none is refused."""
-    from paperreader.text import tag_names
+    """`tag ID TAG...` / `untag`: commas separate tags in an argument (`ml,rl` is two, as in the
+    reader's tag dialog); the shell has already split on spaces, so spaces left inside one quoted
+    argument join its words (`"deep learning"` is deep-learning, as `tag:"deep learning"` reads it).
+    An argument naming no tag is refused."""
+    from paperreader.text import clean_tag
 
-    return _tags_or_refused(value, tag_names(_utf8_arg(value)))
+    value = _utf8_arg(value)
+    return _tags_or_refused(value, list(dict.fromkeys(t for t in (clean_tag(x) for x in value.split(",")) if t)))
 
 
 def _utf8_arg(value: str) -> str:

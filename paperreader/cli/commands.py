@@ -52,8 +52,8 @@ def register(sub) -> None:
         p = sub.add_parser(name, help=f"{'add' if name == 'tag' else 'remove'} tags")
         p.add_argument("id")
         p.add_argument("tags", nargs="+", metavar="TAG", type=tag_words,
-                       help="tag names; commas and spaces separate tags ('ml,rl' and 'ml rl' are two), as in the reader's "
-                            "tag dialog (lower-cased, a leading # dropped; join words with -: deep-learning)")
+                       help="tag names; commas separate tags ('ml,rl' is two), as in the reader's tag dialog; spaces "
+                            "inside one quoted name become - ('deep learning' is deep-learning); lower-cased, a leading # dropped")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_tag, add=name == "tag")
 
