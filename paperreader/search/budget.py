@@ -72,6 +72,12 @@ def bounded(seconds: float | None, stop: threading.Event | None = None):
         _current.budget = None
 
 
+# Searches again after another process swapped a rebuilt index in under one (each time only when the
+# index on disk is another build): two rebuilding back to back (the reader and a CLI both finding the
+# index gone) could swap twice within one search, and the second was reported as damage
+REPLACED_RETRIES = 4
+
+
 def guarded(method):
     """A SearchEngine method run under the engine's time budget and stop flag; an index that
     fails to read while it runs is reported as damaged (`search/validate.py`), not a traceback."""
@@ -79,14 +85,14 @@ def guarded(method):
     @functools.wraps(method)
     def run(engine, *args, **kwargs):
         with bounded(engine.time_budget, engine.stopping):
-            for attempt in (1, 2):
+            for attempt in range(1, REPLACED_RETRIES + 2):
                 try:
                     return method(engine, *args, **kwargs)
                 except (QueryError, SearchCancelled):
                     raise
                 except Exception as exc:
-                    if attempt == 1 and engine.index.reopen_if_replaced():
-                        continue  # another process swapped a rebuilt index in while we read: once more
+                    if attempt <= REPLACED_RETRIES and engine.index.reopen_if_replaced():
+                        continue  # another process swapped a rebuilt index in while we read: again
                     from paperreader.search.validate import damage_from
 
                     damaged = damage_from(engine.index, exc)
