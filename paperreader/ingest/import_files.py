@@ -154,7 +154,8 @@ def import_files(
             report.added += done.added
             report.updated += done.updated
             report.unchanged += done.unchanged
-            report.files.append({"file": done.file, "format": "arxiv-oai", "papers": done.records, "skipped": done.errors,
+            report.files.append({"file": done.file, "format": "arxiv-oai", "papers": done.papers, "skipped": done.errors,
                                  "skipped_count": done.skipped, "resumed_from_line": done.resumed_from_line,
+                                 **({"duplicates": done.repeats} if done.repeats else {}),
                                  **({"earlier": done.earlier} if done.earlier else {})})  # fmt: skip
     return report

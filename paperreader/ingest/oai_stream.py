@@ -25,9 +25,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from paperreader.ingest.oai_repeats import PaperCounts, RepeatFinder, paper_key
 from paperreader.sources import SourceError, skip_or_raise
 from paperreader.sources.arxiv_oai import MAX_RECORD_CHARS, paper_of_line
 from paperreader.store import Library
+from paperreader.store.bulk import upsert_many
 
 BATCH = 5000
 LINE_LIMIT = MAX_RECORD_CHARS * 4  # bytes: a UTF-8 character is at most 4
@@ -64,6 +66,8 @@ class Checkpoint:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    repeats: list = field(default_factory=list)  # [{"id", "lines"}]: papers given more than once (oai_repeats)
+    repeat_outcomes: dict = field(default_factory=dict)  # a repeated paper's best outcome so far
     started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @classmethod
@@ -98,6 +102,11 @@ class SnapshotResult:
     seconds: float
     # added/updated/unchanged count what this run wrote; a resumed import's interrupted runs wrote these
     earlier: dict | None = None
+    repeats: list = field(default_factory=list)  # [{"id", "lines"}]; `records` counts entries
+
+    @property
+    def papers(self) -> int:
+        return self.records - sum(len(r["lines"]) - 1 for r in self.repeats)
 
     def json(self) -> dict:
         return asdict(self)
@@ -133,6 +142,11 @@ class _Utf16Lines:
         return out
 
 
+def _encoding(fh) -> str:
+    bom = fh.read(2)
+    return {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(bom, "utf-8")
+
+
 def _lines(path: Path, offset: int, line: int) -> Iterator[tuple[int, str | SourceError, int]]:
     """(line number, text or the reason it cannot be read, byte offset after it) from `offset` on.
 
@@ -140,9 +154,8 @@ def _lines(path: Path, offset: int, line: int) -> Iterator[tuple[int, str | Sour
     format is read (sources/detect.decode); offsets are the file's bytes either way, so a resume works."""
     name = str(path)
     with path.open("rb") as fh:
-        bom = fh.read(2)
-        if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            encoding = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+        encoding = _encoding(fh)
+        if encoding != "utf-8":
             newline = "\n".encode(encoding)
             offset = max(offset, 2)
             fh.seek(offset)
@@ -211,19 +224,27 @@ class SnapshotImport:
 
     def check(self, cp: Checkpoint) -> None:
         """The first pass: every line read and turned into a paper, nothing written."""
-        records = bad = number = 0
+        records = bad = number = start = 0
         size = cp.size or 1
+        finder = RepeatFinder()
         for number, text, offset in _lines(self.path, 0, 0):
             try:
                 if isinstance(text, SourceError):
                     raise text
-                records += paper_of_line(text, str(self.path), number, clean=False) is not None
+                paper = paper_of_line(text, str(self.path), number, clean=False)
+                if paper is not None:
+                    records += 1
+                    finder.add(paper_key(paper), number, start, offset)
             except SourceError as exc:
                 skip_or_raise(self.errors if self.skip_bad else None, exc)
                 bad += 1
                 del self.errors[KEEP_ERRORS:]
+            start = offset
             if number % 5000 == 0:
                 self.progress("checking", offset, size, number)
+        with self.path.open("rb") as fh:
+            encoding = _encoding(fh)
+        cp.repeats = finder.repeats(self.path, lambda raw, line: paper_of_line(raw.decode(encoding), str(self.path), line, clean=False))
         self.progress("checking", size, size, number)
         cp.checked, cp.records, cp.bad = True, records, bad
 
@@ -260,9 +281,11 @@ class SnapshotImport:
             str(self.path), cp.records, cp.added - before.get("added", 0), cp.updated - before.get("updated", 0),
             cp.unchanged - before.get("unchanged", 0), cp.skipped - before.get("skipped", 0),
             [str(e) for e in self.errors], self.resumed, round(time.monotonic() - self._start, 3), self.earlier,
+            cp.repeats,
         )  # fmt: skip
 
     def _import(self, cp: Checkpoint, identity: str) -> None:
+        self._counts = PaperCounts(cp, {r["id"] for r in cp.repeats})
         batch = []
         size = cp.size or 1
         number, offset = cp.line, cp.offset
@@ -289,13 +312,13 @@ class SnapshotImport:
         self.progress("importing", size, size, number)
 
     def _write(self, cp: Checkpoint, batch: list, offset: int, line: int, identity: str) -> None:
-        result = self.library.upsert(batch) if batch else None
-        if result is None:
+        if not batch:
             cp.offset, cp.line = offset, line
             return
-        cp.added += result.added
-        cp.updated += result.updated
-        cp.unchanged += result.unchanged
+        outcomes: list[str] = []
+        with self.library.db.write() as conn:  # Library.upsert, with each entry's outcome
+            upsert_many(conn, batch, outcomes)
+        self._counts.count([paper_key(p) for p in batch], outcomes)
         cp.offset, cp.line = offset, line
         cp.save(self.checkpoint_path(identity))
 
