@@ -10,7 +10,7 @@ from textual.command import CommandPalette
 from paperreader.model import Paper
 from paperreader.tui.screens.help import HelpScreen
 
-from tui_helpers import WIDE, find_id, ready, screen_text, search_for, settle, widget_text
+from tui_helpers import WIDE, find_id, ready, rendered_text, screen_text, search_for, settle, widget_text
 
 HOSTILE_TITLE = "[bold]x[/] [@click=app.quit]quit[/] \x1b[31mred\x1b[0m Mamba trap"
 HOSTILE_NOTE = "[bold]note[/] and [@click=app.quit]click me[/] and \x1b[2Jgone"
@@ -28,7 +28,7 @@ async def test_help_lists_every_binding_with_its_id(make_app):
         await ready(app, pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = "\n".join(widget_text(s) for s in app.screen.query(".help-section"))
+        text = "\n".join(rendered_text(s) for s in app.screen.query(".help-section"))
         ids = all_binding_ids(app)
         assert len(ids) > 40
         for binding_id in ids:
@@ -120,7 +120,7 @@ async def test_keymap_from_the_config_file(make_app, library):
         assert any("no.such.binding" in m for m in notifications(app))
         assert any("paper.note lost its key to results.down" in m for m in notifications(app))  # n: the note
         await pilot.press("question_mark")
-        help_text = "\n".join(widget_text(s) for s in app.screen.query(".help-section"))
+        help_text = "\n".join(rendered_text(s) for s in app.screen.query(".help-section"))
         assert any("x" in line.split("Star")[0] for line in help_text.splitlines() if "paper.star" in line)
 
 

@@ -60,3 +60,12 @@ def find_id(library, title_part: str) -> str:
         if title_part.lower() in record.title.lower():
             return record.id
     raise AssertionError(f"no paper titled like {title_part!r}")
+
+
+def rendered_text(widget) -> str:
+    """What a widget draws at its current size, as plain text (any renderable: a Rich table too),
+    whether or not it is scrolled into view."""
+    from textual.geometry import Region
+
+    width, height = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))

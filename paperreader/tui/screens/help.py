@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.widgets import Static
 from paperreader.tui.screens.dialog import Dialog
 
 Section = tuple[str, list[Binding]]
+DESCRIBED = 26  # a description's width when there is room: the ids line up in a column
 
 
 def about() -> str:
@@ -51,21 +53,33 @@ class HelpScreen(Dialog[None]):
         with VerticalScroll(classes="dialog help", id="help-body"):
             yield Static(Text("paperreader — keys", style="bold"), classes="dialog-title")
             yield Static(Text(about(), style="dim"), markup=False)
+            keys_width = self._keys_width()
             for title, bindings in self.sections:
-                yield Static(self._table(title, bindings), markup=False, classes="help-section")
+                yield Static(self._table(title, bindings, keys_width), markup=False, classes="help-section")
             footer = Text.assemble(("Change any key in ", "dim"))
             footer.append(self.config_file, style="bold")
             footer.append(' under [keymap], e.g.  "paper.star" = "s,*"   (escape closes this)', style="dim")
             yield Static(footer, markup=False)
 
-    def _table(self, title: str, bindings: list[Binding]) -> Text:
-        out = Text.assemble((title, "bold underline"), end="")
+    def _keys_width(self) -> int:
+        """The widest keys of all sections (12 at least), so the sections' columns line up."""
+        rows = [binding for _title, bindings in self.sections for binding in bindings]
+        return max([12] + [len(key_names(self.app, b, self.keymap)) for b in rows])
+
+    def _table(self, title: str, bindings: list[Binding], keys_width: int) -> Table:
+        """One section as a grid that fits the dialog's width: keys and ids are never cut (they
+        are what a user types or puts in the keymap); at a narrow terminal the descriptions wrap.
+        A description is padded to DESCRIBED as text, not as the column's minimum, which Rich
+        would keep and cut the ids for: the padding goes when the line wraps."""
+        table = Table.grid(padding=(0, 1))
+        table.title, table.title_justify, table.title_style = title, "left", "bold underline"
+        table.add_column(no_wrap=True, min_width=keys_width, style="bold")
+        table.add_column(overflow="fold")
+        table.add_column(no_wrap=True, style="dim")
         for binding in bindings:
-            out.append("\n")
-            out.append(f"{key_names(self.app, binding, self.keymap):<12}  ", style="bold")
-            out.append(f"{binding.description or binding.action:<26}")
-            out.append(f" {binding.id or ''}", style="dim")
-        return out
+            described = (binding.description or binding.action).ljust(DESCRIBED)
+            table.add_row(Text(key_names(self.app, binding, self.keymap)), Text(described), Text(binding.id or ""))  # not markup
+        return table
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
