@@ -347,7 +347,11 @@ def cmd_index(args) -> int:
 
     with workspace(args) as ws:
         if args.rebuild:
-            docs = ws.index.rebuild(progress_printer())
+            try:
+                docs = ws.index.rebuild(progress_printer())
+            except OSError as exc:  # a full disk: the side build is gone, the old index stays (search/write_failure.py)
+                kept = "; the old index is kept" if ws.index.dir.exists() else ""
+                raise CliError(f"paperreader: {ws.paths.index_dir}: cannot rebuild the search index: {exc.strerror or exc}{kept}") from None
             print(f"index rebuilt: {docs} papers")
         else:
             notice = ws.ensure_index(progress_printer())

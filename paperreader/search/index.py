@@ -24,6 +24,7 @@ from paperreader.search.rebuild import Progress
 from paperreader.search.schema import INDEX_SCHEMA_VERSION, build_schema, document_for
 from paperreader.search.suggest import VOCAB, Vocabulary
 from paperreader.search.validate import IndexBusy
+from paperreader.search.write_failure import abandon_writer, discard_side, out_of_space
 from paperreader.search.whoosh import whoosh_index as _whoosh_index
 from paperreader.store.change_log import ChangeLogPruned
 
@@ -202,8 +203,12 @@ class SearchIndex:
         if owner is not None:
             self._stamp["library"] = owner
         tmp = directory / f"{STAMP}.{os.getpid()}-{threading.get_ident()}.tmp"  # one per writer
-        tmp.write_text(json.dumps(self._stamp), encoding="utf-8")
-        os.replace(tmp, directory / STAMP)
+        try:
+            tmp.write_text(json.dumps(self._stamp), encoding="utf-8")
+            os.replace(tmp, directory / STAMP)
+        except BaseException:  # a full disk: no half-written copy left beside the stamp
+            tmp.unlink(missing_ok=True)
+            raise
 
     # -- building ------------------------------------------------------------------------------
     def rebuild(self, progress: Progress | None = None) -> int:
@@ -223,9 +228,15 @@ class SearchIndex:
         after an interruption), then stamp it and swap it in for the old index."""
         with self._lock:
             side = side_build.side_dir(self.dir)
-            seq, done, total = side_build.build_in_side(side, self.library, self.schema, progress)
-            self._write_stamp(side, seq, uuid.uuid4().hex, done)
-            side_build.finished(side)
+            try:
+                seq, done, total = side_build.build_in_side(side, self.library, self.schema, progress)
+                self._write_stamp(side, seq, uuid.uuid4().hex, done)
+                side_build.finished(side)
+            except OSError as exc:
+                if not out_of_space(exc):
+                    raise
+                discard_side(side)  # the old index stays, and so does the space it had
+                raise OSError(exc.errno, exc.strerror, str(self.dir)) from None
             old = self.dir.parent / f"{self.dir.name}.old-{os.getpid()}"
             if self.dir.exists():
                 os.replace(self.dir, old)
@@ -326,7 +337,7 @@ class SearchIndex:
                     progress(len(ids), len(ids))  # what is left is the commit (a merge: seconds)
                 writer.commit()
             except BaseException:
-                writer.cancel()
+                abandon_writer(writer, self.dir)  # (cancel() leaves the files written so far)
                 raise
             self.vocabulary.save(self.dir / VOCAB)
             with self._ix.reader() as reader:
