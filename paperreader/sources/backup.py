@@ -152,17 +152,39 @@ def parse_backup(text: str, file: str = "", errors: list[SourceError] | None = N
             skip_or_raise(errors, SourceError(f"paper {number}: {exc}", file, line))
             continue
         out.papers.append(paper)
-    for entry in data.get("saved_searches") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("query"), str):
-            out.saved_searches.append((entry["name"], entry["query"]))
-        else:
-            skip_or_raise(errors, SourceError("a saved search should be an object with 'name' and 'query'", file, None))
+    out.saved_searches = _saved_searches(data.get("saved_searches"), text, file, errors)
     for number, entry in enumerate(data.get("listings") or [], 1):
         try:
             out.listings.append(listing_of(entry))
         except ValueError as exc:
             skip_or_raise(errors, SourceError(f"listing {number}: {exc}", file, None))
     return out
+
+
+def _saved_searches(entries: Any, text: str, file: str, errors: list[SourceError] | None) -> list[tuple[str, str]]:
+    """The backup's saved searches, each held to `paperreader saved add`'s rule (store/saved_check);
+    a bad one is a SourceError naming its place, name and line (it said only 'a saved search
+    should be an object with 'name' and 'query'', and let an empty name or a malformed query in)."""
+    from paperreader.store import saved_check
+
+    start = max(0, text.find('"saved_searches"'))
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        skip_or_raise(errors, SourceError("'saved_searches' should be a list of objects with 'name' and 'query'", file,
+                                          _line_of(text, '"saved_searches"')))  # fmt: skip
+        return []
+    found = []
+    for number, entry in enumerate(entries, 1):
+        name, query = (entry.get("name"), entry.get("query")) if isinstance(entry, dict) else (None, None)
+        why = saved_check.problem(name, query) if isinstance(entry, dict) else "it should be an object with 'name' and 'query'"
+        if why is None:
+            found.append((name, query))
+            continue
+        pos = text.find(json.dumps(name, ensure_ascii=False), start) if isinstance(name, str) and name else -1
+        line = text.count("\n", 0, pos) + 1 if pos >= 0 else _line_of(text, '"saved_searches"')
+        skip_or_raise(errors, SourceError(f"{saved_check.label(number, name)}: {why}", file, line))
+    return found
 
 
 def listing_of(entry: Any) -> dict:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from paperreader.store import saved_check
 from paperreader.store.library import Library
 from paperreader.store.validation import StoreError, _fsync_dir, _readonly_uri, _store_problem, connect, inspect_store, is_live
 from paperreader.store.schema import SCHEMA_VERSION, migrate
@@ -180,8 +181,14 @@ def _stage(source: Path, version: int, store: Path) -> Path:
                 dest.execute("VACUUM")
             if dest.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise StoreError(f"{source}: the copy did not check out; nothing was restored")
+            damaged = saved_check.first_problem(dest)  # restored, it crashed `digest` and `export`
+            if damaged:
+                raise StoreError(f"{source}: {damaged}; nothing was restored")
         finally:
             dest.close()
+    except BaseException:
+        staged.unlink(missing_ok=True)  # (a refused copy stayed beside the store until the next restore)
+        raise
     finally:
         src.close()
     with open(staged, "rb") as fh:
