@@ -26,6 +26,7 @@ from operator import itemgetter
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
+from paperreader.search import letter_postings
 from paperreader.search.codec import PRCodec, record
 from paperreader.search.bulk_chunks import batch_chunks, chunks_of, joinable_list, joined_lists, table_arrays
 from paperreader.search.bulk_text import FieldWords, RawWords, group as group_postings, lowercase_tokens, tokenize, vocabulary_of
@@ -357,6 +358,9 @@ class BulkBuild:
             self._write_field(fw, tables.pop(name), self.pool)
             fw.finish_field()
         fw.close()
+        # the letters' top terms' postings, uncompressed, for the first keystroke on a letter (~1 s a
+        # 100k-paper segment; a cache: not written means read from the postings)
+        letter_postings.write_segment(writer.storage, schema, writer.get_segment())
         commit_segment(writer)
         added, self.parts, self.stored = self.count, [], []
         self._shutdown()

@@ -6,7 +6,9 @@ gathered and its scores looked up in C, a few array passes a list.
 The scores are `FastSearch._read_term`'s, bit for bit: the same table (`k1p * ratio[tf * 256 +
 length byte]`), tfs beyond the table one by one through `scoring.term_score`, keyword fields
 0.0, deleted documents included (the evaluator removes them). Recent terms are kept, bounded in
-bytes, so typing `neural net`, `neural netw` reads `neural` once.
+bytes, so typing `neural net`, `neural netw` reads `neural` once. A letter's most frequent terms
+are read, when every segment has them so, from the segments' letter postings files
+(`search/letter_postings.py`: documents and score cells uncompressed, one read a list).
 
 numpy is imported at this module's import: import it only from the evaluator, lazily (launch
 does not pay for numpy).
@@ -15,6 +17,7 @@ does not pay for numpy).
 from __future__ import annotations
 
 from collections import OrderedDict
+from time import monotonic
 
 import numpy as np
 
@@ -33,6 +36,7 @@ SCALED_FROM = TF_ROWS * 256  # postings: a term's whole table times k1p (else ea
 # wall p50 equal or worse, thread wake-ups under load); untried on a quiet one.
 THREADS = 1
 PARALLEL_FROM = 150_000  # postings: shorter lists are read in the caller's thread
+RECHECK_SECONDS = 1.0  # a segment without its letter postings file (search/letter_postings.py): looked for again after this long
 PACK_FROM = 4096  # postings: a longer scored term is kept packed (`_Packed`: 6 bytes a posting, not 16)
 _POOL: list = []
 
@@ -131,6 +135,7 @@ class TermArrays:
         self._ratios: dict = {}  # field -> float64 array: tf / (tf + norm), TF_ROWS rows of 256
         self._packed = None  # the last read's packed entry (`_read` leaves it for `scores`)
         self._tfs = None  # a term's frequencies read at once (`_read_at_once` leaves them for `_read`)
+        self._letter_files: dict = {}  # segment index -> its letter_postings.LetterPostings, or when it had none
 
     # -- reading ----------------------------------------------------------------------------------
     def _records(self, field: str, text):
@@ -194,6 +199,88 @@ class TermArrays:
             # table when the list is longer than it (else each posting's ratio times k1p)
             term = (k1p, table, ratios, ratios * k1p if total >= SCALED_FROM else None, len(ratios) // 256 - 1)
         cells = np.empty(total, np.uint16) if scorable and total >= PACK_FROM else None
+        rest = self._read_letters(field, text, found, ids, scores, cells, term)
+        if rest is None:
+            tabled = self._read_lists(field, found, total, ids, scores, term, cells, scorable)
+        else:  # the segments whose file does not hold the term: their lists, into their places
+            tabled = True
+            for pos, entry in rest:
+                n = entry[4].doc_frequency()
+                tabled = self._read_lists(field, [entry], n, ids[pos : pos + n],
+                                          None if scores is None else scores[pos : pos + n], term,
+                                          None if cells is None else cells[pos : pos + n], scorable) and tabled
+        if not scored:
+            return ids, None
+        if cells is not None and tabled and ids[-1] < 1 << 32:  # (kept packed; PACK_FROM > 0 postings)
+            packed = _Packed((ids.astype(np.uint32), cells))
+            packed.term = (term[0], term[3] is not None)
+            self._packed = packed
+        return ids, scores if scorable else np.zeros(total, np.float64)
+
+    def _letter_lists(self, i: int, sub, field: str, btext: bytes, info):
+        """(documents <u4, score cells <u2) of a term in segment `i` from its letter postings file
+        (`search/letter_postings.py`), or None: no file, not held there, or not what the term's
+        record says (its length, first or last document)."""
+        lp = self._letter_files.get(i)
+        if lp is None or (type(lp) is float and monotonic() - lp >= RECHECK_SECONDS):
+            from paperreader.search.letter_postings import LetterPostings
+
+            lp = self._letter_files[i] = LetterPostings.open(sub.reader()) or monotonic()
+        if type(lp) is float:
+            return None
+        try:
+            pair = lp.lists(np, field, btext)
+        except (OSError, ValueError):
+            return None
+        if pair is None:
+            return None
+        docs, n = pair[0], info.doc_frequency()
+        if len(docs) != n or not n or docs[0] != info.min_id() or docs[-1] != info.max_id():
+            return None
+        return pair
+
+    def _read_letters(self, field: str, text, found, ids, scores, cells, term):
+        """A term's lists from the segments' letter postings files: the ids into `ids` (segment
+        offsets added) and, when scored (`term`), the score cells into `cells` (if given) and the
+        scores into `scores`, looked up as `_score` does (the same floats). Returns the segments'
+        entries not read so, each with its place in the arrays [(position, entry)], or None when
+        no file held the term (nothing written)."""
+        if not found:
+            return None
+        btext = self.fs.searcher.schema[field].to_bytes(text) if isinstance(text, str) else text
+        got, rest, pos = [], [], 0
+        for entry in found:
+            i, sub, offset, _terms, info = entry
+            pair = self._letter_lists(i, sub, field, btext, info)
+            if pair is None:
+                rest.append((pos, entry))
+            else:
+                got.append((pos, offset, pair))
+            pos += info.doc_frequency()
+        if not got:
+            return None
+        if term is not None:
+            cell_scores = term[2] if term[3] is None else term[3]
+            if cells is None:
+                cells = np.empty(len(ids), np.uint16)
+        for pos, offset, (docs, cell) in got:
+            n = len(docs)
+            np.add(docs, np.int64(offset), out=ids[pos : pos + n])
+            if term is not None:
+                cells[pos : pos + n] = cell
+                if rest:  # scored here, slice by slice (else all at once below)
+                    cell_scores.take(cell, out=scores[pos : pos + n], mode="clip")
+                    if term[3] is None:
+                        np.multiply(scores[pos : pos + n], term[0], out=scores[pos : pos + n])
+        if term is not None and not rest:
+            cell_scores.take(cells, out=scores, mode="clip")
+            if term[3] is None:
+                np.multiply(scores, term[0], out=scores)
+        return rest
+
+    def _read_lists(self, field: str, found, total: int, ids, scores, term, cells, scorable: bool) -> bool:
+        """A term's posting lists decoded and scored into `ids` and `scores` (and `cells`); False
+        when a frequency was beyond the table (not kept packed)."""
         jobs, pos = [], 0
         for i, sub, offset, terms, info in found:
             n = info.doc_frequency()
@@ -216,13 +303,7 @@ class TermArrays:
             for job in jobs:
                 check_budget()  # between segments (a segment's list is scored in C)
                 tabled = _segment(*job) and tabled
-        if not scored:
-            return ids, None
-        if cells is not None and tabled and ids[-1] < 1 << 32:  # (kept packed; PACK_FROM > 0 postings)
-            packed = _Packed((ids.astype(np.uint32), cells))
-            packed.term = (term[0], term[3] is not None)
-            self._packed = packed
-        return ids, scores if scorable else np.zeros(total, np.float64)
+        return tabled
 
     def _read_at_once(self, found, jobs, ids) -> bool:
         """Every segment's list of a term decoded as one (`postings_arrays.decode_many`), into `ids`,

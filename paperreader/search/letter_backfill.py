@@ -1,4 +1,5 @@
-"""Letter files for segments written before they existed (search/letter_terms.py), made in the background.
+"""Letter files for segments written before they existed (search/letter_terms.py: `.ltr`;
+search/letter_postings.py: `.lpo`, written by the bulk builder only), made in the background.
 
 A library indexed before `.ltr` files existed (or whose files were deleted) answers the first
 keystroke on a letter from the term dictionary, ~150 ms CPU more at a million papers, until a
@@ -22,11 +23,13 @@ last_started = None  # the last backfill process started (subprocess.Popen): tes
 
 
 def missing(reader) -> list:
-    """The one-segment readers of `reader` (a Whoosh reader) whose segment has no usable file."""
+    """The one-segment readers of `reader` (a Whoosh reader) whose segment lacks a usable letter
+    terms file (`.ltr`) or letter postings file (`.lpo`, search/letter_postings.py)."""
+    from paperreader.search.letter_postings import LetterPostings
     from paperreader.search.letter_terms import Prepared
 
     leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
-    return [sub for sub, _offset in leaves if Prepared.open(sub) is None]
+    return [sub for sub, _offset in leaves if Prepared.open(sub) is None or LetterPostings.open(sub) is None]
 
 
 def start(index) -> bool:
@@ -49,13 +52,17 @@ def start(index) -> bool:
 
 def remove_stale_temps(folder: str) -> int:
     """Temp files of writers that were killed (their process is gone, or the file is old)."""
+    from paperreader.search import letter_postings
     from paperreader.search.letter_terms import EXT, TEMP_MARK
 
     removed = 0
-    mark = EXT + TEMP_MARK
     for name in os.listdir(folder):
-        at = name.find(mark)
-        if at < 0:
+        for ext in (EXT, letter_postings.EXT):
+            mark = ext + TEMP_MARK
+            at = name.find(mark)
+            if at >= 0:
+                break
+        else:
             continue
         path = os.path.join(folder, name)
         try:
@@ -83,7 +90,7 @@ def fill(index_dir, stop=lambda: False) -> int:
     """Write the missing files of the index's current segments, one at a time; how many were
     written. A segment that goes away meanwhile (a merge, a rebuild) is skipped; `stop()` is asked
     between segments."""
-    from paperreader.search import letter_terms
+    from paperreader.search import letter_postings, letter_terms
     from paperreader.search.whoosh import whoosh_index
 
     folder = str(index_dir)
@@ -95,10 +102,13 @@ def fill(index_dir, stop=lambda: False) -> int:
             if stop():
                 break
             try:
-                letter_terms.prepare(sub)
+                if letter_terms.Prepared.open(sub) is None:
+                    letter_terms.prepare(sub)
+                if letter_postings.LetterPostings.open(sub) is None:
+                    letter_postings.prepare(sub)
             except Exception:  # noqa: BLE001 (a cache: a segment deleted under us, a disk full)
                 continue
-            written += letter_terms.Prepared.open(sub) is not None
+            written += letter_terms.Prepared.open(sub) is not None and letter_postings.LetterPostings.open(sub) is not None
     return written
 
 
