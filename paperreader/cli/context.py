@@ -19,12 +19,14 @@ def workspace(args, *, index: bool = False, seed: bool = True, backup: bool = Tr
     from paperreader.search.query import QueryError
     from paperreader.sources import SourceError
     from paperreader.store import NotFound, StoreError
+    from paperreader.store.validation import StoreDamaged
     from paperreader.workspace import Workspace
 
+    paths = resolve(args.data_dir)
     try:
-        ws = Workspace.open(resolve(args.data_dir), seed=seed, backup=backup)
+        ws = Workspace.open(paths, seed=seed, backup=backup)
     except StoreError as exc:
-        raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
+        raise CliError(f"paperreader: {with_restore_hint(exc, paths)}", EXIT_BAD) from None
     for notice in ws.notices:  # e.g. the daily backup could not be made
         print(f"paperreader: {notice}", file=sys.stderr)
     try:
@@ -35,10 +37,21 @@ def workspace(args, *, index: bool = False, seed: bool = True, backup: bool = Tr
         yield ws
     except NotFound as exc:
         raise CliError(f"paperreader: {exc}", EXIT_NOT_FOUND) from None
+    except StoreDamaged as exc:  # damage that the cheap checks at open did not see
+        raise CliError(f"paperreader: {with_restore_hint(exc, paths)}", EXIT_BAD) from None
     except (QueryError, SourceError, StoreError, IndexBusy) as exc:
         raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
     finally:
         ws.close()
+
+
+def with_restore_hint(exc, paths) -> str:
+    """A store error's one line; a damaged library's also names the backup that restores it, if any."""
+    from paperreader.store.recovery import restore_hint
+    from paperreader.store.validation import StoreDamaged
+
+    hint = restore_hint(paths.backups_dir) if isinstance(exc, StoreDamaged) else ""
+    return f"{exc}; {hint}" if hint else str(exc)
 
 
 def progress_printer(every: float = 10.0):

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from paperreader.cli import EXIT_BAD, CliError
-from paperreader.cli.context import workspace
+from paperreader.cli.context import with_restore_hint, workspace
 from paperreader.cli.render import emit_json
 
 
@@ -94,7 +94,7 @@ def cmd_check(args) -> int:
         inspect_store(paths.store, thorough=True)
         report["store_ok"] = True
     except StoreError as exc:
-        report["store_problem"] = str(exc)
+        report["store_problem"] = with_restore_hint(exc, paths)
     if report["store_ok"]:
         from paperreader.search.validate import read_everything
 

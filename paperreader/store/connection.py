@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from paperreader.store.validation import StoreError, _fsync_dir, _store_problem, connect
+from paperreader.store.validation import StoreDamaged, StoreError, _fsync_dir, _store_problem, connect, is_damage
 
 
 class StoreConnection:
@@ -55,7 +55,7 @@ class StoreConnection:
                 reason = _store_problem(exc, self.path)
                 if reason is None:
                     raise
-                raise StoreError(f"{self.path}: cannot read the library: {reason}") from None
+                raise (StoreDamaged if is_damage(exc) else StoreError)(f"{self.path}: cannot read the library: {reason}") from None
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:

@@ -19,6 +19,19 @@ class StoreError(Exception):
     """The store cannot be used as it is (corrupt, newer, unwritable); the file is left alone."""
 
 
+class StoreDamaged(StoreError):
+    """The store's file is there but is no readable library (damaged, cut short, not SQLite, empty):
+    unlike a busy, newer or read-only store, only a backup brings it back (see store/recovery)."""
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """SQLite says the file itself is bad: SQLITE_CORRUPT, SQLITE_NOTADB, or a bare DatabaseError
+    ("file is not a database", "malformed") without a code."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (11, 26)
+    return type(exc) is sqlite3.DatabaseError
+
 
 def _fsync_dir(directory: Path) -> None:
     """Make a rename in `directory` durable (POSIX); a no-op where directories cannot be opened."""
@@ -161,7 +174,7 @@ def inspect_store(path: Path, *, thorough: bool = False) -> int:
     if not path.is_file():
         raise StoreError(f"{path}: no such library file")
     if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
-        raise StoreError(f"{path}: the library file is empty (0 bytes); restore a backup or delete it to start afresh")
+        raise StoreDamaged(f"{path}: the library file is empty (0 bytes); restore a backup or delete it to start afresh")
     if not os.access(path, os.R_OK):
         raise StoreError(f"{path}: cannot read the library: permission denied")
     for attempt in range(2):
@@ -174,7 +187,7 @@ def inspect_store(path: Path, *, thorough: bool = False) -> int:
         except sqlite3.Error as exc:
             if quiet and attempt == 0 and (_sidecars(path) or _fingerprint(path) != stamp):
                 continue  # another paperreader wrote it meanwhile: read again, with locks
-            raise StoreError(unreadable(path, exc)) from None
+            raise (StoreDamaged if is_damage(exc) else StoreError)(unreadable(path, exc)) from None
     raise AssertionError("unreachable")
 
 
@@ -216,7 +229,7 @@ def _inspect(path: Path, immutable: bool, thorough: bool) -> int:
             problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
             if problems != ["ok"]:
                 detail = " ".join(" ".join(problems).replace("*** in database main ***", "").split())[:160]
-                raise StoreError(f"{path}: the library is damaged ({detail}); it was left as it was")
+                raise StoreDamaged(f"{path}: the library is damaged ({detail}); it was left as it was")
         elif version > 0:
             conn.execute("SELECT count(*) FROM meta").fetchone()
         return version
