@@ -30,7 +30,8 @@ NUMPY_FROM = 64
 
 
 class TermDicts:
-    """The term part of `FastSearch` (which provides `searcher`, `leaves`, `N` and `_missing`)."""
+    """The term part of `FastSearch` (which provides `searcher`, `leaves`, `N`, `_missing` and
+    `doc_frequency`)."""
 
     def _init_terms(self) -> None:
         from paperreader.search.whoosh import internals
@@ -96,7 +97,7 @@ class TermDicts:
     def _scorer(self, field: str, text, boost: float):
         """(weight, norm table) of BM25F for a term (`search/scoring.py`):
         score = scoring.term_score(weight, tf, table[length byte])."""
-        weight = scoring.term_weight(self.N, self.searcher.doc_frequency(field, text), boost)
+        weight = scoring.term_weight(self.N, self.doc_frequency(field, text), boost)  # (FastSearch's, kept)
         return weight, self._norm_table(field)
 
     def _read_term(self, field: str, text, boost: float) -> dict:

@@ -310,11 +310,7 @@ class FastSearch(TermDicts, PhraseSearch):
         wq = self._wq  # whoosh.query (a method's import statement is ~1 us; these recurse per node)
 
         if type(node) is wq.Term:
-            key = (node.fieldname, node.text)
-            n = self._sizes.get(key)
-            if n is None:
-                n = self._sizes[key] = self.searcher.doc_frequency(node.fieldname, node.text)
-            return n
+            return self.doc_frequency(node.fieldname, node.text)
         if isinstance(node, (wq.Prefix, wq.FuzzyTerm, wq.Wildcard)):
             exact = self.exact  # (expanding here must not mark the total inexact twice)
             n = sum(self._size(wq.Term(node.fieldname, t)) for t in self._expand(node))
@@ -333,6 +329,15 @@ class FastSearch(TermDicts, PhraseSearch):
         if is_id_set(node):
             return id_count(self, node)
         return self.N
+
+    def doc_frequency(self, field: str, text) -> int:
+        """The searcher's doc_frequency of a term, kept per evaluator: a term's size (the order
+        parts are added in) and then its weight ask for it, each through Whoosh's reader layers."""
+        key = (field, text)
+        n = self._sizes.get(key)
+        if n is None:
+            n = self._sizes[key] = self.searcher.doc_frequency(field, text)
+        return n
 
     def run(self, q, limit: int, dense: bool | None = None) -> Evaluation:
         """The best `limit` hits of `q` and the total (exact unless a word stood for more index
