@@ -112,7 +112,8 @@ def cmd_search(args) -> int:
                 if args.json:
                     emit_json(out)
                 else:
-                    print(f"{query}\t{out['total']}\t{out.get('error', '')}")
+                    query, error = query.replace("\t", " "), out.get("error", "").replace("\t", " ")
+                    print(f"{query}\t{out['total']}\t{error}")  # three columns: a tab in the query is a space
                 sys.stdout.flush()
             return EXIT_BAD if failed else 0
         query = " ".join(args.query)

@@ -118,7 +118,7 @@ def print_search(results) -> None:
     if notice:
         print(notice)
     if results.suggestion:
-        print(f"did you mean: {results.suggestion}")
+        print(f"did you mean: {' '.join(results.suggestion.split())}")  # one line, whatever spaces the query had
     partial_shown = False
     for rank, hit in enumerate(results.hits, 1):
         if getattr(hit, "match", "all") == "partial" and not partial_shown and all_words:
