@@ -138,3 +138,42 @@ async def test_a_snapshot_import_stops_on_escape_and_ctrl_q_quits_once_it_has(ma
         await pilot.press("ctrl+q")
         await pilot.pause(0.5)
     assert app.return_code is not None or not app.is_running
+
+
+async def test_escape_soon_after_enter_stops_a_snapshot_before_its_end(make_app, library, tmp_path):
+    """The import runs in a process of its own (ingest/import_child.py): the UI thread handles the
+    escape at once, and the snapshot stops at its next batch, well before its end. In a thread the
+    import took the UI thread's turns at the GIL: pause(0.3) and escape took ~4 s here, by which time
+    all 20,000 lines were in, every run."""
+    import json
+
+    lines = 20_000
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text("".join(json.dumps({
+        "id": f"1501.{k + 1:05d}", "title": f"Snapshot paper {k}", "abstract": "Words.", "authors": "A. Author",
+        "categories": "cs.DB", "versions": [{"version": "v1", "created": "Mon, 2 Jan 2015 10:00:00 GMT"}],
+        "update_date": "2015-01-05", "authors_parsed": [["Author", "A.", ""]]}) + "\n" for k in range(lines)))
+    before = library.count()
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        dialog = await open_dialog(app, pilot)
+        dialog.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        for _ in range(200):
+            await settle(app, pilot)
+            if not dialog.running:
+                break
+        said = widget_text(dialog.query_one("#import-status"))
+        assert said.startswith("Stopped"), said
+        added = library.count() - before
+        assert added < lines and added % 5000 == 0  # nothing, or whole batches: resumable
+    app2 = make_app()  # imported again, it resumes and ends with every paper in
+    async with app2.run_test(size=WIDE) as pilot:
+        await ready(app2, pilot)
+        dialog = await open_dialog(app2, pilot)
+        said = await import_path(app2, pilot, dialog, str(path))
+        assert said.startswith("Imported (snapshot.jsonl: 20,000 papers)"), said
+        assert library.count() == before + lines

@@ -1,13 +1,19 @@
 """Importing a file from the reader (the command palette's "Import a file"): `paperreader import`'s
-use case (ingest/import_files.py) run in a thread worker, with its progress and its outcome in one line.
+use case (ingest/import_files.py) run in a process of its own (ingest/import_child.py), whose lines a
+thread worker turns into the progress bar and the outcome's one line.
 
-The import writes through its own connection to the store, as the CLI would: the reader's searches
-keep reading while a big file goes in, and the main screen searches again when it is done. A
-snapshot import (the arXiv OAI file) can be stopped with escape and resumes when imported again.
+In a process of its own, as the CLI's, the import does not take the UI thread's turns at the GIL:
+keys and paints go on while a big file goes in (and is indexed), and the main screen searches again
+when it is done. A snapshot import (the arXiv OAI file) can be stopped with escape (at its next
+batch) and resumes when imported again.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +25,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, ProgressBar, Static
 
+from paperreader.ingest.import_child import failure, summary  # noqa: F401 (the dialog's wording, kept with the import)
 from paperreader.tui.screens.dialog import Dialog
 
 INDEX_NOW = 1000  # papers changed by one import above which the index is brought up to date in the dialog (cli.transfer.BIG)
@@ -41,51 +48,11 @@ class ImportFinished(Message):
     changed: bool
 
 
-class _Stop(KeyboardInterrupt):
-    """Raised inside a snapshot's progress callback when the user asked to stop: the use case then
-    ends with ImportStopped (resumable), as Ctrl-C does for the CLI."""
-
-
 def open_import(screen) -> None:
     """The palette's command: ask for a file, import it, then have `screen` search again."""
     import paperreader.tui.messages as msg
 
     screen.app.push_screen(ImportFileScreen(on_done=lambda: screen.post_message(msg.LibraryChanged())))
-
-
-def summary(report) -> str:
-    """One line: what the import did, as the CLI's last line says it, and what it left out."""
-    from paperreader.ingest.import_files import papers_in
-
-    files = "; ".join(f"{Path(f['file']).name}: {papers_in(f)}" for f in report.files)
-    line = f"Imported ({files}): added {report.added}, updated {report.updated}, unchanged {report.unchanged}"
-    dropped = sum(len(f.get("dropped", ())) for f in report.files)
-    if report.skipped_count:
-        line += f"; {report.skipped_count} bad record(s) skipped"
-    if dropped:
-        line += f"; {dropped} value(s) left out (`paperreader import` lists them)"
-    return line + "."
-
-
-def failure(exc: BaseException) -> str:
-    """One line for a failed import, never an exception's class name; nothing was imported unless said."""
-    from paperreader.ingest.import_files import ImportStopped, LiveStoreGiven
-    from paperreader.ingest.oai_stream import SnapshotBusy
-    from paperreader.ingest.plan import ImportFailed
-    from paperreader.sources import SourceError
-
-    if isinstance(exc, LiveStoreGiven):
-        return f"{exc.given}: that is the library itself; nothing was imported"
-    if isinstance(exc, ImportFailed):
-        more = f" (and {len(exc.errors) - 1} more problems)" if len(exc.errors) > 1 else ""
-        return f"{exc.errors[0]}{more}: nothing was imported"
-    if isinstance(exc, ImportStopped):
-        return f"Stopped after {exc.lines:,} lines of {exc.path}: import it again to resume"
-    if isinstance(exc, KeyboardInterrupt):  # stopped while a snapshot was being checked
-        return "Stopped before anything was written: nothing was imported"
-    if isinstance(exc, (SourceError, SnapshotBusy)):
-        return f"{exc}: nothing was imported"
-    return f"The import failed: {exc}" if str(exc) else "The import failed"
 
 
 class ImportFileScreen(Dialog[None]):
@@ -107,6 +74,7 @@ class ImportFileScreen(Dialog[None]):
         self.running = False
         self.stop_asked = False
         self.quit_when_done = False
+        self._child: subprocess.Popen | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -144,40 +112,58 @@ class ImportFileScreen(Dialog[None]):
 
     @work(thread=True, exit_on_error=False, group="import")
     def _import(self, path: Path) -> None:
-        from paperreader.ingest.import_files import import_files
-        from paperreader.store import Library
-
-        paths = self.app.paths
-        try:
-            library = Library(paths.store)
+        """Starts the import's process and reads its lines until it ends (blocking reads: no GIL held)."""
+        index_from = INDEX_NOW if self.app.workspace is not None else sys.maxsize
+        args = [sys.executable, "-m", "paperreader.ingest.import_child", str(self.app.paths.data_dir), str(path), str(index_from)]
+        ended = None
+        with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
             try:
-                report = import_files(library, [path], paths, progress=self._progress_of, notice=self._notice)
-            finally:
-                library.close()
-        except BaseException as exc:  # every failure is one line on the screen (KeyboardInterrupt: ours)
-            self.post_message(ImportFinished(failure(exc), True, False))
-            return
-        done = summary(report)
-        workspace = self.app.workspace
-        if report.changed >= INDEX_NOW and workspace is not None and not self.stop_asked:  # as the CLI does
-            self.post_message(ImportProgress(f"{done} Indexing {report.changed:,} new or changed papers…"))
-            try:
-                workspace.index_changes(report.changed, lambda n, total: self.post_message(ImportProgress(None, n, total)))
-            except Exception as exc:  # the papers are in: the next search catches the index up
-                done += f" The index will catch up on the next search ({exc})."
-        self.post_message(ImportFinished(done, False, report.changed > 0))
-
-    def _progress_of(self, path: Path):
-        def progress(stage: str, done: int, total: int, line: int) -> None:
+                child = self._child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                                                       text=True, encoding="utf-8", start_new_session=True)  # fmt: skip
+            except OSError as exc:
+                self.post_message(ImportFinished(failure(exc), True, False))
+                return
             if self.stop_asked:
-                raise _Stop()
-            said = None if self.stop_asked else f"{stage.capitalize()} {path.name}: line {line:,}"
-            self.post_message(ImportProgress(said, done, total))
+                self._tell_stop()
+            for line in child.stdout:
+                try:
+                    said = json.loads(line)
+                except ValueError:
+                    continue
+                ended = self._relay(said, path) or ended
+            code = child.wait()
+            if ended is None:  # the process died without a word (killed, or a crash)
+                errors.seek(0)
+                last = [ln for ln in errors.read().splitlines() if ln.strip()][-1:]
+                text = f"The import stopped (exit {code}){': ' + last[0] if last else ''}; a snapshot resumes when imported again"
+                ended = ImportFinished(text, True, True)
+        self.post_message(ended)
 
-        return progress
+    def _relay(self, said: dict, path: Path) -> ImportFinished | None:
+        """One line of the child: a message for the screen now, or the ending (posted once it has exited)."""
+        if "progress" in said:
+            stage, done, total, line = said["progress"]
+            self.post_message(ImportProgress(f"{stage.capitalize()} {path.name}: line {line:,}", done, total))
+        elif "indexing" in said:
+            self.post_message(ImportProgress(None, *said["indexing"]))
+        elif "notice" in said:
+            self.post_message(ImportProgress(said["notice"]))
+        elif "done" in said:
+            return ImportFinished(said["done"], False, said["changed"] > 0)
+        elif "failed" in said:
+            return ImportFinished(said["failed"], True, False)
+        return None
 
-    def _notice(self, text: str) -> None:
-        self.post_message(ImportProgress(text[:1].upper() + text[1:] + "."))
+    def _tell_stop(self) -> None:
+        """Ask the import's process to stop at its next batch (a few bytes down a pipe)."""
+        child = self._child
+        if child is None or child.stdin is None:
+            return
+        try:
+            child.stdin.write("stop\n")
+            child.stdin.flush()
+        except (OSError, ValueError):  # it has ended
+            pass
 
     def on_import_progress(self, message: ImportProgress) -> None:
         if message.total is not None:
@@ -202,11 +188,13 @@ class ImportFileScreen(Dialog[None]):
 
     def on_unmount(self) -> None:
         self.stop_asked = True  # the app is quitting: a snapshot import stops at its next batch (it resumes)
+        self._tell_stop()
 
     def dismiss(self, result=None):
         """Not while an import runs (escape, q or ctrl+q ask it to stop): the dialog says how it ended."""
         if self.running:
             self.stop_asked = True
+            self._tell_stop()
             self.say("Stopping after the batch being written… (a file that is not a snapshot finishes first)")
             return None
         return super().dismiss(result)
