@@ -3,7 +3,9 @@ the last committed index as it was, searchable, and gives the bytes it wrote bac
 catch-up that hit ENOSPC left its half-written segment files and its temp dir in the index dir
 (Whoosh's cancel() keeps them), holding the last free bytes, so the user's next tag failed with
 'the disk is full'; `index --rebuild` said only 'paperreader: No space left on device' and left
-its partial side directory (index.building) holding the space."""
+its partial side directory (index.building) holding the space. And a catch-up that found no room
+is now a notice: the index as it was is searched (a write tried again 30 s later), not an error
+that stopped searching."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import pytest
 
 from paperreader.model import Paper
 from paperreader.paths import resolve
-from paperreader.workspace import DataDirError, Workspace
+from paperreader.workspace import Workspace
 
 
 @pytest.fixture
@@ -62,7 +64,10 @@ def orphans(index_dir) -> list[str]:
                   or (name.startswith("MAIN_") and name != "MAIN_WRITELOCK" and name.split(".")[0] not in committed))
 
 
-def test_a_catch_up_on_a_full_disk_leaves_the_old_index_and_the_space(small_disk):
+def test_a_catch_up_on_a_full_disk_leaves_the_old_index_and_the_space(small_disk, monkeypatch):
+    from paperreader.search import write_failure
+
+    monkeypatch.setattr(write_failure, "NO_ROOM_RETRY_S", 0.0)  # (the reader waits 30 s before trying again)
     data_dir = small_disk / "data"
     ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
     ws.library.upsert(papers(20, seed=1))
@@ -72,18 +77,41 @@ def test_a_catch_up_on_a_full_disk_leaves_the_old_index_and_the_space(small_disk
     leave_free(small_disk, 96)
     before = free_kib(small_disk)
     for _ in range(2):  # the second try finds the write lock free and the same room
-        with pytest.raises(DataDirError, match=r"index: cannot write the search index: No space left on device"):
-            ws.ensure_index()
+        notice = ws.ensure_index()
+        assert notice == (f"the search index is 150 changes behind: No space left on device in {data_dir / 'index'}; "
+                          "searching it as it was until there is room")  # fmt: skip
     assert orphans(ws.index.dir) == []
     assert free_kib(small_disk) >= before - 8  # the bytes the failed writes took came back
     stamp = ws.index.read_stamp()
     assert stamp["build"] == build and not any(n.endswith(".tmp") for n in os.listdir(ws.index.dir))
+    assert ws.engine.search("quasar", limit=200).total == 20  # the index as it was answers
     pid = ws.library.list_ids()[0]
     ws.library.set_star(pid)  # the user's change is saved: the space is still there for it
     assert ws.library.get(pid).starred
     (small_disk / "filler").unlink()
-    ws.ensure_index()  # the space is back: the catch-up goes through
+    assert ws.ensure_index() is None  # the space is back: the catch-up goes through
     assert ws.engine.search("quasar", limit=200).total == 170
+    ws.close()
+
+
+def test_after_no_room_searches_use_the_old_index_without_writing_again(small_disk):
+    """In the reader every search asks for a catch-up: for a while after one found no room, they
+    search the index as it was instead of filling the disk and failing again (said once)."""
+    data_dir = small_disk / "data"
+    ws = Workspace.open(resolve(data_dir), seed=False, backup=False)
+    ws.library.upsert(papers(20, seed=1))
+    ws.ensure_index()
+    ws.library.upsert(papers(150))
+    leave_free(small_disk, 96)
+    assert ws.engine.search("quasar", limit=200).total == 20  # the catch-up failed; the search did not
+    notice = ws.index.take_room_notice()
+    assert notice and "150 changes behind: No space left on device" in notice
+    assert ws.index.take_room_notice() is None  # once
+    assert ws.index.waiting_for_room()
+    (small_disk / "filler").unlink()
+    listing = sorted(os.listdir(ws.index.dir))
+    assert ws.engine.search("quasar", limit=200).total == 20  # within the wait: no write tried
+    assert sorted(os.listdir(ws.index.dir)) == listing
     ws.close()
 
 

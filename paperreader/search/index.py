@@ -24,7 +24,7 @@ from paperreader.search.rebuild import Progress
 from paperreader.search.schema import INDEX_SCHEMA_VERSION, build_schema, document_for
 from paperreader.search.suggest import VOCAB, Vocabulary
 from paperreader.search.validate import IndexBusy
-from paperreader.search.write_failure import abandon_writer, discard_side, out_of_space
+from paperreader.search.write_failure import NoRoom, abandon_writer, discard_side, out_of_space
 from paperreader.search.whoosh import whoosh_index as _whoosh_index
 from paperreader.store.change_log import ChangeLogPruned
 
@@ -64,6 +64,7 @@ class SearchIndex:
         self._damaged: str | None = None  # why a search found the open index unreadable: rebuild it
         self._rebuilt_for_damage: set[str] = set()  # builds made because of damage (not rebuilt twice)
         self._repaired: str | None = None  # the notice of a rebuild for damage, for the next ensure()
+        self._no_room = NoRoom()  # the last catch-up found a full disk: the index is searched as it was
 
     # -- state -----------------------------------------------------------------------------
     def read_stamp(self) -> dict | None:
@@ -148,7 +149,7 @@ class SearchIndex:
                 self._open()
                 self._adopt()
             self.catch_up(progress)
-            return None
+            return self._no_room.take() or self._no_room.notice
 
     def _rebuild_damaged(self, progress: Progress | None = None) -> int:
         done = self.rebuild(progress)
@@ -256,17 +257,42 @@ class SearchIndex:
         with self._lock:
             if self._damaged is not None:
                 return self._rebuild_damaged(progress)
+            if self._no_room.waiting():
+                return 0  # no room a moment ago: the index as it was, without writing (and failing) again
             try:
-                return self._catch_up(progress)
+                done = self._catch_up(progress)
+                self._no_room.cleared()
+                return done
             except IndexBusy:
                 raise
-            except Exception:
+            except Exception as exc:
+                if out_of_space(exc) and self._usable_as_it_was():
+                    self._no_room.failed(f"the search index is {self.behind():,} changes behind: {exc.strerror or exc} "
+                                         f"in {self.dir}; searching it as it was until there is room")  # fmt: skip
+                    return 0
                 if self.problem() is not None:
                     return self.rebuild(progress)
                 if (self.read_stamp() or {}).get("build") != self._stamp.get("build"):
                     self._open()  # another process swapped a rebuilt index in under the writer: once more
                     return self._catch_up(progress)
                 raise
+
+    def _usable_as_it_was(self) -> bool:
+        """After a write that found no room (its files are gone: write_failure.py): the index on
+        disk still passes the checks, and is open again if the failed rebuild had closed it."""
+        if self.problem() is not None:
+            return False
+        if self._ix is None:
+            self._open()
+        return True
+
+    def waiting_for_room(self) -> bool:
+        """A catch-up found no room on the disk a moment ago: asking again now would only fail again."""
+        return self._no_room.waiting()
+
+    def take_room_notice(self) -> str | None:
+        """The one line saying the index is behind for lack of room, once (until it catches up)."""
+        return self._no_room.take()
 
     def behind(self) -> int:
         """How many changes the store has that this index has not taken in (an upper bound on the

@@ -13,10 +13,44 @@ from __future__ import annotations
 
 import errno
 import shutil
+import threading
+import time
 from pathlib import Path
 
 # errors that mean "no room": the device is full, a quota is reached, or a file size limit (ulimit -f)
 OUT_OF_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+NO_ROOM_RETRY_S = 30.0  # after a catch-up found no room on the disk, the next write is tried this much later
+
+
+class NoRoom:
+    """A catch-up that found no room: the index is searched as it was, the next write waits
+    NO_ROOM_RETRY_S (in the reader every search asks for a catch-up: each would fill the disk
+    and fail again), and the one line that says so is given once (until a catch-up succeeds)."""
+
+    def __init__(self) -> None:
+        self.notice: str | None = None
+        self._retry = 0.0  # (time.monotonic()) when a write is tried again
+        self._said = False
+        self._lock = threading.Lock()
+
+    def failed(self, notice: str) -> None:
+        self.notice, self._retry = notice, time.monotonic() + NO_ROOM_RETRY_S
+
+    def cleared(self) -> None:
+        self.notice, self._said = None, False
+
+    def waiting(self) -> bool:
+        return self.notice is not None and time.monotonic() < self._retry
+
+    def take(self) -> str | None:
+        """The notice, the first time it is asked for; then None."""
+        with self._lock:
+            if self.notice is None or self._said:
+                return None
+            self._said = True
+            return self.notice
 
 
 def out_of_space(exc: BaseException) -> bool:

@@ -84,7 +84,7 @@ class Launch:
         except Exception as exc:
             self.ui.post(msg.IndexReady(error=f"The search index is not available: {exc}"))
             return
-        self.ui.post(msg.IndexReady())
+        self.ui.post(msg.IndexReady(notice=workspace.index.take_room_notice()))  # a full disk: the index as it was
 
     def _prepare_index(self, workspace) -> None:
         progress = self._progress

@@ -48,6 +48,9 @@ class SearchRunner:
                 self._failed(generation, query, exc)  # (a damaged index is rebuilt)
                 return
         self.ui.post(msg.SearchFinished(generation, result, keep_id, keep_index))
+        room = self.fetcher.ws.index.take_room_notice()  # the catch-up found a full disk: said once
+        if room:
+            self.ui.post(msg.ActionFailed(room[0].upper() + room[1:]))
 
     def page(self, generation: int, result: ResultSet, offset: int, wanted: Callable[[int], bool], dropped: Callable[[int], None]) -> None:
         """Rows offset..offset+PAGE, if the list still `wanted` them when their turn comes; else `dropped`."""

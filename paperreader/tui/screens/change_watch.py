@@ -50,7 +50,7 @@ class ChangeWatcher:
         if self.index_ready:
             try:
                 index = self.fetcher.ws.index
-                behind = index.behind() >= CATCH_UP_SHOWN_FROM and not index.writer_busy()
+                behind = index.behind() >= CATCH_UP_SHOWN_FROM and not index.writer_busy() and not index.waiting_for_room()
             except Exception:  # the index is being replaced: the next search finds out
                 behind = False
         if behind and self._behind_before:
