@@ -229,8 +229,12 @@ def test_a_terms_lists_decoded_at_once_are_each_lists(library, monkeypatch):
                     decode_many(blobs, offsets, out[:-1])
                 several += 1
         assert several > 50
-        read = codec.PRTermInfo.blob
-        monkeypatch.setattr(codec.PRTermInfo, "blob", lambda self, postfile: bytes(read(self, postfile))[:-2])
+        from paperreader.search.letter_postings import LetterPostings
+
+        monkeypatch.setattr(LetterPostings, "open", classmethod(lambda cls, reader: None))  # the postings read
+        for record_class in (codec.PRTermInfo, codec.RecordSpan):
+            monkeypatch.setattr(record_class, "blob", lambda self, postfile, read=record_class.blob:
+                                bytes(read(self, postfile))[:-2])
         with pytest.raises(IndexDamaged):
             TermArrays(fs).scores("abstract", "model", 1.0)
 

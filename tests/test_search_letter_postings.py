@@ -234,3 +234,29 @@ def test_a_list_that_disagrees_with_its_record_is_read_from_the_postings(library
                 ids, scores = arrays.scores(f, t, FIELD_BOOSTS[f])
                 assert ids.tolist() == want[(f, t)][0].tolist() and _bits(scores) == _bits(want[(f, t)][1]), (f, t)
         assert os.path.isdir(library.index.dir)
+
+
+def test_a_record_span_has_the_term_infos_figures(library):
+    """codec.RecordSpan (what the dense evaluator reads records as) against Whoosh's TermInfo of
+    the same records: inline lists and lists in the postings file."""
+    from paperreader.search.codec import RecordSpan
+    from paperreader.search.whoosh import internals
+
+    with library.index.lock:
+        fs = library.index.fast_search()
+        compared = inline = 0
+        for sub, _offset in fs.leaves:
+            terms = internals.terms_reader(sub.reader())
+            postfile = terms.postings_file()
+            for field in ("title", "abstract", "author", "tag", "id"):
+                for btext in list(sub.reader().lexicon(field))[:400]:
+                    info = terms.term_info(field, btext)
+                    span = terms.term_span(field, btext)
+                    assert type(span) is RecordSpan
+                    assert (span.doc_frequency(), span.min_id(), span.max_id()) == (
+                        info.doc_frequency(), info.min_id(), info.max_id()), (field, btext)
+                    assert bytes(span.blob(postfile)) == bytes(info.blob(postfile))
+                    compared += 1
+                    inline += info.is_inlined()
+            assert terms.term_span("abstract", b"absentwordzz") is None
+    assert compared > 2000 and 0 < inline < compared

@@ -149,6 +149,12 @@ class TermArrays:
             terms = readers.get(i)
             if terms is None:
                 terms = readers[i] = self._terms_reader(sub.reader())
+            span = getattr(terms, "term_span", None)
+            if span is not None:  # (codec.RecordSpan: the figures read here, without a TermInfo)
+                info = span(field, btext)
+                if info is not None:
+                    found.append((i, sub, offset, terms, info))
+                continue
             try:
                 found.append((i, sub, offset, terms, terms.term_info(field, btext)))
             except self._missing:
