@@ -34,12 +34,15 @@ class TermDicts:
     `doc_frequency`)."""
 
     def _init_terms(self) -> None:
+        from paperreader.search.codec import checked_arrays  # (here: the launch imports this module, not Whoosh)
         from paperreader.search.whoosh import internals
 
+        self._checked_arrays = checked_arrays
         self._norms: dict = {}
         self._lengths: dict = {}
         self._length_column = internals.length_column
         self._term_postings = internals.term_postings
+        self._terms_reader = internals.terms_reader
         self._ratio_tables: dict = {}
         self._ratio_arrays: dict = {}  # field -> its ratio table as a numpy array (_scores_numpy)
         self._terms: OrderedDict = OrderedDict()
@@ -84,12 +87,21 @@ class TermDicts:
                 out[d] = get(d, 0.0) + sc
         return out
 
-    def _postings(self, field: str, text):
-        """(segment, offset, decoded postings) of a term, for each segment that has it."""
+    def _postings(self, field: str, text, arrays: bool = False):
+        """(segment, offset, decoded postings) of a term, for each segment that has it. `arrays`
+        (numpy loaded): a list of NUMPY_FROM postings or more comes as (ids, tfs) numpy arrays,
+        decoded in C (`codec.checked_arrays`, checked as `checked_decode` checks a list), not as
+        Python lists that `_scores_numpy` would turn into arrays again."""
         fieldobj = self.searcher.schema[field]
         btext = fieldobj.to_bytes(text) if isinstance(text, str) else text
         for sub, offset in self.leaves:
             try:
+                if arrays:
+                    terms = self._terms_reader(sub.reader())
+                    info = terms.term_info(field, btext)
+                    if info.doc_frequency() >= NUMPY_FROM:
+                        yield sub, offset, self._checked_arrays(info, info.blob(terms.postings_file()), getattr(terms, "name", ""))
+                        continue
                 yield sub, offset, self._term_postings(sub.reader(), field, btext)
             except self._missing:
                 continue
@@ -111,13 +123,16 @@ class TermDicts:
             return out
         k1p, table = self._scorer(field, text, boost)
         ratio = self._ratios(field, table)
-        for sub, offset, p in self._postings(field, text):
+        arrays = "numpy" in sys.modules
+        for sub, offset, p in self._postings(field, text, arrays):
             check_budget()  # between segments (a term's list is scored in C)
+            if type(p) is tuple:  # a long list, decoded as numpy arrays
+                ids, tfs = p
+                self._scores_numpy(field, ratio, k1p, table, ids, tfs, self._length_bytes(sub, field) or bytes(int(ids[-1]) + 1),
+                                   offset, out)
+                continue
             ids, tfs = p.ids, p.tfs
             lengths = self._length_bytes(sub, field) or bytes(ids[-1] + 1)
-            if len(ids) >= NUMPY_FROM and "numpy" in sys.modules:
-                self._scores_numpy(field, ratio, k1p, table, ids, tfs, lengths, offset, out)
-                continue
             gids = ids if not offset else map(offset.__add__, ids)
             lens = map(lengths.__getitem__, ids)
             top = 1 if tfs is None else max(tfs)
@@ -149,7 +164,7 @@ class TermDicts:
         ratios = self._ratio_arrays.get(field)
         if ratios is None:
             ratios = self._ratio_arrays[field] = np.asarray(ratio, dtype=np.float64)
-        docs = np.asarray(ids, dtype=np.int64)
+        docs = np.asarray(ids, dtype=np.int64)  # (numpy's own int64 ids: the same array)
         cells = np.frombuffer(lengths, dtype=np.uint8)[docs].astype(np.int64)
         if tfs is None:
             cells += 256
@@ -157,10 +172,10 @@ class TermDicts:
             freqs = np.asarray(tfs, dtype=np.int64)
             cells += np.minimum(freqs, TF_ROWS - 1) * 256
         scores = (k1p * ratios[cells]).tolist()
-        out.update(zip(ids if not offset else (docs + offset).tolist(), scores))
+        out.update(zip((docs + offset).tolist() if offset or type(ids) is not list else ids, scores))
         if tfs is not None and int(freqs.max()) > TF_ROWS - 1:  # beyond the table: one by one
             for i in np.flatnonzero(freqs > TF_ROWS - 1).tolist():
-                d, tf = ids[i], tfs[i]
+                d, tf = int(docs[i]), int(freqs[i])
                 out[d + offset] = scoring.term_score(k1p, tf, table[lengths[d]])
 
     def _ratios(self, field: str, table: list[float]) -> list[float]:
