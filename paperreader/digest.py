@@ -9,7 +9,7 @@ Blocking: the TUI calls it from a worker.
 
 from __future__ import annotations
 
-from paperreader.export import _md
+from paperreader.export import _md, markdown_url
 
 MAX_PAPERS = 200  # a saved search's new papers listed at most (the count says if there were more)
 RESTRICT_BY_ID = 500  # up to this many new papers a saved search is ANDed with their ids; past it
@@ -101,7 +101,7 @@ def markdown(digest: dict) -> str:
         for paper in entry["papers"]:
             url = paper["url"]
             title = _md(paper["title"])
-            item = f"- [{title}]({url.replace(')', '%29')})" if url else f"- {title}"
+            item = f"- [{title}]({markdown_url(url)})" if url else f"- {title}"
             authors = ", ".join(paper["authors"][:3]) + (" et al." if len(paper["authors"]) > 3 else "")
             if authors:
                 item += f" — {_md(authors)}"

@@ -106,13 +106,17 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def markdown_url(url: str) -> str:
+    """`url` fit for a Markdown link's (…): parentheses and spaces percent-encoded (DOIs hold '(')."""
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
 def markdown_link(record) -> str:
     """`[Title](url)`: the paper's abstract page (or best known link); the plain title if none."""
     link = record.link
     if link is None:
         return _md(record.title)
-    url = link.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{_md(record.title)}]({url})"
+    return f"[{_md(record.title)}]({markdown_url(link.url)})"
 
 
 def markdown_item(record) -> str:
