@@ -29,6 +29,7 @@ _MAGIC = b"PRLPOST1"
 _TRAILER = struct.Struct("<Q8s")  # where the header starts, the magic: the file's last 16 bytes
 _TERMS_EXT = ".trm"
 TOP = 96  # terms kept per field and first byte (a keystroke asks for the letter's 48 most frequent over the index)
+REGIONS_KEPT = 8  # a file's region directories kept parsed (a first letter reads one a field; ~0.1 ms to parse again)
 TF_ROWS = 64  # frequencies below this only (dense_terms.TF_ROWS: the score table's rows)
 
 
@@ -194,6 +195,8 @@ class LetterPostings:
                 if len(data) != entry[1]:
                     raise OSError(f"{self.path} is shorter than its header says")
                 found = {t.encode("utf-8"): (int(o), int(n)) for t, o, n in json.loads(data)}
+            if len(self._directories) >= REGIONS_KEPT:  # the oldest read goes (~20 KB a region in memory)
+                del self._directories[next(iter(self._directories))]
             self._directories[key] = found
         return found
 
