@@ -8,8 +8,8 @@ directories from platformdirs. Nothing here creates a directory; callers that wr
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 APP_NAME = "paperreader"
 DATA_DIR_ENV = "PAPERREADER_DATA_DIR"
@@ -17,8 +17,7 @@ CONFIG_DIR_ENV = "PAPERREADER_CONFIG_DIR"
 STORE_SIDES = ("", "-wal", "-shm", "-journal")  # the store and the files SQLite keeps beside it
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):  # not a dataclass: ~0.4 ms less at the reader's launch (model.Link)
     """The resolved locations for one run."""
 
     data_dir: Path

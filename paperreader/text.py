@@ -10,30 +10,50 @@ from __future__ import annotations
 import re
 import unicodedata
 
+
+class LazyPattern:
+    """A module's regular expression, compiled when first used, which then takes its place in the
+    module (the module's functions see the compiled pattern: no cost after that). Compiling this
+    module's and model.py's patterns at import cost the reader's launch ~2.5 ms CPU, and it uses
+    none of them before its first results are painted."""
+
+    __slots__ = ("_namespace", "_name", "_args", "_pattern")
+
+    def __init__(self, namespace: dict, name: str, *args) -> None:
+        self._namespace, self._name, self._args, self._pattern = namespace, name, args, None
+
+    def __getattr__(self, attr: str):
+        if self._pattern is None:
+            self._pattern = re.compile(*self._args)
+            if self._namespace.get(self._name) is self:
+                self._namespace[self._name] = self._pattern
+        return getattr(self._pattern, attr)
+
+
 # ANSI CSI / OSC / other ESC sequences, then any C0/C1 control except tab and newline.
-_ESCAPES = re.compile(
+_ESCAPES = LazyPattern(globals(), "_ESCAPES",
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
     r"|\x1b[@-Z\\-_]?"  # lone ESC / two-char sequences
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"\s+")
+_CONTROLS = LazyPattern(globals(), "_CONTROLS", r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SPACES = LazyPattern(globals(), "_SPACES", r"\s+")
 # What clean_line changes besides the ends: a control (every escape sequence starts with one),
 # whitespace other than a plain space (every str.isspace character is listed), or two spaces.
 # Most text has none: one scan of a character class, no copies.
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\xa0\xad\u1680\u2000-\u200b\u2028-\u202f\u205f\u2060\u2066-\u2069\u3000\ud800-\udfff\ufeff]")
+_CONTROL_OR_SPACE = LazyPattern(globals(), "_CONTROL_OR_SPACE", r"[\x00-\x1f\x7f-\xa0\xad\u1680\u2000-\u200b\u2028-\u202f\u205f\u2060\u2066-\u2069\u3000\ud800-\udfff\ufeff]")
 # A lone surrogate: what JSON's "\ud800" escape or an argument in another encoding (read with
 # surrogateescape) leaves in a str. It cannot be written as UTF-8 (SQLite, a terminal): shown as U+FFFD.
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATES = LazyPattern(globals(), "_SURROGATES", "[\ud800-\udfff]")
 # Invisible characters pasted from PDFs and web pages: a soft hyphen (where a line broke a word), a
 # zero-width space, a word joiner, a stray byte order mark. Kept, 'Trans\u00adformers' was another title
 # (another paper) and the words 'trans' 'formers' to search. Removed, not made spaces. (The zero-width
 # joiner and non-joiner stay: they are spelling in Persian or Indic scripts, and make emoji sequences.)
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+_INVISIBLE = LazyPattern(globals(), "_INVISIBLE", "[\u00ad\u200b\u2060\ufeff]")
 _ASCII_CONTROLS = bytes([*range(32), 127])  # the same check for ASCII text, 2x faster
-_WORDS = re.compile(r"[^\W_]+")
+_WORDS = LazyPattern(globals(), "_WORDS", r"[^\W_]+")
 
 
 def strip_controls(text: str, keep_newlines: bool = False) -> str:
@@ -48,8 +68,8 @@ def strip_controls(text: str, keep_newlines: bool = False) -> str:
 
 # What a terminal must not receive from untrusted text: every control but tab and newline (a
 # carriage return only as part of CRLF), and the bidi overrides and line/paragraph separators.
-_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_TERMINAL_CONTROLS = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_UNSAFE = LazyPattern(globals(), "_TERMINAL_UNSAFE", r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_TERMINAL_CONTROLS = LazyPattern(globals(), "_TERMINAL_CONTROLS", r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def for_terminal(text: str, keep_cr: bool = False) -> str:

@@ -90,9 +90,7 @@ def steady_timings() -> None:
     first = Fetcher.first
 
     def first_without_timing(self, *args, **kwargs):
-        from dataclasses import replace
-
-        return replace(first(self, *args, **kwargs), seconds=0.0)  # (result sets are immutable)
+        return first(self, *args, **kwargs).replace(seconds=0.0)  # (result sets are immutable)
 
     Fetcher.first = first_without_timing
 

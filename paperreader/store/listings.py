@@ -15,8 +15,8 @@ second. Reads and writes go through the library's `db` (store.connection).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from paperreader.store.records import now
 from paperreader.text import clean_line
@@ -26,8 +26,7 @@ CURRENT_ROW, CURRENT_AT = "visit.current_row", "visit.current_at"
 PREVIOUS_ROW, PREVIOUS_AT = "visit.previous_row", "visit.previous_at"
 
 
-@dataclass(frozen=True)
-class ListingSpec:
+class ListingSpec(NamedTuple):  # not a dataclass: ~0.4 ms less at the reader's launch (model.Link)
     """What a source says about a ranked file: its kind, a name, and its own date if it has one.
 
     `dated` says whether the date belongs to the listing's identity (a day of HF papers, a mail):
@@ -40,8 +39,7 @@ class ListingSpec:
     dated: bool = True
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):  # as ListingSpec
     id: int
     source: str
     name: str
@@ -194,8 +192,7 @@ def by_date(library) -> list[Listing]:
 # --- comparing two listings ------------------------------------------------------------------------
 
 
-@dataclass
-class Diff:
+class Diff(NamedTuple):  # as ListingSpec
     before: Listing | None
     after: Listing
     added: list[tuple[str, int]]  # (id, rank in after)

@@ -23,7 +23,7 @@ import os
 import socket
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from paperreader.store.change_log import record_changes
 from paperreader.store.records import now
@@ -43,8 +43,7 @@ class NoteTooLarge(StoreError):
         self.size, self.limit = size, limit
 
 
-@dataclass(frozen=True)
-class NoteState:
+class NoteState(NamedTuple):  # not a dataclass: ~0.4 ms less at the reader's launch (model.Link)
     """A note as stored: its text and version (0 and "" when there is none)."""
 
     body: str
@@ -59,8 +58,7 @@ class NoteConflict(Exception):
         self.paper_id, self.expected, self.current = paper_id, expected, current
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):  # as NoteState
     paper_id: str
     owner: str
     body: str
