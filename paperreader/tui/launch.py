@@ -76,6 +76,7 @@ class Launch:
         from paperreader.search.validate import IndexBusy
 
         try:
+            self._in_process(workspace, "catch-up")  # many papers: out of this process
             workspace.index.catch_up(self._progress)
         except BuildStopped:
             return
@@ -89,7 +90,8 @@ class Launch:
     def _prepare_index(self, workspace) -> None:
         progress = self._progress
         try:
-            notice = workspace.ensure_index(progress)
+            notice = self._in_process(workspace, "ensure")  # a big build: out of this process
+            notice = workspace.ensure_index(progress) or notice
         except BuildStopped:
             return
         except Exception as exc:  # IndexBusy, a damaged index that would not rebuild: browsing still works
@@ -100,6 +102,21 @@ class Launch:
             warm_search(workspace)
             prepare_letters(workspace)
 
+
+    def _in_process(self, workspace, mode: str) -> str | None:
+        """A build or catch-up of many papers, in a process of its own (tui/index_process.py: in this
+        one, Whoosh's commit held the GIL for long stretches and keys waited); what is left after it,
+        and anything it could not do, is done in this thread as before. Its notice, if any."""
+        from paperreader.tui import index_process
+
+        if not index_process.far_behind(workspace):
+            return None
+        try:
+            return index_process.run(workspace.paths.data_dir, mode, self._progress, self._closing)
+        except index_process.Stopped:
+            raise BuildStopped from None
+        except (index_process.Failed, OSError):
+            return None
 
     def _daily_backup(self, workspace) -> None:
         """Searches and edits go on meanwhile; a failure is a warning, as when the open made it."""
