@@ -6,9 +6,11 @@ let it go: with a 100,000-line snapshot going in, escape took ~0.2-0.6 s to show
 pause and key, ~4 s). Here the reader's thread only reads this process's lines.
 
 Out, one JSON object a line on stdout: {"progress": [stage, done, total, line]}, {"notice": text},
-{"indexing": [done, total]}, then {"done": text, "changed": n} or {"failed": text}. In, on stdin:
-a line "stop" (or stdin closed: the reader is gone) stops a snapshot at its next batch (resumable);
-a plain file finishes first, as it is written in one transaction.
+{"imported": text, "changed": n} before the index is brought up to date, {"indexing": [done, total]},
+then {"done": text, "changed": n} or {"failed": text}. In, on stdin: a line "stop" (or stdin closed:
+the reader is gone) stops a snapshot at its next batch (resumable); a plain file finishes first, as
+it is written in one transaction. Once "imported" is said the papers are in, and the reader ends this
+process to stop (the index is a cache: the reader catches it up, a build resumes from its last chunk).
 """
 
 from __future__ import annotations
@@ -106,7 +108,9 @@ class Child:
             return
         done = summary(report)
         if report.changed >= index_from and not self.stop.is_set():  # as the CLI does
+            self.say(imported=done, changed=report.changed)  # the reader may end this process from here on
             self.say(notice=f"{done} Indexing {report.changed:,} new or changed papers…")
+            self.say(indexing=[0, report.changed])  # the bar starts again (the build is silent for a while)
             done += self._index(paths, report.changed)
         self.say(done=done, changed=report.changed)
 

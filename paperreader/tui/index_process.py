@@ -8,7 +8,7 @@ at least `FROM` papers runs here, and the worker thread only reads its lines (no
 waits); small catch-ups stay in the thread (a process costs ~0.3 s to start).
 
 Out, one JSON object a line: {"progress": [done, total]}, then {"done": notice or null} or
-{"failed": text, "busy": bool}. The reader quitting ends the process (SIGTERM): a build is resumed
+{"failed": text, "busy": bool}. The reader quitting ends the process (SIGINT): a build is resumed
 from its last chunk by the next one (search/rebuild.py), a catch-up is done again.
 Imports no Textual (it runs without the app).
 """
@@ -94,7 +94,7 @@ def _relay(proc, progress, closing) -> dict | None:
 
 def _end(proc) -> None:
     if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGINT)  # KeyboardInterrupt: Whoosh's writer cleans up after itself
         try:
             proc.wait(2)
         except subprocess.TimeoutExpired:

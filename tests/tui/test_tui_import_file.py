@@ -177,3 +177,49 @@ async def test_escape_soon_after_enter_stops_a_snapshot_before_its_end(make_app,
         said = await import_path(app2, pilot, dialog, str(path))
         assert said.startswith("Imported (snapshot.jsonl: 20,000 papers)"), said
         assert library.count() == before + lines
+
+
+async def test_escape_while_the_dialog_indexes_ends_it_and_the_reader_catches_up(make_app, library, tmp_path, monkeypatch):
+    """Past INDEX_NOW papers the dialog brings the index up to date; escape then ends that at once (the
+    papers are in; the index is a cache) instead of saying "Stopping…" for the whole build, and the
+    reader's own catch-up (tui/launch.py) indexes them."""
+    import json
+
+    from paperreader.tui.screens import import_file
+
+    monkeypatch.setattr(import_file, "INDEX_NOW", 2)
+    lines = 20_000
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text("".join(json.dumps({
+        "id": f"1501.{k + 1:05d}", "title": f"Wallabyform paper {k}", "abstract": "Words.", "authors": "A. Author",
+        "categories": "cs.DB", "versions": [{"version": "v1", "created": "Mon, 2 Jan 2015 10:00:00 GMT"}],
+        "update_date": "2015-01-05", "authors_parsed": [["Author", "A.", ""]]}) + "\n" for k in range(lines)))
+    before = library.count()
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(app, pilot)
+        dialog = await open_dialog(app, pilot)
+        dialog.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        for _ in range(1200):
+            await pilot.pause(0.05)
+            if "new or changed papers" in widget_text(dialog.query_one("#import-status")):
+                break
+        assert dialog.running
+        await pilot.press("escape")
+        for _ in range(200):
+            await settle(app, pilot)
+            if not dialog.running:
+                break
+        said = widget_text(dialog.query_one("#import-status"))
+        assert said.startswith("Imported (snapshot.jsonl: 20,000 papers)") and said.endswith("The index catches up in the reader."), said
+        assert library.count() == before + lines
+        await pilot.press("escape")
+        for _ in range(600):  # the store poll (every 2 s) sees the index behind, twice, then the index worker catches up
+            await pilot.pause(0.1)
+            stamp = app.workspace.index.read_stamp() or {}
+            if stamp.get("docs") == before + lines and app.screen.index_ready:
+                break
+        await settle(app, pilot)
+        await search_for(app, pilot, "wallabyform")
+        assert app.screen.result.total == lines

@@ -11,6 +11,7 @@ batch) and resumes when imported again.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -75,6 +76,7 @@ class ImportFileScreen(Dialog[None]):
         self.stop_asked = False
         self.quit_when_done = False
         self._child: subprocess.Popen | None = None
+        self._imported: ImportFinished | None = None  # the papers are in; the index is being brought up to date
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -102,7 +104,7 @@ class ImportFileScreen(Dialog[None]):
             self.say("Type the path of a file to import.", error=True)
             return
         path = Path(given).expanduser()
-        self.running, self.stop_asked = True, False
+        self.running, self.stop_asked, self._imported = True, False, None
         self.query_one("#import-path", Input).disabled = True
         bar = self.query_one("#import-progress", ProgressBar)
         bar.display = True
@@ -132,7 +134,9 @@ class ImportFileScreen(Dialog[None]):
                     continue
                 ended = self._relay(said, path) or ended
             code = child.wait()
-            if ended is None:  # the process died without a word (killed, or a crash)
+            if ended is None and self._imported is not None:  # ended by escape while indexing: the papers are in
+                ended = self._imported
+            elif ended is None:  # the process died without a word (killed, or a crash)
                 errors.seek(0)
                 last = [ln for ln in errors.read().splitlines() if ln.strip()][-1:]
                 text = f"The import stopped (exit {code}){': ' + last[0] if last else ''}; a snapshot resumes when imported again"
@@ -148,6 +152,10 @@ class ImportFileScreen(Dialog[None]):
             self.post_message(ImportProgress(None, *said["indexing"]))
         elif "notice" in said:
             self.post_message(ImportProgress(said["notice"]))
+        elif "imported" in said:
+            self._imported = ImportFinished(f"{said['imported']} The index catches up in the reader.", False, said["changed"] > 0)
+            if self.stop_asked:
+                self._tell_stop()
         elif "done" in said:
             return ImportFinished(said["done"], False, said["changed"] > 0)
         elif "failed" in said:
@@ -155,9 +163,16 @@ class ImportFileScreen(Dialog[None]):
         return None
 
     def _tell_stop(self) -> None:
-        """Ask the import's process to stop at its next batch (a few bytes down a pipe)."""
+        """Ask the import's process to stop at its next batch (a few bytes down a pipe); once its
+        papers are in and it is indexing them, end it (the index is a cache; the reader catches up)."""
         child = self._child
         if child is None or child.stdin is None:
+            return
+        if self._imported is not None:
+            try:
+                child.send_signal(signal.SIGINT)  # Whoosh's writer cleans up after itself (KeyboardInterrupt)
+            except OSError:
+                pass
             return
         try:
             child.stdin.write("stop\n")
@@ -195,7 +210,10 @@ class ImportFileScreen(Dialog[None]):
         if self.running:
             self.stop_asked = True
             self._tell_stop()
-            self.say("Stopping after the batch being written… (a file that is not a snapshot finishes first)")
+            if self._imported is not None:
+                self.say("Stopping the indexing: the papers are in, and the reader indexes them…")
+            else:
+                self.say("Stopping after the batch being written… (a file that is not a snapshot finishes first)")
             return None
         return super().dismiss(result)
 
