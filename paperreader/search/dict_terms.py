@@ -117,6 +117,8 @@ class TermDicts:
         in C: score = k1p * ratio[tf][length byte], the ratios tabled per field."""
         out: dict = {}
         fieldobj = self.searcher.schema[field]
+        if not self.doc_frequency(field, text):  # in no segment (a bare word's author, note, tag): known
+            return out  # from its size already, no list looked for, no weight worked out
         if not fieldobj.scorable:  # keywords: a filter
             for _sub, offset, p in self._postings(field, text):
                 out.update(dict.fromkeys(p.ids if not offset else map(offset.__add__, p.ids), 0.0))
