@@ -20,6 +20,15 @@ from typing import Any
 from paperreader.store.validation import StoreDamaged, StoreError, _fsync_dir, _store_problem, connect, is_damage
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, or None if there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class StoreConnection:
     """One connection to the store at `path`, safe to share between threads (calls are serialised)."""
 
@@ -27,6 +36,7 @@ class StoreConnection:
         self.path = Path(path)
         self._conn = conn
         self._lock = threading.RLock()
+        self._file = _file_identity(self.path)  # the file SQLite opened (see `_still_there`)
 
     # -- reading -------------------------------------------------------------------------------
     def read(self, sql: str, args: Iterable = ()) -> list[sqlite3.Row]:
@@ -84,6 +94,10 @@ class StoreConnection:
                     self._begin_now()
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: cannot write the library: {_store_problem(exc, self.path) or exc}") from None
+            if not self._still_there():
+                self._rollback()
+                raise StoreError(f"{self.path}: the library file was moved, deleted or replaced while paperreader had it "
+                                 "open; the change was not saved: start paperreader again")  # fmt: skip
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
@@ -96,6 +110,13 @@ class StoreConnection:
             except BaseException:
                 self._rollback()
                 raise
+
+    def _still_there(self) -> bool:
+        """Is the file at `path` still the one this connection writes? SQLite keeps writing to the
+        file it opened: after the data dir was moved or deleted, or another process renamed a
+        restored copy into place, a change would land where nobody will read it. One stat (no
+        open: see validation.connect), taken under the write lock."""
+        return self._file is None or _file_identity(self.path) == self._file
 
     def _begin_now(self) -> None:
         timeout = self._conn.execute("PRAGMA busy_timeout").fetchone()[0]
