@@ -49,7 +49,7 @@ def _phrase_docs(keys: list[list[int]], slop: int) -> set[int]:
 
 class PhraseSearch:
     """The phrase part of `FastSearch` (which provides `_postings`, `_scorer`, `_term`,
-    `_length_bytes` and `searcher`)."""
+    `_length_bytes`, `doc_frequency` and `searcher`)."""
 
     def _init_phrases(self) -> None:
         self._decoded: OrderedDict = OrderedDict()  # (field, text) -> [(segment, offset, Postings)]
@@ -79,7 +79,7 @@ class PhraseSearch:
         field, words, slop = node.fieldname, list(node.words), max(1, node.slop)
         if len(words) == 1:
             return self._term(field, words[0], node.boost)
-        if not all(self.searcher.doc_frequency(field, w) for w in words):
+        if not all(self.doc_frequency(field, w) for w in words):  # (kept: the phrase's size read them)
             return {}
         scorers = [self._scorer(field, w, node.boost) for w in words]
         segments: dict = {}
