@@ -134,6 +134,8 @@ class ImportFileScreen(Dialog[None]):
                     continue
                 ended = self._relay(said, path) or ended
             code = child.wait()
+            for pipe in (child.stdin, child.stdout):  # (a late escape's write finds it closed: ValueError, ignored)
+                pipe.close()
             if ended is None and self._imported is not None:  # ended by escape while indexing: the papers are in
                 ended = self._imported
             elif ended is None:  # the process died without a word (killed, or a crash)
