@@ -34,7 +34,7 @@ EXPORT_HELP = """\
 Export papers: all of them, or the starred ones, those with a tag, or those matching a query (the
 filters combine). Markdown lists titles as links with authors, tags and notes; BibTeX is arXiv's
 own @misc style (papers without an arXiv id get title, authors, year and url) and reads back with
-`paperreader import`; CSV has id,title,authors,year,arxiv_id,doi,url,tags,starred,note; JSON is
+`paperreader import`; CSV has id,title,authors,year,arxiv_id,doi,url,tags,starred,note,abstract; JSON is
 the full backup (papers with stars, read marks, notes, tags and saved searches) that
 `paperreader import` restores. With -o the file is written whole or not at all.
 """

@@ -119,15 +119,27 @@ def read_text(path: str | Path) -> str:
     return decode(data, str(path))
 
 
+# A compressed file's first bytes, and how to get at what it holds (Kaggle ships the arXiv snapshot zipped).
+COMPRESSED = (
+    (b"\x1f\x8b", "a gzip-compressed file", "gunzip -k"), (b"PK\x03\x04", "a zip archive", "unzip"),
+    (b"BZh?1AY&SY", "a bzip2-compressed file", "bunzip2 -k"), (b"\xfd7zXZ\x00", "an xz-compressed file", "unxz -k"),
+    (b"(\xb5/\xfd", "a zstd-compressed file", "unzstd"),
+)  # fmt: skip
+
+
 def check_not_empty(path: str | Path, head_bytes: int = 1 << 20) -> None:
     """A SourceError for a file with nothing in it (0 bytes, a BOM, or only white space), whatever
-    its format: an empty download or a file truncated to nothing, never "0 papers imported"."""
+    its format: an empty download or a file truncated to nothing, never "0 papers imported"; and for
+    a compressed file, which no format reads: it says how to decompress it, not "not UTF-8"."""
     path = Path(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(head_bytes + 1)
     except OSError as exc:
         raise SourceError(f"cannot read the file: {exc.strerror or exc}", str(path), None) from None
+    for magic, kind, command in COMPRESSED:  # (bzip2's fourth byte, its block size, is any digit: '?')
+        if len(head) >= len(magic) and all(m in (b, 63) for m, b in zip(magic, head)):
+            raise SourceError(f"{kind}: decompress it first (`{command} {path.name}`) and import what it holds", str(path), None)
     if len(head) > head_bytes:
         return  # a megabyte of white space is not an empty file the user meant
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
