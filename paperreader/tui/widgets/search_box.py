@@ -119,6 +119,22 @@ class SearchBox(Input):
         if not event.is_printable:
             event.stop()  # its bindings were looked up above, from here (see take_in_order)
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """Pasted text is a query: escape sequences and control characters out, and its lines one
+        line (a title copied from a PDF wraps; Input keeps only the first line), not typed as keys."""
+        from paperreader.text import strip_controls
+
+        event.prevent_default()  # Input's own handler would insert the raw first line
+        event.stop()
+        text = " ".join(strip_controls(event.text).split())
+        if not text:
+            return
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+
     def _on_input_changed(self, event: Input.Changed) -> None:
         if event.value != self._recalled:  # typed, not recalled: up starts again from the newest
             self._position = len(self.history)
