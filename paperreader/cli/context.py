@@ -47,11 +47,9 @@ def workspace(args, *, index: bool = False, seed: bool = True, backup: bool = Tr
 
 def with_restore_hint(exc, paths) -> str:
     """A store error's one line; a damaged library's also names the backup that restores it, if any."""
-    from paperreader.store.recovery import restore_hint
-    from paperreader.store.validation import StoreDamaged
+    from paperreader.store.recovery import with_restore_hint as explained
 
-    hint = restore_hint(paths.backups_dir) if isinstance(exc, StoreDamaged) else ""
-    return f"{exc}; {hint}" if hint else str(exc)
+    return explained(exc, paths.backups_dir)
 
 
 def progress_printer(every: float = 10.0):

@@ -29,3 +29,12 @@ def restore_hint(backups_dir: Path) -> str:
         return ""
     return (f"the newest backup is {newest}: `paperreader restore {shlex.quote(str(newest))}` puts it back "
             "(the damaged file is kept in the backups; `paperreader backup --list` lists them all)")  # fmt: skip
+
+
+def with_restore_hint(exc: Exception, backups_dir: Path) -> str:
+    """A store error's one line; a damaged library's also names the backup that restores it, if any
+    (the CLI's errors and the reader's opening say the same)."""
+    from paperreader.store.validation import StoreDamaged
+
+    hint = restore_hint(backups_dir) if isinstance(exc, StoreDamaged) else ""
+    return f"{exc}; {hint}" if hint else str(exc)

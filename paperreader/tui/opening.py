@@ -43,8 +43,10 @@ class Opening:
 
         try:
             workspace = Workspace.open(self.paths, backup=False)  # the screen makes the backup after the first paint
-        except StoreError as exc:
-            self.error = str(exc)
+        except StoreError as exc:  # a damaged library: and the backup that brings it back, as the CLI says
+            from paperreader.store.recovery import with_restore_hint
+
+            self.error = with_restore_hint(exc, self.paths.backups_dir)
         except Exception as exc:  # OSError, a corpus that would not import: one line, then exit
             self.error = f"{self.paths.data_dir}: cannot open the library: {exc}"
         else:
