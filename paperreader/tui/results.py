@@ -211,7 +211,7 @@ class Fetcher:
     def unread_count(self, result: ResultSet) -> int:
         """How many papers of a result set are unread (the status line's count)."""
         library = self.ws.library
-        if result.mode == "browse" and result.filter in (Filter.ALL, Filter.UNREAD):
+        if result.mode == "browse" and result.filter in (Filter.ALL, Filter.UNREAD) and result.listing is None:  # a listing's are its own
             from paperreader.store import listing
 
             return listing.count(library, unread=True)

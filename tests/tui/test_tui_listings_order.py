@@ -28,3 +28,22 @@ async def test_left_bracket_steps_back_by_time_within_a_day(make_app, library_di
         text = screen_text(app)
         assert "arXiv: all:testing" in text and "listing 1/3" in text
         assert len(screen.result.rows) == 10
+
+
+async def test_a_listings_unread_count_is_its_own(make_app, library_dir):
+    """In a listing view the status line counts the listing's unread papers, not the library's
+    (engineer T's find: 'listing 7/7 · 48,367 unread' for a listing of 9)."""
+    from paperreader.cli import main
+    from paperreader.tui.reading import UNREAD_COUNT_AFTER
+
+    assert main(["--data-dir", str(library_dir), "import", str(ATOM / "arxivpy_2026_search_all_testing_m10.xml")]) == 0
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert "arXiv: all:testing" in screen_text(app)
+        await pilot.pause(UNREAD_COUNT_AFTER + 0.3)
+        await settle(app, pilot)
+        assert screen.unread == 10, screen.unread  # every paper of the listing is unread; the library has 211
+        assert "10 unread" in screen_text(app)
