@@ -246,6 +246,14 @@ class Library(Annotations):
     def read_ids(self) -> set[str]:
         return {r[0] for r in self.db.read("SELECT paper_id FROM reads")}
 
+    def tags_of(self, ids: list[str]) -> dict[str, tuple[str, ...]]:
+        """The tags of each paper given that the library holds, nothing else of them: the tag editor
+        on 48k marked papers read them whole (get_many) to intersect their tags, ~0.8 s CPU."""
+        from paperreader.store.batch import _known, tags_of
+
+        with self.db.snapshot() as conn:
+            return tags_of(conn, _known(conn, ids))
+
     def all_tags(self) -> list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self.db.read("SELECT tag, count(*) FROM tags GROUP BY tag ORDER BY tag")]
 

@@ -109,8 +109,12 @@ class PaperActions:
 
     def _load_tags_of(self, ids: list[str]) -> None:
         try:
-            found = self.library.get_many(ids)
-            records = [found[pid] for pid in ids if pid in found]
+            if len(ids) == 1:  # the editor shows the paper
+                found = self.library.get_many(ids)
+                records = [found[pid] for pid in ids if pid in found]
+            else:  # only their tags: with thousands marked, whole records took seconds while keys waited
+                tags = self.library.tags_of(ids)
+                records = [PaperRecord(id=pid, title="", tags=tags[pid]) for pid in ids if pid in tags]
             known = self.library.all_tags()
         except Exception as exc:
             self.ui.release_keys()
