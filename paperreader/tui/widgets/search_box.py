@@ -16,6 +16,16 @@ from paperreader.tui.widgets.keys_in_order import take_in_order
 LEAVE_WAIT = 0.25  # seconds: if the focus has not left by then, nothing took it
 
 
+def as_typed(text: str) -> str:
+    """Pasted text for the box: printable as it is, else escape sequences and control characters
+    out and every run of white space (tabs, line breaks) one space."""
+    if text.isprintable():
+        return text
+    from paperreader.text import strip_controls
+
+    return " ".join(strip_controls(text).split())
+
+
 class SearchBox(Input):
     # The typed text's width is the box's virtual width; Textual's own asks for a layout of the
     # whole screen when it changes, i.e. at every key (~4 ms, racing the search for the CPU). The
@@ -122,11 +132,9 @@ class SearchBox(Input):
     def _on_paste(self, event: events.Paste) -> None:
         """Pasted text is a query: escape sequences and control characters out, and its lines one
         line (a title copied from a PDF wraps; Input keeps only the first line), not typed as keys."""
-        from paperreader.text import strip_controls
-
         event.prevent_default()  # Input's own handler would insert the raw first line
         event.stop()
-        text = " ".join(strip_controls(event.text).split())
+        text = as_typed(event.text)
         if not text:
             return
         selection = self.selection
