@@ -188,7 +188,7 @@ async def test_escape_while_the_dialog_indexes_ends_it_and_the_reader_catches_up
     from paperreader.tui.screens import import_file
 
     monkeypatch.setattr(import_file, "INDEX_NOW", 2)
-    lines = 20_000
+    lines = 50_000  # an index stage of several seconds: with 20,000 it once ended before a loaded machine's UI handled the key
     path = tmp_path / "snapshot.jsonl"
     path.write_text("".join(json.dumps({
         "id": f"1501.{k + 1:05d}", "title": f"Wallabyform paper {k}", "abstract": "Words.", "authors": "A. Author",
@@ -212,7 +212,7 @@ async def test_escape_while_the_dialog_indexes_ends_it_and_the_reader_catches_up
             if not dialog.running:
                 break
         said = widget_text(dialog.query_one("#import-status"))
-        assert said.startswith("Imported (snapshot.jsonl: 20,000 papers)") and said.endswith("The index catches up in the reader."), said
+        assert said.startswith("Imported (snapshot.jsonl: 50,000 papers)") and said.endswith("The index catches up in the reader."), said
         assert library.count() == before + lines
         await pilot.press("escape")
         for _ in range(600):  # the store poll (every 2 s) sees the index behind, twice, then the index worker catches up
