@@ -14,6 +14,8 @@ import asyncio
 
 from textual import events
 
+from paperreader.tui.widgets.keys_in_order import held_for_dialog
+
 _SETTLE_ROUNDS = 1000  # at most, event-loop turns for a binding's messages to reach their widgets
 HELD = {"backspace", "enter", "escape", "tab", "down", "up"}  # besides printable keys
 
@@ -81,7 +83,12 @@ class EarlyKeys:
 
     async def on_event(self, event: events.Event) -> None:
         held = self._early_keys
-        if held is not None and isinstance(event, events.Key) and not event.is_forwarded:
+        if held is None:  # a dialog on its way (`n`, `t`) holds the keys typed meanwhile, here, wherever the
+            held = held_for_dialog(self)  # focus is: one reaching its screen before its field had the focus was lost
+            if held is not None and isinstance(event, events.Key) and not event.is_forwarded and (event.is_printable or event.key in HELD):
+                held.append(events.Key(event.key, event.character))
+                return
+        elif isinstance(event, events.Key) and not event.is_forwarded:
             if event.is_printable or event.key in HELD:
                 held.append(event)
                 return

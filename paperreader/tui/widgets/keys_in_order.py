@@ -68,6 +68,11 @@ def keys_held(app) -> bool:
     return app in _held
 
 
+def held_for_dialog(app) -> list | None:
+    """The keys held for the dialog on its way, or None (the app holds every key typed meanwhile)."""
+    return _held.get(app)
+
+
 def release_keys(app) -> None:
     """The held keys go to the focused text field (the dialog's), in the order typed. Without one
     (the dialog is not a text one, or never came) they are dropped: a burst meant as a note's text
