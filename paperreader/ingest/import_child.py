@@ -130,6 +130,11 @@ class Child:
 
 
 def main(argv: list[str]) -> int:
+    import signal
+
+    # The reader ends the indexing with SIGINT: a process started where SIGINT is ignored (nohup, a
+    # background job without job control) hands that on to us, and the build would run to its end.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     data_dir, path, index_from = argv
     child = Child(sys.stdout)
     threading.Thread(target=child.listen, args=(sys.stdin,), daemon=True).start()

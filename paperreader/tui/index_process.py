@@ -112,6 +112,9 @@ def main(argv: list[str]) -> int:
     from paperreader.search.validate import IndexBusy
     from paperreader.workspace import Workspace
 
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # quitting ends us with SIGINT, even where it was ignored (nohup)
     data_dir, _mode = argv  # "ensure" (launch) or "catch-up" (another process's changes): one job in a new process
     workspace = Workspace(resolve(data_dir))  # no seeding, purge or backup: the reader did those
     try:
