@@ -108,7 +108,8 @@ def test_slash_and_a_query_in_a_burst_from_the_results_search(library_dir, tmp_p
         lines = _screen_when(session, lambda lines: "To results" not in lines[-1])  # the key bar: the list's keys
         before = lines[3]  # mamba's count: the wait below is for graph's, not for the box alone
         _tmux(session, "send-keys", "-t", session, "C-u", "/graph")  # ctrl+u: nothing on the list; one burst
-        lines = _screen_when(session, lambda lines: "graph" in _box(lines) and "match" in lines[3] and lines[3] != before)
+        # (the unread count comes ~0.15 s after the answer: wait for it too, as for graph's count)
+        lines = _screen_when(session, lambda lines: "graph" in _box(lines) and "match" in lines[3] and lines[3] != before and "unread" in lines[3])
         assert _box(lines) == "graph", "\n".join(lines)
         assert "unread" in lines[3] and "Marked" not in "\n".join(lines), "\n".join(lines)
 
