@@ -33,11 +33,22 @@ def data_dir_arg(value: str) -> str:
     return value
 
 
-def tag_filter(value: str) -> str:
-    """`--tag T`: a tag name as stored; an empty one (which would filter nothing) is refused."""
+def one_tag(value: str) -> str:
+    """An argument that names exactly one tag (`tags rename OLD NEW`, `--tag T`): cleaned as stored.
+    A comma separates tags wherever tags are typed (`tag ID ml,rl` is two), so a name holding one
+    is refused here rather than quietly made one tag `ml-rl`; so is a name that cleans to nothing."""
+    import argparse
+
     from paperreader.text import clean_tag
 
-    return _tags_or_refused(value, [clean_tag(_utf8_arg(value))])[0]
+    value = _utf8_arg(value)
+    if "," in value:
+        raise argparse.ArgumentTypeError(f"{value!r} holds a comma, which separates tags ('ml,rl' is two in "
+                                         "`tag`): give one tag name here")  # fmt: skip
+    return _tags_or_refused(value, [clean_tag(value)])[0]
+
+
+tag_filter = one_tag  # `--tag T` of list and export
 
 
 def tag_words(value: str) -> list[str]:

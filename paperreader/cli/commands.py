@@ -24,7 +24,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("list", help="list papers by state")
     p.add_argument("--starred", action="store_true", help="starred papers only")
-    p.add_argument("--tag", type=tag_filter, help="papers with this tag only")
+    p.add_argument("--tag", type=tag_filter, help="papers with this tag only (one tag: a name with a comma is refused)")
     p.add_argument("--annotated", action="store_true", help="with a note or a tag")
     p.add_argument("--unread", action="store_true", help="papers not read yet only")
     p.add_argument("--new", action="store_true", help="arrived since the last visit (see `paperreader seen`)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError
+from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError, one_tag
 from paperreader.cli.commands import _canonical as canonical
 from paperreader.cli.commands import _is_paper_id as is_paper_id
 from paperreader.cli.commands import _record as paper_record
@@ -30,8 +30,10 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_tags)
     actions = p.add_subparsers(dest="tags_command", metavar="ACTION")
     r = actions.add_parser("rename", help="rename a tag on every paper (merging into NEW if it exists)")
-    r.add_argument("old", metavar="OLD", help="the tag to rename")
-    r.add_argument("new", metavar="NEW", help="its new name (an existing tag: the two merge)")
+    r.add_argument("old", metavar="OLD", type=one_tag, help="the tag to rename")
+    r.add_argument("new", metavar="NEW", type=one_tag,
+                   help="its new name, one tag (an existing tag: the two merge); a name with a comma is refused, "
+                        "since commas separate tags ('ml,rl' is two in `tag`); spaces become - as in `tag`")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_tags_rename)
 
