@@ -327,6 +327,8 @@ def cmd_similar(args) -> int:
             emit_json({"id": record.id, "total": len(hits), "results": [h.json() for h in hits]})
         else:
             print(f"papers like: {record.title}")
+            if not hits:  # a header alone reads as a failure or a cut-off output
+                print("nothing similar found: no other paper shares this one's distinctive words")
             for rank, hit in enumerate(hits, 1):
                 print_row(rank, hit.record, score=hit.score)
     return 0
