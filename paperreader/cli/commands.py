@@ -286,8 +286,9 @@ def cmd_note(args) -> int:
         record = _record(ws, args.id)
         if args.set is not None or args.clear:
             saved = ws.library.set_note(record.id, None if args.clear else text, owner=None)  # no one's draft is touched
-            if not args.json:
-                print(f"note {'saved' if saved else 'cleared'}: {record.id}")
+            if not args.json:  # a clear of no note says so, exit 0 as `unstar` of an unstarred paper
+                print(f"note saved: {record.id}" if saved else
+                      f"note cleared: {record.id}" if record.note else f"no note to clear: {record.id} had none")  # fmt: skip
             note = saved
         else:
             note = record.note
