@@ -42,6 +42,7 @@ def one_tag(value: str) -> str:
     from paperreader.text import clean_tag
 
     value = _utf8_arg(value)
+    _tags_or_refused(value, [clean_tag(value)])  # ', ,' names no tag at all: said so first
     if "," in value:
         raise argparse.ArgumentTypeError(f"{value!r} holds a comma, which separates tags ('ml,rl' is two in "
                                          "`tag`): give one tag name here")  # fmt: skip
