@@ -40,4 +40,4 @@ def test_an_import_done_while_the_index_is_busy_reports_its_papers(data_dir, cli
         holder.stdin.close()
         holder.wait(timeout=30)
     assert cli("search", "tapir", "--json").json["total"] == 1000  # the next search catches up
-    assert "unchanged 1000" in cli("import", str(papers)).out
+    assert "unchanged 1,000" in cli("import", str(papers)).out

@@ -200,7 +200,7 @@ def cmd_list(args) -> int:
         if args.json:
             emit_json({"total": len(ids), "results": _rows_json(ordered)})
         else:
-            print(f"{len(ids)} paper{'s' if len(ids) != 1 else ''}")
+            print(f"{len(ids):,} paper{'s' if len(ids) != 1 else ''}")
             for rank, record in enumerate(ordered, 1):
                 print_row(rank, record)
     return 0
@@ -342,7 +342,7 @@ def cmd_stats(args) -> int:
             emit_json(stats)
         else:
             for key, value in stats.items():
-                print(f"{key:<14} {value}")
+                print(f"{key:<14} {value:,}" if type(value) is int else f"{key:<14} {value}")
     return 0
 
 
@@ -356,15 +356,15 @@ def cmd_index(args) -> int:
             except OSError as exc:  # a full disk: the side build is gone, the old index stays (search/write_failure.py)
                 kept = "; the old index is kept" if ws.index.dir.exists() else ""
                 raise CliError(f"paperreader: {ws.paths.index_dir}: cannot rebuild the search index: {exc.strerror or exc}{kept}") from None
-            print(f"index rebuilt: {docs} papers")
+            print(f"index rebuilt: {docs:,} papers")
         else:
             notice = ws.ensure_index(progress_printer())
-            print(notice or f"index up to date: {ws.index.read_stamp().get('docs', 0)} papers")
+            print(notice or f"index up to date: {ws.index.read_stamp().get('docs', 0):,} papers")
             from paperreader.search import letter_backfill  # segments indexed before their letter files (typing's terms)
 
             written = letter_backfill.fill(ws.index.dir)
             if written:
-                print(f"letter files written for {written} index segment{'s' if written != 1 else ''}")
+                print(f"letter files written for {written:,} index segment{'s' if written != 1 else ''}")
     return 0
 
 

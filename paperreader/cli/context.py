@@ -66,7 +66,7 @@ def progress_printer(every: float = 10.0):
         if tty:
             width = 30
             filled = int(width * done / total) if total else width
-            sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
             if done >= total:
                 sys.stderr.write("\n")
         else:

@@ -66,7 +66,7 @@ def cmd_trash(args) -> int:
         if args.json:
             emit_json({"total": len(found), "results": [e.json() for e in found]})
             return 0
-        print(f"{len(found)} paper{'s' if len(found) != 1 else ''} in the trash")
+        print(f"{len(found):,} paper{'s' if len(found) != 1 else ''} in the trash")
         for e in found:
             marks = ("★" if e.starred else " ") + ("✎" if e.has_note else " ")
             tags = "  " + " ".join(f"#{t}" for t in e.tags) if e.tags else ""
@@ -104,7 +104,7 @@ def cmd_tags(args) -> int:
             print("no tags yet: `paperreader tag ID TAG` adds one")
         else:
             for tag, n in counts:
-                print(f"{n:>6}  {tag}")
+                print(f"{n:>6,}  {tag}")
     return 0
 
 
@@ -122,5 +122,5 @@ def cmd_tags_rename(args) -> int:
             emit_json(done.json())
         else:
             how = "merged into" if done.merged else "renamed to"
-            print(f"#{done.old} {how} #{done.new} on {done.papers} paper{'s' if done.papers != 1 else ''}")
+            print(f"#{done.old} {how} #{done.new} on {done.papers:,} paper{'s' if done.papers != 1 else ''}")
     return 0

@@ -73,7 +73,7 @@ def cmd_listings(args) -> int:
     if not found:
         print("no listings yet: import a page dump, a Hugging Face or arXiv file, or run `paperreader fetch`")
     for item in found:
-        print(f"{item.id:>4}  {item.date[:16]:<16}  {item.source:<11}  {item.papers:>4} {'papers' if item.papers != 1 else 'paper '} ({item.added} new)  {item.name}")
+        print(f"{item.id:>4}  {item.date[:16]:<16}  {item.source:<11}  {item.papers:>4,} {'papers' if item.papers != 1 else 'paper '} ({item.added:,} new)  {item.name}")
     return 0
 
 
@@ -126,7 +126,7 @@ def cmd_diff(args) -> int:
     )
     for title, lines in sections:
         if lines:
-            print(f"{title} ({len(lines)}):")
+            print(f"{title} ({len(lines):,}):")
             print("\n".join(lines))
     if not any(lines for _, lines in sections):
         print("no change")
@@ -145,7 +145,7 @@ def cmd_seen(args) -> int:
     if args.json:
         emit_json({"seen_at": stamp, "were_new": was_new})
     else:
-        print(f"marked as seen at {stamp} ({was_new} {'papers were' if was_new != 1 else 'paper was'} new)")
+        print(f"marked as seen at {stamp} ({was_new:,} {'papers were' if was_new != 1 else 'paper was'} new)")
     return 0
 
 

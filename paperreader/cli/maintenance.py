@@ -36,14 +36,14 @@ def cmd_backup(args) -> int:
             emit_json({"backups": [b.json() for b in found]})
         else:
             for b in found:
-                print(f"{b.path}  {b.kind}  {b.size // 1024} KiB")
+                print(f"{b.path}  {b.kind}  {b.size // 1024:,} KiB")
         return 0
     with workspace(args, seed=False) as ws:
         path = backup.backup(ws.library, ws.paths.backups_dir)
         if args.json:
             emit_json({"backup": str(path), "papers": ws.library.count()})
         else:
-            print(f"backed up {ws.library.count()} papers to {path}")
+            print(f"backed up {ws.library.count():,} papers to {path}")
     return 0
 
 
@@ -66,7 +66,7 @@ def cmd_restore(args) -> int:
         emit_json({"restored": str(done.source), "papers": done.papers, "schema": done.version,
                    "previous": str(done.previous) if done.previous else None})
     else:
-        print(f"restored {done.papers} papers from {done.source}")
+        print(f"restored {done.papers:,} papers from {done.source}")
         if done.previous:
             print(f"the library it replaced was saved to {done.previous}")
     return 0

@@ -165,9 +165,9 @@ def cmd_import(args) -> int:
     else:
         for f in report.files:
             print(f"{f['file']}: {f['format']}, {papers_in(f, which=True)}"
-                  + (f", {f.get('skipped_count', len(f['skipped']))} bad record(s) skipped" if f["skipped"] else "")
-                  + (f", {len(f['dropped'])} value(s) left out" if f.get("dropped") else ""))  # fmt: skip
-        print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}")
+                  + (f", {f.get('skipped_count', len(f['skipped'])):,} bad record(s) skipped" if f["skipped"] else "")
+                  + (f", {len(f['dropped']):,} value(s) left out" if f.get("dropped") else ""))  # fmt: skip
+        print(f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}")
     return 0
 
 
@@ -177,7 +177,7 @@ def _say_dropped(lines: list[str], shown: int = 10) -> None:
     for line in lines[:shown]:
         print(f"paperreader: {line}", file=sys.stderr)
     if len(lines) > shown:
-        print(f"paperreader: and {len(lines) - shown} more value(s) left out", file=sys.stderr)
+        print(f"paperreader: and {len(lines) - shown:,} more value(s) left out", file=sys.stderr)
 
 
 def _catch_up_index(ws, changed: int, args) -> None:
@@ -243,7 +243,7 @@ def cmd_export(args) -> int:
             where = args.output or "standard output"
             raise CliError(f"paperreader: cannot write {where}: {exc.strerror or exc}", EXIT_BAD) from None
     if target is not None:
-        print(f"exported {count} paper{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
+        print(f"exported {count:,} paper{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -308,8 +308,8 @@ def cmd_fetch(args) -> int:
     if args.json:
         emit_json({**counts, "fetched": len(papers), "ids": ids})
     else:
-        print(f"fetched {len(papers)} paper{'s' if len(papers) != 1 else ''}: "
-              f"added {counts['added']}, updated {counts['updated']}, unchanged {counts['unchanged']}")  # fmt: skip
+        print(f"fetched {len(papers):,} paper{'s' if len(papers) != 1 else ''}: "
+              f"added {counts['added']:,}, updated {counts['updated']:,}, unchanged {counts['unchanged']:,}")  # fmt: skip
     return 0
 
 
@@ -364,10 +364,10 @@ def cmd_resolve(args) -> int:
         except fetch.FetchError as exc:
             if not resolver.found:
                 raise CliError(f"paperreader: {exc}", EXIT_BAD) from None
-            print(f"paperreader: {exc}; importing the {len(resolver.found)} matches found so far", file=sys.stderr)
+            print(f"paperreader: {exc}; importing the {len(resolver.found):,} matches found so far", file=sys.stderr)
             code = EXIT_BAD
         except KeyboardInterrupt:
-            print(f"\npaperreader: stopped; importing the {len(resolver.found)} matches found so far", file=sys.stderr)
+            print(f"\npaperreader: stopped; importing the {len(resolver.found):,} matches found so far", file=sys.stderr)
             code = 130
         result = ws.library.upsert(resolver.found) if resolver.found else None
         resolved = []
@@ -383,6 +383,6 @@ def cmd_resolve(args) -> int:
     else:
         for item in resolved:
             print(f"{item['id']} -> {item['now']}")
-        print(f"resolved {len(resolved)} of {len(pending)} papers without an arXiv id "
-              f"({resolver.asked} asked of arXiv, {resolver.cached} from the cache)")  # fmt: skip
+        print(f"resolved {len(resolved):,} of {len(pending):,} papers without an arXiv id "
+              f"({resolver.asked:,} asked of arXiv, {resolver.cached:,} from the cache)")  # fmt: skip
     return code
