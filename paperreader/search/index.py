@@ -21,7 +21,7 @@ from paperreader import __version__
 from paperreader.search import rebuild as side_build
 from paperreader.search import validate
 from paperreader.search.rebuild import Progress
-from paperreader.search.schema import INDEX_SCHEMA_VERSION, build_schema, document_for
+from paperreader.search.schema import INDEX_SCHEMA_VERSION, build_schema
 from paperreader.search.suggest import VOCAB, Vocabulary
 from paperreader.search.validate import IndexBusy
 from paperreader.search.write_failure import NoRoom, abandon_writer, discard_side, out_of_space
@@ -246,7 +246,7 @@ class SearchIndex:
             self._open()
             self.library.changes_taken_in(seq)  # the log up to the new index's stamp goes
             if progress:
-                progress(done, total)
+                side_build.stages(progress)(done, total, side_build.WRITING)  # (until the caller says it is ready)
             return done
 
     def catch_up(self, progress: Progress | None = None) -> int:
@@ -346,21 +346,12 @@ class SearchIndex:
                 writer = self._ix.writer(timeout=self.lock_timeout, delay=0.1, compound=False, codec=PRCodec())
             except LockError:
                 raise IndexBusy(f"{self.dir}: another paperreader is writing the search index; try again") from None
-            records = {r.id: r for r in self.library.iter_records(ids=ids)}
-            try:
-                # One searcher for every paper's old document, not one each as update_document opens
-                # (a reader over every segment: ~5 ms CPU each at 1M, a 60-paper CLI import's next search)
-                with writer.searcher() as old:
-                    for done, pid in enumerate(ids):
-                        if progress and done % 500 == 0:
-                            progress(done, len(ids))
-                        writer.delete_by_term("id", pid, searcher=old)
-                        record = records.get(pid)
-                        if record is not None:
-                            writer.add_document(**document_for(record))
-                            self.vocabulary.add_text(record.title + " " + record.abstract)
-                if progress:
-                    progress(len(ids), len(ids))  # what is left is the commit (a merge: seconds)
+            from paperreader.search.catch_up import take_in
+
+            docs = self._stamp.get("docs", 0)
+            try:  # (papers changed meanwhile are taken in too while it stays a catch-up)
+                new_seq, count = take_in(writer, self.library, new_seq, ids, self.vocabulary,
+                                         lambda n: not needs_rebuild(n, docs), progress)
                 writer.commit()
             except BaseException:
                 abandon_writer(writer, self.dir)  # (cancel() leaves the files written so far)
@@ -371,7 +362,7 @@ class SearchIndex:
             self._write_stamp(self.dir, new_seq, self._stamp.get("build", uuid.uuid4().hex), docs)
             self._drop_searcher()
             self.library.changes_taken_in(new_seq)  # stamped first: the log up to it may go
-            return len(ids)
+            return count
 
     # -- reading ---------------------------------------------------------------------------------
     def searcher(self):

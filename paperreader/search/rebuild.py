@@ -9,6 +9,7 @@ of an hour of work kept.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
@@ -20,7 +21,11 @@ from paperreader.search.suggest import VOCAB, Vocabulary
 from paperreader.search.validate import IndexBusy
 from paperreader.search.whoosh import whoosh_index as _whoosh_index
 
-Progress = Callable[[int, int], None]  # (done, total)
+Progress = Callable[..., None]  # (done, total), or (done, total, stage) if it takes a third argument: `stages`
+INDEXING = "indexing"  # papers read and handed to the analysers: (papers done, papers in all)
+WRITING = "writing"  # the segment is written and committed (seconds; no paper count moves meanwhile)
+STEPS = 100  # a build reports about this many times over its papers (every 1%), and at least every...
+STEP_MIN = 500  # ...this many papers apart (a small build: not a call a paper)
 RESUME = "paperreader-build.json"  # a build's checkpoint, in its side directory
 REBUILD_CHUNK = 100_000  # papers per committed chunk of a rebuild: what an interrupted build keeps
 BULK_PROCS_FROM = 5000  # papers; below this, starting worker processes costs more than it saves
@@ -41,6 +46,24 @@ def rebuild_lock(index_dir: Path, lock_timeout: float):
     return lock
 
 
+def stages(progress: Progress | None) -> Callable[[int, int, str], None] | None:
+    """`progress` as a (done, total, stage) reporter: a callback that takes a third argument is
+    told the stage (the reader's bar says "Writing the index…" rather than sit at 100%); a plain
+    (done, total) one (the CLI's line, the import dialog) gets the counts as before."""
+    if progress is None:
+        return None
+    try:
+        inspect.signature(progress).bind(0, 0, INDEXING)
+    except (TypeError, ValueError):  # (ValueError: no signature to read, a builtin) the counts only
+        return lambda done, total, _stage: progress(done, total)
+    return progress
+
+
+def step(total: int) -> int:
+    """Papers between two reports of a build of `total`."""
+    return max(STEP_MIN, total // STEPS)
+
+
 def side_dir(index_dir: Path) -> Path:
     """Where the index of `index_dir` is rebuilt before it is swapped in."""
     return index_dir.parent / f"{index_dir.name}.building"
@@ -53,6 +76,7 @@ def build_in_side(side: Path, library, schema, progress: Progress | None) -> tup
     parent, name = side.parent, side.name[: -len(".building")]
     for stale in [*parent.glob(name + ".building-*"), *parent.glob(name + ".old-*")]:
         shutil.rmtree(stale, ignore_errors=True)
+    report = stages(progress)
     total = library.count()
     ix, resume, vocabulary = _resume(side)
     if ix is not None and resume["seq"] < library.changes_pruned_to():
@@ -67,11 +91,13 @@ def build_in_side(side: Path, library, schema, progress: Progress | None) -> tup
         ix = _whoosh_index().create_in(str(side), schema)
         checkpoint(side, resume)
     done, last_id = resume["done"], resume["last_id"]
+    if report:
+        report(done, total, INDEXING)  # the bar shows at once (listing a million ids takes a while)
     todo = sorted(pid for pid in library.list_ids() if pid > last_id)
     try:
         for start in range(0, len(todo), REBUILD_CHUNK):
             chunk_ids = todo[start : start + REBUILD_CHUNK]
-            done = _build_chunk(ix, library, chunk_ids, vocabulary, done, total, progress)
+            done = _build_chunk(ix, library, chunk_ids, vocabulary, done, total, report)
             last_id = chunk_ids[-1]  # papers added since, in this range, are in the change log
             vocabulary.save(side / VOCAB)
             checkpoint(side, {**resume, "last_id": last_id, "done": done})
@@ -87,27 +113,31 @@ def finished(side: Path) -> None:
 
 
 def _build_chunk(ix, library, chunk_ids: list[str], vocabulary: Vocabulary, done: int, total: int,
-                 progress: Progress | None) -> int:
+                 report: Callable[[int, int, str], None] | None) -> int:
     """One committed segment of the given papers (`search/bulk.py`: both cores from 5,000
-    papers on); returns the papers done so far."""
+    papers on); returns the papers done so far. Reports each `step` of papers read and handed
+    to the analysers (most of a chunk's time: the workers analyse meanwhile), then the chunk's
+    WRITING stage (the rest of the analysis, the postings written, the commit) once all are read."""
     from paperreader.search.bulk import BulkBuild, batch_size
 
     procs = min(2, os.cpu_count() or 1) if len(chunk_ids) >= BULK_PROCS_FROM else 1
     size = batch_size(len(chunk_ids), procs)
-
-    def report(added: int) -> None:
-        if progress:
-            progress(done + added, total)
-
+    every = step(total)
+    read = 0
     with BulkBuild(ix, procs) as build:
         batch = []
         for record in library.iter_records(ids=chunk_ids):
             batch.append(document_for(record))
+            read += 1
+            if report and read % every == 0 and read < len(chunk_ids):
+                report(done + read, total, INDEXING)
             if len(batch) >= size:
                 build.add(batch)
                 batch = []
         build.add(batch)
-        added = build.commit(report)
+        if report:
+            report(done + read, total, WRITING)
+        added = build.commit()
         vocabulary.counts.update(build.vocabulary)
     return done + added
 
