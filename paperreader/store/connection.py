@@ -36,7 +36,7 @@ class StoreConnection:
         self.path = Path(path)
         self._conn = conn
         self._lock = threading.RLock()
-        self._file = _file_identity(self.path)  # the file SQLite opened (see `_still_there`)
+        self._file = _file_identity(self.path)  # the file SQLite opened (see `still_there`)
 
     # -- reading -------------------------------------------------------------------------------
     def read(self, sql: str, args: Iterable = ()) -> list[sqlite3.Row]:
@@ -94,7 +94,7 @@ class StoreConnection:
                     self._begin_now()
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: cannot write the library: {_store_problem(exc, self.path) or exc}") from None
-            if not self._still_there():
+            if not self.still_there():
                 self._rollback()
                 raise StoreError(f"{self.path}: the library file was moved, deleted or replaced while paperreader had it "
                                  "open; the change was not saved: start paperreader again")  # fmt: skip
@@ -111,7 +111,7 @@ class StoreConnection:
                 self._rollback()
                 raise
 
-    def _still_there(self) -> bool:
+    def still_there(self) -> bool:
         """Is the file at `path` still the one this connection writes? SQLite keeps writing to the
         file it opened: after the data dir was moved or deleted, or another process renamed a
         restored copy into place, a change would land where nobody will read it. One stat (no
