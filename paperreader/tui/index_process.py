@@ -7,7 +7,7 @@ committed, against at most ~0.23 s with the same build running in another proces
 at least `FROM` papers runs here, and the worker thread only reads its lines (no GIL held while it
 waits); small catch-ups stay in the thread (a process costs ~0.3 s to start).
 
-Out, one JSON object a line: {"progress": [done, total]}, then {"done": notice or null} or
+Out, one JSON object a line: {"progress": [done, total, stage]} (search/rebuild.py's stages), then {"done": notice or null} or
 {"failed": text, "busy": bool}. The reader quitting ends the process (SIGINT): a build is resumed
 from its last chunk by the next one (search/rebuild.py), a catch-up is done again.
 Imports no Textual (it runs without the app).
@@ -46,7 +46,7 @@ def far_behind(workspace) -> bool:
         return False
 
 
-def run(data_dir, mode: str, progress: Callable[[int, int], None], closing: Callable[[], bool]) -> str | None:
+def run(data_dir, mode: str, progress: Callable[..., None], closing: Callable[[], bool]) -> str | None:
     """In a worker thread: the build in its process, its progress relayed; its notice, or Failed / Stopped."""
     args = [sys.executable, "-m", "paperreader.tui.index_process", str(data_dir), mode]
     with tempfile.TemporaryFile("w+b") as errors:
@@ -68,6 +68,9 @@ def run(data_dir, mode: str, progress: Callable[[int, int], None], closing: Call
 
 def _relay(proc, progress, closing) -> dict | None:
     """Lines in as they come, with a look at `closing` every 0.1 s (a build can be silent for seconds)."""
+    from paperreader.search.rebuild import stages
+
+    tell = stages(progress)  # (a (done, total) callback gets the counts)
     buffer, fd = b"", proc.stdout.fileno()
     with selectors.DefaultSelector() as sel:
         sel.register(fd, selectors.EVENT_READ)
@@ -87,7 +90,7 @@ def _relay(proc, progress, closing) -> dict | None:
                 except ValueError:
                     continue
                 if "progress" in said:
-                    progress(*said["progress"])
+                    tell(*said["progress"])
                 else:
                     return said
 
@@ -118,8 +121,8 @@ def main(argv: list[str]) -> int:
     data_dir, _mode = argv  # "ensure" (launch) or "catch-up" (another process's changes): one job in a new process
     workspace = Workspace(resolve(data_dir))  # no seeding, purge or backup: the reader did those
     try:
-        def progress(done: int, total: int) -> None:
-            _say(progress=[done, total])
+        def progress(done: int, total: int, stage: str) -> None:
+            _say(progress=[done, total, stage])
 
         notice = workspace.ensure_index(progress)  # opens, then builds or catches up (catch_up on an unopened index would not report)
     except IndexBusy as exc:

@@ -62,10 +62,10 @@ class Launch:
         """Open, catch up or (re)build the index: IndexProgress while it builds, then IndexReady."""
         self.ui.in_thread(self._prepare_index, workspace, group="index", exclusive=True)
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, done: int, total: int, stage: str = "indexing") -> None:
         if self._closing():
             raise BuildStopped  # the index build or catch-up cleans up after itself; the next run starts again
-        self.ui.post(msg.IndexProgress(done, total))
+        self.ui.post(msg.IndexProgress(done, total, stage))
 
     def catch_up_index(self, workspace) -> None:
         """Many papers changed in another process: the index takes them in here with IndexProgress

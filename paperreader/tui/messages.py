@@ -24,9 +24,10 @@ class WorkspaceOpened(Message):
 
 
 class IndexProgress(Message):
-    def __init__(self, done: int, total: int) -> None:
+    def __init__(self, done: int, total: int, stage: str = "indexing") -> None:
         self.done = done
         self.total = total
+        self.stage = stage  # "indexing" (papers) or "writing" (the commit: search/rebuild.py)
         super().__init__()
 
 

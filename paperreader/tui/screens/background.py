@@ -29,7 +29,7 @@ class BackgroundJobs:
             self._start_visit(self.app.workspace)
 
     def on_index_progress(self, message: msg.IndexProgress) -> None:
-        self.index_progress = (message.done, message.total)
+        self.index_progress = (message.done, message.total, message.stage)
 
     def on_index_ready(self, message: msg.IndexReady) -> None:
         self.index_ready = message.error is None

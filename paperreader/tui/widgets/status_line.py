@@ -29,6 +29,16 @@ def question_summary(all_words: int, total: int) -> str:
     return f"{all_words:,} with all the words, then the closest matches ({total:,})"
 
 
+def index_label(done: int, total: int, stage: str = "indexing") -> str:
+    """What the index build is doing, beside its bar: papers indexed, or the write at the end of a
+    build or catch-up (seconds at 100,000 papers, with no paper count to move: the bar then sweeps)."""
+    if stage != "writing":
+        return f"Indexing {done:,} of {total:,} "
+    if done < total:  # a chunk of a big build (search/rebuild.py: 100,000 papers a chunk)
+        return f"Writing the index ({done:,} of {total:,} papers)… "
+    return "Writing the index… "
+
+
 class Remark(NamedTuple):  # not a dataclass: ~1 ms less CPU at launch (its code generation)
     """The status line's word on the last search: the engine's notice, a hint while a query is
     still being typed (the last results stay), or an error (shown in red)."""
@@ -58,7 +68,7 @@ class StatusLine(Horizontal):
     marks: reactive[Sized] = reactive((), init=False)
     unread: reactive[int | None] = reactive(None, init=False)
     searching: reactive[bool] = reactive(False, init=False)
-    index_progress: reactive[tuple[int, int] | None] = reactive(None, init=False)
+    index_progress: reactive[tuple | None] = reactive(None, init=False)  # (done, total[, stage]): index_label
 
     class SuggestionClicked(Message):
         """The "did you mean" suggestion was clicked."""
@@ -195,7 +205,8 @@ class StatusLine(Horizontal):
                 self._progress.display = False
             self.query_one("#status-index", Static).update(Text(""))
             return
-        done, total = progress
+        done, total, *stage = progress
+        writing = stage == ["writing"]
         bar = self._progress
         if bar is None:
             from textual.widgets import ProgressBar
@@ -203,8 +214,8 @@ class StatusLine(Horizontal):
             bar = self._progress = ProgressBar(id="status-progress", show_eta=False)
             self.mount(bar)
         bar.display = True
-        bar.update(total=max(total, 1), progress=done)
-        self.query_one("#status-index", Static).update(Text(f"Indexing {done:,} of {total:,} ", style="italic"))
+        bar.update(total=None if writing else max(total, 1), progress=done)  # None: a sweeping bar, not one stuck at 100%
+        self.query_one("#status-index", Static).update(Text(index_label(done, total, *stage), style="italic"))
 
     def on_click(self, event: events.Click) -> None:
         if self._suggestion:
