@@ -43,11 +43,13 @@ class Workspace:
         self._engine: SearchEngine | None = None
 
     @classmethod
-    def open(cls, paths: Paths, *, seed: bool = True, backup: bool = True) -> "Workspace":
-        """backup=False leaves the daily backup to the caller (the TUI makes it after its first paint)."""
+    def open(cls, paths: Paths, *, seed: bool = True, backup: bool = True, purge: bool = True) -> "Workspace":
+        """backup=False and purge=False leave the daily backup and the trash's purge to the caller
+        (the TUI does both after its first paint: `housekeeping`)."""
         workspace = cls(paths)
         workspace.seeded = workspace.seed() if seed else None
-        workspace.purge_trash()
+        if purge:
+            workspace.purge_trash()
         if backup and workspace.seeded is None:
             workspace.auto_backup()
         return workspace
@@ -88,6 +90,15 @@ class Workspace:
             self.notices.append(notice)
             return notice
         return None
+
+    def housekeeping(self) -> str | None:
+        """What `open(backup=False, purge=False)` left out: the trash's purge, then the daily backup unless the
+        library was just made from the built-in corpus. Their notice, if any."""
+        notices = len(self.notices)
+        self.purge_trash()
+        if self.seeded is None:
+            self.auto_backup()
+        return "; ".join(self.notices[notices:]) or None
 
     def purge_trash(self) -> int:
         """Forget papers deleted more than 30 days ago (a single indexed probe when there are none);

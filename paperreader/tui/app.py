@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 _DEFAULT = object()
 GC_PAUSED_AT_MOST = 5.0  # seconds: the collector is resumed by then even if no results were painted
+LAUNCH_SWITCH_S = 0.0001  # the GIL's switch interval until the first results are painted (on_load)
+WORKER_SWITCH_S = 0.001  # and then
 
 
 # The system clipboard and the web browser, imported when first used: not at launch (~3 ms CPU:
@@ -80,6 +82,7 @@ class PaperReaderApp(EarlyKeys, App[None]):
         if self.gc_paused:
             self.gc_paused = False
             gc.enable()
+            sys.setswitchinterval(WORKER_SWITCH_S)
 
     def on_load(self) -> None:
         from paperreader.tui.opening import Opening
@@ -90,15 +93,18 @@ class PaperReaderApp(EarlyKeys, App[None]):
         if gc.isenabled():
             gc.disable()
             self.gc_paused = True
+        # Workers (the index opening or building, searches) hold the GIL in turns with the UI
+        # thread: let the UI have it back within 1 ms rather than Python's default 5 ms, so keys
+        # and paints are not held up while Whoosh loads. Until the first results are painted,
+        # 0.1 ms: the opening thread's SQLite reads give the GIL up at every row and wait a whole
+        # interval to get it back from the UI thread composing the screen (a page read with a busy
+        # UI thread: ~8 ms at 1 ms, ~4 ms at 0.1 ms, 0.8 s at the default 5 ms).
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(LAUNCH_SWITCH_S if self.gc_paused else WORKER_SWITCH_S)
         self.opening = Opening(self.paths).start()
         # The modules are imported by now: keep their objects out of the collector's full passes,
         # one of which (~15 ms) otherwise fell inside the first paint.
         gc.freeze()
-        # Workers (the index opening or building, searches) hold the GIL in turns with the UI
-        # thread: let the UI have it back within 1 ms rather than Python's default 5 ms, so keys
-        # and paints are not held up while Whoosh loads.
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(0.001)
 
     def get_default_screen(self) -> Screen:
         """The main screen, first on the stack. Pushed over Textual's own default screen instead,

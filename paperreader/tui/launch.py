@@ -4,7 +4,8 @@
    starts (see `paperreader.tui.opening`); the screen takes it as it mounts, or `wait_for` waits.
 2. The first results are painted.
 3. Only then (`start_background`): the index (Whoosh is imported, the index opened, caught up or
-   rebuilt) and the daily backup (a copy of the whole store, on its own connection), in workers;
+   rebuilt), and the trash's purge and the daily backup (a copy of the whole store, on its own
+   connection), in workers;
    once the index is ready, the search box's placeholder says what this library can answer.
 Typing before the index is ready says "results once indexed" and runs the search when it is.
 A search that finds the index damaged (`search_failed`) starts the same rebuild, with its progress
@@ -54,8 +55,7 @@ class Launch:
             return False
         self.background_started = True
         self.prepare_index(workspace)
-        if workspace.seeded is None:  # a library just made from the built-in corpus needs none yet
-            self.ui.in_thread(self._daily_backup, workspace, group="backup", exclusive=True)
+        self.ui.in_thread(self._housekeeping, workspace, group="backup", exclusive=True)
         return True
 
     def prepare_index(self, workspace) -> None:
@@ -118,9 +118,10 @@ class Launch:
         except (index_process.Failed, OSError):
             return None
 
-    def _daily_backup(self, workspace) -> None:
-        """Searches and edits go on meanwhile; a failure is a warning, as when the open made it."""
-        self.ui.post(msg.BackupDone(workspace.auto_backup()))
+    def _housekeeping(self, workspace) -> None:
+        """The trash's purge and the daily backup (none for a library just made from the built-in
+        corpus). Searches and edits go on meanwhile; a failure is a warning, as when the open made it."""
+        self.ui.post(msg.BackupDone(workspace.housekeeping()))
 
     def fill_placeholder(self, workspace, then: Callable[[str], None]) -> None:
         """Once the index is ready: the search box's placeholder, from what this library can

@@ -5,11 +5,21 @@ and the first page of the library (browsed: no index needed) is read while Textu
 composes and styles the main screen. By the time the screen mounts the page is usually there, and
 the first frame painted already shows it; if not, a worker waits for it (never the UI thread).
 A thread of its own rather than a Textual worker, since no screen exists yet to own one.
+
+The modules it needs are imported here, on the UI thread, before the thread starts (the main
+screen imports them anyway): imported in the thread, they raced the screen's own imports for the
+GIL, and the first page came after the first frame, which was drawn empty and then again.
 """
 
 from __future__ import annotations
 
 import threading
+
+from paperreader.store import StoreError
+from paperreader.tui.result_set import Filter
+from paperreader.tui.results import Fetcher
+from paperreader.tui.sort_order import remembered
+from paperreader.workspace import Workspace
 
 
 class Opening:
@@ -38,11 +48,8 @@ class Opening:
         return self._done.wait(timeout)
 
     def _run(self) -> None:
-        from paperreader.store import StoreError
-        from paperreader.workspace import Workspace
-
         try:
-            workspace = Workspace.open(self.paths, backup=False)  # the screen makes the backup after the first paint
+            workspace = Workspace.open(self.paths, backup=False, purge=False)  # both after the first paint
         except StoreError as exc:  # a damaged library: and the backup that brings it back, as the CLI says
             from paperreader.store.recovery import with_restore_hint
 
@@ -50,13 +57,8 @@ class Opening:
         except Exception as exc:  # OSError, a corpus that would not import: one line, then exit
             self.error = f"{self.paths.data_dir}: cannot open the library: {exc}"
         else:
-            from paperreader.tui.result_set import Filter
-            from paperreader.tui.results import Fetcher
-
             self.workspace, self.fetcher = workspace, Fetcher(workspace)
             try:
-                from paperreader.tui.sort_order import remembered
-
                 self.sorts = remembered(workspace.library)
                 self.first = self.fetcher.first("", Filter.ALL, sort=self.sorts[0])
             except Exception:  # the screen searches again and reports what went wrong

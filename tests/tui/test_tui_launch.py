@@ -77,6 +77,37 @@ async def test_the_daily_backup_is_made_after_the_first_results(make_app, librar
     assert (library_dir / "backups" / f"library-auto-{date.today().isoformat()}.sqlite3").is_file()
 
 
+async def test_the_trash_is_purged_after_the_first_results(make_app, library, monkeypatch):
+    """Papers deleted more than 30 days ago are forgotten by the reader too, as by the CLI: after its
+    first paint (the purge is not on the launch path), in the backup's worker."""
+    from paperreader.store import trash
+    from paperreader.workspace import Workspace
+
+    old, recent = sorted(library.list_ids())[:2]
+    trash.delete_papers(library, [old])
+    trash.delete_papers(library, [recent])
+    with library.transaction() as conn:
+        conn.execute("UPDATE trash SET deleted_at = ? WHERE paper_id = ?", (trash.cutoff(31), old))
+        conn.execute("UPDATE trash SET deleted_at = ? WHERE paper_id = ?", (trash.cutoff(29), recent))
+    entries_when_shown = []
+    real = Workspace.purge_trash
+
+    def purge(self):
+        shown = getattr(app.screen, "result", None) is not None  # (read from the worker: a flag)
+        entries_when_shown.append((shown, sorted(e.paper_id for e in trash.entries(self.library))))
+        return real(self)
+
+    monkeypatch.setattr(Workspace, "purge_trash", purge)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await _until(pilot, lambda: _shown(app))
+        await ready(app, pilot)
+        await settle(app, pilot)
+        assert "199 papers" in screen_text(app)
+    assert entries_when_shown == [(True, sorted([old, recent]))]  # once, after the first results
+    assert [e.paper_id for e in trash.entries(library)] == [recent]
+
+
 async def test_a_library_opened_late_still_shows(make_app, monkeypatch):
     """The screen mounts before the library is open: a worker waits for it, then shows it."""
     from paperreader.workspace import Workspace
