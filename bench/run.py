@@ -258,7 +258,7 @@ def main(argv=None) -> int:
     ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--reuse", action="store_true", help="reuse indexes a previous run built (skips import)")
     ap.add_argument("--no-tui", dest="tui", action="store_false", help="skip the TUI timings")
-    ap.add_argument("--tui-runs", type=int, default=5)
+    ap.add_argument("--tui-runs", type=int, default=11)
     ap.add_argument("--step-timeout", type=float, default=None, help="seconds before a build or query step is killed")
     ap.add_argument("--no-wait", dest="wait", action="store_false", help="do not wait for another run to finish")
     ap.add_argument("--no-cli-import", dest="cli_import", action="store_false",

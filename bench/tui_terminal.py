@@ -1,6 +1,6 @@
 """The TUI in a real terminal: last key to results painted, and launch to first results, in tmux.
 
-    python bench/tui_terminal.py --papers 201,10000 [--reps 3] [--launches 5] [--gap-ms 0]
+    python bench/tui_terminal.py --papers 201,10000 [--reps 3] [--launches 11] [--gap-ms 0]
 
 Each app runs in a pseudo-terminal of a private tmux server (`tmux -L paperreader-bench-<pid>`,
 140x40, status bar off), on a data dir prepared here (`bench/work/tui-terminal/`):
@@ -462,7 +462,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", default="201,10000", help="library sizes, comma separated (201: the built-in corpus)")
     parser.add_argument("--reps", type=int, default=3, help="times each query is typed (0: no keystrokes, launches only)")
-    parser.add_argument("--launches", type=int, default=5, help="launches of each app (0: none)")
+    parser.add_argument("--launches", type=int, default=11, help="launches of each app (0: none)")
     parser.add_argument("--gap-ms", type=float, default=0.0, help="0: each query typed as one burst; N: one key every N ms")
     parser.add_argument("--tree", type=Path, help="run paperreader from this source tree (e.g. a `git archive` of another commit)")
     parser.add_argument("--bare-app", action="store_true", help=argparse.SUPPRESS)
