@@ -295,6 +295,8 @@ def cmd_note(args) -> int:
             if not args.json:
                 if note:
                     print(note)
+                else:  # said on stderr: `note ID > file` still gives an empty file
+                    print(f"no note on {record.id} (`note {record.id} --set TEXT` writes one)", file=sys.stderr)
                 return 0
         if args.json:
             emit_json({"id": record.id, "note": note})
