@@ -23,7 +23,7 @@ from paperreader.search.whoosh import whoosh_index as _whoosh_index
 
 Progress = Callable[..., None]  # (done, total), or (done, total, stage) if it takes a third argument: `stages`
 INDEXING = "indexing"  # papers read and handed to the analysers: (papers done, papers in all)
-WRITING = "writing"  # the segment is written and committed (seconds; no paper count moves meanwhile)
+WRITING = "writing"  # all read: the last analyses, the segment written and committed (seconds; no count moves)
 STEPS = 100  # a build reports about this many times over its papers (every 1%), and at least every...
 STEP_MIN = 500  # ...this many papers apart (a small build: not a call a paper)
 RESUME = "paperreader-build.json"  # a build's checkpoint, in its side directory
@@ -48,7 +48,7 @@ def rebuild_lock(index_dir: Path, lock_timeout: float):
 
 def stages(progress: Progress | None) -> Callable[[int, int, str], None] | None:
     """`progress` as a (done, total, stage) reporter: a callback that takes a third argument is
-    told the stage (the reader's bar says "Writing the index…" rather than sit at 100%); a plain
+    told the stage (the reader's bar says "Finishing the index…" rather than sit at 100%); a plain
     (done, total) one (the CLI's line, the import dialog) gets the counts as before."""
     if progress is None:
         return None

@@ -1,4 +1,4 @@
-"""The status line's index bar through a whole build: papers indexed, then "Writing the index…" with a
+"""The status line's index bar through a whole build: papers indexed, then "Finishing the index…" with a
 sweeping bar while the segment is written and committed (10-18 s at 100,000 papers), not a bar stuck at
 "100,000 of 100,000" that looks like a hang."""
 
@@ -26,11 +26,11 @@ async def test_the_status_line_says_when_the_index_is_being_written(make_app):
         assert "Indexing 1,000 of 4,000" in index_text(app) and bar.total == 4_000 and bar.progress == 1_000
         app.screen.post_message(msg.IndexProgress(4_000, 4_000, "writing"))
         await pilot.pause()
-        assert "Writing the index…" in index_text(app) and "4,000" not in index_text(app)
+        assert "Finishing the index…" in index_text(app) and "4,000" not in index_text(app)
         assert bar.display and bar.total is None  # a sweeping bar: still working, no percentage to sit at
         app.screen.post_message(msg.IndexProgress(2_000, 9_000, "writing"))  # a chunk of a big build
         await pilot.pause()
-        assert "Writing the index (2,000 of 9,000 papers)…" in index_text(app)
+        assert "Finishing the index (2,000 of 9,000 papers)…" in index_text(app)
         app.screen.post_message(msg.IndexReady())
         await pilot.pause()
         assert not bar.display and index_text(app).strip() == ""
@@ -64,4 +64,4 @@ async def test_a_build_in_its_own_process_shows_its_progress_then_the_writing_st
     assert relayed and relayed[0][2] == "indexing" and relayed[-1] == (1_200, 1_200, "writing"), relayed
     assert [d for d, _t, _s in relayed] == sorted(d for d, _t, _s in relayed)
     assert any(text.startswith("Indexing 500 of 1,200") for text in shown), shown
-    assert shown[-1].startswith("Writing the index…"), shown
+    assert shown[-1].startswith("Finishing the index…"), shown
