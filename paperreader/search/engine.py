@@ -34,6 +34,11 @@ SUGGEST_WORDS = 4  # a longer question gets its closest matches, not a spelling 
 IDS_KEPT = 50_000  # docnum -> paper id remembered per searcher (~5 MB at most)
 
 
+def catching_up(behind: int) -> str:
+    """The notice of an answer that did not wait for the index to take in `behind` changes."""
+    return f"the index is catching up: {behind:,} new or changed papers are not in these results yet"
+
+
 @dataclass
 class Hit:
     id: str
@@ -88,6 +93,13 @@ class SearchEngine:
         self._field_analyzers = None
         self._coverage_of: tuple | None = None  # (searcher, Coverage)
         self._ids_of: tuple | None = None  # (searcher, {docnum: paper id}, its stored fields' reader): _ids
+        # None: every search catches the index up first (the CLI: a search sees every paper). The
+        # reader sets a number (tui/index_process.FROM): from that many changes waiting, or while
+        # another process writes the index, a search answers from the index as it is, at once (a
+        # catch-up of 40,000 papers held the GIL for seconds: keys lagged); the reader has the
+        # catch-up done in a process of its own and searches again after it.
+        self.catch_up_below: int | None = None
+        self.left_behind = 0  # changes the last search() did not wait for (0: it saw every paper)
 
     @property
     def parser(self):
@@ -117,7 +129,7 @@ class SearchEngine:
         from whoosh import query as wq
 
         with self.index.lock:
-            self.index.catch_up()
+            self.left_behind = behind = self._catch_up()
             fast = self.index.fast_search()  # one searcher for the whole search (each refresh lists the index dir)
             searcher = fast.searcher
             notice = None
@@ -158,6 +170,8 @@ class SearchEngine:
             highlighter = Highlighter(parsed.whoosh)
             for hit in hits:
                 hit.highlights = highlighter.shown(hit.record)
+        if behind:
+            notice = "; ".join(filter(None, (notice, catching_up(behind))))
         out = SearchResults(text, total, hits, parsed=parsed, total_exact=exact, notice=notice,
                             all_words=all_words if plan is not None and plan.fill else None)
         # a word still being typed is not misspelt, while it can still become a word of some paper
@@ -188,8 +202,16 @@ class SearchEngine:
     def placeholder(self) -> str:
         """The search box's hint, from what this library has (reads the index: call from a worker)."""
         with self.index.lock:
-            self.index.catch_up()
+            self._catch_up()
             return self._coverage(self.index.searcher()).placeholder()
+
+    def _catch_up(self) -> int:
+        """The store's changes taken into the index before searching it (call with the index lock),
+        unless the reader asked not to wait for many (`catch_up_below`); the changes left waiting."""
+        if self.catch_up_below is None:
+            self.index.catch_up()
+            return 0
+        return self.index.catch_up_if_near(self.catch_up_below)
 
     # -- reading a query ------------------------------------------------------------------------------
     def _keeps(self, word: str) -> bool:
@@ -331,7 +353,7 @@ class SearchEngine:
         from whoosh import query as wq
 
         with self.index.lock:
-            self.index.catch_up()
+            self._catch_up()
             fast = self.index.fast_search()
             searcher = fast.searcher
             if isinstance(parsed.whoosh, wq.Every) or parsed.whoosh is wq.NullQuery:
@@ -364,7 +386,7 @@ class SearchEngine:
             return []
         text = f"{record.title} {record.title} {record.abstract}"
         with self.index.lock:
-            self.index.catch_up()
+            self._catch_up()
             searcher = self.index.searcher()
             terms = searcher.key_terms_from_text("abstract", text, numterms=12)
             if not terms:

@@ -277,6 +277,26 @@ class SearchIndex:
                     return self._catch_up(progress)
                 raise
 
+    def catch_up_if_near(self, far: int) -> int:
+        """catch_up() for a search that must not wait (the reader's): only when fewer than `far`
+        changes wait and no other process holds the index's writer; else the index as other
+        processes left it, nothing written. Returns the changes left waiting (0: caught up)."""
+        with self._lock:
+            on_disk = self._stamp_now()
+            if self._ix is None or self._damaged is not None or self._no_room.waiting() or on_disk.get("build") != self._stamp.get("build"):
+                self.catch_up()  # opened anew, rebuilt or searched as it was: as before
+                return 0
+            if on_disk.get("seq", 0) > self._stamp.get("seq", 0):
+                self._stamp = on_disk  # another process caught it up (the reader's catch-up process)
+                self._drop_searcher()
+            waiting = self.library.change_seq() - self._stamp.get("seq", 0)
+            if waiting <= 0:
+                return 0
+            if waiting >= far or self.writer_busy():
+                return waiting
+            self.catch_up()
+            return 0
+
     def _usable_as_it_was(self) -> bool:
         """After a write that found no room (its files are gone: write_failure.py): the index on
         disk still passes the checks, and is open again if the failed rebuild had closed it."""

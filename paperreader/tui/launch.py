@@ -40,6 +40,7 @@ class Launch:
         self.ui = ui
         self._closing = closing  # the app is quitting: an index build stops
         self.background_started = False
+        self.catching_up = False  # a catch-up of many papers runs (catch_up_index): searches do not wait for it
 
     def wait_for(self, opening) -> None:
         """The library is still opening: WorkspaceOpened once it is (or failed)."""
@@ -69,10 +70,20 @@ class Launch:
 
     def catch_up_index(self, workspace) -> None:
         """Many papers changed in another process: the index takes them in here with IndexProgress
-        (a bar), then IndexReady runs the search again."""
+        (a bar), then IndexReady runs the search again. Searches meanwhile answer from the index as
+        it is (search/engine.py, catch_up_below), saying it catches up; on the UI thread."""
+        if self.catching_up:
+            return
+        self.catching_up = True
         self.ui.in_thread(self._catch_up_index, workspace, group="index", exclusive=True)
 
     def _catch_up_index(self, workspace) -> None:
+        try:
+            self._take_in_changes(workspace)
+        finally:
+            self.catching_up = False
+
+    def _take_in_changes(self, workspace) -> None:
         from paperreader.search.validate import IndexBusy
 
         try:
@@ -92,6 +103,7 @@ class Launch:
         try:
             notice = self._in_process(workspace, "ensure")  # a big build: out of this process
             notice = workspace.ensure_index(progress) or notice
+            searches_never_wait(workspace)
         except BuildStopped:
             return
         except Exception as exc:  # IndexBusy, a damaged index that would not rebuild: browsing still works
@@ -145,6 +157,15 @@ class Launch:
         self.ui.post(msg.SearchFailed(generation, query, str(error)))
         if isinstance(error, IndexDamaged):
             self.ui.post(msg.IndexDamagedFound())
+
+
+def searches_never_wait(workspace) -> None:
+    """The reader's searches answer from the index as it is when it is far behind the store (as far
+    as a build in a process of its own: tui/index_process.FROM) or another process writes it: the
+    search's thread would hold the GIL for seconds catching up (keys lag), or wait on the lock."""
+    from paperreader.tui import index_process
+
+    workspace.engine.catch_up_below = index_process.FROM
 
 
 def warm_search(workspace) -> None:

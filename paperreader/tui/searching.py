@@ -51,6 +51,20 @@ class SearchRunner:
         room = self.fetcher.ws.index.take_room_notice()  # the catch-up found a full disk: said once
         if room:
             self.ui.post(msg.ActionFailed(room[0].upper() + room[1:]))
+        if query.strip() and self._far_behind():
+            self.ui.post(msg.IndexBehind())  # the catch-up, out of process with its bar; then this search again
+
+    def _far_behind(self) -> bool:
+        """The search just answered without waiting for many changes (search/engine.py: a catch-up
+        of them in this thread held the GIL for seconds), and nobody is taking them in: another
+        process holding the writer (an import indexing what it stored, our own catch-up) is."""
+        from paperreader.tui.index_process import FROM
+
+        ws = self.fetcher.ws
+        try:
+            return ws.engine.left_behind >= FROM and not ws.index.writer_busy() and not ws.index.waiting_for_room()
+        except Exception:  # noqa: BLE001 (the index is being replaced: the change poll looks again)
+            return False
 
     def page(self, generation: int, result: ResultSet, offset: int, wanted: Callable[[int], bool], dropped: Callable[[int], None]) -> None:
         """Rows offset..offset+PAGE, if the list still `wanted` them when their turn comes; else `dropped`."""

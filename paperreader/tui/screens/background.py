@@ -46,7 +46,7 @@ class BackgroundJobs:
 
     def on_index_behind(self, message: msg.IndexBehind) -> None:
         if self.index_ready and self.app.workspace is not None:  # else a build or catch-up is on its way
-            self.index_ready = False
+            # (searches meanwhile answer from the index as it is and say it catches up; one catch-up at a time)
             self.launch.catch_up_index(self.app.workspace)  # IndexProgress, then IndexReady runs the search again
 
     def on_index_damaged_found(self, message: msg.IndexDamagedFound) -> None:
