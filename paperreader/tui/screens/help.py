@@ -12,7 +12,7 @@ from textual.widgets import Static
 from paperreader.tui.screens.dialog import Dialog
 
 Section = tuple[str, list[Binding]]
-DESCRIBED = 26  # a description's width when there is room: the ids line up in a column
+DESCRIBED = 32  # the descriptions' column at most, when there is room: a longer one wraps in it
 
 
 def about() -> str:
@@ -53,32 +53,40 @@ class HelpScreen(Dialog[None]):
         with VerticalScroll(classes="dialog help", id="help-body"):
             yield Static(Text("paperreader — keys", style="bold"), classes="dialog-title")
             yield Static(Text(about(), style="dim"), markup=False)
-            keys_width = self._keys_width()
+            widths = self._column_widths()
             for title, bindings in self.sections:
-                yield Static(self._table(title, bindings, keys_width), markup=False, classes="help-section")
+                yield Static(self._table(title, bindings, *widths), markup=False, classes="help-section")
             footer = Text.assemble(("Change any key in ", "dim"))
             footer.append(self.config_file, style="bold")
             footer.append(' under [keymap], e.g.  "paper.star" = "s,*"   (escape closes this)', style="dim")
             yield Static(footer, markup=False)
 
-    def _keys_width(self) -> int:
-        """The widest keys of all sections (12 at least), so the sections' columns line up."""
+    def _column_widths(self) -> tuple[int, int, int]:
+        """The keys', descriptions' and ids' widths, each the widest of all sections (descriptions
+        at most DESCRIBED), so every section's columns line up; sized per section, a section with
+        a longer description or id ('In the search box', 'Dialogs') had its columns further right."""
         rows = [binding for _title, bindings in self.sections for binding in bindings]
-        return max([12] + [len(key_names(self.app, b, self.keymap)) for b in rows])
+        keys = max([1] + [len(key_names(self.app, b, self.keymap)) for b in rows])
+        described = min(DESCRIBED, max([1] + [len(b.description or b.action) for b in rows]))
+        ids = max([1] + [len(b.id or "") for b in rows])
+        return keys, described, ids
 
-    def _table(self, title: str, bindings: list[Binding], keys_width: int) -> Table:
+    def _table(self, title: str, bindings: list[Binding], keys_width: int, described: int, ids_width: int) -> Table:
         """One section as a grid that fits the dialog's width: keys and ids are never cut (they
-        are what a user types or puts in the keymap); at a narrow terminal the descriptions wrap.
-        A description is padded to DESCRIBED as text, not as the column's minimum, which Rich
-        would keep and cut the ids for: the padding goes when the line wraps."""
-        table = Table.grid(padding=(0, 1))
+        are what a user types or puts in the keymap), and their columns are as wide in every
+        section. A description is padded to `described` as text and its column is at most that
+        wide, so where there is room every section's ids start in one column; where there is not
+        (a narrow terminal), Rich narrows that column alone, by as much in every section (the same
+        keys and ids widths), and the descriptions wrap. The padding is text, not the column's
+        minimum, which Rich would keep and cut the ids for: it goes when the line wraps."""
+        table = Table.grid(padding=(0, 2))
         table.title, table.title_justify, table.title_style = title, "left", "bold underline"
         table.add_column(no_wrap=True, min_width=keys_width, style="bold")
-        table.add_column(overflow="fold")
-        table.add_column(no_wrap=True, style="dim")
+        table.add_column(overflow="fold", max_width=described)
+        table.add_column(no_wrap=True, min_width=ids_width, style="dim")
         for binding in bindings:
-            described = (binding.description or binding.action).ljust(DESCRIBED)
-            table.add_row(Text(key_names(self.app, binding, self.keymap)), Text(described), Text(binding.id or ""))  # not markup
+            text = (binding.description or binding.action).ljust(described)
+            table.add_row(Text(key_names(self.app, binding, self.keymap)), Text(text), Text(binding.id or ""))  # not markup
         return table
 
     def on_mount(self) -> None:
