@@ -23,7 +23,7 @@ from paperreader.search.whoosh import whoosh_index as _whoosh_index
 
 Progress = Callable[..., None]  # (done, total), or (done, total, stage) if it takes a third argument: `stages`
 INDEXING = "indexing"  # papers read and handed to the analysers: (papers done, papers in all)
-WRITING = "writing"  # all read: the last analyses, the segment written and committed (seconds; no count moves)
+WRITING = "writing"  # all analysed: the segment written and committed (seconds; no count moves meanwhile)
 STEPS = 100  # a build reports about this many times over its papers (every 1%), and at least every...
 STEP_MIN = 500  # ...this many papers apart (a small build: not a call a paper)
 RESUME = "paperreader-build.json"  # a build's checkpoint, in its side directory

@@ -30,9 +30,9 @@ def question_summary(all_words: int, total: int) -> str:
 
 
 def index_label(done: int, total: int, stage: str = "indexing") -> str:
-    """What the index build is doing, beside its bar: papers read and handed to the analysers, then
-    its "writing" stage: the last analyses, the write and the commit (at 40,000 papers ~2 s of
-    reading, then ~6 s of these, with no paper count to move: the bar then sweeps)."""
+    """What the index build is doing, beside its bar: papers indexed (search/rebuild.py's count),
+    then its "writing" stage: the write and the commit (at 40,000 papers ~3 s of ~11 in tmux, a
+    catch-up's merge longer; no paper count moves meanwhile: the bar then sweeps)."""
     if stage != "writing":
         return f"Indexing {done:,} of {total:,} "
     if done < total:  # a chunk of a big build (search/rebuild.py: 100,000 papers a chunk)
