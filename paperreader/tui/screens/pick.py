@@ -68,6 +68,22 @@ class Picker(Dialog):
 class CopyMenu(Picker):
     """Dismisses with the kind to copy: link, markdown, bibtex or title."""
 
+    # One line an option at any width, cut with an ellipsis where the dialog ends: a preview cut
+    # at a fixed length wrapped under the keys at 80 columns and pushed the hint off at 60x20.
+    # The heading (the title, cut at HEADING characters) takes 3 lines at most: a 123-character
+    # title took 4 at 60x20 and pushed the hint off.
+    DEFAULT_CSS = """
+    CopyMenu #picker-options {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+
+    CopyMenu .dialog-title {
+        max-height: 3;
+    }
+    """
+    HEADING = 90
+
     BINDINGS = [
         Binding("l", "pick('link')", "Link", id="copy.link"),
         Binding("m", "pick('markdown')", "Markdown link", id="copy.markdown"),
@@ -84,17 +100,15 @@ class CopyMenu(Picker):
             if kind == "bibtex" and key_for is not None and value is not None:
                 value = "@misc{…  (finding the paper's key in the library)"
             options.append(Option(self._line(kind, label, value), id=kind, disabled=value is None))
-        super().__init__(_heading("Copy from ", record.title), options, "enter copy  ·  l m b t  ·  escape close")
+        super().__init__(_heading("Copy from ", _clip(record.title, self.HEADING)), options, "enter copy  ·  l m b t  ·  escape close")
 
     @staticmethod
     def _line(kind: str, label: str, value: str | None) -> Text:
-        preview = _clip(value.splitlines()[0]) if value else "(none)"
+        preview = _clip(value.splitlines()[0], 500) if value else "(none)"  # the CSS cuts it to the width
         return Text.assemble(
             (f" {kind[0]} ", "bold reverse" if value else "dim"),
             (f" {label[0].upper()}{label[1:]:<14}", "bold"),
             (f" {preview}", "dim"),
-            no_wrap=True,
-            overflow="ellipsis",
             end="",
         )
 
