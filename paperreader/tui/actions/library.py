@@ -33,6 +33,20 @@ def _what(records) -> str:
     return _papers(len(records))
 
 
+def one_tag_problem(name: str) -> str | None:
+    """What is wrong with a name typed for one tag (the new name of a renamed tag), or None: the
+    CLI's rule for `tags rename OLD NEW` (cli.one_tag). A comma separates tags wherever tags are
+    typed ('ml,rl' is two in the tags dialog), so a name holding one is refused rather than quietly
+    made the one tag ml-rl; so, first, is a name that cleans to no tag at all."""
+    from paperreader.text import clean_tag
+
+    if not clean_tag(name):
+        return f"{name!r} is not a tag name"
+    if "," in name:
+        return f"{name!r} holds a comma, which separates tags: give one name"
+    return None
+
+
 class LibraryActions:
     """Delete papers; browse, show, rename and merge tags."""
 
@@ -119,7 +133,7 @@ class LibraryActions:
         from paperreader.tui.screens.pick import NamePrompt
 
         heading = Text.assemble(("Rename ", "bold"), (f"#{tag}", "bold italic"), (f" on {_papers(counts.get(tag, 0))} to", "bold"))
-        self.ui.ask(NamePrompt(heading, tag), lambda new: new and self._confirm_rename(tag, new, counts))
+        self.ui.ask(NamePrompt(heading, tag, check=one_tag_problem), lambda new: new and self._confirm_rename(tag, new, counts))
 
     def _confirm_rename(self, old: str, new: str, counts: dict[str, int]) -> None:
         from paperreader.text import clean_tag

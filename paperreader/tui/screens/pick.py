@@ -193,24 +193,48 @@ class SavedSearches(Picker):
 
 
 class NamePrompt(Dialog[str | None]):
-    """Asks for a name (for saving a search)."""
+    """Asks for a name (for saving a search, for renaming a tag). `check(name)` says what is wrong
+    with a name, or None: a refused name is said in one line under the field, and the dialog stays
+    open with what was typed (nothing is done)."""
+
+    DEFAULT_CSS = """
+    #prompt-problem {
+        display: none;
+        margin-top: 1;
+        color: $error;
+        text-style: bold;
+    }
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, heading: Text, value: str = "") -> None:
+    def __init__(self, heading: Text, value: str = "", check: Callable[[str], str | None] | None = None) -> None:
         super().__init__(classes="dialog-screen")
-        self.heading, self.value = heading, value
+        self.heading, self.value, self.check = heading, value, check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.heading, classes="dialog-title", markup=False)
             yield Input(self.value, placeholder="a name", id="prompt-input")
+            yield Static("", id="prompt-problem", markup=False)
             yield Static(Text("enter save  ·  escape cancel", style="dim"), classes="dialog-hint", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        name = event.value.strip()
+        if not name:
+            return
+        problem = self.check(name) if self.check is not None else None
+        if problem:
+            shown = self.query_one("#prompt-problem", Static)
+            shown.update(Text(problem))
+            shown.display = True
+            return
+        self.dismiss(name)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one("#prompt-problem", Static).display = False  # said about the name before this one
 
     def action_cancel(self) -> None:
         self.dismiss(None)
