@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperreader.tui.screens.pick import CopyMenu
+from paperreader.tui.screens.pick import CopyMenu, LinksMenu
 
 from tui_helpers import NARROW, WIDE, ready, screen_text, search_for, settle
 
@@ -44,3 +44,26 @@ async def test_the_copy_menu_has_one_line_an_option_and_its_hint_on_screen(make_
         await pilot.press("t")
         await settle(app, pilot)
         assert clipboard.calls[-1] == record.title
+
+
+@SIZES
+async def test_the_links_menu_has_one_line_a_link(make_app, clipboard, size):
+    """The links menu (`l`) likewise: before, at 80x24 each link took 3 lines (its label on one, the
+    URL wrapped on two), at 60x20 the third link was off the dialog."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(app, pilot)
+        record = screen.results.current_row.record
+        assert len(record.links) >= 3
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LinksMenu)
+        lines = screen_text(app).splitlines()
+        first = next(i for i, line in enumerate(lines) if f" {record.links[0].label[:12]}" in line)
+        for line, link in zip(lines[first:], record.links):
+            label = link.label[:12]
+            assert label in line and link.url[:12] in line.split(label, 1)[1], (label, line)
+        assert any("enter/o open" in line for line in lines[first + len(record.links):])
+        await pilot.press("end", "c")  # the last link, copied whole
+        await settle(app, pilot)
+        assert clipboard.calls[-1] == record.links[-1].url

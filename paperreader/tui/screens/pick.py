@@ -141,6 +141,15 @@ class CopyMenu(Picker):
 class LinksMenu(Picker):
     """Dismisses with ("open" | "copy", url)."""
 
+    # One line a link at any width, as in the copy menu: a URL cut at 64 characters took 3 lines
+    # at 80x24 (the label, the URL wrapped under it). What is opened or copied is the whole URL.
+    DEFAULT_CSS = """
+    LinksMenu #picker-options {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
     BINDINGS = [
         Binding("o", "choose('open')", "Open", id="links.open"),
         Binding("c,y", "choose('copy')", "Copy", id="links.copy"),
@@ -151,7 +160,7 @@ class LinksMenu(Picker):
         for i, link in enumerate(record.links):
             line = Text.assemble((f"{_clip(link.label or link.kind, 22):<22} ", "bold"), end="")
             # an OSC 8 hyperlink: clickable in terminals that support them (only http(s) links exist)
-            line.append(_clip(link.url, 64), style=Style(dim=True, link=link.url) if web_url(link.url) == link.url else "dim")
+            line.append(_clip(link.url, 500), style=Style(dim=True, link=link.url) if web_url(link.url) == link.url else "dim")
             options.append(Option(line, id=str(i)))
         self.urls = [link.url for link in record.links]
         super().__init__(_heading("Links of ", record.title), options, "enter/o open  ·  c copy  ·  escape close")
