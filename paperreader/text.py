@@ -131,6 +131,18 @@ def clean_tag(tag: str) -> str:
     return "-".join(tag.split()).lstrip("#")
 
 
+def one_tag_problem(name: str) -> str | None:
+    """What is wrong with a name typed for exactly one tag (`tags rename OLD NEW`, `--tag T`, the
+    reader's rename), or None. A comma separates tags wherever tags are typed ('ml,rl' is two), so
+    a name holding one is refused rather than quietly made the one tag ml-rl; so, said first, is a
+    name that cleans to no tag at all. The CLI and the reader say the same."""
+    if not clean_tag(name):
+        return f"{name!r} is not a tag name"
+    if "," in name:
+        return f"{name!r} holds a comma, which separates tags ('ml,rl' is two): give one tag name"
+    return None
+
+
 def tag_names(text: str) -> list[str]:
     """The tags typed in one text, by the reader's tag dialog and the CLI's `tag`/`untag` alike: commas
     and white space separate them ('ml, deep-learning' is two tags), each cleaned as clean_tag; empty

@@ -39,14 +39,12 @@ def one_tag(value: str) -> str:
     is refused here rather than quietly made one tag `ml-rl`; so is a name that cleans to nothing."""
     import argparse
 
-    from paperreader.text import clean_tag
+    from paperreader.text import clean_tag, one_tag_problem
 
     value = _utf8_arg(value)
-    _tags_or_refused(value, [clean_tag(value)])  # ', ,' names no tag at all: said so first
-    if "," in value:
-        raise argparse.ArgumentTypeError(f"{value!r} holds a comma, which separates tags ('ml,rl' is two in "
-                                         "`tag`): give one tag name here")  # fmt: skip
-    return _tags_or_refused(value, [clean_tag(value)])[0]
+    if (problem := one_tag_problem(value)) is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return clean_tag(value)
 
 
 tag_filter = one_tag  # `--tag T` of list and export

@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
+from paperreader.text import one_tag_problem
 from paperreader.tui.actions.port import UiPort
 from paperreader.tui.messages import ActionFailed, PapersDeleted, QueryWanted, TagRenamed
 from paperreader.tui.undo import UndoStack
@@ -31,20 +32,6 @@ def _what(records) -> str:
         title = records[0].title
         return f"“{title if len(title) <= 60 else title[:59] + '…'}”"
     return _papers(len(records))
-
-
-def one_tag_problem(name: str) -> str | None:
-    """What is wrong with a name typed for one tag (the new name of a renamed tag), or None: the
-    CLI's rule for `tags rename OLD NEW` (cli.one_tag). A comma separates tags wherever tags are
-    typed ('ml,rl' is two in the tags dialog), so a name holding one is refused rather than quietly
-    made the one tag ml-rl; so, first, is a name that cleans to no tag at all."""
-    from paperreader.text import clean_tag
-
-    if not clean_tag(name):
-        return f"{name!r} is not a tag name"
-    if "," in name:
-        return f"{name!r} holds a comma, which separates tags: give one name"
-    return None
 
 
 class LibraryActions:
