@@ -162,7 +162,9 @@ class Launch:
 def searches_never_wait(workspace) -> None:
     """The reader's searches answer from the index as it is when it is far behind the store (as far
     as a build in a process of its own: tui/index_process.FROM) or another process writes it: the
-    search's thread would hold the GIL for seconds catching up (keys lag), or wait on the lock."""
+    search's thread would hold the GIL catching up, or wait on the lock. In tmux (a shared 2-core
+    machine, one run each): 15,000 papers imported with --no-index under the open reader, then typed:
+    "searching…" for 40 s and keys up to 0.88 s late before; the answer at once, keys at most 0.16 s after."""
     from paperreader.tui import index_process
 
     workspace.engine.catch_up_below = index_process.FROM
