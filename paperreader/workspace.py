@@ -153,10 +153,12 @@ class Workspace:
         except StoreError as exc:
             self.notices.append(f"the listings could not be set up: {exc}")
 
-    def ensure_index(self, progress: Progress | None = None) -> str | None:
-        """Build or catch up the index; a notice when an index we had built had to be rebuilt."""
+    def ensure_index(self, progress: Progress | None = None, wait_for_writer: bool = True) -> str | None:
+        """Build or catch up the index; a notice when an index we had built had to be rebuilt.
+        wait_for_writer=False: see SearchIndex.ensure (a search that answers while another process
+        writes the index)."""
         try:
-            notice = self.index.ensure(progress)
+            notice = self.index.ensure(progress, wait_for_writer)
         except OSError as exc:  # a read-only data dir, a full disk
             raise DataDirError(f"{self.paths.index_dir}: cannot write the search index: {exc.strerror or exc}") from None
         if not self.library.get_meta(INDEXED):

@@ -94,7 +94,7 @@ def cmd_search(args) -> int:
     limit = _positive(args.limit, "limit")
     if args.stdin and args.query:  # the words would be silently ignored
         raise CliError("paperreader search: give a QUERY or --stdin, not both", EXIT_BAD)
-    with workspace(args, index=True, backup=False) as ws:
+    with workspace(args, index=True, backup=False, wait_for_writer=False) as ws:
         limit = _or_all(ws, limit)
         if args.stdin:
             failed = 0
@@ -322,7 +322,7 @@ def cmd_similar(args) -> int:
     from paperreader.cli.searching import repairing
 
     limit = _positive(args.limit, "limit")
-    with workspace(args, index=True, backup=False) as ws:
+    with workspace(args, index=True, backup=False, wait_for_writer=False) as ws:
         record = _record(ws, args.id)
         limit = _or_all(ws, limit)
         hits = repairing(ws, lambda: ws.engine.similar(record.id, limit=limit))
@@ -330,6 +330,8 @@ def cmd_similar(args) -> int:
             emit_json({"id": record.id, "total": len(hits), "results": [h.json() for h in hits]})
         else:
             print(f"papers like: {record.title}")
+            if behind := ws.index.behind():  # another process writes the index (see workspace(wait_for_writer))
+                print(f"paperreader: the index is catching up: {behind:,} new or changed papers were not compared", file=sys.stderr)
             if not hits:  # a header alone reads as a failure or a cut-off output
                 print("nothing similar found: no other paper shares this one's distinctive words")
             for rank, hit in enumerate(hits, 1):

@@ -9,8 +9,13 @@ from paperreader.cli import EXIT_BAD, EXIT_NOT_FOUND, CliError
 
 
 @contextmanager
-def workspace(args, *, index: bool = False, seed: bool = True, backup: bool = True):
+def workspace(args, *, index: bool = False, seed: bool = True, backup: bool = True, wait_for_writer: bool = True):
     """The workspace for `args.data_dir`; with index=True the index is ready (built if needed).
+
+    wait_for_writer=False for commands that only search (search, similar): while another process
+    writes the index (the reader catching up, an import indexing what it stored), they answer from
+    the index as it is and say how many changes it has not taken in, instead of waiting 10 s on
+    its lock and failing ("another paperreader is writing the search index").
 
     backup=False for commands that only read: the day's first rolling backup copies the whole
     store (gigabytes at a million papers), which belongs before a change, not in a script's search."""
@@ -31,7 +36,9 @@ def workspace(args, *, index: bool = False, seed: bool = True, backup: bool = Tr
         print(f"paperreader: {notice}", file=sys.stderr)
     try:
         if index:
-            notice = ws.ensure_index(progress_printer())
+            if not wait_for_writer:
+                ws.engine.catch_up_below = sys.maxsize  # every search: caught up unless the writer is taken
+            notice = ws.ensure_index(progress_printer(), wait_for_writer)
             if notice:
                 print(f"paperreader: {notice}", file=sys.stderr)
         yield ws

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
@@ -133,8 +134,11 @@ class SearchIndex:
             self._drop_searcher()
             return True
 
-    def ensure(self, progress: Progress | None = None) -> str | None:
-        """Make the index usable: rebuild if it must be, else catch up. Returns a notice if rebuilt."""
+    def ensure(self, progress: Progress | None = None, wait_for_writer: bool = True) -> str | None:
+        """Make the index usable: rebuild if it must be, else catch up. Returns a notice if rebuilt.
+        wait_for_writer=False (a CLI search): while another process writes the index (the reader's
+        catch-up, an import indexing), the index as it is, not a wait on the lock (10 s, then
+        IndexBusy); the search then says what it did not see (catch_up_if_near)."""
         with self._lock:
             if self._damaged is not None:
                 self._rebuild_damaged(progress)
@@ -148,7 +152,10 @@ class SearchIndex:
                     return f"{reason}; rebuilt it from the library"
                 self._open()
                 self._adopt()
-            self.catch_up(progress)
+            if wait_for_writer:
+                self.catch_up(progress)
+            else:
+                self.catch_up_if_near(sys.maxsize)
             return self._no_room.take() or self._no_room.notice
 
     def _rebuild_damaged(self, progress: Progress | None = None) -> int:
