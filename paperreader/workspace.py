@@ -118,7 +118,7 @@ class Workspace:
 
     def seed(self) -> UpsertResult | None:
         """Import the built-in corpus once, on the first run with an empty library."""
-        if self.library.get_meta(SEEDED) or self.library.count():
+        if self.library.get_meta(SEEDED) or not self.library.is_empty():
             self._listings_ready()
             return None
         from paperreader.sources import pagedump

@@ -159,6 +159,10 @@ class Library(Annotations):
     def count(self) -> int:
         return self.db.read("SELECT count(*) FROM papers")[0][0]
 
+    def is_empty(self) -> bool:
+        """No paper at all (one row looked at, not every one counted: a launch asks)."""
+        return not self.db.read("SELECT 1 FROM papers LIMIT 1")
+
     def get(self, paper_id: str) -> PaperRecord | None:
         resolved = self.resolve_id(paper_id)
         if resolved is None:

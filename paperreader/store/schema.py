@@ -122,6 +122,13 @@ CREATE INDEX trash_deleted_at ON trash(deleted_at);
 -- a deleted paper's aliases are found (snapshot, cascade) without reading every alias
 CREATE INDEX IF NOT EXISTS aliases_paper ON aliases(paper_id);
 """,
+    # A small index for counting: SQLite counts rows over the smallest index, and the smallest was
+    # the title keys' (~60 bytes an entry): `SELECT count(*) FROM papers`, at every reader launch
+    # (the status line's total, and whether the library is empty), took 3-8 ms at 100k papers and
+    # tens at 1M; over this one (a small integer an entry) ~0.02 ms at 100k. Year filters use it too.
+    5: """
+CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
+""",
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
