@@ -36,7 +36,8 @@ IDS_KEPT = 50_000  # docnum -> paper id remembered per searcher (~5 MB at most)
 
 def catching_up(behind: int) -> str:
     """The notice of an answer that did not wait for the index to take in `behind` changes."""
-    return f"the index is catching up: {behind:,} new or changed papers are not in these results yet"
+    papers = "new or changed paper is" if behind == 1 else "new or changed papers are"
+    return f"the index is catching up: {behind:,} {papers} not in these results yet"
 
 
 @dataclass

@@ -33,6 +33,7 @@ STAMP = "paperreader-index.json"
 # The index dir's listing is trusted unchanged while its stat is, once its last change is this old
 # (the clock's tick is milliseconds: a later change then always moves the dir's mtime): _dir_settled
 DIR_SETTLED_NS = 2_000_000_000
+BRIEF_WRITER_WAIT = 3.0  # seconds a CLI search waits for another process's writer before answering without it
 REBUILD_FROM = 20_000  # changed papers: catching up more than this (or a fifth of the index) rebuilds
 
 
@@ -136,9 +137,10 @@ class SearchIndex:
 
     def ensure(self, progress: Progress | None = None, wait_for_writer: bool = True) -> str | None:
         """Make the index usable: rebuild if it must be, else catch up. Returns a notice if rebuilt.
-        wait_for_writer=False (a CLI search): while another process writes the index (the reader's
-        catch-up, an import indexing), the index as it is, not a wait on the lock (10 s, then
-        IndexBusy); the search then says what it did not see (catch_up_if_near)."""
+        wait_for_writer=False (a CLI search): while another process writes the index for longer
+        than BRIEF_WRITER_WAIT (the reader's catch-up, an import indexing), the index as it is, not
+        a wait on the lock (10 s, then IndexBusy); the search then says what it did not see
+        (catch_up_if_near)."""
         with self._lock:
             if self._damaged is not None:
                 self._rebuild_damaged(progress)
@@ -155,8 +157,20 @@ class SearchIndex:
             if wait_for_writer:
                 self.catch_up(progress)
             else:
-                self.catch_up_if_near(sys.maxsize)
+                self._catch_up_briefly(progress)
             return self._no_room.take() or self._no_room.notice
+
+    def _catch_up_briefly(self, progress: Progress | None = None) -> None:
+        """catch_up(), waiting at most BRIEF_WRITER_WAIT for another process's writer: a CLI search
+        right after its own note sees it though another CLI command is catching up one paper
+        (~0.1 s); a longer writer (the reader catching up thousands) is not waited for."""
+        kept, self.lock_timeout = self.lock_timeout, min(self.lock_timeout, BRIEF_WRITER_WAIT)
+        try:
+            self.catch_up(progress)
+        except IndexBusy:
+            pass  # the index as it is; the search says what it has not taken in
+        finally:
+            self.lock_timeout = kept
 
     def _rebuild_damaged(self, progress: Progress | None = None) -> int:
         done = self.rebuild(progress)
