@@ -77,6 +77,30 @@ async def test_the_daily_backup_is_made_after_the_first_results(make_app, librar
     assert (library_dir / "backups" / f"library-auto-{date.today().isoformat()}.sqlite3").is_file()
 
 
+async def test_the_first_frame_reads_a_screenful_and_the_rest_of_the_page_follows(make_app):
+    """The launch reads opening.FIRST_ROWS rows for the first frame; the rest of the first page is
+    read once it is painted, so moving down the list shows papers, not placeholders."""
+    from paperreader.tui.opening import FIRST_ROWS
+    from paperreader.tui.results import PAGE
+
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await _until(pilot, lambda: _shown(app))
+        screen = app.screen
+        first = dict(screen.result.rows)
+        assert sorted(first) == list(range(FIRST_ROWS)) and screen.result.total == 201
+        await ready(app, pilot)
+        await _until(pilot, lambda: len(screen.result.rows) == PAGE)
+        assert all(screen.result.rows[i].id == row.id for i, row in first.items())  # the same order
+        screen.results.focus()
+        for _ in range(FIRST_ROWS + 10):
+            await pilot.press("down")
+        await settle(app, pilot)
+        assert screen.results.cursor == FIRST_ROWS + 10
+        assert screen.results.current_row is not None
+        assert screen.results.current_row.record.title[:30] in screen_text(app)
+
+
 async def test_the_trash_is_purged_after_the_first_results(make_app, library, monkeypatch):
     """Papers deleted more than 30 days ago are forgotten by the reader too, as by the CLI: after its
     first paint (the purge is not on the launch path), in the backup's worker."""

@@ -11,6 +11,7 @@ from functools import partial
 
 import paperreader.tui.messages as msg
 from paperreader.tui.launch import BACKGROUND_AFTER, sentence
+from paperreader.tui.results import PAGE
 
 
 class BackgroundJobs:
@@ -25,8 +26,16 @@ class BackgroundJobs:
         history, the visit."""
         self.app.resume_gc()
         if self.launch.start_background(self.app.workspace):
+            self._rest_of_first_page()
             self._load_history()
             self._start_visit(self.app.workspace)
+
+    def _rest_of_first_page(self) -> None:
+        """The launch read a screenful (opening.FIRST_ROWS): the rest of its page now, so scrolling
+        down at once shows rows, not placeholders."""
+        result = self.result
+        if result is not None and self.searches is not None and result.total > len(result.rows) < PAGE:
+            self.searches.page(self._generation, result, 0, self.results.wants, self.results.forget_page)
 
     def on_index_progress(self, message: msg.IndexProgress) -> None:
         self.index_progress = (message.done, message.total, message.stage)
