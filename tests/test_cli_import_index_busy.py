@@ -5,10 +5,8 @@ were in the library, and "try again" said unchanged."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 
+from index_writer import writer_held
 from paperreader.paths import resolve
 from paperreader.search.index import SearchIndex
 
@@ -18,17 +16,7 @@ def test_an_import_done_while_the_index_is_busy_reports_its_papers(data_dir, cli
     assert cli("search", "mamba").code == 0  # the library and its index made
     papers = tmp_path / "tapirs.json"
     papers.write_text(json.dumps([{"title": f"Fifth filler number {i} about tapir", "abstract": f"tapir study {i}"} for i in range(1000)]))
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(
-        f"""
-        import sys
-        from whoosh import index
-        w = index.open_dir({str(resolve(data_dir).index_dir)!r}).writer()
-        print("locked", flush=True)
-        sys.stdin.read()
-        w.cancel()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with writer_held(resolve(data_dir).index_dir):
         done = cli("import", str(papers), "--json")
         assert done.code == 0, done.err
         assert done.json["added"] == 1000
@@ -36,8 +24,5 @@ def test_an_import_done_while_the_index_is_busy_reports_its_papers(data_dir, cli
         assert said[0] == "paperreader: indexing 1,000 new or changed papers"
         assert said[-1] == (f"paperreader: the papers are imported; the search index catches up on the next search "
                             f"({resolve(data_dir).index_dir}: another paperreader is writing the search index)")  # fmt: skip
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
     assert cli("search", "tapir", "--json").json["total"] == 1000  # the next search catches up
     assert "unchanged 1,000" in cli("import", str(papers)).out

@@ -7,26 +7,10 @@ as always. Real processes: the lock is held by another one."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 
+from index_writer import writer_held
 from paperreader.paths import resolve
 from paperreader.search.index import SearchIndex
-
-
-def _hold_writer(data_dir) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(
-        f"""
-        import sys
-        from whoosh import index
-        w = index.open_dir({str(resolve(data_dir).index_dir)!r}).writer()
-        print("locked", flush=True)
-        sys.stdin.read()
-        w.cancel()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
-    assert holder.stdout.readline().strip() == "locked"
-    return holder
 
 
 def test_a_search_while_another_process_writes_the_index_answers_from_it_as_it_is(data_dir, cli, tmp_path, monkeypatch):
@@ -35,8 +19,7 @@ def test_a_search_while_another_process_writes_the_index_answers_from_it_as_it_i
     papers = tmp_path / "tapirs.json"
     papers.write_text(json.dumps([{"title": f"Filler number {i} about tapir", "abstract": f"tapir study {i}"} for i in range(1200)]))
     assert cli("import", str(papers), "--no-index").code == 0
-    holder = _hold_writer(data_dir)
-    try:
+    with writer_held(resolve(data_dir).index_dir):
         found = cli("search", "tapir")
         assert found.code == 0, found.err
         assert "0 matches" in found.out and "the index is catching up:" in found.out and "not in these results yet" in found.out
@@ -45,8 +28,5 @@ def test_a_search_while_another_process_writes_the_index_answers_from_it_as_it_i
         pid = as_json.json["results"][0]["id"]
         like = cli("similar", pid)
         assert like.code == 0 and "the index is catching up:" in like.err
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
     caught_up = cli("search", "tapir", "--json")
     assert caught_up.json["total"] == 1200 and not (caught_up.json.get("notice") or "").startswith("the index is catching up")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from index_writer import writer_held
 from paperreader.model import Paper
 from paperreader.paths import resolve
 from paperreader.search.index import IndexBusy, SearchIndex
@@ -224,24 +225,11 @@ def test_the_cli_answers_beside_a_busy_index_and_says_so(data_dir, cli, monkeypa
     first = sorted(ws.library.list_ids())[0]
     ws.library.set_note(first, "platypus")
     ws.close()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(
-        f"""
-        import sys
-        from whoosh import index
-        w = index.open_dir({str(paths.index_dir)!r}).writer()
-        print("locked", flush=True)
-        sys.stdin.read()
-        w.cancel()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with writer_held(paths.index_dir):
         result = cli("search", "platypus")
         assert result.code == 0 and result.err == ""
         assert "0 matches" in result.out and "the index is catching up: 1 new or changed paper is not in these results yet" in result.out
         assert cli("show", first).code == 0  # reading the store does not need the index
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
     assert cli("search", "platypus", "--json").json["total"] == 1
 
 

@@ -6,10 +6,8 @@ for 10 s then failed with IndexBusy), and catches a few up as before."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 
+from index_writer import writer_held
 from paperreader.model import Paper
 from paperreader.store import Library
 
@@ -64,23 +62,10 @@ def test_the_readers_engine_never_waits_on_another_process_writing_the_index(wor
     """Before: the search waited for the writer lock (lock_timeout, 10 s) and failed with IndexBusy."""
     workspace.engine.catch_up_below = 1_000
     _store_elsewhere(workspace, 30, "Numbatology")
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(
-        f"""
-        import sys
-        from whoosh import index
-        w = index.open_dir({str(workspace.paths.index_dir)!r}).writer()
-        print("locked", flush=True)
-        sys.stdin.read()
-        w.cancel()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with writer_held(workspace.paths.index_dir):
         workspace.index.lock_timeout = 0.5  # (before, IndexBusy after this wait rather than 10 s)
         found = workspace.engine.search("numbatology", limit=5)
         assert found.total == 0 and "30 new or changed papers" in found.notice
         assert workspace.engine.left_behind == 30
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
     found = workspace.engine.search("numbatology", limit=5)  # the writer free: caught up
     assert found.total == 30 and workspace.engine.left_behind == 0
