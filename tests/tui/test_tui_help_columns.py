@@ -12,20 +12,7 @@ import pytest
 
 from paperreader.tui.screens.help import HelpScreen, key_names
 
-from tui_helpers import NARROW, WIDE, ready, screen_text, settle
-
-
-async def _help_screens(app, pilot) -> list[str]:
-    """Every screenful of the help, scrolled one line at a time from top to bottom."""
-    body = app.screen.query_one("#help-body")
-    seen: list[str] = []
-    for _ in range(400):
-        seen.append(screen_text(app))
-        if body.scroll_y >= body.max_scroll_y:
-            break
-        await pilot.press("j")
-        await pilot.pause()
-    return seen
+from tui_helpers import NARROW, WIDE, help_screens, ready, settle
 
 
 def _inside_box(line: str) -> str | None:
@@ -43,7 +30,7 @@ async def test_every_section_puts_descriptions_and_ids_in_the_same_columns(make_
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, HelpScreen)
-        lines = [part for text in await _help_screens(app, pilot) for line in text.splitlines() if (part := _inside_box(line))]
+        lines = [part for text in await help_screens(app, pilot) for line in text.splitlines() if (part := _inside_box(line))]
         where: dict[str, tuple[int, int]] = {}  # id -> (the description's column, the id's column)
         for title, bindings in screen.sections:
             for binding in bindings:

@@ -7,22 +7,9 @@ import re
 
 from paperreader.tui.screens.help import HelpScreen, key_names
 
-from tui_helpers import ready, screen_text, settle
+from tui_helpers import help_screens, ready, settle
 
 SMALL = (60, 20)
-
-
-async def _whole_help(app, pilot) -> str:
-    """The help read off the screen from top to bottom, one line scrolled at a time."""
-    body = app.screen.query_one("#help-body")
-    seen: list[str] = []
-    for _ in range(400):
-        seen.append(screen_text(app))
-        if body.scroll_y >= body.max_scroll_y:
-            break
-        await pilot.press("j")
-        await pilot.pause()
-    return "\n".join(seen)
 
 
 async def test_help_at_60_columns_shows_every_key_and_id_whole(make_app):
@@ -33,7 +20,7 @@ async def test_help_at_60_columns_shows_every_key_and_id_whole(make_app):
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, HelpScreen)
-        text = await _whole_help(app, pilot)
+        text = "\n".join(await help_screens(app, pilot))
         assert "…" not in text
         words = set(re.findall(r"[\w.+\-]+", text))
         for _title, bindings in screen.sections:

@@ -69,3 +69,16 @@ def rendered_text(widget) -> str:
 
     width, height = widget.size
     return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+async def help_screens(app, pilot) -> list[str]:
+    """Every screenful of the open help screen, scrolled one line at a time from top to bottom."""
+    body = app.screen.query_one("#help-body")
+    seen: list[str] = []
+    for _ in range(400):
+        seen.append(screen_text(app))
+        if body.scroll_y >= body.max_scroll_y:
+            break
+        await pilot.press("j")
+        await pilot.pause()
+    return seen

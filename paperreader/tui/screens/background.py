@@ -34,7 +34,7 @@ class BackgroundJobs:
         """The launch read a screenful (opening.FIRST_ROWS): the rest of its page now, so scrolling
         down at once shows rows, not placeholders."""
         result = self.result
-        if result is not None and self.searches is not None and result.total > len(result.rows) < PAGE:
+        if result is not None and self.searches is not None and len(result.rows) < min(PAGE, result.total):
             self.searches.page(self._generation, result, 0, self.results.wants, self.results.forget_page)
 
     def on_index_progress(self, message: msg.IndexProgress) -> None:
